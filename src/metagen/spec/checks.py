@@ -1,0 +1,53 @@
+"""Warning checks: things a valid spec may say that MetaGen can only approximate.
+
+A check is a function ``(spec) -> iterable of (path, message)``; registering it with
+``@warning_check`` is all it takes to add one. The loader locates each path in the file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from metagen.spec.errors import SpecWarning
+from metagen.spec.positions import Positions, dotted
+from metagen.spec.vocab import KNOWN_OUTPUT_MODALITIES
+
+if TYPE_CHECKING:
+    from metagen.spec.schema import Spec
+
+Finding = tuple[tuple[Any, ...], str]
+WarningCheck = Callable[["Spec"], Iterable[Finding]]
+
+WARNING_CHECKS: list[WarningCheck] = []
+
+
+def warning_check(check: WarningCheck) -> WarningCheck:
+    """Register ``check`` so that every loaded spec runs it."""
+    WARNING_CHECKS.append(check)
+    return check
+
+
+@warning_check
+def unsupported_outputs(spec: Spec) -> Iterable[Finding]:
+    for index, output in enumerate(spec.modality.outputs):
+        if output not in KNOWN_OUTPUT_MODALITIES:
+            yield (
+                ("modality", "outputs", index),
+                f"output modality {output!r} is not supported; MetaGen will build a "
+                "best-effort approximation and note the limitation in the model card "
+                f"(supported outputs: {', '.join(KNOWN_OUTPUT_MODALITIES)})",
+            )
+
+
+def collect_warnings(
+    spec: Spec, positions: Positions | None = None, source: str | None = None
+) -> list[SpecWarning]:
+    """Run every registered check; locate the findings when ``positions`` are known."""
+    found: list[SpecWarning] = []
+    for check in WARNING_CHECKS:
+        for path, message in check(spec):
+            where = positions.locate(path) if positions is not None else None
+            line, column = where if where is not None else (None, None)
+            found.append(SpecWarning(dotted(path), message, source, line, column))
+    return found

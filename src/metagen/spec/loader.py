@@ -1,0 +1,96 @@
+"""Load a spec from a file or a string: YAML with positions, validation, warnings.
+
+Every failure becomes a ``SpecError`` located at file:line:column, never a traceback.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from metagen.spec.checks import collect_warnings
+from metagen.spec.errors import ErrorDetail, SpecError
+from metagen.spec.messages import explain
+from metagen.spec.positions import Positions, compose, dotted
+from metagen.spec.schema import Spec
+from metagen.spec.units import show
+
+_EXAMPLE = "e.g. name: my_model, modality: {inputs: [text], outputs: [text]}"
+
+
+def load_spec(path: str | Path) -> Spec:
+    """Read and validate the spec file at ``path``."""
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecError.single(source, "no such file", "Check the path to the spec") from None
+    except IsADirectoryError:
+        raise SpecError.single(source, "is a directory", "Give the path of a .yaml file") from None
+    except UnicodeDecodeError as exc:
+        hint = "Save the spec as UTF-8 text"
+        raise SpecError.single(source, f"not UTF-8 text ({exc.reason})", hint) from None
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        raise SpecError.single(source, f"cannot read the file: {reason}", "Check it") from None
+    return parse_spec_text(text, source=source)
+
+
+def parse_spec_text(text: str, source: str = "<string>") -> Spec:
+    """Validate the spec written in ``text``; ``source`` names it in messages."""
+    data, positions = compose(text, source)
+    _check_top_level(data, positions, source)
+    try:
+        spec = Spec.model_validate(data)
+    except ValidationError as exc:
+        raise _from_validation(exc, positions, source) from None
+    spec._warnings = collect_warnings(spec, positions, source)
+    return spec
+
+
+def _check_top_level(data: Any, positions: Positions, source: str) -> None:
+    if data is None:
+        raise SpecError.single(
+            source, "the spec is empty", f"Write at least a name and modality, {_EXAMPLE}"
+        )
+    if not isinstance(data, dict):
+        line, column = positions.values.get((), (None, None))
+        raise SpecError.single(
+            source,
+            f"the top level must be a mapping of keys, got {show(data)}",
+            f"Start with keys, {_EXAMPLE}",
+            line=line,
+            column=column,
+        )
+
+
+def _from_validation(exc: ValidationError, positions: Positions, source: str) -> SpecError:
+    ordered = []
+    for index, error in enumerate(exc.errors()):
+        loc, kind = tuple(error["loc"]), error["type"]
+        summary, hint = explain(error, Spec)
+        where = positions.locate(loc, prefer_key=kind == "extra_forbidden")
+        line, column = where if where is not None else (None, None)
+        field = _field_name(loc, positions, kind)
+        detail = ErrorDetail(summary, hint, field=field, line=line, column=column)
+        ordered.append((_sort_position(loc, kind, where, positions), index, detail))
+    # Lead with the first problem in the file; unknown positions go last.
+    ordered.sort(key=lambda item: item[:2])
+    return SpecError(source, [detail for _, _, detail in ordered])
+
+
+def _sort_position(loc: tuple[Any, ...], kind: str, where: Any, positions: Positions) -> Any:
+    # A missing key is reported at its parent mapping but sorts where it would be added,
+    # after the mapping's other problems (often a misspelling of that very key).
+    if kind == "missing":
+        where = positions.last_inside(positions.known_prefix(loc)) or where
+    return where or (1 << 62, 0)
+
+
+def _field_name(loc: tuple[Any, ...], positions: Positions, kind: str) -> str | None:
+    # A missing or unknown key is not in the document (or is extra); name it as given.
+    if kind in ("missing", "extra_forbidden"):
+        return dotted(tuple(p for p in loc if isinstance(p, str | int)))
+    return dotted(positions.known_prefix(loc)) or None

@@ -1,0 +1,118 @@
+"""The ``modality`` section: what goes in, what comes out, and per-modality parameters.
+
+A new parameter group (audio, video, ...) is one more ``SpecModel`` here and one more
+optional field on ``Modality``; ``Modality.params(name)`` finds it by modality name.
+"""
+
+from __future__ import annotations
+
+from pydantic import Field, ValidationInfo, field_validator
+
+from metagen.spec.errors import InvalidValue
+from metagen.spec.fields import SpecModel, choice, unique_list
+from metagen.spec.vocab import (
+    IMAGE_PRESETS,
+    INPUT_MODALITIES,
+    KNOWN_OUTPUT_MODALITIES,
+    TOKENIZERS,
+)
+
+InputModality = choice(INPUT_MODALITIES, "input modality")
+ImagePreset = choice(tuple(IMAGE_PRESETS), "image preset")
+
+# Patch sizes that published ViTs use; suggested when a patch size does not fit.
+_COMMON_PATCHES = (8, 14, 16, 32)
+
+
+class TextParams(SpecModel):
+    """Parameters of the text modality."""
+
+    tokenizer: choice(TOKENIZERS, "tokenizer") = Field(
+        "byte", description="Tokenizer. 'byte' reads raw UTF-8 bytes and needs no download."
+    )
+    vocab_size: int | None = Field(
+        None, ge=2, description="Vocabulary size; null derives it from the tokenizer."
+    )
+
+
+def resolve_image_size(preset: str | None, image_size: int | None) -> int | None:
+    """The input resolution in pixels: the explicit size, else the preset's, else None."""
+    if image_size is not None:
+        return image_size
+    return IMAGE_PRESETS.get(preset) if preset is not None else None
+
+
+class ImageParams(SpecModel):
+    """Parameters of the image modality (square images)."""
+
+    preset: ImagePreset | None = Field(
+        None,
+        description="Size preset: imagenet and clip are 224 px, sd 512 px, sd_xl 1024 px.",
+    )
+    image_size: int | None = Field(
+        None, ge=8, le=4096, description="Side of the square input image, in pixels."
+    )
+    patch_size: int | None = Field(
+        None, ge=1, description="Side of a ViT patch in pixels; must divide the image size."
+    )
+    channels: int = Field(3, ge=1, le=16, description="Colour channels: 3 for RGB, 1 for grey.")
+
+    @field_validator("image_size")
+    @classmethod
+    def _size_agrees_with_preset(cls, size: int | None, info: ValidationInfo) -> int | None:
+        preset = info.data.get("preset")
+        if size is None or preset is None or IMAGE_PRESETS[preset] == size:
+            return size
+        raise InvalidValue(
+            f"image_size {size} contradicts preset {preset!r}, which means "
+            f"{IMAGE_PRESETS[preset]} px",
+            "Keep either the preset or image_size, not both",
+        )
+
+    @field_validator("patch_size")
+    @classmethod
+    def _patch_divides_image(cls, patch: int | None, info: ValidationInfo) -> int | None:
+        size = resolve_image_size(info.data.get("preset"), info.data.get("image_size"))
+        if patch is None or size is None or size % patch == 0:
+            return patch
+        fits = [p for p in _COMMON_PATCHES if size % p == 0]
+        fits = fits or [p for p in range(2, min(size, 64) + 1) if size % p == 0][:4]
+        return _raise_patch(patch, size, fits)
+
+    @property
+    def effective_image_size(self) -> int | None:
+        """The resolution in pixels, from image_size or the preset; None if neither is set."""
+        return resolve_image_size(self.preset, self.image_size)
+
+
+def _raise_patch(patch: int, size: int, fits: list[int]) -> int:
+    hint = f"Choose a divisor of {size}, such as {', '.join(map(str, fits))}"
+    raise InvalidValue(f"patch_size {patch} does not divide the image size {size}", hint)
+
+
+class Modality(SpecModel):
+    """What the model reads and what it produces."""
+
+    inputs: unique_list(InputModality) = Field(
+        min_length=1,
+        description=f"Input modalities, at least one of: {', '.join(INPUT_MODALITIES)}.",
+    )
+    outputs: unique_list(str) = Field(
+        min_length=1,
+        description=(
+            f"Output modalities: {', '.join(KNOWN_OUTPUT_MODALITIES)}. Any other value is "
+            "kept with a warning and approximated on a best-effort basis."
+        ),
+    )
+    text: TextParams | None = Field(None, description="Text parameters.")
+    image: ImageParams | None = Field(None, description="Image parameters.")
+
+    def params(self, modality: str) -> SpecModel | None:
+        """The parameter group of a modality ('text', 'image', ...), None if not given."""
+        group = getattr(self, modality, None) if modality in type(self).model_fields else None
+        return group if isinstance(group, SpecModel) else None
+
+    @property
+    def image_size(self) -> int | None:
+        """The effective image resolution, None when no image size or preset is given."""
+        return self.image.effective_image_size if self.image is not None else None

@@ -1,0 +1,185 @@
+"""The spec language v1.0: one pydantic model per section, descriptions written once here.
+
+Only defaults that the spec layer owns live here (version, seed, task type, tokenizer,
+channels, precision). Everything else defaults to None and is chosen later by the
+handlers and the solver, so no default is written in two places.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
+
+from metagen.spec.errors import InvalidValue, SpecWarning
+from metagen.spec.fields import SafeName, SpecModel, YamlFloat, choice, unique_list, version_field
+from metagen.spec.modality import Modality
+from metagen.spec.units import (
+    ByteSize,
+    ContextLength,
+    LatencyTarget,
+    ParamCount,
+    format_param_count,
+)
+from metagen.spec.vocab import (
+    ACTION_SPACES,
+    DEVICES,
+    FAMILIES,
+    LATENCY_LABELS,
+    OBJECTIVES,
+    PRECISIONS,
+    SPEC_VERSIONS,
+    TASK_TYPES,
+)
+
+# Sections that a user may leave empty (`training:` with nothing under it means defaults).
+_SECTIONS = ("task", "constraints", "training", "architecture")
+
+
+class Task(SpecModel):
+    """What the model is trained to do."""
+
+    type: choice(TASK_TYPES, "task type") = Field(
+        "generation", description="Task type; selects the head, loss, metrics and data."
+    )
+    domain: str = Field("generic", description="Application domain, free text (e.g. finance).")
+    num_classes: int | None = Field(
+        None,
+        ge=1,
+        description="Number of target classes; a classifier or detector needs at least 1.",
+    )
+    horizon: int | None = Field(
+        None, ge=1, description="Forecast horizon in time steps; at least 1 step ahead."
+    )
+    lookback: int | None = Field(
+        None, ge=1, description="Time steps of history the model sees; at least 1."
+    )
+    algorithm: str | None = Field(None, description="Algorithm name, e.g. ppo, dqn, sac.")
+    action_space: choice(ACTION_SPACES, "action space") | None = Field(
+        None, description="Reinforcement learning action space: discrete or continuous."
+    )
+    num_actions: int | None = Field(
+        None, ge=1, description="Number of discrete actions; an agent needs at least 1."
+    )
+
+
+class ParameterBudget(SpecModel):
+    """Bounds on the total number of trainable parameters."""
+
+    max: ParamCount = Field(
+        description='Most parameters allowed, e.g. "86M", "8B", "1.5T", "125k", 86000000.'
+    )
+    min: ParamCount | None = Field(
+        None, description="Fewest parameters wanted; null means no lower bound."
+    )
+
+    @field_validator("min")
+    @classmethod
+    def _min_not_above_max(cls, low: int | None, info: ValidationInfo) -> int | None:
+        high = info.data.get("max")
+        if low is not None and high is not None and low > high:
+            raise InvalidValue(
+                f"min ({format_param_count(low)}) is larger than max ({format_param_count(high)})",
+                "Set min at most max, or remove min",
+            )
+        return low
+
+
+class Constraints(SpecModel):
+    """The budget the architecture must fit."""
+
+    parameter_budget: ParameterBudget | None = Field(
+        None, description="Parameter count bounds: {max: ..., min: ...}."
+    )
+    context_window: ContextLength | None = Field(
+        None,
+        description=(
+            'Longest sequence in tokens: 4096, "32k", "256k", "1M". Here k = 1024 and '
+            "M = 1048576, since context windows are quoted in powers of two."
+        ),
+    )
+    latency: LatencyTarget | None = Field(
+        None,
+        description=(
+            f"Latency target: one of {', '.join(LATENCY_LABELS)}, or a duration per "
+            'sample such as "20ms" or "1.5s" (kept as the label and/or milliseconds).'
+        ),
+    )
+    memory_budget: ByteSize | None = Field(
+        None,
+        description='Memory available: "12GB" (SI, 10^9 bytes), "16GiB" (2^30 bytes), bytes.',
+    )
+    device: choice(DEVICES, "device") | None = Field(
+        None, description=f"Target device: {', '.join(DEVICES)}."
+    )
+
+
+class Training(SpecModel):
+    """How to train. Unset hyper-parameters are chosen by the solver for the budget."""
+
+    objective: unique_list(choice(OBJECTIVES, "training objective")) = Field(
+        default_factory=list,
+        description=f"Training objectives, any of: {', '.join(OBJECTIVES)}.",
+    )
+    steps: int | None = Field(None, ge=1, description="Optimizer steps; at least 1.")
+    batch_size: int | None = Field(None, ge=1, description="Samples per step; at least 1.")
+    learning_rate: YamlFloat | None = Field(
+        None, gt=0, description="Peak learning rate, e.g. 3e-4; must be above 0."
+    )
+    weight_decay: YamlFloat | None = Field(
+        None, ge=0, description="AdamW weight decay, e.g. 0.1; 0 or more."
+    )
+    warmup_steps: int | None = Field(
+        None, ge=0, description="Linear warm-up steps before the peak learning rate; 0 or more."
+    )
+    precision: choice(PRECISIONS, "precision") = Field(
+        "auto", description="Numeric precision; auto picks bf16 where the device supports it."
+    )
+
+
+class Architecture(SpecModel):
+    """The architecture family, and optionally a named published variant."""
+
+    family: choice(FAMILIES, "architecture family") | None = Field(
+        None, description=f"Architecture family: {', '.join(FAMILIES)}."
+    )
+    variant: str | None = Field(
+        None,
+        description="Named variant (vit_b_16, gpt2, resnet50, ...), checked by the blueprint "
+        "stage against its catalog.",
+    )
+
+
+class Spec(SpecModel):
+    """A MetaGen model spec, version 1.0."""
+
+    metagen_version: version_field(SPEC_VERSIONS) = Field(
+        "1.0", description="Spec language version; only 1.0 exists."
+    )
+    name: SafeName = Field(
+        description="Model name; names directories and Python modules, so only letters, "
+        "digits, '.', '_' and '-' (no '..'), at most 128 characters."
+    )
+    description: str | None = Field(None, description="Free text about the model.")
+    seed: int = Field(0, ge=0, description="Random seed; the same seed gives the same run.")
+    modality: Modality = Field(description="Input and output modalities.")
+    task: Task = Field(default_factory=Task, description="The task; default generation.")
+    constraints: Constraints = Field(default_factory=Constraints, description="The budget.")
+    training: Training = Field(default_factory=Training, description="Training settings.")
+    architecture: Architecture = Field(
+        default_factory=Architecture, description="Architecture family and variant."
+    )
+
+    _warnings: list[SpecWarning] = PrivateAttr(default_factory=list)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _empty_sections_mean_defaults(cls, data: Any) -> Any:
+        if isinstance(data, dict) and any(data.get(key, {}) is None for key in _SECTIONS):
+            return {k: ({} if k in _SECTIONS and v is None else v) for k, v in data.items()}
+        return data
+
+    @property
+    def warnings(self) -> list[SpecWarning]:
+        """Warnings found when the spec was loaded (unsupported outputs, advice)."""
+        return self._warnings

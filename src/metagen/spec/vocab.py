@@ -1,0 +1,97 @@
+"""The closed vocabularies of the spec language, in one place.
+
+The schema, the error messages and the warning checks all read these tuples, so a new
+modality, task or family is added here once.
+"""
+
+SPEC_VERSIONS = ("1.0",)
+
+INPUT_MODALITIES = (
+    "text",
+    "image",
+    "audio",
+    "video",
+    "time_series",
+    "tabular",
+    "graph",
+    "point_cloud",
+    "3d",
+)
+
+# Outputs outside this list are kept and only warned about: MetaGen approximates them.
+KNOWN_OUTPUT_MODALITIES = (
+    "text",
+    "image",
+    "audio",
+    "video",
+    "3d",
+    "label",
+    "bounding_boxes",
+    "segmentation_mask",
+    "embedding",
+    "action",
+    "time_series",
+    "graph",
+    "regression",
+)
+
+TASK_TYPES = (
+    "generation",
+    "classification",
+    "regression",
+    "embedding",
+    "ranking",
+    "object_detection",
+    "instance_segmentation",
+    "semantic_segmentation",
+    "panoptic_segmentation",
+    "sequence_labeling",
+    "time_series_forecast",
+    "anomaly_detection",
+    "speech_recognition",
+    "policy_gradient",
+    "value_based",
+    "actor_critic",
+    "model_based",
+    "node_classification",
+    "link_prediction",
+    "graph_classification",
+    "recommendation",
+)
+
+ACTION_SPACES = ("discrete", "continuous")
+
+OBJECTIVES = (
+    "autoregressive",
+    "masked",
+    "classification",
+    "contrastive",
+    "diffusion",
+    "regression",
+    "reinforcement",
+    "reconstruction",
+)
+
+FAMILIES = (
+    "transformer",
+    "cnn",
+    "diffusion",
+    "hybrid",
+    "mlp",
+    "rnn",
+    "gnn",
+    "unet",
+    "autoencoder",
+    "two_tower",
+)
+
+DEVICES = ("cpu", "edge", "mobile", "consumer_gpu", "datacenter_gpu", "tpu")
+
+LATENCY_LABELS = ("real-time", "interactive", "batch", "offline")
+
+PRECISIONS = ("auto", "fp32", "bf16", "fp16")
+
+TOKENIZERS = ("byte",)
+
+# Square input resolution of each image preset, in pixels.
+IMAGE_PRESETS = {"imagenet": 224, "clip": 224, "sd": 512, "sd_xl": 1024}
