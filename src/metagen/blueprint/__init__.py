@@ -1,0 +1,1 @@
+"""Blueprint: dataclasses, the solver, the catalog of named variants and analytic counts (no torch)."""

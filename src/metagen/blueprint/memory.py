@@ -1,0 +1,52 @@
+"""Memory arithmetic for the plan: weights, AdamW training state, and the KV cache.
+
+These are formulas over exact parameter counts, not measurements, and the plan labels them
+so. Activation memory depends on batch size and recomputation and is left out, said so.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from metagen.blueprint.counts import count_kv_cache_bytes
+
+GIB = 1024**3
+
+# Usable memory of a typical device of each class, for the "will it fit" check.
+DEVICE_MEMORY = {
+    "cpu": 16 * GIB,
+    "edge": 4 * GIB,
+    "mobile": 4 * GIB,
+    "consumer_gpu": 24 * GIB,
+    "datacenter_gpu": 80 * GIB,
+    "tpu": 16 * GIB,
+}
+
+# Inference weights in bf16; training keeps fp32 weights, fp32 grads and two fp32 AdamW moments.
+INFERENCE_BYTES_PER_PARAM = 2
+TRAINING_BYTES_PER_PARAM = 4 + 4 + 8
+
+
+def memory_report(arch: str, dims: dict[str, Any], params: int,
+                  context_length: int | None) -> dict[str, Any]:
+    report: dict[str, Any] = {
+        "weights_fp32_bytes": 4 * params,
+        "weights_bf16_bytes": INFERENCE_BYTES_PER_PARAM * params,
+        "training_adamw_bytes": TRAINING_BYTES_PER_PARAM * params,
+        "training_note": "fp32 weights + grads + AdamW moments; activations not included",
+    }
+    if arch == "decoder_lm" and context_length:
+        report["kv_cache_context_length"] = context_length
+        report["kv_cache_bf16_bytes"] = count_kv_cache_bytes(dims, context_length, 2)
+        report["inference_bf16_bytes"] = (
+            report["weights_bf16_bytes"] + report["kv_cache_bf16_bytes"]
+        )
+    else:
+        report["inference_bf16_bytes"] = report["weights_bf16_bytes"]
+    return report
+
+
+def memory_cap(memory_budget: int | None, device: str | None) -> int | None:
+    """The tightest memory limit the spec states, directly or through its device class."""
+    limits = [m for m in (memory_budget, DEVICE_MEMORY.get(device or "")) if m]
+    return min(limits) if limits else None

@@ -1,0 +1,71 @@
+"""The Blueprint: what the handlers decided and the solver fixed, before any module exists."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class PlanError(Exception):
+    """The spec is valid but cannot be planned: an impossible budget, an unknown variant, or a
+    capability that is not built yet. The message is one paragraph that says how to fix it."""
+
+
+@dataclass
+class ScaleConfig:
+    """Everything one scale of a run needs: the model dims, the data shape and the training knobs."""
+
+    model: dict[str, Any]
+    data: dict[str, Any]
+    train: dict[str, Any]
+
+
+@dataclass
+class Blueprint:
+    """A model described by numbers. Handlers fill it, the solver fixes `scales["full"].model`."""
+
+    name: str
+    seed: int
+    family: str
+    # Which model class builds it (a key of nn.registry.ARCHITECTURES) and which task trains it.
+    arch: str = ""
+    task: str = ""
+    modality_inputs: list[str] = field(default_factory=list)
+    modality_outputs: list[str] = field(default_factory=list)
+    # Dims the handlers fixed; the solver fills the rest (width, depth, heads).
+    fixed_dims: dict[str, Any] = field(default_factory=dict)
+    data: dict[str, Any] = field(default_factory=dict)
+    variant: str | None = None
+    budget_max: int | None = None
+    budget_min: int | None = None
+    memory_budget: int | None = None
+    device: str | None = None
+    context_length: int | None = None
+    # What the solver and the handlers decided, in words, for the plan.
+    decisions: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    # Generated-architecture bullets (name, what it is), from the modality handler.
+    components: list[tuple[str, str]] = field(default_factory=list)
+    metrics: list[str] = field(default_factory=list)
+    loss: str = ""
+    scales: dict[str, ScaleConfig] = field(default_factory=dict)
+
+    @property
+    def dims(self) -> dict[str, Any]:
+        """The solved full-scale model dims."""
+        return self.scales["full"].model
+
+    def to_config(self) -> dict[str, Any]:
+        """The `config.json` of the generated package (see docs/internals.md)."""
+        return {
+            "name": self.name,
+            "seed": self.seed,
+            "arch": self.arch,
+            "task": self.task,
+            "family": self.family,
+            "variant": self.variant,
+            "scales": {
+                name: {"model": s.model, "data": s.data, "train": s.train}
+                for name, s in self.scales.items()
+            },
+        }

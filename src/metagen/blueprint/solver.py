@@ -1,0 +1,144 @@
+"""The budget solver: the largest standard shape under the budget, by exact counts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from metagen.blueprint.catalog import Variant, get_variant, VARIANTS
+from metagen.blueprint.counts import count_params
+from metagen.blueprint.memory import INFERENCE_BYTES_PER_PARAM, memory_cap
+from metagen.blueprint.model import Blueprint, PlanError
+from metagen.blueprint.shapes import DEFAULT_BUDGET, SHAPES, Shape
+
+# The solver aims for params in [FLOOR_RATIO * max, max].
+FLOOR_RATIO = 0.9
+
+
+@dataclass(frozen=True)
+class Fit:
+    params: int
+    dims: dict[str, Any]
+    label: str
+
+
+def total_params(arch: str, dims: dict[str, Any]) -> int:
+    return sum(count_params(arch, dims).values())
+
+
+def deepest_fit(arch: str, shape: Shape, cap: int) -> Fit | None:
+    """The deepest depth of `shape` within `cap`. Params are affine in depth, so two counts
+    give the slope; the caller re-counts the answer exactly."""
+    low = total_params(arch, shape.build(shape.depth_min))
+    if low > cap:
+        return None
+    if shape.depth_max == shape.depth_min:
+        return Fit(low, shape.build(shape.depth_min), shape.label)
+    per_unit = total_params(arch, shape.build(shape.depth_min + 1)) - low
+    depth = min(shape.depth_max, shape.depth_min + (cap - low) // per_unit)
+    return Fit(low + (depth - shape.depth_min) * per_unit, shape.build(depth), shape.label)
+
+
+def _fmt(n: int) -> str:
+    return f"{n:,}"
+
+
+def effective_cap(bp: Blueprint) -> int:
+    """The params the solver may use: the budget, or the default, cut by any memory limit."""
+    if bp.budget_max is not None:
+        cap = bp.budget_max
+    else:
+        cap = DEFAULT_BUDGET[bp.arch]
+        bp.decisions.append(
+            f"No parameter_budget.max in the spec; sized to the default {_fmt(cap)} for {bp.arch}."
+        )
+    memory = memory_cap(bp.memory_budget, bp.device)
+    if memory is not None and memory // INFERENCE_BYTES_PER_PARAM < cap:
+        cap = memory // INFERENCE_BYTES_PER_PARAM
+        bp.decisions.append(
+            f"Memory limit {_fmt(memory)} bytes (memory_budget/device) holds bf16 weights for at "
+            f"most {_fmt(cap)} params, below the parameter budget; that is the cap."
+        )
+    return cap
+
+
+def solve_shape(bp: Blueprint) -> Fit:
+    cap = effective_cap(bp)
+    shapes = list(SHAPES[bp.arch](bp.fixed_dims, cap))
+    fits = [f for s in shapes if (f := deepest_fit(bp.arch, s, cap)) is not None]
+    if not fits:
+        smallest = min(total_params(bp.arch, s.build(s.depth_min)) for s in shapes)
+        raise PlanError(
+            f"No standard {bp.arch} shape fits {_fmt(cap)} parameters: the smallest "
+            f"({shapes[0].label}, {shapes[0].depth_min} layers) has {_fmt(smallest)}. Raise "
+            f"constraints.parameter_budget.max to at least {_fmt(smallest)}, or relax the "
+            "memory limit."
+        )
+    # Largest wins; on a tie the earlier (narrower, deeper) shape, for determinism.
+    best = max(fits, key=lambda f: f.params)
+    exact = total_params(bp.arch, best.dims)
+    if exact != best.params:  # the affine shortcut must agree with a full count
+        raise AssertionError(f"solver slope mismatch for {best.label}: {exact} != {best.params}")
+    if best.params < FLOOR_RATIO * cap:
+        bp.decisions.append(
+            f"The largest standard shape has {_fmt(best.params)} params, below "
+            f"{FLOOR_RATIO:.0%} of the cap {_fmt(cap)}: the next step up in the shape grid "
+            "does not fit."
+        )
+    return best
+
+
+def apply_variant(bp: Blueprint, variant: Variant) -> dict[str, Any]:
+    if variant.arch != bp.arch:
+        raise PlanError(
+            f"architecture.variant '{variant.name}' is a {variant.arch} ({variant.family}), but "
+            f"this spec builds a {bp.arch}. Pick a {bp.arch} variant or change architecture.family."
+        )
+    dims = dict(variant.dims)
+    for key in variant.adjustable:
+        if key in bp.fixed_dims and bp.fixed_dims[key] != dims[key]:
+            bp.decisions.append(
+                f"{variant.name}: {key} set to {bp.fixed_dims[key]} by the spec (published "
+                f"count {_fmt(variant.published_params)} is for {key}={dims[key]})."
+            )
+            dims[key] = bp.fixed_dims[key]
+    params = total_params(bp.arch, dims)
+    bp.decisions.append(
+        f"Named variant {variant.name} fixes the shape ({variant.source}); the solver does not "
+        "resize it."
+    )
+    if bp.budget_max is not None and params > bp.budget_max:
+        raise PlanError(
+            f"architecture.variant '{variant.name}' has {_fmt(params)} parameters, over "
+            f"constraints.parameter_budget.max ({_fmt(bp.budget_max)}). Raise the budget to "
+            f"at least {_fmt(params)}, or drop the variant and let the solver size the model."
+        )
+    if bp.budget_max is not None and params < FLOOR_RATIO * bp.budget_max:
+        bp.decisions.append(
+            f"{variant.name} uses {params / bp.budget_max:.0%} of the budget; a named variant "
+            "is kept as published rather than grown."
+        )
+    return dims
+
+
+def solve(bp: Blueprint) -> dict[str, Any]:
+    """Fix the full-scale model dims of `bp` and return them."""
+    if bp.variant is not None:
+        variant = get_variant(bp.variant)
+        if variant is None:
+            known = ", ".join(sorted(n for n, v in VARIANTS.items() if v.arch == bp.arch))
+            raise PlanError(
+                f"architecture.variant '{bp.variant}' is not in the catalog for {bp.arch}. "
+                f"Known {bp.arch} variants: {known or 'none yet'}. Remove the variant to let "
+                "the solver size the model from the budget."
+            )
+        dims = apply_variant(bp, variant)
+    else:
+        dims = solve_shape(bp).dims
+    if bp.budget_min is not None and total_params(bp.arch, dims) < bp.budget_min:
+        raise PlanError(
+            f"The solved model has {_fmt(total_params(bp.arch, dims))} params, under "
+            f"constraints.parameter_budget.min ({_fmt(bp.budget_min)}). Lower the minimum or "
+            "raise the maximum."
+        )
+    return dims

@@ -1,0 +1,1 @@
+"""Handlers: modality handlers choose components, task handlers add head, loss and metrics."""

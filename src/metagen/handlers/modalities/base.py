@@ -1,0 +1,53 @@
+"""The modality handler interface of the Multi-Modal Guide."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import ClassVar
+
+from metagen.blueprint.model import Blueprint, PlanError
+from metagen.handlers.planned import FAMILIES, not_built
+from metagen.spec import Spec
+
+
+@dataclass(frozen=True)
+class Component:
+    """One part of the generated architecture, as the plan names it."""
+
+    name: str
+    role: str
+
+
+def spec_family(spec: Spec) -> str:
+    """The architecture family, `transformer` when the spec leaves it out (as the guide does)."""
+    family = spec.architecture.family if spec.architecture else None
+    return family or "transformer"
+
+
+class ModalityHandler(ABC):
+    """Chooses the input/output components of a model for one modality. Writes numbers into
+    the Blueprint; never builds modules."""
+
+    name: ClassVar[str]
+    modality: ClassVar[str]
+    families: ClassVar[tuple[str, ...]]
+
+    def __init__(self, spec: Spec) -> None:
+        self.spec = spec
+        self.family = spec_family(spec)
+        if self.family not in self.families:
+            if self.family in FAMILIES:
+                raise not_built(FAMILIES[self.family], "architecture.family", self.family)
+            raise PlanError(
+                f"architecture.family '{self.family}' does not fit the {self.modality} "
+                f"modality. {self.name} supports: {', '.join(self.families)}."
+            )
+
+    @abstractmethod
+    def augment_blueprint(self, blueprint: Blueprint) -> Blueprint:
+        """Fill the modality's fixed dims, data shape and components into `blueprint`."""
+
+    @abstractmethod
+    def generate_components(self) -> list[Component]:
+        """The generated architecture, part by part, for the plan and the docs."""

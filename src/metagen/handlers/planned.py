@@ -1,0 +1,69 @@
+"""Capabilities that the seed documents ask for and that are not built yet.
+
+A spec that needs one of these validates, but `plan` and `synth` stop with a message that
+names the missing capability. They never fall back to a stand-in architecture.
+"""
+
+from __future__ import annotations
+
+from metagen.blueprint.model import PlanError
+
+MODALITIES = {
+    "audio": "the audio modality (log-mel frontend, temporal transformer, audio decoders)",
+    "video": "the video modality (space-time transformer, 3D CNN, video diffusion)",
+    "multimodal": "multi-modal models (CLIP-style towers, vision-language models, fusion)",
+    "time_series": "time-series models (forecasting and anomaly-detection task handlers)",
+    "tabular": "tabular models (MLP task handlers for classification and regression)",
+    "graph": "graph models (message-passing GNNs: GCN, GAT)",
+    "point_cloud": "point-cloud models",
+    "3d": "3D models",
+}
+
+FAMILIES = {
+    "diffusion": "diffusion models (U-Net denoiser, DDPM/DDIM samplers)",
+    "hybrid": "hybrid CNN + transformer encoders",
+    "mlp": "MLP backbones",
+    "rnn": "recurrent backbones (LSTM/GRU)",
+    "gnn": "graph neural networks",
+    "unet": "U-Net backbones",
+    "autoencoder": "autoencoders",
+    "two_tower": "two-tower retrieval models",
+}
+
+TASKS = {
+    "regression": "the regression task handler",
+    "embedding": "the embedding task handler",
+    "ranking": "the ranking task handler",
+    "object_detection": "object detection (anchor-free YOLO-style and DETR heads, NMS, mAP)",
+    "instance_segmentation": "instance segmentation",
+    "semantic_segmentation": "semantic segmentation",
+    "panoptic_segmentation": "panoptic segmentation",
+    "sequence_labeling": "sequence labeling",
+    "time_series_forecast": "time-series forecasting",
+    "anomaly_detection": "anomaly detection",
+    "speech_recognition": "speech recognition",
+    "policy_gradient": "reinforcement learning (policy gradient, PPO)",
+    "value_based": "reinforcement learning (value-based, DQN)",
+    "actor_critic": "reinforcement learning (actor-critic, SAC)",
+    "model_based": "reinforcement learning (model-based, world models)",
+    "node_classification": "graph node classification",
+    "link_prediction": "graph link prediction",
+    "graph_classification": "graph classification",
+    "recommendation": "recommendation (two-tower models)",
+}
+
+OBJECTIVES = {
+    "masked": "masked language models (bidirectional encoder with an MLM head)",
+    "contrastive": "contrastive training (CLIP-style towers)",
+    "diffusion": "diffusion training",
+}
+
+
+def not_built(what: str, field: str, value: str) -> PlanError:
+    return PlanError(
+        f"{field} '{value}' needs {what}, which is not built yet in this version of MetaGen. "
+        "The spec is valid (`metagen validate` accepts it), but MetaGen will not plan or "
+        "synthesize it rather than print a stand-in architecture. Supported today: text "
+        "language models (family transformer, objective autoregressive) and image "
+        "classifiers (family transformer or cnn)."
+    )

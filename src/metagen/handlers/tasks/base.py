@@ -1,0 +1,33 @@
+"""The task handler interface of the Extended Model Types roadmap."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from typing import Any, ClassVar
+
+from metagen.blueprint.model import Blueprint
+from metagen.spec import Spec
+
+
+class TaskHandler(ABC):
+    """Adds a task's head, loss and metrics to a Blueprint. Registered by task name."""
+
+    name: ClassVar[str]
+    supported_modalities: ClassVar[tuple[str, ...]]
+    output_type: ClassVar[str]
+
+    @abstractmethod
+    def augment_blueprint(self, spec: Spec, blueprint: Blueprint) -> Blueprint:
+        """Write the task's dims (classes, ...), loss and metrics into the blueprint."""
+
+    @abstractmethod
+    def get_head_architecture(self, spec: Spec, blueprint: Blueprint) -> dict[str, Any]:
+        """The task head, as numbers."""
+
+    @abstractmethod
+    def get_loss_function(self, spec: Spec) -> str:
+        """The loss's name in the runtime LOSSES registry."""
+
+    @abstractmethod
+    def get_metrics(self, spec: Spec) -> list[str]:
+        """The metrics `evaluate.py` reports on held-out data."""

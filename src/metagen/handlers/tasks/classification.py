@@ -1,0 +1,42 @@
+"""Classification: a linear head over pooled features, trained with cross-entropy."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from metagen.blueprint.model import Blueprint
+from metagen.handlers.tasks.base import TaskHandler
+from metagen.handlers.tasks.registry import register_task
+
+# The roadmap's default when a spec gives no class count: ImageNet's.
+DEFAULT_NUM_CLASSES = 1000
+
+
+@register_task("classification")
+class ClassificationTaskHandler(TaskHandler):
+    name = "classification"
+    supported_modalities = ("image",)
+    output_type = "label"
+
+    def augment_blueprint(self, spec, blueprint: Blueprint) -> Blueprint:
+        num_classes = spec.task.num_classes if spec.task else None
+        if num_classes is None:
+            num_classes = DEFAULT_NUM_CLASSES
+            blueprint.decisions.append(
+                f"No task.num_classes; the head has {DEFAULT_NUM_CLASSES} classes (ImageNet). "
+                "Training data with another class count resizes the head to match."
+            )
+        blueprint.fixed_dims["num_classes"] = num_classes
+        blueprint.task = "classification"
+        blueprint.loss = self.get_loss_function(spec)
+        blueprint.metrics = self.get_metrics(spec)
+        return blueprint
+
+    def get_head_architecture(self, spec, blueprint: Blueprint) -> dict[str, Any]:
+        return {"type": "classification_head", "num_classes": blueprint.fixed_dims["num_classes"]}
+
+    def get_loss_function(self, spec) -> str:
+        return "classification"
+
+    def get_metrics(self, spec) -> list[str]:
+        return ["loss", "accuracy", "top5_accuracy", "macro_f1"]

@@ -1,0 +1,125 @@
+"""Spec -> solved Blueprint -> plan: the pure-Python half of the pipeline (no torch)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from metagen.blueprint.counts import count_flops, count_params
+from metagen.blueprint.memory import DEVICE_MEMORY, memory_report
+from metagen.blueprint.model import Blueprint, ScaleConfig
+from metagen.blueprint.scales import FULL_DATA, SMOKE_DATA, SMOKE_DIMS, train_config
+from metagen.blueprint.solver import solve
+from metagen.handlers.modalities import get_handler
+from metagen.handlers.modalities.base import spec_family
+from metagen.handlers.tasks import get_task_handler
+from metagen.spec import Spec
+
+
+def _new_blueprint(spec: Spec, seed: int | None) -> Blueprint:
+    constraints = spec.constraints
+    budget = constraints.parameter_budget if constraints else None
+    return Blueprint(
+        name=spec.name,
+        seed=spec.seed if seed is None else seed,
+        family=spec_family(spec),
+        variant=spec.architecture.variant if spec.architecture else None,
+        modality_inputs=list(spec.modality.inputs),
+        modality_outputs=list(spec.modality.outputs),
+        budget_max=budget.max if budget else None,
+        budget_min=budget.min if budget else None,
+        memory_budget=constraints.memory_budget if constraints else None,
+        device=constraints.device if constraints else None,
+        context_length=constraints.context_window if constraints else None,
+        warnings=[w.message for w in spec.warnings],
+    )
+
+
+def _training_overrides(spec: Spec) -> dict[str, Any]:
+    t = spec.training
+    if t is None:
+        return {}
+    return {"steps": t.steps, "batch_size": t.batch_size, "lr": t.learning_rate,
+            "weight_decay": t.weight_decay, "warmup_steps": t.warmup_steps}
+
+
+def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
+    """Run the handlers and the solver: every dim of every scale fixed."""
+    bp = _new_blueprint(spec, seed)
+    get_handler(spec).augment_blueprint(bp)
+    get_task_handler(spec).augment_blueprint(spec, bp)
+    full = solve(bp)
+    overrides = _training_overrides(spec)
+    precision = spec.training.precision if spec.training else "auto"
+    bp.scales["full"] = ScaleConfig(
+        model=full,
+        data={**bp.data, **FULL_DATA[bp.task]},
+        train={**train_config(bp.task, "full", overrides), "precision": precision, "seed": bp.seed},
+    )
+    smoke = SMOKE_DIMS[bp.arch](full)
+    bp.scales["smoke"] = ScaleConfig(
+        model=smoke,
+        data={**bp.data, **SMOKE_DATA[bp.task], **_smoke_data_from(smoke)},
+        train={**train_config(bp.task, "smoke", {}), "precision": "fp32", "seed": bp.seed},
+    )
+    _check_memory(bp)
+    return bp
+
+
+def _smoke_data_from(dims: dict[str, Any]) -> dict[str, Any]:
+    return {"image_size": dims["image_size"]} if "image_size" in dims else {}
+
+
+def _check_memory(bp: Blueprint) -> None:
+    params = sum(count_params(bp.arch, bp.dims).values())
+    report = memory_report(bp.arch, bp.dims, params, bp.context_length)
+    for label, limit in (("memory_budget", bp.memory_budget),
+                         (f"device {bp.device}", DEVICE_MEMORY.get(bp.device or ""))):
+        if limit and report["training_adamw_bytes"] > limit:
+            bp.warnings.append(
+                f"Training with AdamW needs {report['training_adamw_bytes'] / 1e9:.1f} GB for "
+                f"weights, grads and optimizer state alone, over the {label} limit "
+                f"({limit / 1e9:.1f} GB): train sharded (FSDP) on several devices, or lower "
+                "the budget."
+            )
+
+
+def flops_sample(bp: Blueprint) -> tuple[dict[str, int | None], str]:
+    """What one sample is for FLOPs: a training sequence for an LM, one image otherwise."""
+    data = bp.scales["full"].data
+    if "seq_len" in data:
+        return {"seq_len": data["seq_len"]}, f"one sequence of {data['seq_len']} tokens"
+    size = data["image_size"]
+    return {"image_size": size}, f"one {size}x{size} image"
+
+
+def plan_dict(bp: Blueprint) -> dict[str, Any]:
+    """The plan as JSON: exact counts, FLOPs per sample and memory in bytes."""
+    per_component = count_params(bp.arch, bp.dims)
+    total = sum(per_component.values())
+    sample, sample_text = flops_sample(bp)
+    smoke_params = sum(count_params(bp.arch, bp.scales["smoke"].model).values())
+    return {
+        "name": bp.name,
+        "seed": bp.seed,
+        "arch": bp.arch,
+        "family": bp.family,
+        "task": bp.task,
+        "variant": bp.variant,
+        "params_total": total,
+        "budget_max": bp.budget_max,
+        "budget_min": bp.budget_min,
+        "budget_fraction": round(total / bp.budget_max, 4) if bp.budget_max else None,
+        "components": [{"name": n, "params": p} for n, p in per_component.items()],
+        "architecture": [{"name": n, "role": r} for n, r in bp.components],
+        "dims": bp.dims,
+        "flops_per_sample": count_flops(bp.arch, bp.dims, **sample),
+        "flops_sample": sample_text,
+        "memory": memory_report(bp.arch, bp.dims, total, bp.context_length),
+        "loss": bp.loss,
+        "metrics": bp.metrics,
+        "smoke": {"params_total": smoke_params, "dims": bp.scales["smoke"].model},
+        "train": bp.scales["full"].train,
+        "data": bp.scales["full"].data,
+        "decisions": bp.decisions,
+        "warnings": bp.warnings,
+    }
