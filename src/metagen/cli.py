@@ -1,0 +1,129 @@
+"""The `metagen` command line: thin, it parses flags and delegates."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+
+from metagen.blueprint.model import PlanError
+from metagen.spec import SpecError, load_spec
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="Turn a YAML model spec into an exact architecture, standalone PyTorch code and a "
+    "measured training run.",
+)
+out = Console()
+err = Console(stderr=True)
+
+T = TypeVar("T")
+
+SpecArg = Annotated[Path, typer.Argument(help="Path to the YAML spec.", show_default=False)]
+
+
+class UsageError(Exception):
+    """Bad command-line input that is not a spec problem (a missing run directory, ...)."""
+
+
+def fail(message: str) -> None:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def guarded(action: Callable[[], T]) -> T:
+    """Run `action`; known bad-input errors become one paragraph and exit 2, no traceback."""
+    from metagen.synthesis import OutputError
+
+    try:
+        return action()
+    except (SpecError, PlanError, OutputError, UsageError) as error:
+        fail(str(error))
+    raise AssertionError("unreachable")
+
+
+def show_warnings(warnings: list[str]) -> None:
+    for warning in warnings:
+        err.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+
+
+@app.command()
+def validate(spec: SpecArg) -> None:
+    """Check a spec: exit 0 if valid (warnings printed), 2 with a located error otherwise."""
+    loaded = guarded(lambda: load_spec(spec))
+    show_warnings([w.message for w in loaded.warnings])
+    out.print(f"[green]ok[/] {spec}: valid MetaGen spec '{loaded.name}'", highlight=False)
+
+
+@app.command()
+def schema() -> None:
+    """Print the spec language's JSON Schema."""
+    from metagen.spec import Spec
+
+    sys.stdout.write(json.dumps(Spec.model_json_schema(), indent=2) + "\n")
+
+
+@app.command()
+def plan(
+    spec: SpecArg,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
+    seed: Annotated[int | None, typer.Option(help="Override the spec's seed.")] = None,
+) -> None:
+    """Solve the architecture: components, dims, exact params, FLOPs and memory."""
+    from metagen.planning import make_blueprint, plan_dict
+    from metagen.report.plan_view import print_plan
+
+    loaded = guarded(lambda: load_spec(spec))
+    result = guarded(lambda: plan_dict(make_blueprint(loaded, seed)))
+    if as_json:
+        sys.stdout.write(json.dumps(result, indent=2) + "\n")
+        return
+    show_warnings(result["warnings"])
+    print_plan(out, result)
+
+
+def default_run_id() -> str:
+    return datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+
+
+@app.command()
+def synth(
+    spec: SpecArg,
+    out_dir: Annotated[Path, typer.Option("--out", help="Parent folder of run directories.")] = Path("runs"),
+    run_id: Annotated[str | None, typer.Option(help="Run directory name (default: UTC time).")] = None,
+    seed: Annotated[int | None, typer.Option(help="Override the spec's seed.")] = None,
+    force: Annotated[bool, typer.Option(help="Replace an existing run directory.")] = False,
+) -> None:
+    """Write DIR/ID/: spec_resolved.yaml, blueprint/, code/, docs/ and logs/."""
+    from metagen.synthesis import synthesize
+
+    loaded = guarded(lambda: load_spec(spec))
+    show_warnings([w.message for w in loaded.warnings])
+    rid = run_id or default_run_id()
+    guarded(lambda: check_run_id(rid))
+    target = guarded(lambda: synthesize(loaded, out_dir, rid, seed=seed, force=force))
+    out.print(f"[green]wrote[/] {target}", highlight=False)
+
+
+def check_run_id(run_id: str) -> None:
+    from metagen.spec.fields import NAME_PATTERN
+
+    if not re.match(NAME_PATTERN, run_id) or ".." in run_id:
+        raise UsageError(
+            f"--run-id {run_id!r} is not a safe directory name. Use letters, digits, '-', '_' "
+            "and '.', starting with a letter or digit."
+        )
+
+
+def main() -> None:
+    from metagen import train_cli  # noqa: F401  (registers train and demo)
+
+    app()

@@ -1,0 +1,1 @@
+"""Codegen: assembles the standalone package from runtime sources and glue templates."""

@@ -1,0 +1,1 @@
+"""Reports built only from measured runs: model card, limitations."""

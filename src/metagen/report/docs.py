@@ -1,0 +1,35 @@
+"""docs/model_card.md and docs/limitations.md, from the plan and, after training, metrics.json.
+
+Every figure here is either an exact count from the plan or a value a run wrote into
+metrics.json. What no run measured is written as "not measured".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from metagen.codegen.templates import render
+
+
+def _curve_rows(training: dict[str, Any], most: int = 12) -> list[tuple[int, float]]:
+    """At most `most` evenly spaced points of the loss curve, always with the last."""
+    curve = training.get("loss_curve") or []
+    if len(curve) <= most:
+        return [(int(s), float(v)) for s, v in curve]
+    step = len(curve) / most
+    picked = [curve[int(i * step)] for i in range(most - 1)] + [curve[-1]]
+    return [(int(s), float(v)) for s, v in picked]
+
+
+def render_docs(plan: dict[str, Any], description: str,
+                training: dict[str, Any] | None) -> dict[str, str]:
+    context = {
+        "plan": plan,
+        "description": description,
+        "training": training,
+        "curve": _curve_rows(training) if training else [],
+    }
+    return {
+        "model_card.md": render("model_card.md.j2", **context),
+        "limitations.md": render("limitations.md.j2", **context),
+    }

@@ -1,0 +1,130 @@
+"""`metagen train` and `metagen demo`: run the generated train.py, then rewrite the docs from
+what it measured. The code that trains is the generated package's, so `metagen train` and
+`python code/train.py` do the same thing."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from metagen.cli import (
+    UsageError,
+    app,
+    check_run_id,
+    default_run_id,
+    fail,
+    guarded,
+    out,
+    show_warnings,
+)
+from metagen.report.docs import render_docs
+from metagen.spec import load_spec
+from metagen.synthesis import synthesize
+
+SPEC_SUFFIXES = (".yaml", ".yml")
+
+
+def resolve_run_dir(target: Path, out_dir: Path, run_id: str | None, seed: int | None) -> Path:
+    """A run directory: `target` itself, or a fresh synth of the spec `target`."""
+    if target.is_dir():
+        if not (target / "code" / "train.py").is_file():
+            raise UsageError(
+                f"{target} is not a run directory (no code/train.py). Pass a spec file, or a "
+                "folder written by `metagen synth`."
+            )
+        return target
+    if target.suffix not in SPEC_SUFFIXES:
+        raise UsageError(f"{target} is neither a spec (.yaml) nor a run directory.")
+    spec = load_spec(target)
+    show_warnings([w.message for w in spec.warnings])
+    rid = run_id or f"{spec.name}-{default_run_id()}"
+    check_run_id(rid)
+    return synthesize(spec, out_dir, rid, seed=seed)
+
+
+def train_command(run_dir: Path, scale: str, steps: int | None, data: str, seed: int | None,
+                  resume: bool, compile_model: bool) -> list[str]:
+    source = data if data == "synthetic" else str(Path(data).resolve())
+    command = [sys.executable, str(run_dir / "code" / "train.py"), "--scale", scale,
+               "--data", source, "--out", str(run_dir / "train" / scale)]
+    for flag, value in (("--steps", steps), ("--seed", seed)):
+        if value is not None:
+            command += [flag, str(value)]
+    command += ["--resume"] * resume + ["--compile"] * compile_model
+    return command
+
+
+def refresh_docs(run_dir: Path, metrics: dict[str, Any], scale: str) -> None:
+    """Rewrite docs/ from the plan and the run's measured metrics.json."""
+    plan = json.loads((run_dir / "blueprint" / "params.json").read_text(encoding="utf-8"))
+    spec = (run_dir / "spec_resolved.yaml").read_text(encoding="utf-8")
+    import yaml
+
+    description = yaml.safe_load(spec).get("description") or ""
+    training = {**metrics, "out_dir": str(Path("train") / scale)}
+    for name, text in render_docs(plan, description, training=training).items():
+        path = run_dir / "docs" / name
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+
+
+def run_training(run_dir: Path, command: list[str], scale: str) -> dict[str, Any]:
+    started = time.perf_counter()
+    result = subprocess.run(command, check=False)
+    if result.returncode != 0:
+        raise UsageError(
+            f"training in {run_dir} stopped with exit code {result.returncode}; the message "
+            "above says why."
+        )
+    metrics = json.loads((run_dir / "train" / scale / "metrics.json").read_text(encoding="utf-8"))
+    refresh_docs(run_dir, metrics, scale)
+    out.print(f"trained in {time.perf_counter() - started:.1f} s; metrics: "
+              f"{run_dir / 'train' / scale / 'metrics.json'}", highlight=False)
+    return metrics
+
+
+def summarize(metrics: dict[str, Any]) -> str:
+    evals = ", ".join(f"{k} {v:.4f}" for k, v in metrics["eval"].items()
+                      if isinstance(v, float))
+    return (f"{metrics['params_total']:,} params, {metrics['steps']} steps, "
+            f"final train loss {metrics['final_train_loss']:.4f}; held-out: {evals}")
+
+
+@app.command()
+def train(
+    target: Annotated[Path, typer.Argument(help="A spec file, or a run directory from synth.")],
+    scale: Annotated[str, typer.Option(help="full, or smoke (same topology, small dims).")] = "full",
+    steps: Annotated[int | None, typer.Option(help="Override the number of steps.")] = None,
+    data: Annotated[str, typer.Option(help="'synthetic' or a path to your data.")] = "synthetic",
+    out_dir: Annotated[Path, typer.Option("--out", help="Parent of new run directories.")] = Path("runs"),
+    run_id: Annotated[str | None, typer.Option(help="Run directory name for a spec.")] = None,
+    seed: Annotated[int | None, typer.Option(help="Override the seed.")] = None,
+    resume: Annotated[bool, typer.Option(help="Resume from the last checkpoint.")] = False,
+    compile_model: Annotated[bool, typer.Option("--compile", help="torch.compile.")] = False,
+) -> None:
+    """Train a spec or run directory with the generated train.py; write metrics.json and docs."""
+    if scale not in ("full", "smoke"):
+        fail(f"--scale {scale!r} is not a scale. Use full or smoke.")
+    if data != "synthetic" and not Path(data).exists():
+        fail(f"--data {data}: no such file or folder. Pass 'synthetic' or an existing path.")
+    run_dir = guarded(lambda: resolve_run_dir(target, out_dir, run_id, seed))
+    command = train_command(run_dir, scale, steps, data, seed, resume, compile_model)
+    metrics = guarded(lambda: run_training(run_dir, command, scale))
+    out.print(summarize(metrics), highlight=False)
+
+
+@app.command()
+def demo(
+    out_dir: Annotated[Path, typer.Option("--out", help="Where to write.")] = Path("runs/demo"),
+) -> None:
+    """Synthesize and smoke-train a language model and an image classifier (built-in specs)."""
+    from metagen.demo import run_demo
+
+    guarded(lambda: run_demo(out_dir, train_one=run_training, command_for=train_command))
