@@ -1,0 +1,1 @@
+"""Model building blocks: plain PyTorch modules, bundled into generated packages."""

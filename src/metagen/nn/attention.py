@@ -1,0 +1,121 @@
+"""Multi-head self-attention: causal (with GQA, RoPE and a KV cache) and bidirectional."""
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from metagen.nn.checks import check_divisible, check_dropout, check_positive
+from metagen.nn.rope import apply_rope
+
+
+class KVCache:
+    """Keys and values of the positions seen so far, for one attention layer."""
+
+    def __init__(
+        self,
+        batch_size: int,
+        n_kv_heads: int,
+        max_len: int,
+        head_dim: int,
+        *,
+        device: torch.device | str | None = None,
+        dtype: torch.dtype | None = None,
+    ) -> None:
+        shape = (batch_size, n_kv_heads, max_len, head_dim)
+        self.keys = torch.zeros(shape, device=device, dtype=dtype)
+        self.values = torch.zeros(shape, device=device, dtype=dtype)
+        self.length = 0  # positions filled so far
+
+    def append(self, k: torch.Tensor, v: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """Store k, v (B, nkv, T, hs) after the cached positions; return all keys and values."""
+        start, end = self.length, self.length + k.size(2)
+        if end > self.keys.size(2):
+            raise ValueError(f"KV cache holds {self.keys.size(2)} positions, {end} were requested")
+        self.keys[:, :, start:end] = k
+        self.values[:, :, start:end] = v
+        self.length = end
+        return self.keys[:, :, :end], self.values[:, :, :end]  # (B, nkv, end, hs)
+
+    def reset(self) -> None:
+        self.length = 0
+
+
+class CausalSelfAttention(nn.Module):
+    """Causal attention; n_kv_heads < n_heads shares each key/value head among a group (GQA)."""
+
+    def __init__(
+        self, d_model: int, n_heads: int, n_kv_heads: int, *, bias: bool, dropout: float
+    ) -> None:
+        super().__init__()
+        check_positive(d_model=d_model, n_heads=n_heads, n_kv_heads=n_kv_heads)
+        check_divisible("d_model", d_model, "n_heads", n_heads)
+        check_divisible("n_heads", n_heads, "n_kv_heads", n_kv_heads)
+        check_dropout(dropout)
+        self.n_heads = n_heads
+        self.n_kv_heads = n_kv_heads
+        self.head_dim = d_model // n_heads
+        self.dropout = dropout
+        kv_dim = n_kv_heads * self.head_dim
+        self.qkv = nn.Linear(d_model, d_model + 2 * kv_dim, bias=bias)
+        self.out_proj = nn.Linear(d_model, d_model, bias=bias)
+        self.resid_dropout = nn.Dropout(dropout)
+
+    def forward(
+        self,
+        x: torch.Tensor,
+        rope: tuple[torch.Tensor, torch.Tensor] | None = None,
+        kv_cache: KVCache | None = None,
+    ) -> torch.Tensor:
+        B, T, C = x.size()
+        nh, nkv, hs = self.n_heads, self.n_kv_heads, self.head_dim
+        q, k, v = self.qkv(x).split([nh * hs, nkv * hs, nkv * hs], dim=-1)
+        q = q.view(B, T, nh, hs).transpose(1, 2)  # (B, nh, T, hs)
+        k = k.view(B, T, nkv, hs).transpose(1, 2)  # (B, nkv, T, hs)
+        v = v.view(B, T, nkv, hs).transpose(1, 2)  # (B, nkv, T, hs)
+        if rope is not None:
+            cos, sin = rope
+            q, k = apply_rope(q, cos, sin), apply_rope(k, cos, sin)
+        start = 0
+        if kv_cache is not None:
+            start = kv_cache.length
+            k, v = kv_cache.append(k, v)  # (B, nkv, start + T, hs)
+        mask = None
+        if start > 0 and T > 1:  # new queries see all cached positions and each other causally
+            mask = torch.ones(T, start + T, dtype=torch.bool, device=x.device).tril(start)
+        y = F.scaled_dot_product_attention(
+            q,
+            k,
+            v,
+            attn_mask=mask,
+            dropout_p=self.dropout if self.training else 0.0,
+            is_causal=start == 0 and T > 1,
+            enable_gqa=nkv != nh,
+        )  # (B, nh, T, hs)
+        y = y.transpose(1, 2).contiguous().view(B, T, C)  # (B, T, C)
+        return self.resid_dropout(self.out_proj(y))
+
+
+class SelfAttention(nn.Module):
+    """Bidirectional attention over all tokens, with biases (ViT)."""
+
+    def __init__(self, d_model: int, n_heads: int, *, dropout: float) -> None:
+        super().__init__()
+        check_positive(d_model=d_model, n_heads=n_heads)
+        check_divisible("d_model", d_model, "n_heads", n_heads)
+        check_dropout(dropout)
+        self.n_heads = n_heads
+        self.dropout = dropout
+        self.qkv = nn.Linear(d_model, 3 * d_model)
+        self.out_proj = nn.Linear(d_model, d_model)
+        self.resid_dropout = nn.Dropout(dropout)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        B, T, C = x.size()
+        q, k, v = self.qkv(x).split(C, dim=-1)
+        q = q.view(B, T, self.n_heads, C // self.n_heads).transpose(1, 2)  # (B, nh, T, hs)
+        k = k.view(B, T, self.n_heads, C // self.n_heads).transpose(1, 2)  # (B, nh, T, hs)
+        v = v.view(B, T, self.n_heads, C // self.n_heads).transpose(1, 2)  # (B, nh, T, hs)
+        dropout_p = self.dropout if self.training else 0.0
+        y = F.scaled_dot_product_attention(q, k, v, dropout_p=dropout_p)  # (B, nh, T, hs)
+        y = y.transpose(1, 2).contiguous().view(B, T, C)  # (B, T, C)
+        return self.resid_dropout(self.out_proj(y))

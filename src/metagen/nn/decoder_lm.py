@@ -1,0 +1,213 @@
+"""Decoder-only language model (GPT-2 / Llama family), in nanoGPT reading order."""
+
+import math
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from metagen.nn.attention import CausalSelfAttention, KVCache
+from metagen.nn.checks import check_choice, check_divisible, check_dropout, check_positive
+from metagen.nn.mlp import MLP_LAYERS
+from metagen.nn.norm import NORM_LAYERS
+from metagen.nn.rope import rope_cos_sin
+
+
+@dataclass
+class DecoderLMConfig:
+    vocab_size: int = 32000
+    context_length: int = 2048
+    d_model: int = 768
+    n_layers: int = 12
+    n_heads: int = 12
+    n_kv_heads: int = 12  # fewer than n_heads is grouped-query attention
+    d_ff: int = 2048
+    norm: str = "rmsnorm"  # or "layernorm" (with bias)
+    mlp: str = "swiglu"  # or "gelu"
+    position: str = "rope"  # or "learned"
+    bias: bool = False  # on the attention and MLP linears
+    tie_embeddings: bool = False
+    rope_theta: float = 10000.0
+    norm_eps: float = 1e-5
+    dropout: float = 0.0
+
+    def __post_init__(self) -> None:
+        check_positive(
+            vocab_size=self.vocab_size,
+            context_length=self.context_length,
+            d_model=self.d_model,
+            n_layers=self.n_layers,
+            n_heads=self.n_heads,
+            n_kv_heads=self.n_kv_heads,
+            d_ff=self.d_ff,
+            rope_theta=self.rope_theta,
+            norm_eps=self.norm_eps,
+        )
+        check_choice("norm", self.norm, NORM_LAYERS)
+        check_choice("mlp", self.mlp, MLP_LAYERS)
+        check_choice("position", self.position, ("rope", "learned"))
+        check_divisible("d_model", self.d_model, "n_heads", self.n_heads)
+        check_divisible("n_heads", self.n_heads, "n_kv_heads", self.n_kv_heads)
+        check_dropout(self.dropout)
+        head_dim = self.d_model // self.n_heads
+        if self.position == "rope" and head_dim % 2:
+            raise ValueError(
+                f"rope needs an even head_dim, got d_model ({self.d_model}) / "
+                f"n_heads ({self.n_heads}) = {head_dim}"
+            )
+
+    def example_inputs(
+        self, batch_size: int, generator: torch.Generator
+    ) -> dict[str, torch.Tensor]:
+        seq_len = min(self.context_length, 64)
+        shape = (batch_size, seq_len)
+        return {"input_ids": torch.randint(self.vocab_size, shape, generator=generator)}
+
+
+class DecoderBlock(nn.Module):
+    """Pre-norm transformer block with causal attention."""
+
+    def __init__(self, config: DecoderLMConfig) -> None:
+        super().__init__()
+        d = config.d_model
+        self.norm1 = NORM_LAYERS[config.norm](d, eps=config.norm_eps)
+        self.attention = CausalSelfAttention(
+            d, config.n_heads, config.n_kv_heads, bias=config.bias, dropout=config.dropout
+        )
+        self.norm2 = NORM_LAYERS[config.norm](d, eps=config.norm_eps)
+        self.mlp = MLP_LAYERS[config.mlp](d, config.d_ff, bias=config.bias, dropout=config.dropout)
+
+    def forward(
+        self,
+        x: torch.Tensor,
+        rope: tuple[torch.Tensor, torch.Tensor] | None = None,
+        kv_cache: KVCache | None = None,
+    ) -> torch.Tensor:
+        x = x + self.attention(self.norm1(x), rope, kv_cache)
+        x = x + self.mlp(self.norm2(x))
+        return x
+
+
+class DecoderLM(nn.Module):
+    """Token embedding, causal blocks, final norm and LM head: input_ids (B, T) -> logits."""
+
+    def __init__(self, config: DecoderLMConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.token_embedding = nn.Embedding(config.vocab_size, config.d_model)
+        self.position_embedding = None
+        if config.position == "learned":
+            self.position_embedding = nn.Embedding(config.context_length, config.d_model)
+        self.dropout = nn.Dropout(config.dropout)
+        self.blocks = nn.ModuleList(DecoderBlock(config) for _ in range(config.n_layers))
+        self.final_norm = NORM_LAYERS[config.norm](config.d_model, eps=config.norm_eps)
+        self.lm_head = nn.Linear(config.d_model, config.vocab_size, bias=False)
+        if config.tie_embeddings:
+            self.lm_head.weight = self.token_embedding.weight
+        self.apply(self._init_weights)
+        # GPT-2: scale the projections that write into the residual stream by 1/sqrt(2 * n_layers)
+        for name, p in self.named_parameters():
+            if name.endswith("out_proj.weight"):
+                nn.init.normal_(p, mean=0.0, std=0.02 / math.sqrt(2 * config.n_layers))
+
+    def _init_weights(self, module: nn.Module) -> None:
+        if isinstance(module, nn.Linear):
+            nn.init.normal_(module.weight, mean=0.0, std=0.02)
+            if module.bias is not None:
+                nn.init.zeros_(module.bias)
+        elif isinstance(module, nn.Embedding):
+            nn.init.normal_(module.weight, mean=0.0, std=0.02)
+
+    def get_num_params(self) -> int:
+        """Parameters, counting a tied embedding once."""
+        return sum(p.numel() for p in self.parameters())
+
+    def forward_features(
+        self, input_ids: torch.Tensor, kv_caches: list[KVCache] | None = None
+    ) -> torch.Tensor:
+        B, T = input_ids.size()
+        start = kv_caches[0].length if kv_caches else 0
+        if start + T > self.config.context_length:
+            raise ValueError(
+                f"{start + T} positions exceed context_length ({self.config.context_length})"
+            )
+        positions = torch.arange(start, start + T, device=input_ids.device)  # (T,)
+        x = self.token_embedding(input_ids)  # (B, T, C)
+        rope = None
+        if self.position_embedding is not None:
+            x = x + self.position_embedding(positions)  # (B, T, C)
+        else:
+            head_dim = self.config.d_model // self.config.n_heads
+            rope = rope_cos_sin(positions, head_dim, self.config.rope_theta)  # 2 x (T, hs)
+        x = self.dropout(x)
+        for i, block in enumerate(self.blocks):
+            x = block(x, rope, kv_caches[i] if kv_caches else None)
+        return self.final_norm(x)
+
+    def forward_head(self, features: torch.Tensor) -> torch.Tensor:
+        return self.lm_head(features)  # (B, T, vocab_size)
+
+    def forward(
+        self, input_ids: torch.Tensor, kv_caches: list[KVCache] | None = None
+    ) -> torch.Tensor:
+        return self.forward_head(self.forward_features(input_ids, kv_caches))
+
+    def new_kv_caches(self, batch_size: int, max_len: int) -> list[KVCache]:
+        """One empty cache per block, on the model's device and in its dtype."""
+        c, weight = self.config, self.lm_head.weight
+        head_dim = c.d_model // c.n_heads
+        return [
+            KVCache(
+                batch_size,
+                c.n_kv_heads,
+                max_len,
+                head_dim,
+                device=weight.device,
+                dtype=weight.dtype,
+            )
+            for _ in range(c.n_layers)
+        ]
+
+    @torch.no_grad()
+    def generate(
+        self,
+        input_ids: torch.Tensor,
+        max_new_tokens: int,
+        temperature: float = 1.0,
+        top_k: int | None = None,
+    ) -> torch.Tensor:
+        """Append max_new_tokens sampled tokens to input_ids (B, T); temperature 0 is greedy.
+
+        Decodes with a KV cache. Past context_length, it conditions on the last context_length
+        tokens, as nanoGPT does, recomputing the window each step.
+        """
+        if temperature < 0:
+            raise ValueError(f"temperature must be >= 0, got {temperature}")
+        if top_k is not None and top_k <= 0:
+            raise ValueError(f"top_k must be positive, got {top_k}")
+        context = self.config.context_length
+        max_len = min(context, input_ids.size(1) + max_new_tokens)
+        kv_caches = self.new_kv_caches(input_ids.size(0), max_len)
+        pending = input_ids  # tokens not yet in the cache
+        for _ in range(max_new_tokens):
+            if kv_caches[0].length + pending.size(1) > context:  # the window slides: start over
+                for cache in kv_caches:
+                    cache.reset()
+                pending = input_ids[:, -context:]
+            logits = self(pending, kv_caches)[:, -1, :]  # (B, vocab_size)
+            next_id = sample_next_token(logits, temperature, top_k)  # (B, 1)
+            input_ids = torch.cat((input_ids, next_id), dim=1)
+            pending = next_id
+        return input_ids
+
+
+def sample_next_token(logits: torch.Tensor, temperature: float, top_k: int | None) -> torch.Tensor:
+    """Pick one token per row of logits (B, V): argmax at temperature 0, else sample."""
+    if temperature == 0:
+        return logits.argmax(dim=-1, keepdim=True)  # (B, 1)
+    logits = logits / temperature
+    if top_k is not None:
+        kth = torch.topk(logits, min(top_k, logits.size(-1))).values[:, [-1]]  # (B, 1)
+        logits = logits.masked_fill(logits < kth, float("-inf"))
+    return torch.multinomial(F.softmax(logits, dim=-1), num_samples=1)  # (B, 1)

@@ -1,0 +1,101 @@
+"""One test over every registered architecture (timm style): build, forward, backward, shapes,
+gradients, counts, and a training step."""
+
+import pytest
+import torch
+from tests.nn.small_dims import CASE_IDS, CASES, SMALL_DIMS, unique_params_by_name
+
+from metagen.blueprint.counts import count_layer_params, count_params
+from metagen.nn.registry import ARCHITECTURES, build_from_dims, example_inputs_for
+
+torch.set_num_threads(1)
+
+
+def build(arch: str, dims: dict, seed: int = 0) -> torch.nn.Module:
+    torch.manual_seed(seed)
+    return build_from_dims(arch, dims)
+
+
+def expected_shape(arch: str, dims: dict, inputs: dict) -> tuple[int, ...]:
+    if arch == "decoder_lm":
+        return (*inputs["input_ids"].shape, dims["vocab_size"])
+    return (next(iter(inputs.values())).shape[0], dims["num_classes"])
+
+
+def test_every_architecture_has_small_dims():
+    assert set(SMALL_DIMS) == set(ARCHITECTURES)
+
+
+@pytest.mark.parametrize(("arch", "dims"), CASES, ids=CASE_IDS)
+def test_forward_backward_and_gradients(arch, dims):
+    model = build(arch, dims)
+    inputs = example_inputs_for(arch, dims, batch_size=2)
+    out = model(**inputs)
+    assert out.shape == expected_shape(arch, dims, inputs)
+    assert torch.isfinite(out).all()
+    out.square().mean().backward()
+    for name, p in model.named_parameters():
+        assert p.grad is not None, name
+        assert torch.isfinite(p.grad).all(), name
+        assert p.grad.abs().sum() > 0, name
+
+
+@pytest.mark.parametrize(("arch", "dims"), CASES, ids=CASE_IDS)
+def test_forward_is_features_then_head(arch, dims):
+    model = build(arch, dims).eval()
+    inputs = example_inputs_for(arch, dims, batch_size=2)
+    with torch.no_grad():
+        features = model.forward_features(**inputs)
+        torch.testing.assert_close(model.forward_head(features), model(**inputs))
+
+
+@pytest.mark.parametrize(("arch", "dims"), CASES, ids=CASE_IDS)
+def test_param_counts_match_module(arch, dims):
+    model = build(arch, dims)
+    total = sum(p.numel() for p in model.parameters())
+    assert model.get_num_params() == total
+    components = count_params(arch, dims)
+    assert sum(components.values()) == total
+    assert components == unique_params_by_name(model, components)
+    layers = count_layer_params(arch, dims)
+    assert layers == unique_params_by_name(model, layers)
+    with_params = {name for name, m in model.named_children() if list(m.parameters())}
+    assert with_params <= set(components)
+
+
+@pytest.mark.parametrize(("arch", "dims"), CASES, ids=CASE_IDS)
+def test_every_trainable_parameter_changes_after_one_step(arch, dims):
+    model = build(arch, dims)
+    inputs = example_inputs_for(arch, dims, batch_size=2)
+    before = {name: p.detach().clone() for name, p in model.named_parameters()}
+    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.0)
+    model(**inputs).square().mean().backward()
+    optimizer.step()
+    for name, p in model.named_parameters():
+        assert not torch.equal(p.detach(), before[name]), name
+
+
+@pytest.mark.parametrize(("arch", "dims"), CASES, ids=CASE_IDS)
+def test_example_inputs_are_deterministic(arch, dims):
+    first = example_inputs_for(arch, dims, batch_size=3)
+    second = example_inputs_for(arch, dims, batch_size=3)
+    assert first.keys() == second.keys()
+    for key in first:
+        assert first[key].shape[0] == 3
+        assert torch.equal(first[key], second[key])
+
+
+@pytest.mark.parametrize(("arch", "dims"), CASES, ids=CASE_IDS)
+def test_builds_on_meta_device(arch, dims):
+    with torch.device("meta"):
+        model = build_from_dims(arch, dims)
+    assert all(p.device.type == "meta" for p in model.parameters())
+    assert model.get_num_params() == sum(count_params(arch, dims).values())
+
+
+@pytest.mark.parametrize(("arch", "dims"), CASES, ids=CASE_IDS)
+def test_same_seed_same_weights_same_output(arch, dims):
+    inputs = example_inputs_for(arch, dims, batch_size=2)
+    a, b = build(arch, dims).eval(), build(arch, dims).eval()
+    with torch.no_grad():
+        assert torch.equal(a(**inputs), b(**inputs))
