@@ -1,0 +1,104 @@
+"""Build (train, val, info) for a task from `synthetic` data or a path, through a registry."""
+
+import math
+
+from torch.utils.data import Subset
+
+from metagen.data.image_folder import ImageFolderDataset, find_split_folders, split_indices
+from metagen.data.synthetic_images import ShapesDataset
+from metagen.data.synthetic_text import make_synthetic_text, unigram_entropy_nats
+from metagen.data.text_data import TokenWindows, read_text_source, split_tokens
+from metagen.data.tokenizer import ByteTokenizer
+
+# Used only where data_cfg leaves a key out or null; the spec schema normally fills them.
+DATA_DEFAULTS = {
+    "val_fraction": 0.1,
+    "stride": None,
+    "synthetic_chars": 200_000,
+    "channels": 3,
+    "num_classes": 12,
+    "num_train": 5000,
+    "num_val": 1000,
+}
+
+
+def _build_lm_datasets(cfg: dict, source: str, seed: int):
+    seq_len, val_fraction = int(cfg["seq_len"]), float(cfg["val_fraction"])
+    tokenizer = ByteTokenizer()
+    if source == "synthetic":
+        text = make_synthetic_text(int(cfg["synthetic_chars"]), seed)
+    else:
+        # Each split needs one window of seq_len + 1 tokens.
+        min_chars = math.ceil((seq_len + 2) / min(val_fraction, 1.0 - val_fraction))
+        text = read_text_source(source, min_chars=min_chars)
+    train_ids, val_ids = split_tokens(tokenizer.encode(text), val_fraction)
+    train = TokenWindows(train_ids, seq_len, stride=cfg["stride"])
+    val = TokenWindows(val_ids, seq_len)
+    info = {
+        "task": "language_modeling",
+        "source": source,
+        "tokenizer": tokenizer.name,
+        "vocab_size": tokenizer.vocab_size,
+        "seq_len": seq_len,
+        "num_train_tokens": len(train_ids),
+        "num_val_tokens": len(val_ids),
+        "num_train": len(train),
+        "num_val": len(val),
+        "unigram_entropy_nats": unigram_entropy_nats(val_ids),
+    }
+    return train, val, info
+
+
+def _image_folder_datasets(cfg: dict, source: str, seed: int):
+    image_size, channels = int(cfg["image_size"]), int(cfg["channels"])
+    folders = find_split_folders(source)
+    if folders is not None:
+        train = ImageFolderDataset(folders[0], image_size, channels)
+        val = ImageFolderDataset(folders[1], image_size, channels, train.class_names)
+        return train, val, train.class_names
+    full = ImageFolderDataset(source, image_size, channels)
+    train_idx, val_idx = split_indices(
+        len(full), float(cfg["val_fraction"]), seed, labels=full.labels
+    )
+    return Subset(full, train_idx), Subset(full, val_idx), full.class_names
+
+
+def _shapes_datasets(cfg: dict, seed: int):
+    shape_args = (int(cfg["image_size"]), int(cfg["channels"]))
+    num_classes = int(cfg["num_classes"])
+    # Separate seeds per split: no validation image is a training image.
+    train = ShapesDataset(int(cfg["num_train"]), *shape_args, 2 * seed, num_classes)
+    val = ShapesDataset(int(cfg["num_val"]), *shape_args, 2 * seed + 1, num_classes)
+    return train, val, train.class_names
+
+
+def _build_classification_datasets(cfg: dict, source: str, seed: int):
+    if source == "synthetic":
+        train, val, class_names = _shapes_datasets(cfg, seed)
+    else:
+        train, val, class_names = _image_folder_datasets(cfg, source, seed)
+    info = {
+        "task": "classification",
+        "source": source,
+        "num_classes": len(class_names),
+        "class_names": list(class_names),
+        "image_size": int(cfg["image_size"]),
+        "channels": int(cfg["channels"]),
+        "num_train": len(train),
+        "num_val": len(val),
+    }
+    return train, val, info
+
+
+DATASET_BUILDERS = {
+    "language_modeling": _build_lm_datasets,
+    "classification": _build_classification_datasets,
+}
+
+
+def build_datasets(task: str, data_cfg: dict, source: str = "synthetic", seed: int = 0):
+    """(train, val, info) for `task`; `source` is "synthetic" or a file/folder path."""
+    if task not in DATASET_BUILDERS:
+        raise ValueError(f"no datasets for task {task!r}; known tasks: {sorted(DATASET_BUILDERS)}")
+    cfg = {**DATA_DEFAULTS, **{k: v for k, v in data_cfg.items() if v is not None}}
+    return DATASET_BUILDERS[task](cfg, str(source), seed)

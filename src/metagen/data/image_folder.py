@@ -1,0 +1,135 @@
+"""Images from `root/<class_name>/*.png|jpg|jpeg`, optionally pre-split into train/ and test/."""
+
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch.utils.data import Dataset
+
+from metagen.data.pixels import normalize_pixels
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
+SPLIT_FOLDER_NAMES = ("test", "val")
+
+
+def _class_folders(root: Path) -> list[Path]:
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def _image_files(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+
+
+def find_split_folders(root) -> tuple[Path, Path] | None:
+    """(train, held-out) folders when `root` holds train/ and test/ (or val/) of class folders."""
+    root = Path(root)
+    train = root / "train"
+    if not train.is_dir() or not any(p.is_dir() for p in train.iterdir()):
+        return None
+    for name in SPLIT_FOLDER_NAMES:
+        if (root / name).is_dir():
+            return train, root / name
+    return None
+
+
+def load_image(path, image_size: int, channels: int) -> np.ndarray:
+    """The image at `path` resized to a square, as (H, W, C) uint8; a clear error if corrupt."""
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            image = image.convert("RGB" if channels == 3 else "L")
+            image = image.resize((image_size, image_size), Image.BILINEAR)
+            pixels = np.array(image, dtype=np.uint8)
+    except Exception as err:
+        raise ValueError(
+            f"cannot read image {path} ({type(err).__name__}: {err}); delete or replace this file."
+        ) from None
+    return pixels.reshape(image_size, image_size, channels)
+
+
+def _check_image(path: Path) -> None:
+    from PIL import Image
+
+    try:
+        with Image.open(path) as image:
+            image.verify()
+    except Exception as err:
+        raise ValueError(
+            f"corrupt or unreadable image {path} ({type(err).__name__}); "
+            "delete or replace this file."
+        ) from None
+
+
+class ImageFolderDataset(Dataset):
+    """One class per subfolder of `root`; images resized to `image_size` square, RGB or gray."""
+
+    def __init__(self, root, image_size: int, channels: int = 3, class_names=None):
+        root = Path(root)
+        if channels not in (1, 3):
+            raise ValueError(f"channels ({channels}) must be 1 (gray) or 3 (RGB)")
+        if not root.is_dir():
+            raise FileNotFoundError(
+                f"image folder {root} does not exist; pass a folder laid out as "
+                "root/<class_name>/<image>.png, or use --data synthetic."
+            )
+        folders = _class_folders(root)
+        if not folders:
+            raise ValueError(
+                f"image folder {root} has no class subfolders; put each class's images "
+                "in its own folder, root/<class_name>/<image>.png."
+            )
+        self.class_names = list(class_names) if class_names else [p.name for p in folders]
+        unknown = sorted({p.name for p in folders} - set(self.class_names))
+        if unknown:
+            raise ValueError(
+                f"image folder {root} has classes {unknown} that the training split lacks; "
+                "add them to train/ or remove them."
+            )
+        self.root, self.image_size, self.channels = root, image_size, channels
+        self.samples: list[tuple[Path, int]] = []
+        for folder in folders:
+            files = _image_files(folder)
+            if not files:
+                raise ValueError(
+                    f"class folder {folder} has no .png/.jpg/.jpeg images; "
+                    "add images or remove the folder."
+                )
+            for path in files:
+                _check_image(path)
+                self.samples.append((path, self.class_names.index(folder.name)))
+        self.labels = [label for _, label in self.samples]
+
+    def __len__(self) -> int:
+        return len(self.samples)
+
+    def __getitem__(self, index: int) -> dict:
+        path, label = self.samples[index]
+        pixels = load_image(path, self.image_size, self.channels)  # (H, W, C) uint8
+        image = torch.from_numpy(pixels).permute(2, 0, 1).float() / 255.0  # (C, H, W)
+        return {"images": normalize_pixels(image), "labels": torch.tensor(label)}
+
+
+def split_indices(
+    n: int, val_fraction: float, seed: int, labels=None
+) -> tuple[list[int], list[int]]:
+    """Deterministic (train, val) index lists; stratified per label when `labels` is given."""
+    if not 0.0 < val_fraction < 1.0:
+        raise ValueError(f"val_fraction ({val_fraction}) must be between 0 and 1")
+    if n < 2:
+        raise ValueError(f"cannot split {n} samples into train and validation")
+    generator = torch.Generator().manual_seed(seed)
+    groups = {}
+    for index, label in enumerate(labels if labels is not None else [0] * n):
+        groups.setdefault(label, []).append(index)
+    train, val = [], []
+    for label in sorted(groups):
+        members = groups[label]
+        order = torch.randperm(len(members), generator=generator).tolist()
+        n_val = int(round(len(members) * val_fraction))
+        n_val = min(max(n_val, 1), len(members) - 1) if len(members) > 1 else 0
+        val += [members[i] for i in order[:n_val]]
+        train += [members[i] for i in order[n_val:]]
+    if not val:
+        raise ValueError(f"val_fraction {val_fraction} leaves no validation samples out of {n}")
+    return sorted(train), sorted(val)

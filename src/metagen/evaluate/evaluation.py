@@ -1,0 +1,89 @@
+"""Held-out evaluation per task, dispatched through EVALUATORS."""
+
+import torch
+import torch.nn.functional as F
+from torch.utils.data import DataLoader
+
+from metagen.data.batch import model_inputs, move_batch
+from metagen.evaluate.metrics import bits_per_byte, macro_f1, perplexity
+
+
+def _evaluation_batches(dataset, batch_size: int, max_batches: int | None):
+    # Its own generator, so evaluating never draws from the global RNG that training uses.
+    loader = DataLoader(dataset, batch_size=batch_size, generator=torch.Generator())
+    for index, batch in enumerate(loader):
+        if max_batches is not None and index >= max_batches:
+            return
+        yield batch
+
+
+def _evaluate_language_model(model, batches, device) -> dict:
+    loss_sum, tokens, samples = 0.0, 0, 0
+    for batch in batches:
+        batch = move_batch(batch, device)
+        logits = model(**model_inputs(batch))  # (B, T, V)
+        targets = batch["targets"]  # (B, T)
+        loss = F.cross_entropy(
+            logits.reshape(-1, logits.size(-1)).float(), targets.reshape(-1), reduction="sum"
+        )
+        loss_sum += float(loss)
+        tokens += targets.numel()
+        samples += targets.size(0)
+    if tokens == 0:
+        raise ValueError("cannot evaluate on an empty dataset")
+    mean = loss_sum / tokens
+    return {
+        "loss": mean,
+        "perplexity": perplexity(mean),
+        "bits_per_byte": bits_per_byte(mean),
+        "num_tokens": tokens,
+        "num_samples": samples,
+    }
+
+
+def _evaluate_classifier(model, batches, device) -> dict:
+    loss_sum, top5, preds, labels, num_classes = 0.0, 0, [], [], 0
+    for batch in batches:
+        batch = move_batch(batch, device)
+        logits = model(**model_inputs(batch)).float()  # (B, K)
+        target = batch["labels"]  # (B,)
+        num_classes = logits.size(-1)
+        loss_sum += float(F.cross_entropy(logits, target, reduction="sum"))
+        if num_classes >= 5:
+            top5 += int((logits.topk(5, dim=-1).indices == target[:, None]).any(-1).sum())
+        preds.append(logits.argmax(-1).cpu())
+        labels.append(target.cpu())
+    if not preds:
+        raise ValueError("cannot evaluate on an empty dataset")
+    preds, labels = torch.cat(preds), torch.cat(labels)
+    samples = labels.numel()
+    correct = int((preds == labels).sum())
+    results = {"loss": loss_sum / samples, "accuracy": correct / samples}
+    if num_classes >= 5:
+        results["top5_accuracy"] = top5 / samples
+    results["macro_f1"] = macro_f1(preds, labels, num_classes)
+    results["num_samples"] = samples
+    return results
+
+
+EVALUATORS = {
+    "language_modeling": _evaluate_language_model,
+    "classification": _evaluate_classifier,
+}
+
+
+def evaluate_model(
+    model: torch.nn.Module, task: str, dataset, *, batch_size: int, max_batches: int | None = None
+) -> dict:
+    """Metrics of `model` on `dataset` in order (first `max_batches` batches if given)."""
+    if task not in EVALUATORS:
+        raise ValueError(f"no evaluation for task {task!r}; known tasks: {sorted(EVALUATORS)}")
+    device = next(model.parameters()).device
+    was_training = model.training
+    model.eval()
+    try:
+        with torch.no_grad():
+            batches = _evaluation_batches(dataset, batch_size, max_batches)
+            return EVALUATORS[task](model, batches, device)
+    finally:
+        model.train(was_training)

@@ -1,0 +1,95 @@
+"""Atomic checkpoints: safetensors weights plus optimizer, step, config and RNG states."""
+
+import os
+import shutil
+from pathlib import Path
+
+import torch
+
+from metagen.train.atomic import atomic_replace_dir
+from metagen.train.rng import restore_rng_states, rng_states
+
+WEIGHTS_FILE = "model.safetensors"
+STATE_FILE = "state.pt"
+
+
+def unwrap_model(model: torch.nn.Module) -> torch.nn.Module:
+    """The plain module under DDP and torch.compile wrappers (no `_orig_mod.` prefixes)."""
+    while True:
+        if isinstance(model, torch.nn.parallel.DistributedDataParallel):
+            model = model.module
+        elif hasattr(model, "_orig_mod"):
+            model = model._orig_mod
+        else:
+            return model
+
+
+def save_checkpoint(
+    directory,
+    *,
+    model: torch.nn.Module,
+    optimizer: torch.optim.Optimizer | None,
+    step: int,
+    config: dict,
+    extra: dict | None = None,
+    name: str = "latest",
+) -> Path:
+    """Write `directory/name/` atomically; a crash mid-save leaves the previous one intact."""
+    from safetensors.torch import save_model
+
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    target = directory / name
+    tmp = directory / f".{name}.tmp-{os.getpid()}"
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir()
+    try:
+        save_model(unwrap_model(model), str(tmp / WEIGHTS_FILE))  # drops tied duplicates
+        state = {
+            "step": step,
+            "config": config,
+            "extra": extra or {},
+            "optimizer": optimizer.state_dict() if optimizer is not None else None,
+            "rng": rng_states(),
+        }
+        torch.save(state, tmp / STATE_FILE)
+        atomic_replace_dir(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
+
+
+def find_checkpoint(directory, name: str = "latest") -> Path | None:
+    """`directory/name`, or the complete previous copy if a save died between two renames."""
+    directory = Path(directory)
+    for candidate in (directory / name, directory / f".{name}.old"):
+        if (candidate / WEIGHTS_FILE).is_file() and (candidate / STATE_FILE).is_file():
+            return candidate
+    return None
+
+
+def load_checkpoint(
+    directory,
+    *,
+    model: torch.nn.Module,
+    optimizer: torch.optim.Optimizer | None = None,
+    name: str = "latest",
+    restore_rng: bool = True,
+) -> dict:
+    """Load weights (and optimizer, RNG) in place; return step, config and extra."""
+    from safetensors.torch import load_model
+
+    path = find_checkpoint(directory, name)
+    if path is None:
+        raise FileNotFoundError(
+            f"no complete checkpoint {name!r} in {directory}; train first or check the path."
+        )
+    load_model(unwrap_model(model), str(path / WEIGHTS_FILE))
+    state = torch.load(path / STATE_FILE, map_location="cpu", weights_only=True)
+    if optimizer is not None and state["optimizer"] is not None:
+        optimizer.load_state_dict(state["optimizer"])
+    if restore_rng:
+        restore_rng_states(state["rng"])
+    return {"step": state["step"], "config": state["config"], "extra": state["extra"]}

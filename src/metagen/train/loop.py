@@ -1,0 +1,334 @@
+"""The training loop: seeded data order, AdamW + warmup/cosine, eval, atomic checkpoints."""
+
+import dataclasses
+import math
+import platform
+import time
+from pathlib import Path
+
+import torch
+import torch.distributed as torch_dist
+from torch.utils.data import DataLoader
+
+from metagen.data.batch import model_inputs, move_batch
+from metagen.evaluate.evaluation import evaluate_model
+from metagen.train.atomic import atomic_write_json
+from metagen.train.checkpoint import find_checkpoint, load_checkpoint, save_checkpoint, unwrap_model
+from metagen.train.distributed import DistInfo, shard_indices
+from metagen.train.losses import LOSSES
+from metagen.train.optim import configure_optimizer
+from metagen.train.precision import autocast_context, resolve_precision
+from metagen.train.progress import ProgressBar
+from metagen.train.rng import restore_rng_states, rng_states, seed_everything
+from metagen.train.schedule import lr_at
+
+TRAIN_KEYS = (
+    "steps",
+    "batch_size",
+    "lr",
+    "min_lr_ratio",
+    "warmup_steps",
+    "weight_decay",
+    "grad_clip",
+    "eval_every",
+    "eval_batches",
+    "checkpoint_every",
+    "seed",
+)
+
+
+def check_train_config(cfg: dict) -> dict:
+    missing = [key for key in TRAIN_KEYS if cfg.get(key) is None]
+    if missing:
+        raise ValueError(f"train config lacks {missing}; set them in the spec's train section")
+    if cfg["steps"] <= 0 or cfg["batch_size"] <= 0:
+        raise ValueError(
+            f"steps ({cfg['steps']}) and batch_size ({cfg['batch_size']}) must be positive"
+        )
+    return dict(cfg)
+
+
+def train_batches(
+    dataset, *, batch_size: int, dist: DistInfo, seed: int, start_step: int, num_workers: int = 0
+):
+    """Endless batches for this rank; batch k of the run depends only on (seed, k)."""
+    per_epoch = len(dataset) // dist.world_size // batch_size
+    if per_epoch == 0:
+        raise ValueError(
+            f"training set of {len(dataset)} samples cannot fill one batch of {batch_size} "
+            f"on each of {dist.world_size} ranks; lower train.batch_size or add data."
+        )
+    epoch, skip = divmod(start_step, per_epoch)
+    while True:
+        order = shard_indices(len(dataset), dist, epoch=epoch, seed=seed)
+        order = order[skip * batch_size : per_epoch * batch_size]
+        yield from DataLoader(
+            dataset,
+            batch_size=batch_size,
+            sampler=order,
+            generator=torch.Generator(),  # keeps the global RNG for the model alone
+            num_workers=num_workers,
+            pin_memory=dist.device_type == "cuda",
+        )
+        epoch, skip = epoch + 1, 0
+
+
+def _mean_over_ranks(value: torch.Tensor, dist: DistInfo) -> float:
+    if dist.is_distributed:
+        value = value.clone()
+        torch_dist.all_reduce(value)
+        value /= dist.world_size
+    return float(value)
+
+
+def _gather_rng(dist: DistInfo) -> list:
+    """Every rank's RNG states, in rank order (a collective: all ranks must call it)."""
+    if not dist.is_distributed:
+        return [rng_states()]
+    states = [None] * dist.world_size
+    torch_dist.all_gather_object(states, rng_states())
+    return states
+
+
+def _run_eval(model, task, val_ds, cfg, dist, precision, max_batches):
+    """Evaluate on rank 0; the other ranks wait. Returns the metrics on every rank."""
+    results = [None]
+    if dist.is_main:
+        with autocast_context(dist.device_type, precision):
+            results[0] = evaluate_model(
+                model, task, val_ds, batch_size=cfg["batch_size"], max_batches=max_batches
+            )
+    if dist.is_distributed:
+        torch_dist.broadcast_object_list(results, src=0)
+    return results[0]
+
+
+def _model_config(model) -> dict | None:
+    config = getattr(model, "config", None)
+    return dataclasses.asdict(config) if dataclasses.is_dataclass(config) else None
+
+
+@dataclasses.dataclass
+class TrainState:
+    step: int = 0
+    loss_curve: list = dataclasses.field(default_factory=list)  # [step, loss] per step
+    evals: list = dataclasses.field(default_factory=list)  # {"step": ..., metrics}
+    best_val_loss: float | None = None
+    resumed_from: int | None = None
+
+
+def _save(directory, name, model, optimizer, state, task, cfg, dist) -> None:
+    rank_rng = _gather_rng(dist)  # every rank takes part, only rank 0 writes
+    if dist.is_main:
+        save_checkpoint(
+            directory,
+            model=model,
+            optimizer=optimizer,
+            step=state.step,
+            config={"task": task, "train": cfg, "model": _model_config(model)},
+            extra={
+                "loss_curve": state.loss_curve,
+                "evals": state.evals,
+                "best_val_loss": state.best_val_loss,
+                "rank_rng": rank_rng,
+            },
+            name=name,
+        )
+    if dist.is_distributed:
+        torch_dist.barrier()
+
+
+def _resume(directory, model, optimizer, dist) -> TrainState:
+    loaded = load_checkpoint(directory, model=model, optimizer=optimizer, restore_rng=False)
+    extra = loaded["extra"]
+    rank_rng = extra["rank_rng"]
+    restore_rng_states(rank_rng[dist.rank % len(rank_rng)])
+    return TrainState(
+        step=loaded["step"],
+        loss_curve=extra["loss_curve"],
+        evals=extra["evals"],
+        best_val_loss=extra["best_val_loss"],
+        resumed_from=loaded["step"],
+    )
+
+
+def _set_lr(optimizer, cfg: dict, step: int) -> float:
+    lr = lr_at(
+        step,
+        base_lr=cfg["lr"],
+        warmup_steps=cfg["warmup_steps"],
+        total_steps=cfg["steps"],
+        min_lr_ratio=cfg["min_lr_ratio"],
+    )
+    for group in optimizer.param_groups:
+        group["lr"] = lr
+    return lr
+
+
+def _train_step(model, optimizer, scaler, batch, task, cfg, dist, precision):
+    with autocast_context(dist.device_type, precision):
+        outputs = model(**model_inputs(batch))
+        loss = LOSSES[task](outputs, batch, label_smoothing=cfg.get("label_smoothing", 0.0))
+    optimizer.zero_grad(set_to_none=True)
+    scaler.scale(loss).backward()
+    if cfg["grad_clip"] > 0:
+        scaler.unscale_(optimizer)
+        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg["grad_clip"])
+    scaler.step(optimizer)
+    scaler.update()
+    return loss.detach()
+
+
+def _eval_and_track(model, task, val_ds, cfg, dist, precision, state, log) -> bool:
+    """Evaluate, record, log; True when the validation loss is the best so far."""
+    if state.evals and state.evals[-1]["step"] == state.step:
+        return False  # already evaluated at this step
+    results = _run_eval(model, task, val_ds, cfg, dist, precision, cfg["eval_batches"])
+    state.evals.append({"step": state.step, **results})
+    improved = state.best_val_loss is None or results["loss"] < state.best_val_loss
+    if improved:
+        state.best_val_loss = results["loss"]
+    shown = ", ".join(f"{k} {v:.4f}" for k, v in results.items() if isinstance(v, float))
+    log(f"step {state.step}: val {shown}")
+    return improved
+
+
+def _device_name(dist: DistInfo) -> str:
+    if dist.device_type == "cuda":
+        return torch.cuda.get_device_name(torch.device(dist.device))
+    return platform.processor() or platform.machine()
+
+
+def _wrap_model(model, dist: DistInfo, compile: bool):
+    """Compile, then DDP, as nanoGPT does; checkpoints always save the module underneath."""
+    if compile:
+        model = torch.compile(model)
+    if dist.is_distributed:
+        device_ids = [dist.local_rank] if dist.device_type == "cuda" else None
+        model = torch.nn.parallel.DistributedDataParallel(model, device_ids=device_ids)
+    return model
+
+
+def _prepare(model, cfg, dist, resume, ckpt_dir, log):
+    """Seed, place the model, build the optimizer, and load `latest` when resuming."""
+    seed_everything(cfg["seed"] + dist.rank)
+    raw_model = unwrap_model(model).to(dist.device).train()
+    optimizer = configure_optimizer(raw_model, lr=cfg["lr"], weight_decay=cfg["weight_decay"])
+    if resume and find_checkpoint(ckpt_dir) is not None:
+        state = _resume(ckpt_dir, raw_model, optimizer, dist)
+        log(f"resumed from {ckpt_dir / 'latest'} at step {state.step}")
+        return raw_model, optimizer, state
+    if resume:
+        log(f"no checkpoint in {ckpt_dir}; starting from step 0")
+    return raw_model, optimizer, TrainState()
+
+
+def _run_metrics(task, cfg, dist, state, start_step, seconds, raw_model, precision, compile):
+    steps_run = state.step - start_step
+    samples = steps_run * cfg["batch_size"] * dist.world_size
+    return {
+        "task": task,
+        "steps": state.step,
+        "total_steps": cfg["steps"],
+        "completed": state.step >= cfg["steps"],
+        "final_train_loss": state.loss_curve[-1][1] if state.loss_curve else None,
+        "loss_curve": state.loss_curve,
+        "eval": {k: v for k, v in state.evals[-1].items() if k != "step"},
+        "evals": state.evals,
+        "best_val_loss": state.best_val_loss,
+        "wall_seconds": seconds,
+        "samples_per_second": samples / seconds if seconds > 0 else None,
+        "steps_this_run": steps_run,
+        "resumed_from_step": state.resumed_from,
+        "num_parameters": sum(p.numel() for p in raw_model.parameters()),
+        "batch_size": cfg["batch_size"],
+        "world_size": dist.world_size,
+        "device": dist.device,
+        "device_name": _device_name(dist),
+        "precision": precision,
+        "compiled": compile,
+        "torch_version": torch.__version__,
+        "seed": cfg["seed"],
+        "train_config": cfg,
+    }
+
+
+def train_model(
+    model: torch.nn.Module,
+    *,
+    task: str,
+    train_ds,
+    val_ds,
+    cfg: dict,
+    out_dir,
+    resume: bool = False,
+    dist: DistInfo | None = None,
+    compile: bool = False,
+    precision: str = "auto",
+    log_fn=print,
+    progress: bool = True,
+    stop_at_step: int | None = None,
+) -> dict:
+    """Train for cfg["steps"] steps of cfg["batch_size"] per rank; write out_dir/metrics.json.
+
+    `stop_at_step` ends the run early, checkpointed, as an interruption would.
+    """
+    cfg, dist = check_train_config(cfg), dist or DistInfo()
+    if task not in LOSSES:
+        raise ValueError(f"no loss for task {task!r}; known tasks: {sorted(LOSSES)}")
+    log = log_fn if dist.is_main else (lambda *args, **kwargs: None)
+    out_dir, precision = Path(out_dir), resolve_precision(dist.device_type, precision)
+    ckpt_dir, total = out_dir / "checkpoints", cfg["steps"]
+    raw_model, optimizer, state = _prepare(model, cfg, dist, resume, ckpt_dir, log)
+    model = _wrap_model(raw_model, dist, compile)
+    fp16_cuda = precision == "fp16" and dist.device_type == "cuda"
+    scaler = torch.amp.GradScaler(dist.device_type, enabled=fp16_cuda)
+    start_step = state.step
+    log(
+        f"training {task}: {sum(p.numel() for p in raw_model.parameters()):,} parameters, "
+        f"{total} steps, batch {cfg['batch_size']} x {dist.world_size} rank(s) on "
+        f"{dist.device} ({precision})"
+    )
+    batches = train_batches(
+        train_ds,
+        batch_size=cfg["batch_size"],
+        dist=dist,
+        seed=cfg["seed"],
+        start_step=start_step,
+        num_workers=cfg.get("num_workers", 0),  # optional: loading only, order is unchanged
+    )
+    bar = ProgressBar(total, initial=start_step, enabled=progress and dist.is_main)
+    started = time.perf_counter()
+    while state.step < total and (stop_at_step is None or state.step < stop_at_step):
+        lr = _set_lr(optimizer, cfg, state.step)
+        batch = move_batch(next(batches), dist.device)
+        loss = _train_step(model, optimizer, scaler, batch, task, cfg, dist, precision)
+        state.step += 1
+        loss_value = _mean_over_ranks(loss, dist)
+        if not math.isfinite(loss_value):
+            raise FloatingPointError(
+                f"loss became {loss_value} at step {state.step}; lower train.lr or "
+                "raise train.warmup_steps."
+            )
+        state.loss_curve.append([state.step, loss_value])
+        bar.update(state.step, loss=loss_value, lr=lr)
+        if cfg["eval_every"] > 0 and state.step % cfg["eval_every"] == 0 and state.step < total:
+            improved = _eval_and_track(raw_model, task, val_ds, cfg, dist, precision, state, log)
+            if improved and cfg.get("keep_best", False):
+                _save(ckpt_dir, "best", raw_model, optimizer, state, task, cfg, dist)
+        if cfg["checkpoint_every"] > 0 and state.step % cfg["checkpoint_every"] == 0:
+            _save(ckpt_dir, "latest", raw_model, optimizer, state, task, cfg, dist)
+    bar.close()
+    seconds = time.perf_counter() - started
+    if cfg["checkpoint_every"] <= 0 or state.step % cfg["checkpoint_every"] != 0:
+        _save(ckpt_dir, "latest", raw_model, optimizer, state, task, cfg, dist)
+    _eval_and_track(raw_model, task, val_ds, cfg, dist, precision, state, log)
+    metrics = _run_metrics(
+        task, cfg, dist, state, start_step, seconds, raw_model, precision, compile
+    )
+    if dist.is_main:
+        atomic_write_json(out_dir / "metrics.json", metrics)
+        log(f"wrote {out_dir / 'metrics.json'}")
+    if dist.is_distributed:
+        torch_dist.barrier()
+    return metrics

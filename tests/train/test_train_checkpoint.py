@@ -1,0 +1,121 @@
+import json
+import os
+
+import pytest
+import torch
+from torch import nn
+
+import metagen.train.checkpoint as checkpoint_module
+from metagen.train.atomic import atomic_write_json
+from metagen.train.checkpoint import find_checkpoint, load_checkpoint, save_checkpoint
+from metagen.train.optim import configure_optimizer
+
+torch.set_num_threads(1)
+
+
+class TiedLM(nn.Module):
+    def __init__(self, vocab=16, d=8):
+        super().__init__()
+        self.embed = nn.Embedding(vocab, d)
+        self.proj = nn.Linear(d, d)
+        self.head = nn.Linear(d, vocab, bias=False)
+        self.head.weight = self.embed.weight  # tied
+
+    def forward(self, input_ids):
+        return self.head(torch.tanh(self.proj(self.embed(input_ids))))
+
+
+def _one_step(model, opt):
+    loss = model(input_ids=torch.randint(0, 16, (2, 5))).pow(2).mean()
+    opt.zero_grad()
+    loss.backward()
+    opt.step()
+
+
+def test_round_trip_with_tied_weights_optimizer_and_rng(tmp_path):
+    torch.manual_seed(0)
+    model = TiedLM()
+    opt = configure_optimizer(model, lr=1e-2, weight_decay=0.1)
+    _one_step(model, opt)
+    save_checkpoint(tmp_path, model=model, optimizer=opt, step=7, config={"a": 1}, extra={"b": 2})
+    expected_draw = torch.rand(3)
+
+    torch.manual_seed(123)
+    restored = TiedLM()
+    restored_opt = configure_optimizer(restored, lr=1e-2, weight_decay=0.1)
+    info = load_checkpoint(tmp_path, model=restored, optimizer=restored_opt)
+    assert info == {"step": 7, "config": {"a": 1}, "extra": {"b": 2}}
+    assert torch.equal(torch.rand(3), expected_draw)  # RNG restored
+    assert restored.head.weight is restored.embed.weight  # still tied after loading
+    for key, value in model.state_dict().items():
+        assert torch.equal(value, restored.state_dict()[key]), key
+    torch.manual_seed(5)
+    _one_step(model, opt)
+    torch.manual_seed(5)
+    _one_step(restored, restored_opt)  # same optimizer moments -> same update
+    assert torch.equal(model.proj.weight, restored.proj.weight)
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")
+def test_compiled_module_is_saved_without_orig_mod_prefix(tmp_path):
+    from safetensors.torch import load_file
+
+    model = TiedLM()
+    compiled = torch.compile(model)  # compiles lazily; never called here
+    save_checkpoint(tmp_path, model=compiled, optimizer=None, step=0, config={})
+    keys = load_file(tmp_path / "latest" / "model.safetensors").keys()
+    assert keys and not any("_orig_mod" in k for k in keys)
+    load_checkpoint(tmp_path, model=TiedLM())
+
+
+def test_failed_save_leaves_previous_checkpoint_intact(tmp_path, monkeypatch):
+    model = TiedLM()
+    save_checkpoint(tmp_path, model=model, optimizer=None, step=1, config={})
+    before = (tmp_path / "latest" / "model.safetensors").read_bytes()
+
+    def crash(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(checkpoint_module.torch, "save", crash)
+    with torch.no_grad():
+        model.proj.weight.add_(1.0)
+    with pytest.raises(OSError, match="disk full"):
+        save_checkpoint(tmp_path, model=model, optimizer=None, step=2, config={})
+    monkeypatch.undo()
+    assert sorted(os.listdir(tmp_path)) == ["latest"]  # no temp folder left behind
+    assert (tmp_path / "latest" / "model.safetensors").read_bytes() == before
+    assert load_checkpoint(tmp_path, model=TiedLM())["step"] == 1
+
+
+def test_crash_between_renames_still_finds_a_complete_checkpoint(tmp_path, monkeypatch):
+    model = TiedLM()
+    save_checkpoint(tmp_path, model=model, optimizer=None, step=1, config={})
+    real_replace, calls = os.replace, []
+
+    def replace_then_die(src, dst):
+        calls.append(dst)
+        if len(calls) == 2:  # old checkpoint moved aside, new one not yet in place
+            raise KeyboardInterrupt
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace_then_die)
+    with pytest.raises(KeyboardInterrupt):
+        save_checkpoint(tmp_path, model=model, optimizer=None, step=2, config={})
+    monkeypatch.undo()
+    assert not (tmp_path / "latest").exists()
+    assert find_checkpoint(tmp_path) == tmp_path / ".latest.old"
+    assert load_checkpoint(tmp_path, model=TiedLM())["step"] == 1
+    save_checkpoint(tmp_path, model=model, optimizer=None, step=3, config={})
+    assert sorted(os.listdir(tmp_path)) == ["latest"]
+    assert load_checkpoint(tmp_path, model=TiedLM())["step"] == 3
+
+
+def test_missing_checkpoint_error(tmp_path):
+    with pytest.raises(FileNotFoundError, match="no complete checkpoint"):
+        load_checkpoint(tmp_path, model=TiedLM())
+
+
+def test_atomic_write_json(tmp_path):
+    atomic_write_json(tmp_path / "sub" / "m.json", {"x": [1, 2.5]})
+    assert json.loads((tmp_path / "sub" / "m.json").read_text()) == {"x": [1, 2.5]}
+    assert os.listdir(tmp_path / "sub") == ["m.json"]
