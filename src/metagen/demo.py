@@ -1,4 +1,4 @@
-"""`metagen demo`: the guide's 8B language model and ImageNet ViT, planned exactly, generated,
+"""`metagen demo`: the guide's 8B language model and a ResNet-50, planned exactly, generated,
 and smoke-trained on built-in synthetic data, in a few minutes on a laptop CPU."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from rich.console import Console
 from metagen.spec import parse_spec_text
 from metagen.synthesis import synthesize
 
-# The Multi-Modal Guide's text_llm and the roadmap's imagenet_classifier, verbatim.
+# The Multi-Modal Guide's text_llm, verbatim, and the published ResNet-50.
 DEMO_SPECS = {
     "text_llm": """\
 metagen_version: "1.0"
@@ -29,22 +29,23 @@ training:
 architecture:
   family: "transformer"
 """,
-    "imagenet_classifier": """\
+    "resnet50": """\
 metagen_version: "1.0"
-name: "imagenet_classifier"
+name: "resnet50"
 modality:
   inputs: [image]
   outputs: [label]
+  image:
+    preset: imagenet
 task:
   type: classification
-  domain: image
   num_classes: 1000
 constraints:
   parameter_budget:
-    max: "86M"
-  device: consumer_gpu
+    max: "26M"
 architecture:
-  family: transformer
+  family: cnn
+  variant: resnet50
 """,
 }
 

@@ -48,6 +48,8 @@ def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
     get_handler(spec).augment_blueprint(bp)
     get_task_handler(spec).augment_blueprint(spec, bp)
     full = solve(bp)
+    if "context_length" in full:  # a variant may have a shorter context than the default
+        bp.data["seq_len"] = min(bp.data["seq_len"], full["context_length"])
     overrides = _training_overrides(spec)
     precision = spec.training.precision if spec.training else "auto"
     bp.scales["full"] = ScaleConfig(

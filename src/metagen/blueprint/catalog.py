@@ -66,11 +66,13 @@ def _resnet(block: str, layers: list[int]) -> dict[str, Any]:
         "in_channels": 3,
         "num_classes": 1000,
         "stem": "imagenet",
+        "image_size": 224,
     }
 
 
 _VIT_ADJUSTABLE = ("num_classes", "in_channels")
-_RESNET_ADJUSTABLE = ("num_classes", "in_channels")
+# A ResNet's parameters do not depend on the image size, so a spec may set it.
+_RESNET_ADJUSTABLE = ("num_classes", "in_channels", "image_size")
 
 VARIANTS: dict[str, Variant] = {
     v.name: v

@@ -46,7 +46,8 @@ def smoke_vit(dims: dict[str, Any]) -> dict[str, Any]:
 
 
 def smoke_resnet(dims: dict[str, Any]) -> dict[str, Any]:
-    return {**dims, "width": 16, "layers": [1, 1, 1, 1], "stem": "cifar"}
+    return {**dims, "width": 16, "layers": [1, 1, 1, 1], "stem": "cifar",
+            "image_size": SMOKE_IMAGE_SIZE}
 
 
 SMOKE_DIMS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
@@ -67,15 +68,16 @@ TRAIN_DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
     "classification": {
         "full": {"steps": 10_000, "batch_size": 64, "lr": 1e-3, "weight_decay": 0.05,
                  "warmup_steps": 500},
-        "smoke": {"steps": 300, "batch_size": 64, "lr": 2e-3, "weight_decay": 0.0,
-                  "warmup_steps": 20},
+        "smoke": {"steps": 150, "batch_size": 64, "lr": 2e-3, "weight_decay": 0.0,
+                  "warmup_steps": 15},
     },
 }
 TRAIN_COMMON = {"min_lr_ratio": 0.1, "grad_clip": 1.0, "eval_batches": 20}
 
 SMOKE_DATA: dict[str, dict[str, Any]] = {
     "language_modeling": {"seq_len": SMOKE_SEQ_LEN, "synthetic_chars": 400_000},
-    "classification": {"image_size": SMOKE_IMAGE_SIZE, "num_train": 4000, "num_val": 1000},
+    # Synthetic images are drawn on demand, so a large train set costs no memory.
+    "classification": {"image_size": SMOKE_IMAGE_SIZE, "num_train": 20_000, "num_val": 1000},
 }
 FULL_DATA: dict[str, dict[str, Any]] = {
     "language_modeling": {"synthetic_chars": 20_000_000},

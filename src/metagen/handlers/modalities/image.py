@@ -48,16 +48,14 @@ class ImageModalityHandler(ModalityHandler):
         size, patch, channels = self._image_params()
         arch = _ARCH_BY_FAMILY[self.family]
         blueprint.arch = arch
-        blueprint.fixed_dims["in_channels"] = channels
+        blueprint.fixed_dims.update(in_channels=channels, image_size=size)
         if arch == "vit":
             if size % patch:
                 raise PlanError(
                     f"modality.image.patch_size ({patch}) must divide the image size ({size}). "
                     "Pick a patch size of 14, 16 or 32 that divides it."
                 )
-            blueprint.fixed_dims.update(
-                image_size=size, patch_size=patch, pool="cls", norm_eps=1e-6, dropout=0.0
-            )
+            blueprint.fixed_dims.update(patch_size=patch, pool="cls", norm_eps=1e-6, dropout=0.0)
         else:
             blueprint.fixed_dims["stem"] = "imagenet" if size >= SMALL_IMAGE else "cifar"
         blueprint.data.update(image_size=size, channels=channels)

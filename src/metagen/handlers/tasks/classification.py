@@ -10,6 +10,8 @@ from metagen.handlers.tasks.registry import register_task
 
 # The roadmap's default when a spec gives no class count: ImageNet's.
 DEFAULT_NUM_CLASSES = 1000
+# Classes the built-in synthetic shapes data can draw, by channels (6 shapes x 6 or 2 colours).
+SYNTHETIC_SHAPE_CLASSES = {3: 36, 1: 12}
 
 
 @register_task("classification")
@@ -27,6 +29,11 @@ class ClassificationTaskHandler(TaskHandler):
                 "Training data with another class count resizes the head to match."
             )
         blueprint.fixed_dims["num_classes"] = num_classes
+        channels = blueprint.fixed_dims.get("in_channels", 3)
+        # The built-in shapes data has this many (shape, colour) classes; beyond it the head
+        # is resized to the data at train time (a test keeps these in step with data/).
+        capacity = SYNTHETIC_SHAPE_CLASSES[3 if channels == 3 else 1]
+        blueprint.data["num_classes"] = min(num_classes, capacity)
         blueprint.task = "classification"
         blueprint.loss = self.get_loss_function(spec)
         blueprint.metrics = self.get_metrics(spec)
