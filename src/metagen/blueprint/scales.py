@@ -90,7 +90,7 @@ def train_config(task: str, scale: str, overrides: dict[str, Any]) -> dict[str, 
     if scale == "full":
         cfg.update({k: v for k, v in overrides.items() if v is not None})
     steps = cfg["steps"]
-    cfg.setdefault("eval_every", max(1, steps // 10))
+    cfg.setdefault("eval_every", max(10, steps // 10))
     cfg.setdefault("checkpoint_every", max(1, steps // 5))
     cfg["warmup_steps"] = min(cfg["warmup_steps"], steps // 10)
     return cfg

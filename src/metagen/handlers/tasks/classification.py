@@ -30,10 +30,11 @@ class ClassificationTaskHandler(TaskHandler):
             )
         blueprint.fixed_dims["num_classes"] = num_classes
         channels = blueprint.fixed_dims.get("in_channels", 3)
-        # The built-in shapes data has this many (shape, colour) classes; beyond it the head
-        # is resized to the data at train time (a test keeps these in step with data/).
+        # The built-in shapes data draws at most this many (shape, colour) classes; for more,
+        # it draws its default set and the head is resized to the data at train time (a test
+        # keeps these numbers in step with data/).
         capacity = SYNTHETIC_SHAPE_CLASSES[3 if channels == 3 else 1]
-        blueprint.data["num_classes"] = min(num_classes, capacity)
+        blueprint.data["num_classes"] = num_classes if num_classes <= capacity else 12
         blueprint.task = "classification"
         blueprint.loss = self.get_loss_function(spec)
         blueprint.metrics = self.get_metrics(spec)

@@ -1,0 +1,41 @@
+"""Run a generated package's scripts the way a user would: as processes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from tests.paths import REPO
+
+METAGEN = REPO / ".venv" / "bin" / "metagen"
+
+
+def run_script(code: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
+    result = subprocess.run([sys.executable, *args], cwd=code, capture_output=True, text=True,
+                            timeout=timeout)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result
+
+
+def metagen_train(*args: str, timeout: int = 300) -> tuple[subprocess.CompletedProcess, float]:
+    start = time.perf_counter()
+    result = subprocess.run([str(METAGEN), "train", *args], capture_output=True, text=True,
+                            timeout=timeout)
+    return result, time.perf_counter() - start
+
+
+def read_json(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def mean(values: list[float]) -> float:
+    return sum(values) / len(values)
+
+
+def loss_drop(metrics: dict) -> float:
+    """1 - (mean loss of the last 10 steps) / (mean loss of the first 10)."""
+    losses = [loss for _, loss in metrics["loss_curve"]]
+    return 1 - mean(losses[-10:]) / mean(losses[:10])

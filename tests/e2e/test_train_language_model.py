@@ -1,0 +1,63 @@
+"""Smoke-train the generated language model package and use it as a user would."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.codegen.generated import synth_run
+from tests.e2e.runs import loss_drop, read_json, run_script
+from tests.paths import EXAMPLES
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory):
+    run_dir = synth_run(EXAMPLES / "text" / "text_llm.yaml", tmp_path_factory.mktemp("lm"))
+    out = run_dir / "train"
+    run_script(run_dir / "code", "train.py", "--scale", "smoke", "--steps", "150",
+               "--out", str(out), "--no-progress")
+    return run_dir, out
+
+
+def test_held_out_loss_beats_unigram_entropy(trained) -> None:
+    _, out = trained
+    metrics, info = read_json(out / "metrics.json"), read_json(out / "data_info.json")
+    # The unigram entropy is what a model that ignores context can reach at best.
+    assert metrics["eval"]["loss"] < 0.5 * info["unigram_entropy_nats"]
+    assert loss_drop(metrics) >= 0.3
+    assert metrics["scale"] == "smoke" and metrics["steps"] == 150
+    assert metrics["latency_ms"]["median"] > 0
+    assert (out / "checkpoints" / "latest" / "model.safetensors").is_file()
+
+
+def test_evaluate_reproduces_the_held_out_loss(trained) -> None:
+    run_dir, out = trained
+    run_script(run_dir / "code", "evaluate.py", "--checkpoint", str(out))
+    again = read_json(out / "eval_metrics.json")
+    assert again["loss"] == pytest.approx(read_json(out / "metrics.json")["eval"]["loss"], rel=1e-5)
+
+
+def test_infer_generates_text(trained) -> None:
+    run_dir, out = trained
+    result = run_script(run_dir / "code", "infer.py", "--checkpoint", str(out), "--prompt",
+                        "12+7=", "--max-new-tokens", "40", "--temperature", "0")
+    assert result.stdout.startswith("12+7=")
+    assert len(result.stdout.strip()) > len("12+7=")
+
+
+def test_export_matches_onnxruntime(trained, tmp_path) -> None:
+    run_dir, out = trained
+    result = run_script(run_dir / "code", "export.py", "--checkpoint", str(out),
+                        "--output", str(tmp_path / "lm.onnx"))
+    assert "max |onnxruntime - torch|" in result.stdout
+    assert (tmp_path / "lm.onnx").stat().st_size > 0
+
+
+def test_same_seed_same_curve(tmp_path) -> None:
+    run_dir = synth_run(EXAMPLES / "text" / "tiny_lm.yaml", tmp_path)
+    curves = []
+    for name in ("a", "b"):
+        out = tmp_path / name
+        run_script(run_dir / "code", "train.py", "--scale", "smoke", "--steps", "12",
+                   "--out", str(out), "--no-progress")
+        curves.append(read_json(out / "metrics.json")["loss_curve"])
+    assert curves[0] == curves[1]
