@@ -12,6 +12,7 @@ from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from metagen.blueprint.model import PlanError
 from metagen.spec import SpecError, load_spec
@@ -22,8 +23,9 @@ app = typer.Typer(
     help="Turn a YAML model spec into an exact architecture, standalone PyTorch code and a "
     "measured training run.",
 )
-out = Console()
-err = Console(stderr=True)
+# User text (values, paths, messages) may hold brackets: never parse it as rich markup.
+out = Console(markup=False, highlight=False, soft_wrap=True)
+err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
 
 T = TypeVar("T")
 
@@ -34,8 +36,13 @@ class UsageError(Exception):
     """Bad command-line input that is not a spec problem (a missing run directory, ...)."""
 
 
+def labelled(label: str, style: str, text: str) -> Text:
+    """A styled label, then plain text that is printed exactly as it is."""
+    return Text.assemble((label, style), " ", text)
+
+
 def fail(message: str) -> None:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    err.print(labelled("error:", "bold red", message))
     raise typer.Exit(2)
 
 
@@ -52,7 +59,7 @@ def guarded(action: Callable[[], T]) -> T:
 
 def show_warnings(warnings: list[str]) -> None:
     for warning in warnings:
-        err.print(f"[yellow]warning:[/] {warning}", highlight=False, soft_wrap=True)
+        err.print(labelled("warning:", "yellow", warning))
 
 
 @app.command()
@@ -60,7 +67,7 @@ def validate(spec: SpecArg) -> None:
     """Check a spec: exit 0 if valid (warnings printed), 2 with a located error otherwise."""
     loaded = guarded(lambda: load_spec(spec))
     show_warnings([w.message for w in loaded.warnings])
-    out.print(f"[green]ok[/] {spec}: valid MetaGen spec '{loaded.name}'", highlight=False)
+    out.print(labelled("ok", "green", f"{spec}: valid MetaGen spec '{loaded.name}'"))
 
 
 @app.command()
@@ -110,7 +117,7 @@ def synth(
     rid = run_id or default_run_id()
     guarded(lambda: check_run_id(rid))
     target = guarded(lambda: synthesize(loaded, out_dir, rid, seed=seed, force=force))
-    out.print(f"[green]wrote[/] {target}", highlight=False)
+    out.print(labelled("wrote", "green", str(target)))
 
 
 def check_run_id(run_id: str) -> None:

@@ -52,7 +52,7 @@ architecture:
 
 def run_demo(out_dir: Path, *, train_one: Callable[..., dict[str, Any]],
              command_for: Callable[..., list[str]]) -> None:
-    console = Console()
+    console = Console(markup=False, highlight=False)
     summary = []
     for name, text in DEMO_SPECS.items():
         spec = parse_spec_text(text, source=f"<demo {name}>")
@@ -63,11 +63,11 @@ def run_demo(out_dir: Path, *, train_one: Callable[..., dict[str, Any]],
         summary.append((name, run_dir, metrics))
     console.rule("demo finished")
     for name, run_dir, metrics in summary:
-        console.print(f"[bold]{name}[/]: {run_dir}", highlight=False)
+        console.print(f"{name}: {run_dir}", style="bold")
         console.print(f"  plan (exact params, FLOPs, memory): {run_dir / 'blueprint/params.json'}")
         console.print(f"  standalone code: {run_dir / 'code'}")
         console.print(f"  smoke-trained: {metrics['params_total']:,} params, "
                       f"{metrics['wall_seconds']:.1f} s, held-out "
                       + ", ".join(f"{k} {v:.4f}" for k, v in metrics["eval"].items()
-                                  if isinstance(v, float)), highlight=False)
+                                  if isinstance(v, float)))
         console.print(f"  model card (measured): {run_dir / 'docs/model_card.md'}")

@@ -48,7 +48,13 @@ def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
     get_handler(spec).augment_blueprint(bp)
     get_task_handler(spec).augment_blueprint(spec, bp)
     full = solve(bp)
-    if "context_length" in full:  # a variant may have a shorter context than the default
+    if "context_length" in full and full["context_length"] != bp.context_length:
+        # A named variant fixes its own context window: the KV cache and windows follow it.
+        bp.decisions.append(
+            f"{bp.variant} has a {full['context_length']}-token context; the KV cache and the "
+            "training windows use it."
+        )
+        bp.context_length = full["context_length"]
         bp.data["seq_len"] = min(bp.data["seq_len"], full["context_length"])
     overrides = _training_overrides(spec)
     precision = spec.training.precision if spec.training else "auto"

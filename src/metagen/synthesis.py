@@ -69,8 +69,14 @@ def write_tree(files: dict[str, str], target: Path, *, force: bool) -> Path:
         raise OutputError(
             f"{target} already exists. Choose another --run-id, or pass --force to replace it."
         )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
+    except OSError as error:
+        raise OutputError(
+            f"cannot create the run directory under {target.parent} ({error.strerror}). Pass "
+            "--out a folder that exists or can be created."
+        ) from None
     try:
         for rel, text in sorted(files.items()):
             path = staging / rel

@@ -86,7 +86,7 @@ def run_training(run_dir: Path, command: list[str], scale: str) -> dict[str, Any
     metrics = json.loads((run_dir / "train" / scale / "metrics.json").read_text(encoding="utf-8"))
     refresh_docs(run_dir, metrics, scale)
     out.print(f"trained in {time.perf_counter() - started:.1f} s; metrics: "
-              f"{run_dir / 'train' / scale / 'metrics.json'}", highlight=False)
+              f"{run_dir / 'train' / scale / 'metrics.json'}")
     return metrics
 
 
@@ -117,7 +117,7 @@ def train(
     run_dir = guarded(lambda: resolve_run_dir(target, out_dir, run_id, seed))
     command = train_command(run_dir, scale, steps, data, seed, resume, compile_model)
     metrics = guarded(lambda: run_training(run_dir, command, scale))
-    out.print(summarize(metrics), highlight=False)
+    out.print(summarize(metrics))
 
 
 @app.command()

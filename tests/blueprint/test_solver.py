@@ -5,15 +5,14 @@ from __future__ import annotations
 import time
 
 import pytest
+from tests.paths import EXAMPLE_SPECS, spec_id
 
 from metagen.blueprint.catalog import VARIANTS
 from metagen.blueprint.counts import count_params
 from metagen.blueprint.model import PlanError
 from metagen.blueprint.solver import FLOOR_RATIO
 from metagen.planning import make_blueprint, plan_dict
-from metagen.spec import parse_spec_text
-from tests.paths import EXAMPLE_SPECS, spec_id
-from metagen.spec import load_spec
+from metagen.spec import load_spec, parse_spec_text
 
 LM = """
 name: lm

@@ -54,24 +54,6 @@ def _ids(paths):
     return [spec_id(p) for p in paths]
 
 
-def _with_known_bugs(paths, bugs: dict[str, str]):
-    """`paths` as pytest params, the ones named in `bugs` marked as strict expected failures."""
-    return [
-        pytest.param(
-            p, id=spec_id(p), marks=pytest.mark.xfail(strict=True, reason=bugs[spec_id(p)])
-        )
-        if spec_id(p) in bugs
-        else pytest.param(p, id=spec_id(p))
-        for p in paths
-    ]
-
-
-KV_CACHE_BUGS = {
-    "text/gpt2.yaml": "src bug: the KV cache is sized at the 2048-token default context, not at "
-    "the model's context window (gpt2: 1024 learned positions)",
-}
-
-
 def _plan_json(spec) -> dict:
     result = invoke("plan", spec, "--json")
     assert result.exit_code == 0, result.output
@@ -143,7 +125,7 @@ def test_plan_json_is_exact_and_complete(spec):
     assert memory["training_adamw_bytes"] >= memory["weights_fp32_bytes"]
 
 
-@pytest.mark.parametrize("spec", _with_known_bugs(PLANNABLE, KV_CACHE_BUGS))
+@pytest.mark.parametrize("spec", PLANNABLE, ids=_ids(PLANNABLE))
 def test_plan_json_sizes_the_kv_cache_of_a_language_model_only(spec):
     plan = _plan_json(spec)
     memory = plan["memory"]

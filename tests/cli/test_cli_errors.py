@@ -149,46 +149,33 @@ def test_unreadable_spec_file_names_the_file(problem, command, tmp_path):
 
 # Free text from the user (values, paths) reaches the terminal through rich. It must be shown
 # as written, never read as console markup.
-MARKUP = "src bug: cli.fail/show_warnings/out.print pass user text to rich as markup"
-
-
-@pytest.mark.xfail(strict=True, reason=MARKUP + " ('[text]' in the hint is swallowed)")
 def test_empty_spec_hint_keeps_its_brackets(tmp_path):
     message = error_paragraph(invoke("validate", write_spec(tmp_path, "")))
     assert "inputs: [text]" in message, message
 
 
-@pytest.mark.xfail(strict=True, reason=MARKUP + " ('[bold]' vanishes from the value)")
 def test_error_shows_a_bracketed_value_verbatim(tmp_path):
     spec = write_spec(tmp_path, _edit("family: transformer", '  family: "[bold]x"'))
     assert "'[bold]x'" in error_paragraph(invoke("validate", spec))
 
 
-@pytest.mark.xfail(strict=True, reason=MARKUP + " (MarkupError traceback, exit 1)")
 def test_error_with_a_closing_tag_value_is_not_a_crash(tmp_path):
     spec = write_spec(tmp_path, _edit("family: transformer", '  family: "[/x]"'))
     assert "[/x]" in error_paragraph(invoke("validate", spec))
 
 
-@pytest.mark.xfail(strict=True, reason=MARKUP + " (MarkupError traceback from a warning)")
 def test_warning_with_a_closing_tag_value_is_not_a_crash(tmp_path):
     spec = write_spec(tmp_path, _edit("outputs: [text]", '  outputs: ["[/taste]"]'))
     result = invoke("validate", spec)
     assert result.exit_code == 0 and "[/taste]" in result.stderr
 
 
-@pytest.mark.xfail(strict=True, reason=MARKUP + " (synth writes the run, then crashes, exit 1)")
 def test_synth_into_a_bracketed_folder_reports_success(tmp_path):
     spec = write_spec(tmp_path, BASE_SPEC)
     result = invoke("synth", spec, "--out", tmp_path / "runs[/x]", "--run-id", "r")
     assert result.exit_code == 0 and "runs[/x]" in result.stdout
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="src bug: synth --out FILE raises FileExistsError "
-    "(a traceback) instead of exit 2; write_tree's mkdir is not guarded",
-)
 def test_synth_out_that_is_a_file_is_a_usage_error(tmp_path):
     spec = write_spec(tmp_path, BASE_SPEC)
     (tmp_path / "runs").write_text("not a folder", encoding="utf-8")

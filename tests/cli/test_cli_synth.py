@@ -199,7 +199,6 @@ def test_free_text_description_is_inert_everywhere(tmp_path):
     assert_inert_markdown((code / "README.md").read_text(encoding="utf-8"), FREE_TEXT)
 
 
-MD_FENCE = "src bug: md_text escapes inline syntax only; a block construct at a line start "
 BLOCK_TEXT = {
     "heading": "intro\n# heading",
     "bullet": "intro\n- item\n* item\n+ item",
@@ -207,25 +206,9 @@ BLOCK_TEXT = {
     "setext": "intro\n===",
     "indented-code": "intro\n    code",
     "backtick-fence": "intro\n```\ncode",
-    "tilde-fence": pytest.param(
-        "intro\n~~~\ncode",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason=MD_FENCE + "('~~~') opens a code fence that swallows the rest of the model card",
-        ),
-    ),
-    "ordered-list": pytest.param(
-        "intro\n1. item",
-        marks=pytest.mark.xfail(
-            strict=True, reason=MD_FENCE + "('1. ') starts a list outside the quote"
-        ),
-    ),
-    "blank-line": pytest.param(
-        "intro\n\nsecond paragraph",
-        marks=pytest.mark.xfail(
-            strict=True, reason=MD_FENCE + "(a blank line) ends the quote; the rest is outside it"
-        ),
-    ),
+    "tilde-fence": "intro\n~~~\ncode",
+    "ordered-list": "intro\n1. item",
+    "blank-line": "intro\n\nsecond paragraph",
 }
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PIL import Image
-
 from tests.e2e.runs import loss_drop, metagen_train, read_json, run_script
 from tests.paths import EXAMPLES
 

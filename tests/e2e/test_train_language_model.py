@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from tests.codegen.generated import synth_run
 from tests.e2e.runs import loss_drop, read_json, run_script
 from tests.paths import EXAMPLES

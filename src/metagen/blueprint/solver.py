@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from metagen.blueprint.catalog import Variant, get_variant, VARIANTS
+from metagen.blueprint.catalog import VARIANTS, Variant, get_variant
 from metagen.blueprint.counts import count_params
 from metagen.blueprint.memory import INFERENCE_BYTES_PER_PARAM, memory_cap
 from metagen.blueprint.model import Blueprint, PlanError

@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import sys
 from dataclasses import dataclass
+from functools import cache
 from importlib import resources
 
 # Which generated file each runtime package lands in.
@@ -34,9 +35,15 @@ def module_path(module: str):
     return resources.files("metagen").joinpath(*parts[1:-1], parts[-1] + ".py")
 
 
-def read_module(module: str) -> ModuleSource:
+@cache
+def _parsed(module: str) -> tuple[str, ast.Module]:
     text = module_path(module).read_text(encoding="utf-8")
-    tree = ast.parse(text)
+    return text, ast.parse(text)
+
+
+@cache
+def read_module(module: str) -> ModuleSource:
+    text, tree = _parsed(module)
     lines = text.splitlines()
     drop: set[int] = set()
     imports: list[str] = []
@@ -49,7 +56,7 @@ def read_module(module: str) -> ModuleSource:
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("metagen."):
             internal.append((node.module or "", tuple(a.name for a in node.names)))
         elif not is_docstring:
-            imports.append(ast.get_source_segment(text, node) or "")
+            imports.append("\n".join(lines[node.lineno - 1 : node.end_lineno]))
     body = "\n".join(line for n, line in enumerate(lines) if n not in drop).strip("\n")
     return ModuleSource(module, body, tuple(imports), tuple(internal))
 
@@ -133,8 +140,7 @@ def package_modules(package: str) -> list[str]:
 def defining_module(package: str, name: str) -> str:
     """The runtime module of `package` that defines the top-level `name`."""
     for module in package_modules(package):
-        tree = ast.parse(module_path(module).read_text(encoding="utf-8"))
-        for node in tree.body:
+        for node in _parsed(module)[1].body:
             if isinstance(node, ast.ClassDef | ast.FunctionDef) and node.name == name:
                 return module
     raise LookupError(f"no module in metagen.{package} defines {name}")

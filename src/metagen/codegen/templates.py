@@ -16,12 +16,29 @@ def py_literal(value: Any) -> str:
     return repr(json.loads(json.dumps(value)))
 
 
+# CommonMark lets a backslash escape any ASCII punctuation, which then renders literally.
+_MD_PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_NBSP = "\u00a0"
+
+
+def _md_line(line: str) -> str:
+    """One line of free text, inert: punctuation escaped, leading blanks made non-breaking
+    (so they open no code block) and an empty line made non-blank (so it ends nothing)."""
+    body = line.lstrip(" \t")
+    indent = _NBSP * (len(line) - len(body))
+    escaped = "".join("\\" + c if c in _MD_PUNCTUATION else c for c in body)
+    return (indent + escaped) or _NBSP
+
+
 def md_text(value: Any) -> str:
-    """Free text for Markdown: HTML and Markdown syntax escaped, newlines kept as breaks."""
-    text = str(value)
-    for char in "\\`*_{}[]()#+-!|<>&":
-        text = text.replace(char, "\\" + char)
-    return "  \n".join(text.splitlines())
+    """Free text inline in Markdown: escaped, on one line."""
+    return " ".join(_md_line(line) for line in str(value).splitlines())
+
+
+def md_quote(value: Any) -> str:
+    """Free text as a Markdown block quote: escaped, every line quoted, breaks kept."""
+    lines = str(value).splitlines() or [""]
+    return "  \n".join("> " + _md_line(line) for line in lines)
 
 
 @cache
@@ -34,6 +51,7 @@ def environment() -> jinja2.Environment:
     )
     env.filters["py"] = py_literal
     env.filters["md"] = md_text
+    env.filters["md_quote"] = md_quote
     env.filters["thousands"] = lambda n: f"{n:,}"
     return env
 

@@ -26,7 +26,7 @@ def print_plan(console: Console, plan: dict[str, Any]) -> None:
     if budget:
         console.print(f"budget: {budget:,} max, used {100 * plan['budget_fraction']:.1f}%")
     dims = ", ".join(f"{k}={v}" for k, v in plan["dims"].items())
-    console.print(f"dims: {dims}", highlight=False)
+    console.print(f"dims: {dims}")
     console.print(f"FLOPs per sample ({plan['flops_sample']}): {plan['flops_per_sample']:,}")
     memory = plan["memory"]
     console.print(
@@ -41,4 +41,4 @@ def print_plan(console: Console, plan: dict[str, Any]) -> None:
         )
     console.print(f"smoke scale: {plan['smoke']['params_total']:,} params")
     for decision in plan["decisions"]:
-        console.print(f"- {decision}", highlight=False, soft_wrap=True)
+        console.print(f"- {decision}")

@@ -46,7 +46,7 @@ class TextModalityHandler(ModalityHandler):
 
     def augment_blueprint(self, blueprint: Blueprint) -> Blueprint:
         context = blueprint.context_length or DEFAULT_CONTEXT
-        if blueprint.context_length is None:
+        if blueprint.context_length is None and blueprint.variant is None:
             blueprint.decisions.append(
                 f"No constraints.context_window; using {DEFAULT_CONTEXT} tokens."
             )
