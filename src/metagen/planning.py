@@ -123,6 +123,8 @@ def plan_dict(bp: Blueprint) -> dict[str, Any]:
         "flops_per_sample": count_flops(bp.arch, bp.dims, **sample),
         "flops_sample": sample_text,
         "memory": memory_report(bp.arch, bp.dims, total, bp.context_length),
+        "memory_note": "arithmetic over the exact params: training_adamw_bytes is fp32 weights, "
+        "grads and AdamW moments; activations are not included",
         "loss": bp.loss,
         "metrics": bp.metrics,
         "smoke": {"params_total": smoke_params, "dims": bp.scales["smoke"].model},

@@ -60,3 +60,15 @@ def test_same_seed_same_curve(tmp_path) -> None:
                    "--out", str(out), "--no-progress")
         curves.append(read_json(out / "metrics.json")["loss_curve"])
     assert curves[0] == curves[1]
+
+
+def test_generated_train_runs_under_torchrun(tmp_path) -> None:
+    """DDP on CPU: two gloo processes train the generated package; rank 0 writes once."""
+    run_dir = synth_run(EXAMPLES / "text" / "tiny_lm.yaml", tmp_path)
+    out = tmp_path / "ddp"
+    run_script(run_dir / "code", "-m", "torch.distributed.run", "--standalone",
+               "--nproc_per_node", "2", "train.py", "--scale", "smoke", "--steps", "6",
+               "--out", str(out), "--no-progress")
+    metrics = read_json(out / "metrics.json")
+    assert metrics["world_size"] == 2 and metrics["steps"] == 6
+    assert (out / "checkpoints" / "latest" / "model.safetensors").is_file()

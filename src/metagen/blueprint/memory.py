@@ -1,4 +1,4 @@
-"""Memory arithmetic for the plan: weights, AdamW training state, and the KV cache.
+"""Memory arithmetic for the plan, in bytes: weights, AdamW training state, the KV cache.
 
 These are formulas over exact parameter counts, not measurements, and the plan labels them
 so. Activation memory depends on batch size and recomputation and is left out, said so.
@@ -33,7 +33,6 @@ def memory_report(arch: str, dims: dict[str, Any], params: int,
         "weights_fp32_bytes": 4 * params,
         "weights_bf16_bytes": INFERENCE_BYTES_PER_PARAM * params,
         "training_adamw_bytes": TRAINING_BYTES_PER_PARAM * params,
-        "training_note": "fp32 weights + grads + AdamW moments; activations not included",
     }
     if arch == "decoder_lm" and context_length:
         report["kv_cache_context_length"] = context_length
