@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 
 import pytest
-
 from tests.e2e.runs import METAGEN, read_json
 
 pytestmark = pytest.mark.slow
