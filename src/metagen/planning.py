@@ -67,7 +67,7 @@ def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
     bp.scales["smoke"] = ScaleConfig(
         model=smoke,
         data={**bp.data, **SMOKE_DATA[bp.task], **_smoke_data_from(smoke)},
-        train={**train_config(bp.task, "smoke", {}), "precision": "fp32", "seed": bp.seed},
+        train={**train_config(bp.task, "smoke", {}), "precision": precision, "seed": bp.seed},
     )
     _check_memory(bp)
     return bp
