@@ -12,7 +12,7 @@ from metagen.codegen.bundle import bundle, defining_module, module_path, package
 from metagen.codegen.templates import render
 
 # Where each generated script's glue lives; their library code comes from bundles.
-SCRIPTS = ("train.py", "evaluate.py", "infer.py", "export.py")
+SCRIPTS = ("train.py", "evaluate.py", "export.py")
 
 REQUIREMENTS = {
     "train": ["torch>=2.4", "numpy>=1.26", "safetensors>=0.4", "Pillow>=10"],
@@ -76,6 +76,8 @@ def render_package(bp: Blueprint, description: str, context: dict[str, Any]) -> 
     script_context = {"name": bp.name, "task": bp.task, "arch": bp.arch, **context}
     for script in SCRIPTS:
         files[script] = render(f"{script}.j2", **script_context)
+    # Inference is what differs most by task: one template per task.
+    files["infer.py"] = render(f"infer_{bp.task}.py.j2", **script_context)
     files["README.md"] = render("README.md.j2", description=description, **script_context)
     files["ruff.toml"] = render("ruff.toml.j2")
     return files
