@@ -46,7 +46,9 @@ class ModalityHandler(ABC):
 
     @abstractmethod
     def augment_blueprint(self, blueprint: Blueprint) -> Blueprint:
-        """Fill the modality's fixed dims, data shape and components into `blueprint`."""
+        """Fill the modality's arch, fixed dims, data shape and components into `blueprint`,
+        and `blueprint.task`: what training means for it when the spec asks for generation
+        (a task handler such as classification may replace it)."""
 
     @abstractmethod
     def generate_components(self) -> list[Component]:

@@ -51,6 +51,7 @@ class TextModalityHandler(ModalityHandler):
                 f"No constraints.context_window; using {DEFAULT_CONTEXT} tokens."
             )
         blueprint.arch = "decoder_lm"
+        blueprint.task = "language_modeling"
         blueprint.context_length = context
         blueprint.fixed_dims.update(
             vocab_size=self._vocab_size(),

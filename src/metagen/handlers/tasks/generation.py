@@ -1,33 +1,43 @@
-"""Generation: for text, next-token language modelling."""
+"""Generation: the modality handler decides what generating means (next-token language
+modelling for text); this handler attaches that runtime task's loss and metrics."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from metagen.blueprint.model import Blueprint
+from metagen.blueprint.model import Blueprint, PlanError
 from metagen.handlers.tasks.base import TaskHandler
 from metagen.handlers.tasks.registry import register_task
+
+# Runtime task -> metrics that evaluate.py reports for it. A modality handler that adds a
+# generative runtime task adds its metrics here.
+GENERATION_METRICS: dict[str, list[str]] = {
+    "language_modeling": ["loss", "perplexity", "bits_per_byte"],
+}
 
 
 @register_task("generation")
 class GenerationTaskHandler(TaskHandler):
     name = "generation"
-    supported_modalities = ("text",)
-    output_type = "text"
+    supported_modalities = ("text", "image", "audio", "video", "multimodal")
+    output_type = "generated"
 
     def augment_blueprint(self, spec, blueprint: Blueprint) -> Blueprint:
-        blueprint.task = "language_modeling"
-        blueprint.loss = self.get_loss_function(spec)
-        blueprint.metrics = self.get_metrics(spec)
+        if blueprint.task not in GENERATION_METRICS:
+            raise PlanError(
+                f"The {blueprint.arch or 'chosen'} architecture has no generative training "
+                "task; set task.type (for example classification) or training.objective."
+            )
+        blueprint.loss = self.get_loss_function(spec, blueprint)
+        blueprint.metrics = list(GENERATION_METRICS[blueprint.task])
         return blueprint
 
     def get_head_architecture(self, spec, blueprint: Blueprint) -> dict[str, Any]:
-        dims = blueprint.fixed_dims
-        return {"type": "lm_head", "vocab_size": dims.get("vocab_size"),
-                "tied": dims.get("tie_embeddings")}
+        return {"type": f"{blueprint.task}_head", "arch": blueprint.arch}
 
-    def get_loss_function(self, spec) -> str:
-        return "language_modeling"
+    def get_loss_function(self, spec, blueprint: Blueprint | None = None) -> str:
+        # The runtime LOSSES registry is keyed by the runtime task.
+        return blueprint.task if blueprint else "generation"
 
     def get_metrics(self, spec) -> list[str]:
-        return ["loss", "perplexity", "bits_per_byte"]
+        return sorted({m for ms in GENERATION_METRICS.values() for m in ms})
