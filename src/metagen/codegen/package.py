@@ -9,7 +9,7 @@ from typing import Any
 
 from metagen.blueprint.model import Blueprint
 from metagen.codegen.bundle import bundle, defining_module, module_path, package_modules
-from metagen.codegen.templates import render
+from metagen.codegen.templates import render, template_names
 
 # Where each generated script's glue lives; their library code comes from bundles.
 SCRIPTS = ("train.py", "evaluate.py", "export.py")
@@ -64,6 +64,13 @@ def _runtime_files(bp: Blueprint) -> dict[str, str]:
     return {"data.py": data, "training.py": training}
 
 
+def infer_template(bp: Blueprint) -> str:
+    """Inference differs most by task and input: `infer_<task>_<kind>.py.j2` where one
+    exists (classifying audio is not classifying images), else `infer_<task>.py.j2`."""
+    specific = f"infer_{bp.task}_{bp.data.get('kind')}.py.j2"
+    return specific if specific in template_names() else f"infer_{bp.task}.py.j2"
+
+
 def render_package(bp: Blueprint, description: str, context: dict[str, Any]) -> dict[str, str]:
     """Every file of `code/`. `context` carries the plan figures the README quotes."""
     files = {
@@ -76,8 +83,7 @@ def render_package(bp: Blueprint, description: str, context: dict[str, Any]) -> 
     script_context = {"name": bp.name, "task": bp.task, "arch": bp.arch, **context}
     for script in SCRIPTS:
         files[script] = render(f"{script}.j2", **script_context)
-    # Inference is what differs most by task: one template per task.
-    files["infer.py"] = render(f"infer_{bp.task}.py.j2", **script_context)
+    files["infer.py"] = render(infer_template(bp), **script_context)
     files["README.md"] = render("README.md.j2", description=description, **script_context)
     files["ruff.toml"] = render("ruff.toml.j2")
     return files

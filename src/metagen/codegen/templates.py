@@ -56,5 +56,9 @@ def environment() -> jinja2.Environment:
     return env
 
 
+def template_names() -> list[str]:
+    return environment().list_templates()
+
+
 def render(template: str, **context: Any) -> str:
     return environment().get_template(template).render(**context)

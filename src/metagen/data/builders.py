@@ -72,7 +72,7 @@ def _shapes_datasets(cfg: dict, seed: int):
     return train, val, train.class_names
 
 
-def _build_classification_datasets(cfg: dict, source: str, seed: int):
+def _image_classification_datasets(cfg: dict, source: str, seed: int):
     if source == "synthetic":
         train, val, class_names = _shapes_datasets(cfg, seed)
     else:
@@ -88,6 +88,19 @@ def _build_classification_datasets(cfg: dict, source: str, seed: int):
         "num_val": len(val),
     }
     return train, val, info
+
+
+# Classification data by input kind (data_cfg["kind"], set by the modality handler).
+CLASSIFICATION_DATA = {
+    "image": _image_classification_datasets,
+}
+
+
+def _build_classification_datasets(cfg: dict, source: str, seed: int):
+    kind = cfg.get("kind", "image")
+    if kind not in CLASSIFICATION_DATA:
+        raise ValueError(f"no classification data for {kind!r}; known: {sorted(CLASSIFICATION_DATA)}")
+    return CLASSIFICATION_DATA[kind](cfg, source, seed)
 
 
 DATASET_BUILDERS = {

@@ -1,12 +1,18 @@
-"""Modality handlers. Importing this package registers every built-in handler."""
+"""Modality handlers. Importing this package registers every handler module in it."""
 
-from metagen.handlers.modalities import image, text  # noqa: F401  (registration)
+import importlib
+import pkgutil
+
 from metagen.handlers.modalities.base import Component, ModalityHandler
 from metagen.handlers.modalities.registry import (
     get_handler,
     register_modality,
     registered_modalities,
 )
+
+# Each module registers its handler with @register_modality when imported.
+for _module in pkgutil.iter_modules(__path__):
+    importlib.import_module(f"{__name__}.{_module.name}")
 
 __all__ = [
     "Component",

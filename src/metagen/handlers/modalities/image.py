@@ -58,7 +58,7 @@ class ImageModalityHandler(ModalityHandler):
             blueprint.fixed_dims.update(patch_size=patch, pool="cls", norm_eps=1e-6, dropout=0.0)
         else:
             blueprint.fixed_dims["stem"] = "imagenet" if size >= SMALL_IMAGE else "cifar"
-        blueprint.data.update(image_size=size, channels=channels)
+        blueprint.data.update(kind="image", image_size=size, channels=channels)
         blueprint.components = [(c.name, c.role) for c in self.generate_components()]
         return blueprint
 

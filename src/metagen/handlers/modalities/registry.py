@@ -19,9 +19,17 @@ def registered_modalities() -> dict[str, type[ModalityHandler]]:
     return dict(_MODALITY_REGISTRY)
 
 
+GENERATED_MEDIA = ("image", "audio", "video")
+
+
 def route_modality(spec: Spec) -> str:
-    """The modality key: the single input type, or `multimodal` for several."""
-    inputs = set(spec.modality.inputs)
+    """The modality key, as the guide's table reads: a model that outputs one medium (and no
+    text) belongs to that medium's handler whatever conditions it (text+image -> image is
+    image diffusion); otherwise the single input type, or `multimodal` for several."""
+    inputs, outputs = set(spec.modality.inputs), set(spec.modality.outputs)
+    media = [m for m in GENERATED_MEDIA if m in outputs]
+    if len(media) == 1 and "text" not in outputs:
+        return media[0]
     return next(iter(inputs)) if len(inputs) == 1 else "multimodal"
 
 

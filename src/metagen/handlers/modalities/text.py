@@ -64,7 +64,7 @@ class TextModalityHandler(ModalityHandler):
             norm_eps=1e-5,
             dropout=0.0,
         )
-        blueprint.data.update(tokenizer="byte", seq_len=min(context, MAX_TRAIN_SEQ_LEN))
+        blueprint.data.update(kind="text", tokenizer="byte", seq_len=min(context, MAX_TRAIN_SEQ_LEN))
         blueprint.components = [(c.name, c.role) for c in self.generate_components()]
         return blueprint
 
