@@ -6,7 +6,9 @@ optional field on ``Modality``; ``Modality.params(name)`` finds it by modality n
 
 from __future__ import annotations
 
-from pydantic import Field, ValidationInfo, field_validator
+from typing import Annotated
+
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
 
 from metagen.spec.errors import InvalidValue
 from metagen.spec.fields import SpecModel, choice, unique_list
@@ -85,6 +87,47 @@ class ImageParams(SpecModel):
         return resolve_image_size(self.preset, self.image_size)
 
 
+class AudioParams(SpecModel):
+    """Parameters of the audio modality (mono waveforms, log-mel features)."""
+
+    sample_rate: int = Field(16000, ge=1000, le=192000, description="Samples per second.")
+    n_mels: int = Field(80, ge=8, le=512, description="Mel filterbank bins of the log-mel frontend.")
+    hop_length: int = Field(
+        256, ge=16, le=8192, description="Samples between spectrogram frames."
+    )
+    clip_seconds: float | None = Field(
+        None, gt=0, le=3600, description="Length of one training clip in seconds; null: chosen."
+    )
+
+
+def _parse_resolution(value: object) -> object:
+    # "256x256" or 256 (square) -> [height, width]
+    if isinstance(value, int) and not isinstance(value, bool):
+        return [value, value]
+    if isinstance(value, str):
+        parts = value.lower().replace(" ", "").split("x")
+        if len(parts) == 2 and all(p.isdigit() for p in parts):
+            return [int(parts[0]), int(parts[1])]
+        raise InvalidValue(
+            f"resolution {value!r} is not HEIGHTxWIDTH", 'Write it like "256x256", or one number'
+        )
+    return value
+
+
+class VideoParams(SpecModel):
+    """Parameters of the video modality."""
+
+    num_frames: int = Field(16, ge=1, le=1024, description="Frames per clip.")
+    frame_rate: int = Field(8, ge=1, le=240, description="Frames per second.")
+    resolution: Annotated[list[Annotated[int, Field(ge=8, le=4096)]],
+                          BeforeValidator(_parse_resolution)] = Field(
+        default_factory=lambda: [256, 256],
+        min_length=2,
+        max_length=2,
+        description='Frame size as "HEIGHTxWIDTH" (e.g. "256x256") or one number for square.',
+    )
+
+
 def _raise_patch(patch: int, size: int, fits: list[int]) -> int:
     hint = f"Choose a divisor of {size}, such as {', '.join(map(str, fits))}"
     raise InvalidValue(f"patch_size {patch} does not divide the image size {size}", hint)
@@ -106,6 +149,8 @@ class Modality(SpecModel):
     )
     text: TextParams | None = Field(None, description="Text parameters.")
     image: ImageParams | None = Field(None, description="Image parameters.")
+    audio: AudioParams | None = Field(None, description="Audio parameters.")
+    video: VideoParams | None = Field(None, description="Video parameters.")
 
     def params(self, modality: str) -> SpecModel | None:
         """The parameter group of a modality ('text', 'image', ...), None if not given."""
