@@ -73,8 +73,13 @@ def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
     return bp
 
 
+# Data keys that must follow the smoke model's dims: the input size it is built for.
+SMOKE_DATA_FROM_DIMS = ("image_size", "num_frames", "resolution", "clip_samples",
+                        "prompt_samples")
+
+
 def _smoke_data_from(dims: dict[str, Any]) -> dict[str, Any]:
-    return {"image_size": dims["image_size"]} if "image_size" in dims else {}
+    return {key: dims[key] for key in SMOKE_DATA_FROM_DIMS if key in dims}
 
 
 def _check_memory(bp: Blueprint) -> None:
@@ -94,8 +99,20 @@ def _check_memory(bp: Blueprint) -> None:
 def flops_sample(bp: Blueprint) -> tuple[dict[str, int | None], str]:
     """What one sample is for FLOPs: a training sequence for an LM, one image otherwise."""
     data = bp.scales["full"].data
+    if "sample_rate" in data:  # audio: the dims hold the clip's length
+        clip = data["clip_samples"] if "clip_samples" in data else data["prompt_samples"]
+        text = f"one {clip / data['sample_rate']:g} s clip at {data['sample_rate']} Hz"
+        if "seq_len" in data:
+            return {"seq_len": data["seq_len"]}, f"{text} and {data['seq_len']} decoder tokens"
+        return {}, text
+    if data.get("kind") == "image_text":  # multi-modal: one image and one text
+        size, tokens = data["image_size"], data["seq_len"]
+        return {"seq_len": tokens}, f"one {size}x{size} image and {tokens} text tokens"
     if "seq_len" in data:
         return {"seq_len": data["seq_len"]}, f"one sequence of {data['seq_len']} tokens"
+    if "num_frames" in data and "resolution" in data:  # the dims hold the clip's size
+        (height, width), frames = data["resolution"], data["num_frames"]
+        return {}, f"one clip of {frames} frames at {height}x{width}"
     size = data["image_size"]
     return {"image_size": size}, f"one {size}x{size} image"
 

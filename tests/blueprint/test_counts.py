@@ -47,7 +47,8 @@ def test_flops_match_flop_counter(arch, dims):
     torch.manual_seed(0)
     model = build_from_dims(arch, dims).eval()
     inputs = example_inputs_for(arch, dims, batch_size=1)
-    seq_len = inputs["input_ids"].shape[1] if arch == "decoder_lm" else None
+    text_archs = ("decoder_lm", "clip", "vlm")
+    seq_len = inputs["input_ids"].shape[1] if arch in text_archs else None
     assert count_flops(arch, dims, seq_len=seq_len) == measured_flops(model, inputs)
 
 
@@ -114,8 +115,8 @@ def test_llama3_8b_kv_cache():
 
 
 def test_unknown_arch_and_missing_dims_are_value_errors():
-    with pytest.raises(ValueError, match=r"no counts for arch 'unet'"):
-        count_params("unet", {})
+    with pytest.raises(ValueError, match=r"no counts for arch 'capsnet'"):
+        count_params("capsnet", {})
     dims = dict(SMALL_DIMS["vit"]["cls"])
     del dims["patch_size"]
     with pytest.raises(ValueError, match=r"vit dims lack \['patch_size'\]"):

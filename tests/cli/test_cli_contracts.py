@@ -126,15 +126,21 @@ def test_plan_json_is_exact_and_complete(spec):
 
 
 @pytest.mark.parametrize("spec", PLANNABLE, ids=_ids(PLANNABLE))
-def test_plan_json_sizes_the_kv_cache_of_a_language_model_only(spec):
+def test_plan_json_sizes_the_kv_cache_of_a_causal_decoder_only(spec):
     plan = _plan_json(spec)
     memory = plan["memory"]
-    if plan["task"] != "language_modeling":
+    # A causal decoder (text or audio LM) names the KV heads it caches in its dims; the plan
+    # sizes its cache at the context window.
+    if "n_kv_heads" not in plan["dims"] or "kv_cache_context_length" not in memory:
+        assert plan["task"] not in ("language_modeling", "audio_generation")
         assert "kv_cache_bf16_bytes" not in memory
         assert memory["inference_bf16_bytes"] == 2 * plan["params_total"]
         return
     assert type(memory["kv_cache_bf16_bytes"]) is int and memory["kv_cache_bf16_bytes"] > 0
-    assert memory["kv_cache_context_length"] == plan["dims"]["context_length"]
+    dims, positions = plan["dims"], plan["dims"]["context_length"]
+    if dims.get("fusion") == "early":  # a VLM caches its image tokens before the text
+        positions += (dims["image_size"] // dims["patch_size"]) ** 2
+    assert memory["kv_cache_context_length"] == positions
     assert memory["inference_bf16_bytes"] == (
         memory["weights_bf16_bytes"] + memory["kv_cache_bf16_bytes"]
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import pytest
-
 from tests.e2e.runs import loss_drop, metagen_train, read_json
 from tests.paths import EXAMPLE_SPECS, spec_id
 

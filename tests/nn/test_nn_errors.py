@@ -6,11 +6,12 @@ import pytest
 from tests.nn.small_dims import SMALL_DIMS
 
 from metagen.nn.attention import CausalSelfAttention
-from metagen.nn.registry import build_from_dims, example_inputs_for
+from metagen.nn.registry import ARCHITECTURES, build_from_dims, example_inputs_for
 
 LM = SMALL_DIMS["decoder_lm"]["rope_swiglu_gqa"]
 VIT = SMALL_DIMS["vit"]["cls"]
 RESNET = SMALL_DIMS["resnet"]["basic_imagenet"]
+MLM = SMALL_DIMS["encoder_mlm"]["post_norm_two_types"]
 
 BAD = {
     "kv_heads": (
@@ -65,6 +66,17 @@ BAD = {
         "stem must be one of ['cifar', 'imagenet'], got 'tiny'",
     ),
     "unknown_dim": ("vit", {**VIT, "depth": 3}, "unknown vit dims ['depth']"),
+    "norm_position": (
+        "encoder_mlm",
+        {**MLM, "norm_position": "sandwich"},
+        "norm_position must be one of ['post', 'pre'], got 'sandwich'",
+    ),
+    "mlm_heads": (
+        "encoder_mlm",
+        {**MLM, "n_heads": 3},
+        "d_model (32) must be divisible by n_heads (3)",
+    ),
+    "token_types": ("encoder_mlm", {**MLM, "type_vocab_size": 0}, "type_vocab_size must be positive"),
 }
 
 
@@ -77,10 +89,9 @@ def test_bad_dims_raise_value_error_naming_values(arch, dims, message):
 
 
 def test_unknown_arch():
-    with pytest.raises(
-        ValueError, match=r"unknown arch 'unet'; known: \['decoder_lm', 'resnet', 'vit'\]"
-    ):
-        build_from_dims("unet", {})
+    known = re.escape(f"unknown arch 'capsnet'; known: {sorted(ARCHITECTURES)}")
+    with pytest.raises(ValueError, match=known):
+        build_from_dims("capsnet", {})
 
 
 def test_attention_checks_its_own_arguments():

@@ -17,8 +17,16 @@ def build(arch: str, dims: dict, seed: int = 0) -> torch.nn.Module:
 
 
 def expected_shape(arch: str, dims: dict, inputs: dict) -> tuple[int, ...]:
-    if arch == "decoder_lm":
+    if arch in ("decoder_lm", "encoder_mlm"):  # logits per token
         return (*inputs["input_ids"].shape, dims["vocab_size"])
+    if arch == "vlm":  # logits per text token
+        return (*inputs["input_ids"].shape, dims["vocab_size"])
+    if arch == "clip":  # every image against every caption
+        return (inputs["images"].shape[0], inputs["input_ids"].shape[0])
+    if arch == "audio_lm":  # logits over mu-law levels per decoder position
+        return (*inputs["input_ids"].shape, dims["n_levels"])
+    if arch in ("unet", "video_diffusion"):  # predicted noise, shaped like the noisy input
+        return tuple(inputs["noisy"].shape)
     return (next(iter(inputs.values())).shape[0], dims["num_classes"])
 
 

@@ -10,7 +10,7 @@ PKG = Path(__file__).resolve().parents[2] / "src" / "metagen"
 RUNTIME = ("nn", "data", "train", "evaluate")
 MINE = ("data", "train", "evaluate")
 MODULE_LEVEL_OK = {"torch", "numpy"} | set(sys.stdlib_module_names)
-FUNCTION_LEVEL_OK = {"safetensors", "PIL", "onnxruntime"}
+FUNCTION_LEVEL_OK = {"safetensors", "PIL", "onnxruntime", "soundfile"}
 MODULES = sorted(p for d in MINE for p in (PKG / d).glob("*.py") if p.name != "__init__.py")
 
 

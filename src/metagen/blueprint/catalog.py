@@ -20,6 +20,17 @@ class Variant:
     source: str
     # Dims a spec may still set (the head's classes, the image's channels).
     adjustable: tuple[str, ...] = field(default=())
+    # The components (count_params keys) that published_params counts; empty means all.
+    # BERT-base's 109,482,240 is the encoder with its pooler, without the MLM head.
+    published_components: tuple[str, ...] = field(default=())
+
+    def published_part(self, per_component: dict[str, int]) -> int:
+        """The parameters of the components the published count covers."""
+        names = self.published_components or tuple(per_component)
+        missing = [n for n in names if n not in per_component]
+        if missing:
+            raise ValueError(f"{self.name}: published components {missing} are not in the model")
+        return sum(per_component[n] for n in names)
 
 
 def _gpt2(d_model: int, n_layers: int, n_heads: int) -> dict[str, Any]:
@@ -39,6 +50,22 @@ def _gpt2(d_model: int, n_layers: int, n_heads: int) -> dict[str, Any]:
         "rope_theta": 10000.0,
         "norm_eps": 1e-5,
         "dropout": 0.0,
+    }
+
+
+def _bert(d_model: int, n_layers: int, n_heads: int) -> dict[str, Any]:
+    return {
+        "vocab_size": 30522,
+        "context_length": 512,
+        "type_vocab_size": 2,
+        "d_model": d_model,
+        "n_layers": n_layers,
+        "n_heads": n_heads,
+        "d_ff": 4 * d_model,
+        "norm_position": "post",
+        "pooler": True,
+        "norm_eps": 1e-12,
+        "dropout": 0.1,
     }
 
 
@@ -74,13 +101,41 @@ _VIT_ADJUSTABLE = ("num_classes", "in_channels")
 # A ResNet's parameters do not depend on the image size, so a spec may set it.
 _RESNET_ADJUSTABLE = ("num_classes", "in_channels", "image_size")
 
+# OpenAI CLIP ViT-B/32 (Radford et al. 2021). The vocabulary keeps CLIP's 49,408 BPE rows
+# for the published count, although MetaGen's byte tokenizer uses only the first 259.
+_CLIP_VIT_B_32 = {
+    "image_size": 224,
+    "patch_size": 32,
+    "in_channels": 3,
+    "vision_d_model": 768,
+    "vision_n_layers": 12,
+    "vision_n_heads": 12,
+    "vision_d_ff": 3072,
+    "vocab_size": 49408,
+    "context_length": 77,
+    "text_d_model": 512,
+    "text_n_layers": 12,
+    "text_n_heads": 8,
+    "text_d_ff": 2048,
+    "embed_dim": 512,
+    "eot_id": 257,
+    "norm_eps": 1e-5,
+    "dropout": 0.0,
+}
+
 VARIANTS: dict[str, Variant] = {
     v.name: v
     for v in (
+        Variant("clip_vit_b_32", "clip", "transformer", _CLIP_VIT_B_32, 151_277_313,
+                "Radford et al. 2021, OpenAI CLIP ViT-B/32 (both towers, projections and "
+                "logit_scale)"),
         Variant("gpt2", "decoder_lm", "transformer", _gpt2(768, 12, 12), 124_439_808,
                 "Radford et al. 2019, GPT-2 small (tied embeddings)"),
         Variant("gpt2_medium", "decoder_lm", "transformer", _gpt2(1024, 24, 16), 354_823_168,
                 "Radford et al. 2019, GPT-2 medium (tied embeddings)"),
+        Variant("bert_base", "encoder_mlm", "transformer", _bert(768, 12, 12), 109_482_240,
+                "Devlin et al. 2019, BERT-base uncased (encoder with pooler, without the MLM "
+                "head)", published_components=("embeddings", "blocks", "pooler")),
         Variant("vit_ti_16", "vit", "transformer", _vit(192, 12, 3), 5_717_416,
                 "Touvron et al. 2021 (DeiT-Ti), timm vit_tiny_patch16_224",
                 _VIT_ADJUSTABLE),

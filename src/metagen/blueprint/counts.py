@@ -14,6 +14,47 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from metagen.blueprint.counts_audio import (
+    AUDIO_LM_DIMS,
+    AUDIO_TRANSFORMER_DIMS,
+    audio_lm_flops,
+    audio_lm_layers,
+    audio_transformer_flops,
+    audio_transformer_layers,
+)
+from metagen.blueprint.counts_encoder_mlm import (
+    ENCODER_MLM_REQUIRED,
+    encoder_mlm_flops,
+    encoder_mlm_layers,
+)
+from metagen.blueprint.counts_multimodal import (
+    CLIP_REQUIRED,
+    VLM_REQUIRED,
+    clip_flops,
+    clip_layers,
+    vlm_flops,
+    vlm_layers,
+)
+from metagen.blueprint.counts_unet import (
+    HYBRID_VIT_REQUIRED,
+    UNET_REQUIRED,
+    hybrid_vit_flops,
+    hybrid_vit_layers,
+    unet_flops,
+    unet_layers,
+)
+from metagen.blueprint.counts_video import (
+    VIDEO_CNN_REQUIRED,
+    VIDEO_DIFFUSION_REQUIRED,
+    VIDEO_TRANSFORMER_REQUIRED,
+    video_cnn_flops,
+    video_cnn_layers,
+    video_diffusion_flops,
+    video_diffusion_layers,
+    video_transformer_flops,
+    video_transformer_layers,
+)
+
 Dims = dict[str, Any]
 
 NORM_PARAMS_PER_CHANNEL = {"rmsnorm": 1, "layernorm": 2}  # scale; scale and bias
@@ -222,6 +263,7 @@ ARCH_COUNTS: dict[str, _ArchCounts] = {
         _lm_layers,
         _lm_flops,
     ),
+    "encoder_mlm": _ArchCounts(ENCODER_MLM_REQUIRED, encoder_mlm_layers, encoder_mlm_flops),
     "vit": _ArchCounts(
         (
             "image_size",
@@ -241,6 +283,21 @@ ARCH_COUNTS: dict[str, _ArchCounts] = {
         _resnet_layers,
         _resnet_flops,
     ),
+    "unet": _ArchCounts(UNET_REQUIRED, unet_layers, unet_flops),
+    "hybrid_vit": _ArchCounts(HYBRID_VIT_REQUIRED, hybrid_vit_layers, hybrid_vit_flops),
+    "audio_transformer": _ArchCounts(
+        AUDIO_TRANSFORMER_DIMS, audio_transformer_layers, audio_transformer_flops
+    ),
+    "audio_lm": _ArchCounts(AUDIO_LM_DIMS, audio_lm_layers, audio_lm_flops),
+    "video_transformer": _ArchCounts(
+        VIDEO_TRANSFORMER_REQUIRED, video_transformer_layers, video_transformer_flops
+    ),
+    "video_cnn": _ArchCounts(VIDEO_CNN_REQUIRED, video_cnn_layers, video_cnn_flops),
+    "video_diffusion": _ArchCounts(
+        VIDEO_DIFFUSION_REQUIRED, video_diffusion_layers, video_diffusion_flops
+    ),
+    "clip": _ArchCounts(CLIP_REQUIRED, clip_layers, clip_flops),
+    "vlm": _ArchCounts(VLM_REQUIRED, vlm_layers, vlm_flops),
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from metagen.blueprint.counts import count_kv_cache_bytes
+from metagen.blueprint.counts_multimodal import vlm_kv_cache_positions
 
 GIB = 1024**3
 
@@ -34,7 +35,10 @@ def memory_report(arch: str, dims: dict[str, Any], params: int,
         "weights_bf16_bytes": INFERENCE_BYTES_PER_PARAM * params,
         "training_adamw_bytes": TRAINING_BYTES_PER_PARAM * params,
     }
-    if arch == "decoder_lm" and context_length:
+    # Any causal decoder (decoder_lm, audio_lm): its dims name the KV heads it caches.
+    if "n_kv_heads" in dims and context_length:
+        if arch == "vlm":  # early fusion caches the image tokens before the text
+            context_length = vlm_kv_cache_positions(dims, context_length)
         report["kv_cache_context_length"] = context_length
         report["kv_cache_bf16_bytes"] = count_kv_cache_bytes(dims, context_length, 2)
         report["inference_bf16_bytes"] = (

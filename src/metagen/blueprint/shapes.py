@@ -12,8 +12,26 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from metagen.blueprint.shapes_multimodal import clip_shapes, vlm_shapes
+from metagen.blueprint.shapes_unet import hybrid_vit_shapes, unet_shapes
+from metagen.blueprint.shapes_video import video_diffusion_shapes
+
 # Where a spec gives no parameter budget: a small, common size per architecture.
-DEFAULT_BUDGET = {"decoder_lm": 125_000_000, "vit": 22_000_000, "resnet": 11_700_000}
+DEFAULT_BUDGET = {
+    "clip": 151_277_313,  # OpenAI CLIP ViT-B/32
+    "vlm": 1_000_000_000,  # the 1B class of small VLMs (InternVL2-1B, SmolVLM)
+    "decoder_lm": 125_000_000,
+    "encoder_mlm": 110_000_000,  # BERT-base
+    "vit": 22_000_000,
+    "resnet": 11_700_000,
+    "unet": 35_700_000,  # DDPM's CIFAR-10 U-Net
+    "hybrid_vit": 22_000_000,  # the ViT-S class, as vit
+    "audio_transformer": 22_000_000,
+    "audio_lm": 300_000_000,  # MusicGen-small
+    "video_transformer": 30_000_000,
+    "video_cnn": 33_400_000,  # R3D-18
+    "video_diffusion": 500_000_000,
+}
 
 # From about this size, language models follow current large-model practice: grouped-query
 # attention and untied embeddings (Llama 3, Mistral, Qwen 2).
@@ -96,6 +114,32 @@ def vit_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Shape]:
         )
 
 
+def encoder_mlm_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Shape]:
+    for d in _widths(128, 4096):
+        base = {**fixed, "d_model": d, "n_heads": d // 64, "d_ff": 4 * d}
+        # BERT-tiny (128/2), mini (256/4), small (512/4), base (768/12), large (1024/24):
+        # width/depth from about 32 to 128.
+        yield Shape(
+            f"d_model={d}",
+            lambda depth, base=base: {**base, "n_layers": depth},
+            max(2, math.ceil(d / 128)),
+            max(2, d // 32),
+        )
+
+
+def audio_lm_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Shape]:
+    """The LM grid for the decoder (the depth knob); the prompt encoder has the same width and
+    a fixed depth per width, about a quarter of the decoder's (Whisper splits evenly, MusicGen
+    conditions on a separate text encoder)."""
+    for shape in lm_shapes({**fixed, "mlp": "swiglu"}, budget):
+        base = shape.build(shape.depth_min)
+        d = base["d_model"]
+        base = {k: v for k, v in base.items() if k not in ("mlp", "tie_embeddings")}
+        base.update(encoder_layers=max(2, d // 256), encoder_d_ff=4 * d)
+        yield Shape(shape.label, lambda depth, base=base: {**base, "n_layers": depth},
+                    shape.depth_min, shape.depth_max)
+
+
 # (block, stage depths before and after the variable third stage, its range)
 _RESNET_PATTERNS = (
     ("basic", (1, 1), (1,), 1, 8),
@@ -122,7 +166,18 @@ def resnet_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Shape]:
 
 
 SHAPES: dict[str, Callable[[dict[str, Any], int], Iterator[Shape]]] = {
+    "clip": clip_shapes,
+    "vlm": vlm_shapes,
     "decoder_lm": lm_shapes,
+    "encoder_mlm": encoder_mlm_shapes,
     "vit": vit_shapes,
     "resnet": resnet_shapes,
+    "unet": unet_shapes,
+    "hybrid_vit": hybrid_vit_shapes,
+    "audio_transformer": vit_shapes,  # the ViT grid: d_model/64 heads, 4*d MLP
+    "audio_lm": audio_lm_shapes,
+    # The same grids as their image counterparts: ViT widths, ResNet stage patterns.
+    "video_transformer": vit_shapes,
+    "video_cnn": resnet_shapes,
+    "video_diffusion": video_diffusion_shapes,
 }

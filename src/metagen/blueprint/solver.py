@@ -107,6 +107,15 @@ def apply_variant(bp: Blueprint, variant: Variant) -> dict[str, Any]:
         f"Named variant {variant.name} fixes the shape ({variant.source}); the solver does not "
         "resize it."
     )
+    if variant.published_components:
+        per_component = count_params(bp.arch, dims)
+        extra = [n for n in per_component if n not in variant.published_components]
+        bp.decisions.append(
+            f"{variant.name}: the published {_fmt(variant.published_params)} counts "
+            f"{', '.join(variant.published_components)}; not counted there: "
+            + ", ".join(f"{n} ({_fmt(per_component[n])})" for n in extra)
+            + f"; {_fmt(params)} in all."
+        )
     if bp.budget_max is not None and params > bp.budget_max:
         raise PlanError(
             f"architecture.variant '{variant.name}' has {_fmt(params)} parameters, over "

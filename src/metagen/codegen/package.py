@@ -17,6 +17,8 @@ SCRIPTS = ("train.py", "evaluate.py", "export.py")
 REQUIREMENTS = {
     "train": ["torch>=2.4", "numpy>=1.26", "safetensors>=0.4", "Pillow>=10"],
     "export": ["onnx>=1.16", "onnxruntime>=1.18", "onnxscript>=0.1"],
+    # by data kind: audio files other than PCM .wav are read through libsndfile
+    "audio": ["soundfile>=0.12"],
 }
 
 
@@ -77,7 +79,9 @@ def render_package(bp: Blueprint, description: str, context: dict[str, Any]) -> 
         "model.py": render_model(bp, description),
         **_runtime_files(bp),
         "config.json": json.dumps(bp.to_config(), indent=2, sort_keys=True) + "\n",
-        "requirements.txt": "\n".join(REQUIREMENTS["train"] + ["# export.py only:"]
+        "requirements.txt": "\n".join(REQUIREMENTS["train"]
+                                      + REQUIREMENTS.get(str(bp.data.get("kind")), [])
+                                      + ["# export.py only:"]
                                       + REQUIREMENTS["export"]) + "\n",
     }
     script_context = {"name": bp.name, "task": bp.task, "arch": bp.arch, **context}

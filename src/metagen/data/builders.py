@@ -4,11 +4,16 @@ import math
 
 from torch.utils.data import Subset
 
+from metagen.data.audio_data import audio_classification_datasets, audio_generation_datasets
+from metagen.data.diffusion_data import build_diffusion_datasets
+from metagen.data.image_captions import build_contrastive_datasets, build_vlm_datasets
 from metagen.data.image_folder import ImageFolderDataset, find_split_folders, split_indices
+from metagen.data.masked_text import build_masked_lm_datasets
 from metagen.data.synthetic_images import ShapesDataset
 from metagen.data.synthetic_text import make_synthetic_text, unigram_entropy_nats
 from metagen.data.text_data import TokenWindows, read_text_source, split_tokens
 from metagen.data.tokenizer import ByteTokenizer
+from metagen.data.video_builders import build_video_classification
 
 # Used only where data_cfg leaves a key out or null; the spec schema normally fills them.
 DATA_DEFAULTS = {
@@ -93,6 +98,8 @@ def _image_classification_datasets(cfg: dict, source: str, seed: int):
 # Classification data by input kind (data_cfg["kind"], set by the modality handler).
 CLASSIFICATION_DATA = {
     "image": _image_classification_datasets,
+    "audio": audio_classification_datasets,
+    "video": build_video_classification,
 }
 
 
@@ -104,8 +111,13 @@ def _build_classification_datasets(cfg: dict, source: str, seed: int):
 
 
 DATASET_BUILDERS = {
+    "contrastive": build_contrastive_datasets,
+    "vlm": build_vlm_datasets,
     "language_modeling": _build_lm_datasets,
+    "masked_lm": build_masked_lm_datasets,
     "classification": _build_classification_datasets,
+    "audio_generation": audio_generation_datasets,
+    "diffusion": build_diffusion_datasets,
 }
 
 

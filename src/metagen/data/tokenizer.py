@@ -24,3 +24,10 @@ class ByteTokenizer:
             ids = ids.tolist()
         data = bytes(i for i in ids if 0 <= i < 256)
         return data.decode("utf-8", errors="replace")
+
+
+class MaskedByteTokenizer(ByteTokenizer):
+    """The byte tokenizer plus a [MASK] id after the three specials, for masked LMs."""
+
+    mask_id = 259
+    vocab_size = 260

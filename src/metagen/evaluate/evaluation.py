@@ -5,7 +5,11 @@ import torch.nn.functional as F
 from torch.utils.data import DataLoader
 
 from metagen.data.batch import model_inputs, move_batch
+from metagen.evaluate.audio_generation import evaluate_audio_generation
+from metagen.evaluate.diffusion_eval import evaluate_denoiser
+from metagen.evaluate.masked_lm import evaluate_masked_lm
 from metagen.evaluate.metrics import bits_per_byte, macro_f1, perplexity
+from metagen.evaluate.multimodal_eval import evaluate_captioning, evaluate_contrastive
 
 
 def _evaluation_batches(dataset, batch_size: int, max_batches: int | None):
@@ -67,8 +71,13 @@ def _evaluate_classifier(model, batches, device) -> dict:
 
 
 EVALUATORS = {
+    "contrastive": evaluate_contrastive,
+    "vlm": evaluate_captioning,
     "language_modeling": _evaluate_language_model,
+    "masked_lm": evaluate_masked_lm,
     "classification": _evaluate_classifier,
+    "audio_generation": evaluate_audio_generation,
+    "diffusion": evaluate_denoiser,
 }
 
 

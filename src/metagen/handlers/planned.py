@@ -9,9 +9,6 @@ from __future__ import annotations
 from metagen.blueprint.model import PlanError
 
 MODALITIES = {
-    "audio": "the audio modality (log-mel frontend, temporal transformer, audio decoders)",
-    "video": "the video modality (space-time transformer, 3D CNN, video diffusion)",
-    "multimodal": "multi-modal models (CLIP-style towers, vision-language models, fusion)",
     "time_series": "time-series models (forecasting and anomaly-detection task handlers)",
     "tabular": "tabular models (MLP task handlers for classification and regression)",
     "graph": "graph models (message-passing GNNs: GCN, GAT)",
@@ -20,8 +17,6 @@ MODALITIES = {
 }
 
 FAMILIES = {
-    "diffusion": "diffusion models (U-Net denoiser, DDPM/DDIM samplers)",
-    "hybrid": "hybrid CNN + transformer encoders",
     "mlp": "MLP backbones",
     "rnn": "recurrent backbones (LSTM/GRU)",
     "gnn": "graph neural networks",
@@ -53,8 +48,9 @@ TASKS = {
 }
 
 OBJECTIVES = {
-    "masked": "masked language models (bidirectional encoder with an MLM head)",
-    "contrastive": "contrastive training (CLIP-style towers)",
+    # Text + image contrastive training (CLIP) is built: handlers/modalities/multimodal.py.
+    "contrastive": "contrastive training of a single-modality encoder (SimCLR-style image "
+    "or sentence embeddings)",
     "diffusion": "diffusion training",
 }
 
@@ -64,6 +60,7 @@ def not_built(what: str, field: str, value: str) -> PlanError:
         f"{field} '{value}' needs {what}, which is not built yet in this version of MetaGen. "
         "The spec is valid (`metagen validate` accepts it), but MetaGen will not plan or "
         "synthesize it rather than print a stand-in architecture. Supported today: text "
-        "language models (family transformer, objective autoregressive) and image "
-        "classifiers (family transformer or cnn)."
+        "language models (family transformer, objective autoregressive or masked) and image "
+        "classifiers (family transformer, cnn or hybrid) and image diffusion (family diffusion); "
+        "video classifiers (family transformer or cnn) and video diffusion (family diffusion)."
     )

@@ -5,14 +5,34 @@ import dataclasses
 import torch
 from torch import nn
 
+from metagen.nn.audio import AudioTransformer, AudioTransformerConfig
+from metagen.nn.audio_lm import AudioLM, AudioLMConfig
+from metagen.nn.clip import CLIP, ClipConfig
 from metagen.nn.decoder_lm import DecoderLM, DecoderLMConfig
+from metagen.nn.encoder_mlm import EncoderMLM, EncoderMLMConfig
+from metagen.nn.hybrid_vit import HybridViT, HybridViTConfig
 from metagen.nn.resnet import ResNet, ResNetConfig
+from metagen.nn.unet import UNet, UNetConfig
+from metagen.nn.video_cnn import VideoCNN, VideoCNNConfig
+from metagen.nn.video_diffusion import VideoDenoiser, VideoDiffusionConfig
+from metagen.nn.video_transformer import VideoTransformer, VideoTransformerConfig
 from metagen.nn.vit import VisionTransformer, ViTConfig
+from metagen.nn.vlm import VisionLanguageModel, VLMConfig
 
 ARCHITECTURES: dict[str, tuple[type, type[nn.Module]]] = {
     "decoder_lm": (DecoderLMConfig, DecoderLM),
+    "encoder_mlm": (EncoderMLMConfig, EncoderMLM),
     "vit": (ViTConfig, VisionTransformer),
     "resnet": (ResNetConfig, ResNet),
+    "unet": (UNetConfig, UNet),
+    "hybrid_vit": (HybridViTConfig, HybridViT),
+    "audio_transformer": (AudioTransformerConfig, AudioTransformer),
+    "audio_lm": (AudioLMConfig, AudioLM),
+    "video_transformer": (VideoTransformerConfig, VideoTransformer),
+    "video_cnn": (VideoCNNConfig, VideoCNN),
+    "video_diffusion": (VideoDiffusionConfig, VideoDenoiser),
+    "clip": (ClipConfig, CLIP),
+    "vlm": (VLMConfig, VisionLanguageModel),
 }
 
 

@@ -40,6 +40,17 @@ def unsupported_outputs(spec: Spec) -> Iterable[Finding]:
             )
 
 
+
+@warning_check
+def fusion_needs_several_inputs(spec: Spec) -> Iterable[Finding]:
+    fusion = spec.architecture.fusion if spec.architecture else None
+    if fusion is not None and len(spec.modality.inputs) < 2:
+        yield (
+            ("architecture", "fusion"),
+            f"architecture.fusion {fusion!r} combines several input modalities, but this spec "
+            f"has one input ({spec.modality.inputs[0]}); the fusion setting is ignored",
+        )
+
 def collect_warnings(
     spec: Spec, positions: Positions | None = None, source: str | None = None
 ) -> list[SpecWarning]:

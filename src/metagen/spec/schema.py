@@ -25,6 +25,7 @@ from metagen.spec.vocab import (
     ACTION_SPACES,
     DEVICES,
     FAMILIES,
+    FUSIONS,
     LATENCY_LABELS,
     OBJECTIVES,
     PRECISIONS,
@@ -147,6 +148,13 @@ class Architecture(SpecModel):
         None,
         description="Named variant (vit_b_16, gpt2, resnet50, ...), checked by the blueprint "
         "stage against its catalog.",
+    )
+    fusion: choice(FUSIONS, "fusion strategy") | None = Field(
+        None,
+        description="How a multi-modal model combines text and image: early (image tokens "
+        "before the text in one sequence), cross_attention (text layers attend to image "
+        "tokens), late (combine at the final layers) or contrastive (align separate encoders); "
+        "null picks by training.objective (contrastive -> contrastive, else early).",
     )
 
 

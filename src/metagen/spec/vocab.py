@@ -85,6 +85,9 @@ FAMILIES = (
     "two_tower",
 )
 
+# How a multi-modal model combines its inputs (the Multi-Modal Guide's fusion strategies).
+FUSIONS = ("early", "late", "cross_attention", "contrastive")
+
 DEVICES = ("cpu", "edge", "mobile", "consumer_gpu", "datacenter_gpu", "tpu")
 
 LATENCY_LABELS = ("real-time", "interactive", "batch", "offline")

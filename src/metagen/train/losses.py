@@ -2,6 +2,9 @@
 
 import torch.nn.functional as F
 
+from metagen.train.diffusion_loss import denoising_loss
+from metagen.train.multimodal_losses import caption_loss, contrastive_loss
+
 
 def language_modeling_loss(outputs, batch: dict, label_smoothing: float = 0.0):
     logits = outputs  # (B, T, V)
@@ -13,11 +16,29 @@ def language_modeling_loss(outputs, batch: dict, label_smoothing: float = 0.0):
     )
 
 
+def masked_lm_loss(outputs, batch: dict, label_smoothing: float = 0.0):
+    """Cross-entropy over the masked positions only: targets are -100 everywhere else."""
+    logits = outputs  # (B, T, V)
+    targets = batch["targets"]  # (B, T), -100 where nothing is predicted
+    return F.cross_entropy(
+        logits.reshape(-1, logits.size(-1)).float(),
+        targets.reshape(-1),
+        ignore_index=-100,
+        label_smoothing=label_smoothing,
+    )
+
+
 def classification_loss(outputs, batch: dict, label_smoothing: float = 0.0):
     return F.cross_entropy(outputs.float(), batch["labels"], label_smoothing=label_smoothing)
 
 
 LOSSES = {
+    "contrastive": contrastive_loss,
+    "vlm": caption_loss,
     "language_modeling": language_modeling_loss,
+    "masked_lm": masked_lm_loss,
     "classification": classification_loss,
+    # next mu-law sample: the same cross-entropy as next-token language modelling
+    "audio_generation": language_modeling_loss,
+    "diffusion": denoising_loss,
 }

@@ -1,7 +1,9 @@
-"""Text: a causal decoder language model (GPT-style, with current large-model practice)."""
+"""Text: a causal decoder language model (GPT-style, with current large-model practice), or,
+for the masked objective, a bidirectional encoder with an MLM head (BERT)."""
 
 from __future__ import annotations
 
+from metagen.blueprint.catalog import get_variant
 from metagen.blueprint.model import Blueprint, PlanError
 from metagen.handlers.modalities.base import Component, ModalityHandler
 from metagen.handlers.modalities.registry import register_modality
@@ -10,6 +12,8 @@ from metagen.handlers.planned import OBJECTIVES, not_built
 # Byte-level tokenizer: 256 bytes and three specials (bos, eos, pad), padded to a multiple of
 # 64 so the embedding and the LM head keep friendly matrix shapes.
 BYTE_TOKENIZER_VOCAB = 259
+# Masked LMs add a [MASK] id (259) to the byte tokenizer.
+MASKED_TOKENIZER_VOCAB = 260
 BYTE_VOCAB_PADDED = 320
 DEFAULT_CONTEXT = 2048
 # Longest training sequence at full scale; the context window still sizes the KV cache.
@@ -17,6 +21,10 @@ MAX_TRAIN_SEQ_LEN = 2048
 # Llama 3 raises the RoPE base for long contexts.
 LONG_CONTEXT = 8192
 LONG_CONTEXT_ROPE_THETA = 500_000.0
+# BERT's position table and longest training sequence.
+DEFAULT_MLM_CONTEXT = 512
+MAX_MLM_TRAIN_SEQ_LEN = 512
+TEXT_OBJECTIVES = ("autoregressive", "masked")
 
 
 @register_modality
@@ -31,20 +39,32 @@ class TextModalityHandler(ModalityHandler):
         for objective in objectives:
             if objective in OBJECTIVES:
                 raise not_built(OBJECTIVES[objective], "training.objective", objective)
+        chosen = [o for o in objectives if o in TEXT_OBJECTIVES]
+        if len(chosen) > 1:
+            raise PlanError(
+                f"training.objective lists {' and '.join(chosen)}; a text model trains with one: "
+                "autoregressive (a causal decoder LM) or masked (a bidirectional encoder with "
+                "an MLM head). Keep one of them."
+            )
+        self.objective = chosen[0] if chosen else "autoregressive"
 
     def _vocab_size(self) -> int:
         text = self.spec.modality.text
         if text is None or text.vocab_size is None:
             return BYTE_VOCAB_PADDED
-        if text.vocab_size < BYTE_TOKENIZER_VOCAB:
+        needed, ids = BYTE_TOKENIZER_VOCAB, "256 bytes + bos, eos, pad"
+        if self.objective == "masked":
+            needed, ids = MASKED_TOKENIZER_VOCAB, "256 bytes + bos, eos, pad, mask"
+        if text.vocab_size < needed:
             raise PlanError(
                 f"modality.text.vocab_size ({text.vocab_size}) is smaller than the byte-level "
-                f"tokenizer's {BYTE_TOKENIZER_VOCAB} ids (256 bytes + bos, eos, pad). Set it to "
-                f"at least {BYTE_TOKENIZER_VOCAB}, or leave it out."
+                f"tokenizer's {needed} ids ({ids}). Set it to at least {needed}, or leave it out."
             )
         return text.vocab_size
 
     def augment_blueprint(self, blueprint: Blueprint) -> Blueprint:
+        if self.objective == "masked":
+            return self._augment_masked(blueprint)
         context = blueprint.context_length or DEFAULT_CONTEXT
         if blueprint.context_length is None and blueprint.variant is None:
             blueprint.decisions.append(
@@ -68,7 +88,56 @@ class TextModalityHandler(ModalityHandler):
         blueprint.components = [(c.name, c.role) for c in self.generate_components()]
         return blueprint
 
+    def _augment_masked(self, blueprint: Blueprint) -> Blueprint:
+        context = blueprint.context_length or DEFAULT_MLM_CONTEXT
+        if blueprint.context_length is None and blueprint.variant is None:
+            blueprint.decisions.append(
+                f"No constraints.context_window; the encoder's position table has "
+                f"{DEFAULT_MLM_CONTEXT} rows (BERT)."
+            )
+        blueprint.arch = "encoder_mlm"
+        blueprint.task = "masked_lm"
+        blueprint.context_length = context
+        blueprint.fixed_dims.update(
+            vocab_size=self._vocab_size(),
+            context_length=context,
+            # The built-in data and plain-text files hold no sentence pairs: one token type,
+            # as RoBERTa has. The pooler served BERT's next-sentence task, which is not built.
+            type_vocab_size=1,
+            norm_position="post",
+            pooler=False,
+            norm_eps=1e-12,
+            dropout=0.0,
+        )
+        blueprint.data.update(
+            kind="text", tokenizer="byte", seq_len=min(context, MAX_MLM_TRAIN_SEQ_LEN)
+        )
+        blueprint.decisions.append(
+            "Masked objective: a bidirectional encoder; 15% of the tokens are chosen for "
+            "prediction (80% become [MASK], 10% a random byte, 10% stay), as in BERT."
+        )
+        variant = get_variant(blueprint.variant) if blueprint.variant else None
+        pooler = bool(variant and variant.dims.get("pooler"))
+        blueprint.components = [(c.name, c.role) for c in self._masked_components(pooler)]
+        return blueprint
+
+    def _masked_components(self, pooler: bool) -> list[Component]:
+        components = [
+            Component("embeddings", "Embedding: token, learned position and token-type "
+                      "embeddings, LayerNorm"),
+            Component("blocks", "Encoder: post-norm transformer layers with bidirectional "
+                      "multi-head attention"),
+        ]
+        if pooler:
+            components.append(Component("pooler", "Pooler: dense + tanh on the first token "
+                                        "(frozen: the MLM loss does not train it)"))
+        components.append(Component("mlm_head", "Output: dense + GELU + LayerNorm, decoder "
+                                    "tied to the token embedding, vocabulary bias"))
+        return components
+
     def generate_components(self) -> list[Component]:
+        if self.objective == "masked":
+            return self._masked_components(pooler=False)
         return [
             Component("token_embedding", "Embedding: token embeddings; positions by RoPE"),
             Component("blocks", "Decoder: transformer layers with causal multi-head attention"),

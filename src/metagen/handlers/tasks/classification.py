@@ -17,7 +17,7 @@ SYNTHETIC_SHAPE_CLASSES = {3: 36, 1: 12}
 @register_task("classification")
 class ClassificationTaskHandler(TaskHandler):
     name = "classification"
-    supported_modalities = ("image",)
+    supported_modalities = ("image", "video", "audio")
     output_type = "label"
 
     def augment_blueprint(self, spec, blueprint: Blueprint) -> Blueprint:
@@ -32,8 +32,10 @@ class ClassificationTaskHandler(TaskHandler):
         channels = blueprint.fixed_dims.get("in_channels", 3)
         # The built-in shapes data draws at most this many (shape, colour) classes; for more,
         # it draws its default set and the head is resized to the data at train time (a test
-        # keeps these numbers in step with data/).
-        capacity = SYNTHETIC_SHAPE_CLASSES[3 if channels == 3 else 1]
+        # keeps these numbers in step with data/). A modality with its own synthetic data
+        # (video's moving shapes) says how many classes that draws.
+        capacity = blueprint.data.pop("synthetic_classes", None)
+        capacity = capacity or SYNTHETIC_SHAPE_CLASSES[3 if channels == 3 else 1]
         blueprint.data["num_classes"] = num_classes if num_classes <= capacity else 12
         blueprint.task = "classification"
         blueprint.loss = self.get_loss_function(spec)

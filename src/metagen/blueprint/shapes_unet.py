@@ -1,0 +1,152 @@
+"""Standard shapes and smoke dims of the diffusion U-Net and the hybrid CNN + ViT classifier.
+
+unet: levels and channel multipliers by image size as published (DDPM, Ho et al. 2020, for 32
+and 256 px; ADM, Dhariwal & Nichol 2021, for 64, 128 and 512 px), other sizes halve down to
+about 8 px with the 256-px pattern (x2 every second level); self-attention at the 32, 16 and 8
+px levels below the top (ADM); GroupNorm of 32 groups; 64-channel heads where the channels
+allow, else 32. The solver grows the base width and the residual blocks per level (the depth
+knob). A caption encoder, when the spec conditions on text, is twice as wide as the base
+(128 to 1024) with width/64 layers up to 12: CLIP ViT-L/14's text tower (768 wide, 12 deep)
+beside a base of 384, near Stable Diffusion's 320.
+
+hybrid_vit: the ViT grid (64-wide heads, 4x MLP) on a stem of one stride-2 conv stage per
+halving of the patch size, channels d/2^(S-1) ... d (Xiao et al. 2021: 48, 96, 192, 384 for
+d = 384).
+
+`shapes.py` and `scales.py` import this module for their registries, so it imports them
+lazily.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+UNET_CHANNEL_MULTS = {
+    32: (1, 2, 2, 2),  # DDPM CIFAR-10
+    64: (1, 2, 3, 4),  # ADM ImageNet 64
+    128: (1, 1, 2, 3, 4),  # ADM ImageNet 128
+    256: (1, 1, 2, 2, 4, 4),  # DDPM LSUN / CelebA-HQ 256, ADM 256
+    512: (1, 2, 2, 4, 4, 8, 8),  # ADM 512: (0.5, 1, 1, 2, 2, 4, 4) on twice the base
+}
+UNET_ATTENTION_SIDES = (32, 16, 8)
+UNET_NORM_GROUPS = 32
+UNET_LOWEST_SIDE = 8
+# Base widths: steps of 16 to 512 (GroupNorm then takes 16 groups where 32 do not divide),
+# 32 to 1024, 64 to 2048.
+UNET_BASE_WIDTHS = (
+    tuple(range(32, 512, 16)) + tuple(range(512, 1024, 32)) + tuple(range(1024, 2049, 64))
+)
+UNET_MAX_BLOCKS = 6  # residual blocks per level on the way down
+CAPTION_MAX_LAYERS = 12
+
+SMOKE_UNET = {
+    "image_size": 32,
+    "base_channels": 16,
+    "channel_mults": [1, 2, 2, 2],
+    "num_res_blocks": 1,
+    "attention_resolutions": [16, 8],
+    "head_channels": 16,
+    "norm_groups": 8,
+    "caption_d_model": 64,
+    "caption_n_layers": 2,
+    "caption_n_heads": 2,
+}
+
+
+def unet_channel_mults(image_size: int) -> list[int]:
+    """The published multipliers for the size, else halve while even down to ~8 px, doubling
+    the width every second level."""
+    if image_size in UNET_CHANNEL_MULTS:
+        return list(UNET_CHANNEL_MULTS[image_size])
+    levels, side = 1, image_size
+    while side > UNET_LOWEST_SIDE and side % 2 == 0:
+        side, levels = side // 2, levels + 1
+    return [2 ** (i // 2) for i in range(levels)]
+
+
+def unet_attention_resolutions(image_size: int, levels: int) -> list[int]:
+    sides = [image_size // 2**i for i in range(levels)]
+    return [s for s in sides[1:] if s in UNET_ATTENTION_SIDES]
+
+
+def caption_encoder_dims(base: int) -> dict[str, int]:
+    width = min(1024, max(128, 64 * round(2 * base / 64)))
+    return {
+        "caption_d_model": width,
+        "caption_n_layers": max(2, min(CAPTION_MAX_LAYERS, width // 64)),
+        "caption_n_heads": width // 64,
+    }
+
+
+def _head_channels(base: int, mults: list[int], image_size: int, attention: list[int]) -> int:
+    sides = [image_size // 2**i for i in range(len(mults))]
+    attended = [base * m for m, s in zip(mults, sides, strict=True) if s in attention]
+    channels = [*attended, base * mults[-1]]
+    return next(h for h in (64, 32, 16) if all(c % h == 0 for c in channels))
+
+
+def unet_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Any]:
+    from metagen.blueprint.shapes import Shape
+
+    size = fixed["image_size"]
+    mults = unet_channel_mults(size)
+    attention = unet_attention_resolutions(size, len(mults))
+    for base in UNET_BASE_WIDTHS:
+        dims = {
+            **fixed,
+            "base_channels": base,
+            "channel_mults": mults,
+            "attention_resolutions": attention,
+            "head_channels": _head_channels(base, mults, size, attention),
+            "norm_groups": UNET_NORM_GROUPS if base % UNET_NORM_GROUPS == 0 else 16,
+            **caption_encoder_dims(base),
+        }
+        yield Shape(
+            f"base_channels={base} mults={mults}",
+            lambda depth, dims=dims: {**dims, "num_res_blocks": depth},
+            1,
+            UNET_MAX_BLOCKS,
+        )
+
+
+def smoke_unet(dims: dict[str, Any]) -> dict[str, Any]:
+    """32 px, four levels (DDPM's CIFAR layout), a 16-channel base, one block per level."""
+    return {**dims, **SMOKE_UNET}
+
+
+# --- hybrid_vit ------------------------------------------------------------------------------
+
+
+def hybrid_stem_channels(d_model: int, stages: int) -> list[int]:
+    return [d_model // 2 ** (stages - 1 - i) for i in range(stages)]
+
+
+def hybrid_vit_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Any]:
+    """The ViT grid; the patch size (a power of two) sets the number of stem stages."""
+    from metagen.blueprint.shapes import Shape, vit_shapes
+
+    stages = int(math.log2(fixed["patch_size"]))
+    for shape in vit_shapes(fixed, budget):
+        base = {k: v for k, v in shape.build(shape.depth_min).items() if k != "patch_size"}
+        base["stem_channels"] = hybrid_stem_channels(base["d_model"], stages)
+        yield Shape(
+            shape.label,
+            lambda depth, base=base: {**base, "n_layers": depth},
+            shape.depth_min,
+            shape.depth_max,
+        )
+
+
+def smoke_hybrid_vit(dims: dict[str, Any]) -> dict[str, Any]:
+    """32 px through three stride-2 stages (4x4 tokens, as the smoke ViT's 8-px patches)."""
+    return {
+        **dims,
+        "image_size": 32,
+        "stem_channels": hybrid_stem_channels(128, 3),
+        "d_model": 128,
+        "n_layers": 2,
+        "n_heads": 4,
+        "d_ff": 4 * 128,
+    }

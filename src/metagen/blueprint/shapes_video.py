@@ -1,0 +1,60 @@
+"""Standard shapes and smoke dims of the video diffusion denoiser (space-time transformer).
+
+The backbone follows the ViT grid (64-wide heads, 4x MLP; width/depth from 16 to about 96,
+DiT-XL being 1152/28). A caption encoder, when the spec conditions on text, is half as wide as
+the backbone (128 to 1024) with width/64 heads and layers (up to 12): CLIP ViT-L/14's text
+tower (768 wide, 12 deep) beside a 1536-wide backbone.
+
+`shapes.py` and `scales.py` import this module for their registries, so it imports them
+lazily.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+VIDEO_CAPTION_MAX_LAYERS = 12
+
+SMOKE_VIDEO_DIFFUSION = {
+    "num_frames": 8,
+    "resolution": [32, 32],
+    "tubelet_size": 2,
+    "patch_size": 8,
+    "d_model": 96,
+    "n_layers": 2,
+    "n_heads": 4,
+    "d_ff": 384,
+    "caption_d_model": 64,
+    "caption_n_layers": 1,
+    "caption_n_heads": 2,
+}
+
+
+def video_caption_dims(d_model: int) -> dict[str, int]:
+    width = min(1024, max(128, 64 * (d_model // 128)))
+    return {
+        "caption_d_model": width,
+        "caption_n_layers": min(VIDEO_CAPTION_MAX_LAYERS, width // 64),
+        "caption_n_heads": width // 64,
+    }
+
+
+def video_diffusion_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Any]:
+    from metagen.blueprint.shapes import Shape, _widths
+
+    for d in _widths(128, 4096):
+        if d >= 512 and d % 128:
+            continue
+        base = {**fixed, "d_model": d, "n_heads": d // 64, "d_ff": 4 * d, **video_caption_dims(d)}
+        yield Shape(
+            f"d_model={d}",
+            lambda depth, base=base: {**base, "n_layers": depth},
+            max(2, math.ceil(d / 96)),
+            max(2, d // 16),
+        )
+
+
+def smoke_video_diffusion(dims: dict[str, Any]) -> dict[str, Any]:
+    return {**dims, **SMOKE_VIDEO_DIFFUSION}

@@ -1,0 +1,112 @@
+"""Audio files in and out, resampling, and mu-law tokens (8-bit companding, G.711 style)."""
+
+import math
+import wave
+from pathlib import Path
+
+import numpy as np
+
+# soundfile (libsndfile) reads all of these; without it, only PCM .wav through `wave`.
+AUDIO_SUFFIXES = (".wav", ".flac", ".ogg")
+MU_LAW_LEVELS = 256
+
+
+def _soundfile():
+    try:
+        import soundfile
+    except ImportError:  # an optional dependency; callers say what needs it
+        return None
+    return soundfile
+
+
+def _read_wav_stdlib(path: Path) -> tuple[np.ndarray, int]:
+    """A PCM .wav (8, 16 or 32 bit) as float32 (frames, channels) in [-1, 1], and its rate."""
+    with wave.open(str(path), "rb") as f:
+        width, channels, rate = f.getsampwidth(), f.getnchannels(), f.getframerate()
+        raw = f.readframes(f.getnframes())
+    if width == 1:
+        data = (np.frombuffer(raw, dtype=np.uint8).astype(np.float32) - 128.0) / 128.0
+    elif width in (2, 4):
+        dtype = np.int16 if width == 2 else np.int32
+        data = np.frombuffer(raw, dtype=dtype).astype(np.float32) / float(2 ** (8 * width - 1))
+    else:
+        raise ValueError(f"{width * 8}-bit PCM is not readable without the soundfile package")
+    return data.reshape(-1, channels), rate
+
+
+def read_audio(path) -> tuple[np.ndarray, int]:
+    """The file at `path` as mono float32 samples and its sample rate; a clear error if it is
+    unreadable. .flac/.ogg need the `soundfile` package; .wav works without it."""
+    path = Path(path)
+    soundfile = _soundfile()
+    if soundfile is None and path.suffix.lower() != ".wav":
+        raise ValueError(
+            f"reading {path.suffix} files such as {path} needs the soundfile package: "
+            "pip install soundfile (or convert the files to .wav)."
+        )
+    try:
+        if soundfile is not None:
+            data, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
+        else:
+            data, rate = _read_wav_stdlib(path)
+    except Exception as err:
+        raise ValueError(
+            f"cannot read audio {path} ({type(err).__name__}: {err}); delete or replace this file."
+        ) from None
+    if data.shape[0] == 0:
+        raise ValueError(f"audio file {path} has no samples; delete or replace it.")
+    return data.mean(axis=1).astype(np.float32), int(rate)
+
+
+def resample_audio(samples: np.ndarray, rate_in: int, rate_out: int) -> np.ndarray:
+    """Band-limited resampling through the FFT (zero-padding or truncating the spectrum)."""
+    if rate_in == rate_out:
+        return samples.astype(np.float32)
+    n_out = max(1, round(len(samples) * rate_out / rate_in))
+    spectrum = np.fft.rfft(samples.astype(np.float64))
+    keep = min(len(spectrum), n_out // 2 + 1)
+    resized = np.zeros(n_out // 2 + 1, dtype=np.complex128)
+    resized[:keep] = spectrum[:keep]
+    return (np.fft.irfft(resized, n_out) * (n_out / len(samples))).astype(np.float32)
+
+
+def load_audio(path, sample_rate: int) -> np.ndarray:
+    """Mono float32 samples of the file at `path`, resampled to `sample_rate`."""
+    samples, rate = read_audio(path)
+    return resample_audio(samples, rate, sample_rate)
+
+
+def fit_audio_length(samples: np.ndarray, length: int) -> np.ndarray:
+    """The first `length` samples, zero-padded at the end if the clip is shorter."""
+    out = np.zeros(length, dtype=np.float32)
+    n = min(length, len(samples))
+    out[:n] = samples[:n]
+    return out
+
+
+def write_wav(path, samples: np.ndarray, sample_rate: int) -> None:
+    """Mono 16-bit PCM .wav (stdlib only); samples are clipped to [-1, 1]."""
+    samples = np.asarray(samples, dtype=np.float64)
+    if not np.isfinite(samples).all():
+        raise ValueError("cannot write non-finite audio samples")
+    pcm = np.round(np.clip(samples, -1.0, 1.0) * 32767.0).astype("<i2")
+    with wave.open(str(path), "wb") as f:
+        f.setnchannels(1)
+        f.setsampwidth(2)
+        f.setframerate(int(sample_rate))
+        f.writeframes(pcm.tobytes())
+
+
+def mu_law_encode(samples: np.ndarray, levels: int = MU_LAW_LEVELS) -> np.ndarray:
+    """Samples in [-1, 1] -> integer levels 0..levels-1 (mu = levels - 1)."""
+    mu = levels - 1
+    x = np.clip(np.asarray(samples, dtype=np.float64), -1.0, 1.0)
+    y = np.sign(x) * np.log1p(mu * np.abs(x)) / math.log1p(mu)  # [-1, 1]
+    return np.floor((y + 1.0) / 2.0 * mu + 0.5).astype(np.int64)
+
+
+def mu_law_decode(ids, levels: int = MU_LAW_LEVELS) -> np.ndarray:
+    """Integer levels -> samples in [-1, 1], the inverse of mu_law_encode up to quantization."""
+    mu = levels - 1
+    y = 2.0 * np.asarray(ids, dtype=np.float64) / mu - 1.0
+    return (np.sign(y) * np.expm1(np.abs(y) * math.log1p(mu)) / mu).astype(np.float32)

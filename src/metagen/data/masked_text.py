@@ -1,0 +1,100 @@
+"""Masked-language-model data: BERT's masking of 15% of the tokens, fixed per window."""
+
+import math
+
+import torch
+from torch.utils.data import Dataset
+
+from metagen.data.synthetic_text import make_synthetic_text, unigram_entropy_nats
+from metagen.data.text_data import read_text_source, split_tokens
+from metagen.data.tokenizer import MaskedByteTokenizer
+
+MLM_IGNORE_INDEX = -100  # targets at positions the loss skips (F.cross_entropy's default)
+MLM_MASK_PROB = 0.15
+# Of the chosen positions, 80% become [MASK], 10% a random byte and 10% stay (Devlin et al.).
+MLM_MASK_SHARE, MLM_RANDOM_SHARE = 0.8, 0.1
+MLM_RANDOM_IDS = 256  # random replacements are ordinary byte ids, never specials
+
+
+def apply_mlm_masking(
+    ids: torch.Tensor, mask_id: int, generator: torch.Generator, mask_prob: float = MLM_MASK_PROB
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """(masked ids, targets) for ids (T,): round(mask_prob * T) positions, at least one, are
+    chosen; targets hold the original id there and MLM_IGNORE_INDEX elsewhere."""
+    n = max(1, round(mask_prob * ids.numel()))
+    positions = torch.randperm(ids.numel(), generator=generator)[:n]  # (n,)
+    targets = torch.full_like(ids, MLM_IGNORE_INDEX)
+    targets[positions] = ids[positions]
+    roll = torch.rand(n, generator=generator)  # (n,)
+    to_random = positions[(roll >= MLM_MASK_SHARE) & (roll < MLM_MASK_SHARE + MLM_RANDOM_SHARE)]
+    masked = ids.clone()
+    masked[positions[roll < MLM_MASK_SHARE]] = mask_id
+    masked[to_random] = torch.randint(MLM_RANDOM_IDS, (to_random.numel(),), generator=generator)
+    return masked, targets
+
+
+def mlm_window_seed(seed: int, index: int) -> int:
+    """A 32-bit seed per (seed, window): torch's CPU generator reads only the low 32 bits, so
+    seeds are spread by a prime that keeps two runs' windows apart up to 2**31 windows."""
+    return (seed * 2_147_483_647 + index) % 2**32
+
+
+class MaskedTokenWindows(Dataset):
+    """Windows of `seq_len` tokens, masked BERT-style; window i is masked the same way every
+    time it is read (its generator is seeded by (seed, i))."""
+
+    def __init__(self, tokens, seq_len: int, mask_id: int, seed: int, stride: int | None = None):
+        self.tokens = torch.as_tensor(tokens, dtype=torch.long).flatten()
+        self.seq_len = seq_len
+        self.stride = stride or seq_len
+        self.mask_id = mask_id
+        self.seed = seed
+        if seq_len <= 0 or self.stride <= 0:
+            raise ValueError(f"seq_len ({seq_len}) and stride ({stride}) must be positive")
+        if len(self.tokens) < seq_len:
+            raise ValueError(
+                f"{len(self.tokens)} tokens cannot fill one window of seq_len {seq_len}; add "
+                "more text or lower data.seq_len."
+            )
+
+    def __len__(self) -> int:
+        return (len(self.tokens) - self.seq_len) // self.stride + 1
+
+    def __getitem__(self, index: int) -> dict:
+        if not 0 <= index < len(self):
+            raise IndexError(f"window {index} out of range for {len(self)} windows")
+        start = index * self.stride
+        window = self.tokens[start : start + self.seq_len]
+        generator = torch.Generator().manual_seed(mlm_window_seed(self.seed, index))
+        masked, targets = apply_mlm_masking(window, self.mask_id, generator)
+        return {"input_ids": masked, "targets": targets}
+
+
+def build_masked_lm_datasets(cfg: dict, source: str, seed: int):
+    """(train, val, info) of masked windows from synthetic text or a text file/folder."""
+    seq_len, val_fraction = int(cfg["seq_len"]), float(cfg["val_fraction"])
+    tokenizer = MaskedByteTokenizer()
+    if source == "synthetic":
+        text = make_synthetic_text(int(cfg["synthetic_chars"]), seed)
+    else:
+        min_chars = math.ceil((seq_len + 1) / min(val_fraction, 1.0 - val_fraction))
+        text = read_text_source(source, min_chars=min_chars)
+    train_ids, val_ids = split_tokens(tokenizer.encode(text), val_fraction)
+    # Separate masking seeds per split, as the image data uses separate drawing seeds.
+    train = MaskedTokenWindows(train_ids, seq_len, tokenizer.mask_id, 2 * seed, cfg["stride"])
+    val = MaskedTokenWindows(val_ids, seq_len, tokenizer.mask_id, 2 * seed + 1)
+    info = {
+        "task": "masked_lm",
+        "source": source,
+        "tokenizer": tokenizer.name,
+        "vocab_size": tokenizer.vocab_size,
+        "mask_id": tokenizer.mask_id,
+        "mask_prob": MLM_MASK_PROB,
+        "seq_len": seq_len,
+        "num_train_tokens": len(train_ids),
+        "num_val_tokens": len(val_ids),
+        "num_train": len(train),
+        "num_val": len(val),
+        "unigram_entropy_nats": unigram_entropy_nats(val_ids),
+    }
+    return train, val, info

@@ -1,0 +1,125 @@
+"""Hybrid CNN + transformer classifier: a convolutional stem of strided 3x3 conv-BN-ReLU stages
+and a 1x1 projection instead of the ViT patchify (Xiao et al., 2021, "Early Convolutions Help
+Transformers See Better"), then the ViT encoder."""
+
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from metagen.nn.checks import check_choice, check_divisible, check_dropout, check_positive
+from metagen.nn.resnet import conv_bn
+from metagen.nn.vit import ViTBlock
+
+
+@dataclass
+class HybridViTConfig:
+    image_size: int = 224
+    in_channels: int = 3
+    # One stride-2 stage per entry, so the tokens are (image_size / 2**len)^2 (16x16 pixels
+    # each for four stages, as ViT-B/16 patches); ViT_C-4GF of Xiao et al. uses these.
+    stem_channels: list[int] = field(default_factory=lambda: [48, 96, 192, 384])
+    d_model: int = 384
+    n_layers: int = 11
+    n_heads: int = 6
+    d_ff: int = 1536
+    num_classes: int = 1000
+    pool: str = "cls"  # or "mean" over the tokens (then no cls token)
+    norm_eps: float = 1e-6
+    dropout: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not self.stem_channels:
+            raise ValueError("stem_channels must list at least one stage")
+        check_positive(**{f"stem_channels[{i}]": c for i, c in enumerate(self.stem_channels)})
+        check_positive(
+            image_size=self.image_size,
+            in_channels=self.in_channels,
+            d_model=self.d_model,
+            n_layers=self.n_layers,
+            n_heads=self.n_heads,
+            d_ff=self.d_ff,
+            num_classes=self.num_classes,
+            norm_eps=self.norm_eps,
+        )
+        check_divisible(
+            "image_size", self.image_size, "the stem's stride", 2 ** len(self.stem_channels)
+        )
+        check_divisible("d_model", self.d_model, "n_heads", self.n_heads)
+        check_choice("pool", self.pool, ("cls", "mean"))
+        check_dropout(self.dropout)
+
+    @property
+    def grid(self) -> int:
+        """Tokens per side after the stem."""
+        return self.image_size // 2 ** len(self.stem_channels)
+
+    def example_inputs(
+        self, batch_size: int, generator: torch.Generator
+    ) -> dict[str, torch.Tensor]:
+        shape = (batch_size, self.in_channels, self.image_size, self.image_size)
+        return {"images": torch.randn(shape, generator=generator)}
+
+
+class ConvStemEmbedding(nn.Module):
+    """Strided conv-BN-ReLU stages, a 1x1 conv to d_model, then the cls token and positions."""
+
+    def __init__(self, config: HybridViTConfig) -> None:
+        super().__init__()
+        channels = [config.in_channels, *config.stem_channels]
+        self.stages = nn.ModuleList(
+            conv_bn(c_in, c_out, 3, stride=2) for c_in, c_out in pairwise(channels)
+        )
+        self.proj = nn.Conv2d(channels[-1], config.d_model, kernel_size=1)
+        cls = config.pool == "cls"
+        self.cls_token = nn.Parameter(torch.zeros(1, 1, config.d_model)) if cls else None
+        self.pos_embedding = nn.Parameter(torch.zeros(1, config.grid**2 + int(cls), config.d_model))
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        x = images
+        for stage in self.stages:
+            x = F.relu(stage(x))  # (B, c, H/2, W/2)
+        x = self.proj(x).flatten(2).transpose(1, 2)  # (B, N, d)
+        if self.cls_token is not None:
+            x = torch.cat((self.cls_token.expand(x.size(0), -1, -1), x), dim=1)  # (B, 1 + N, d)
+        return x + self.pos_embedding
+
+
+class HybridViT(nn.Module):
+    """images (B, C, H, W) -> logits (B, num_classes)."""
+
+    def __init__(self, config: HybridViTConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.stem = ConvStemEmbedding(config)
+        self.dropout = nn.Dropout(config.dropout)
+        self.blocks = nn.ModuleList(ViTBlock(config) for _ in range(config.n_layers))
+        self.final_norm = nn.LayerNorm(config.d_model, eps=config.norm_eps)
+        self.head = nn.Linear(config.d_model, config.num_classes)
+        for module in self.modules():
+            if isinstance(module, nn.Linear):
+                nn.init.trunc_normal_(module.weight, std=0.02)
+                nn.init.zeros_(module.bias)
+            elif isinstance(module, nn.Conv2d):
+                nn.init.kaiming_normal_(module.weight, mode="fan_out", nonlinearity="relu")
+        nn.init.trunc_normal_(self.stem.pos_embedding, std=0.02)
+        if self.stem.cls_token is not None:
+            nn.init.normal_(self.stem.cls_token, std=1e-6)
+
+    def get_num_params(self) -> int:
+        return sum(p.numel() for p in self.parameters())
+
+    def forward_features(self, images: torch.Tensor) -> torch.Tensor:
+        x = self.dropout(self.stem(images))  # (B, T, d)
+        for block in self.blocks:
+            x = block(x)
+        return self.final_norm(x)  # (B, T, d)
+
+    def forward_head(self, features: torch.Tensor) -> torch.Tensor:
+        pooled = features[:, 0] if self.config.pool == "cls" else features.mean(dim=1)  # (B, d)
+        return self.head(pooled)  # (B, num_classes)
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        return self.forward_head(self.forward_features(images))
