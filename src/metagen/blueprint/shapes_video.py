@@ -17,11 +17,14 @@ from typing import Any
 
 VIDEO_CAPTION_MAX_LAYERS = 12
 
+# Each token must carry its tubelet's C*t*p*p noise values through d_model: with 8-px patches
+# (384 values through 96) the smoke loss fell 22% in 200 steps; 16x16 frames with 4-px
+# patches (96 values) fell 70% at the same cost (CPU, batch 16, lr 1e-3, first/last 10 steps).
 SMOKE_VIDEO_DIFFUSION = {
     "num_frames": 8,
-    "resolution": [32, 32],
+    "resolution": [16, 16],
     "tubelet_size": 2,
-    "patch_size": 8,
+    "patch_size": 4,
     "d_model": 96,
     "n_layers": 2,
     "n_heads": 4,
