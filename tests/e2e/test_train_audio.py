@@ -41,6 +41,7 @@ def test_generator_held_out_loss_beats_the_unigram_entropy(tmp_path):
     metrics, info = read_json(out / "metrics.json"), read_json(out / "data_info.json")
     # A model that ignores the past samples cannot beat the entropy of their histogram.
     assert metrics["eval"]["loss"] < info["unigram_entropy_nats"]
+    assert metrics["eval"]["loss"] < metrics["eval"]["unigram_entropy_nats"]  # same samples
     assert metrics["eval"]["bits_per_sample"] < info["unigram_entropy_nats"] / np.log(2)
     assert loss_drop(metrics) >= 0.3
 

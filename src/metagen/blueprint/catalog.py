@@ -98,6 +98,9 @@ def _resnet(block: str, layers: list[int]) -> dict[str, Any]:
 
 
 _VIT_ADJUSTABLE = ("num_classes", "in_channels")
+# A 3D ResNet: torchvision's r3d_18 (3x7x7 stem, basic blocks, 400 Kinetics classes).
+_R3D_18 = {"block": "basic", "layers": [2, 2, 2, 2], "width": 64, "in_channels": 3,
+           "num_classes": 400, "stem": "kinetics", "num_frames": 16, "resolution": [112, 112]}
 # A ResNet's parameters do not depend on the image size, so a spec may set it.
 _RESNET_ADJUSTABLE = ("num_classes", "in_channels", "image_size")
 
@@ -153,6 +156,9 @@ VARIANTS: dict[str, Variant] = {
                 "He et al. 2016, torchvision resnet50", _RESNET_ADJUSTABLE),
         Variant("resnet101", "resnet", "cnn", _resnet("bottleneck", [3, 4, 23, 3]), 44_549_160,
                 "He et al. 2016, torchvision resnet101", _RESNET_ADJUSTABLE),
+        Variant("r3d_18", "video_cnn", "cnn", _R3D_18, 33_371_472,
+                "Tran et al. 2018, torchvision r3d_18 (Kinetics-400, 16 frames of 112x112)",
+                ("num_classes", "in_channels", "num_frames", "resolution", "stem")),
     )
 }
 

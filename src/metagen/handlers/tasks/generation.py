@@ -20,7 +20,7 @@ GENERATION_METRICS: dict[str, list[str]] = {
     "language_modeling": ["loss", "perplexity", "bits_per_byte"],
     # denoising MSE, which the model must bring below that of predicting zero noise
     "diffusion": ["loss", "zero_noise_mse"],
-    "audio_generation": ["loss", "perplexity", "bits_per_sample"],
+    "audio_generation": ["loss", "perplexity", "bits_per_sample", "unigram_entropy_nats"],
     "masked_lm": ["loss", "accuracy", "perplexity", "unigram_baseline_loss",
                   "no_context_baseline_loss"],
 }
