@@ -66,7 +66,7 @@ def show_warnings(warnings: list[str]) -> None:
 def validate(spec: SpecArg) -> None:
     """Check a spec: exit 0 if valid (warnings printed), 2 with a located error otherwise."""
     loaded = guarded(lambda: load_spec(spec))
-    show_warnings([w.message for w in loaded.warnings])
+    show_warnings([w.located for w in loaded.warnings])
     out.print(labelled("ok", "green", f"{spec}: valid MetaGen spec '{loaded.name}'"))
 
 
@@ -113,7 +113,7 @@ def synth(
     from metagen.synthesis import synthesize
 
     loaded = guarded(lambda: load_spec(spec))
-    show_warnings([w.message for w in loaded.warnings])
+    show_warnings([w.located for w in loaded.warnings])
     rid = run_id or default_run_id()
     guarded(lambda: check_run_id(rid))
     target = guarded(lambda: synthesize(loaded, out_dir, rid, seed=seed, force=force))

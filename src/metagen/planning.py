@@ -9,6 +9,7 @@ from metagen.blueprint.memory import DEVICE_MEMORY, memory_report
 from metagen.blueprint.model import Blueprint, ScaleConfig
 from metagen.blueprint.scales import FULL_DATA, SMOKE_DATA, SMOKE_DIMS, train_config
 from metagen.blueprint.solver import solve
+from metagen.handlers.approximation import approximate_outputs
 from metagen.handlers.modalities import get_handler
 from metagen.handlers.modalities.base import spec_family
 from metagen.handlers.tasks import get_task_handler
@@ -45,8 +46,13 @@ def _training_overrides(spec: Spec) -> dict[str, Any]:
 def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
     """Run the handlers and the solver: every dim of every scale fixed."""
     bp = _new_blueprint(spec, seed)
-    get_handler(spec).augment_blueprint(bp)
-    get_task_handler(spec).augment_blueprint(spec, bp)
+    # An unsupported output (the guide's `taste`) is built as the nearest supported one.
+    spec, approximations = approximate_outputs(spec)
+    bp.approximations = approximations
+    task_handler = get_task_handler(spec)
+    if not task_handler.builds_architecture:
+        get_handler(spec).augment_blueprint(bp)
+    task_handler.augment_blueprint(spec, bp)
     full = solve(bp)
     if "context_length" in full and full["context_length"] != bp.context_length:
         # A named variant fixes its own context window: the KV cache and windows follow it.
@@ -148,5 +154,6 @@ def plan_dict(bp: Blueprint) -> dict[str, Any]:
         "train": bp.scales["full"].train,
         "data": bp.scales["full"].data,
         "decisions": bp.decisions,
+        "approximations": bp.approximations,
         "warnings": bp.warnings,
     }

@@ -32,6 +32,7 @@ def _architecture_yaml(bp: Blueprint, plan: dict[str, Any]) -> str:
         "architecture": plan["architecture"],
         "scales": bp.to_config()["scales"],
         "decisions": bp.decisions,
+        "approximations": bp.approximations,
         "warnings": bp.warnings,
     }
     return yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)

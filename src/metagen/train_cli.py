@@ -42,7 +42,7 @@ def resolve_run_dir(target: Path, out_dir: Path, run_id: str | None, seed: int |
     if target.suffix not in SPEC_SUFFIXES:
         raise UsageError(f"{target} is neither a spec (.yaml) nor a run directory.")
     spec = load_spec(target)
-    show_warnings([w.message for w in spec.warnings])
+    show_warnings([w.located for w in spec.warnings])
     rid = run_id or f"{spec.name}-{default_run_id()}"
     check_run_id(rid)
     return synthesize(spec, out_dir, rid, seed=seed)

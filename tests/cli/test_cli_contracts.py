@@ -24,7 +24,7 @@ CAPABILITY = {
     "atari_agent": ("reinforcement learning",),
     "audio_musicgen": ("audio",),
     "image_diffusion": ("diffusion",),
-    "molecule_classifier": ("graph neural network",),
+    "molecule_classifier": ("graph neural network", "graph classification"),
     "multimodal_clip": ("multi-modal",),
     "stock_forecaster": ("time-series", "time series"),
     "video_gen": ("video", "diffusion"),
@@ -93,6 +93,10 @@ def test_synth_shows_the_warning_and_records_it_in_the_docs(tmp_path):
     assert "warning:" in result.stderr and "taste" in result.stderr
     docs = tmp_path / "runs" / "r" / "docs"
     assert any("taste" in p.read_text(encoding="utf-8") for p in docs.glob("*.md"))
+    limitations = (docs / "limitations.md").read_text(encoding="utf-8")
+    # The docs escape markdown punctuation, so look for the words.
+    [note] = [line for line in limitations.splitlines() if "Approximation" in line]
+    assert "taste" in note and "supported modality" in note and "language model" in note
 
 
 # 2. plan ----------------------------------------------------------------------------------

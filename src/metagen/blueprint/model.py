@@ -44,6 +44,8 @@ class Blueprint:
     # What the solver and the handlers decided, in words, for the plan.
     decisions: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    # How outputs MetaGen does not support are approximated (limitations.md lists them).
+    approximations: list[str] = field(default_factory=list)
     # Generated-architecture bullets (name, what it is), from the modality handler.
     components: list[tuple[str, str]] = field(default_factory=list)
     metrics: list[str] = field(default_factory=list)

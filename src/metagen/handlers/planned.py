@@ -60,7 +60,9 @@ def not_built(what: str, field: str, value: str) -> PlanError:
         f"{field} '{value}' needs {what}, which is not built yet in this version of MetaGen. "
         "The spec is valid (`metagen validate` accepts it), but MetaGen will not plan or "
         "synthesize it rather than print a stand-in architecture. Supported today: text "
-        "language models (family transformer, objective autoregressive or masked) and image "
-        "classifiers (family transformer, cnn or hybrid) and image diffusion (family diffusion); "
-        "video classifiers (family transformer or cnn) and video diffusion (family diffusion)."
+        "language models (family transformer, objective autoregressive or masked); image "
+        "classifiers (family transformer, cnn or hybrid) and image diffusion (family "
+        "diffusion); audio classifiers and audio generators (family transformer); video "
+        "classifiers (family transformer or cnn) and video diffusion (family diffusion); text + "
+        "image models, CLIP-style contrastive or vision-language (family transformer or hybrid)."
     )

@@ -40,5 +40,5 @@ def print_plan(console: Console, plan: dict[str, Any]) -> None:
             f"{_bytes(memory['kv_cache_bf16_bytes'])}"
         )
     console.print(f"smoke scale: {plan['smoke']['params_total']:,} params")
-    for decision in plan["decisions"]:
-        console.print(f"- {decision}")
+    for line in [*plan["approximations"], *plan["decisions"]]:
+        console.print(f"- {line}")

@@ -9,6 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from metagen.spec.best_practices import (
+    RECOMMENDED_FAMILIES,
+    RECOMMENDED_OBJECTIVES,
+    guide_use_case,
+)
 from metagen.spec.errors import SpecWarning
 from metagen.spec.positions import Positions, dotted
 from metagen.spec.vocab import KNOWN_OUTPUT_MODALITIES
@@ -40,6 +45,35 @@ def unsupported_outputs(spec: Spec) -> Iterable[Finding]:
             )
 
 
+@warning_check
+def objective_fits_modality(spec: Spec) -> Iterable[Finding]:
+    """The guide's "Match Objective to Modality" table."""
+    use_case = guide_use_case(spec)
+    recommended = RECOMMENDED_OBJECTIVES.get(use_case or "")
+    if not recommended or spec.training is None:
+        return
+    for index, objective in enumerate(spec.training.objective):
+        if objective not in recommended:
+            yield (
+                ("training", "objective", index),
+                f"training.objective {objective!r} is unusual for {use_case}: the Multi-Modal "
+                f"Guide recommends {' or '.join(recommended)}",
+            )
+
+
+@warning_check
+def family_fits_task(spec: Spec) -> Iterable[Finding]:
+    """The guide's "Match Architecture to Task" table."""
+    use_case = guide_use_case(spec)
+    recommended = RECOMMENDED_FAMILIES.get(use_case or "")
+    family = spec.architecture.family if spec.architecture else None
+    if recommended and family is not None and family not in recommended:
+        yield (
+            ("architecture", "family"),
+            f"architecture.family {family!r} is unusual for {use_case}: the Multi-Modal Guide "
+            f"recommends {' or '.join(recommended)}",
+        )
+
 
 @warning_check
 def fusion_needs_several_inputs(spec: Spec) -> Iterable[Finding]:
@@ -50,6 +84,7 @@ def fusion_needs_several_inputs(spec: Spec) -> Iterable[Finding]:
             f"architecture.fusion {fusion!r} combines several input modalities, but this spec "
             f"has one input ({spec.modality.inputs[0]}); the fusion setting is ignored",
         )
+
 
 def collect_warnings(
     spec: Spec, positions: Positions | None = None, source: str | None = None

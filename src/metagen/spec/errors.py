@@ -42,6 +42,12 @@ class SpecWarning:
     line: int | None = None
     column: int | None = None
 
+    @property
+    def located(self) -> str:
+        """``file:line:column: message``, for the CLI to print after "warning:" (every
+        message names its field)."""
+        return f"{format_location(self.source, self.line, self.column)}: {self.message}"
+
     def __str__(self) -> str:
         where = format_location(self.source, self.line, self.column)
         return f"{where}: warning: {self.field}: {self.message}"

@@ -15,6 +15,11 @@ class TaskHandler(ABC):
     name: ClassVar[str]
     supported_modalities: ClassVar[tuple[str, ...]]
     output_type: ClassVar[str]
+    # A task whose model is its own architecture (a detector, a segmenter, a forecaster) sets
+    # this: the planner then runs only this handler, which sets `arch`, the dims and the
+    # components itself (reading the input sizes with the modality modules' helpers).
+    # Otherwise the modality handler picks the backbone and this handler adds the head.
+    builds_architecture: ClassVar[bool] = False
 
     @abstractmethod
     def augment_blueprint(self, spec: Spec, blueprint: Blueprint) -> Blueprint:
