@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from tests.paths import EXAMPLES, SEED_SPECS
 
 from metagen.planning import make_blueprint, plan_dict
 from metagen.spec import parse_spec_text
-from tests.paths import EXAMPLES, SEED_SPECS
 
 # Each guide section's bullets, as patterns that the plan's component roles must match.
 GUIDE_BULLETS = {

@@ -2,6 +2,7 @@
 recommend for the spec's use case is a located warning; the recommended ones are silent."""
 
 import pytest
+from tests.paths import EXAMPLE_SPECS, SEED_SPEC_FILES, spec_id
 
 from metagen.spec import parse_spec_text
 from metagen.spec.best_practices import (
@@ -10,7 +11,6 @@ from metagen.spec.best_practices import (
     guide_use_case,
 )
 from metagen.spec.vocab import FAMILIES, OBJECTIVES
-from tests.paths import EXAMPLE_SPECS, SEED_SPEC_FILES, spec_id
 
 # One spec per row of the guide's tables: (inputs, outputs, task lines).
 USE_CASES = {

@@ -27,8 +27,10 @@ def approximate_outputs(spec: Spec) -> tuple[Spec, list[str]]:
     named = ", ".join(repr(o) for o in unsupported)
     if "text" in inputs and inputs <= {"text", "image"}:
         stand_in, how = "text", "text that describes it (written by a language model)"
-    elif len(inputs) == 1 and inputs <= set(CATEGORISED_INPUTS) and task.type in (
-        "generation", "classification"
+    elif (
+        len(inputs) == 1
+        and inputs <= set(CATEGORISED_INPUTS)
+        and task.type in ("generation", "classification")
     ):
         stand_in = "label"
         how = (
