@@ -1,5 +1,6 @@
 """Planning text + image specs: routing, the fusion the objective asks for (and overrides),
-budget windows for both model kinds, and the errors for combinations that do not fit."""
+budget windows for both model kinds and both families (transformer, hybrid), and the errors for
+combinations that do not fit."""
 
 from __future__ import annotations
 
@@ -19,14 +20,28 @@ name: mm
 modality: {{inputs: [text, image], outputs: {outputs}{image}}}
 constraints: {{parameter_budget: {{max: "{budget}"}}}}
 training: {{objective: {objective}}}
-architecture: {{family: transformer{fusion}}}
+architecture: {{family: {family}{fusion}}}
 """
 
 
-def mm_spec(budget="50M", objective="[contrastive]", outputs="[text, image]", fusion="", image=""):
+def mm_spec(
+    budget="50M",
+    objective="[contrastive]",
+    outputs="[text, image]",
+    fusion="",
+    image="",
+    family="transformer",
+):
     fusion = f", fusion: {fusion}" if fusion else ""
     return parse_spec_text(
-        SPEC.format(budget=budget, objective=objective, outputs=outputs, fusion=fusion, image=image)
+        SPEC.format(
+            budget=budget,
+            objective=objective,
+            outputs=outputs,
+            fusion=fusion,
+            image=image,
+            family=family,
+        )
     )
 
 
@@ -76,16 +91,56 @@ def test_clip_lands_in_budget_window(budget):
     assert FLOOR_RATIO * result["budget_max"] <= result["params_total"] <= result["budget_max"]
 
 
-@pytest.mark.parametrize("fusion", ["early", "cross_attention"])
+@pytest.mark.parametrize("family", ["transformer", "hybrid"])
+@pytest.mark.parametrize("fusion", ["early", "cross_attention", "late"])
 @pytest.mark.parametrize("budget", ["20M", "300M", "3B"])
-def test_vlm_lands_in_budget_window(budget, fusion):
-    spec = mm_spec(budget, "[autoregressive]", "[text]", fusion)
+def test_vlm_lands_in_budget_window(budget, fusion, family):
+    spec = mm_spec(budget, "[autoregressive]", "[text]", fusion, family=family)
     result = plan(spec)
     assert FLOOR_RATIO * result["budget_max"] <= result["params_total"] <= result["budget_max"]
     assert result["dims"]["fusion"] == fusion
+    assert bool(result["dims"]["vision_stem_channels"]) == (family == "hybrid")
     names = [c["name"] for c in result["components"]]
     assert ("cross_attention" in names) == (fusion == "cross_attention")
+    assert ("late_fusion" in names) == (fusion == "late")
     assert [a["name"] for a in result["architecture"]] == names
+
+
+@pytest.mark.parametrize("budget", ["5M", "20M", "151M", "1B"])
+def test_hybrid_clip_lands_in_budget_window_with_a_conv_stem(budget):
+    result = plan(mm_spec(budget, family="hybrid"))
+    assert FLOOR_RATIO * result["budget_max"] <= result["params_total"] <= result["budget_max"]
+    dims = result["dims"]
+    width = dims["vision_d_model"]
+    # patch 16: four stride-2 stages, doubling up to the tower's width (as the hybrid ViT)
+    assert dims["vision_stem_channels"] == [width // 8, width // 4, width // 2, width]
+    assert dims["text_d_model"] == 64 * (2 * width // 3 // 64)  # CLIP's split, as transformer
+    roles = {a["name"]: a["role"] for a in result["architecture"]}
+    assert "convolutional stem + transformer" in roles["image_encoder"]
+    assert any("convolutional stem of 4 stride-2" in d for d in result["decisions"])
+
+
+def test_hybrid_vlm_says_its_image_tower_is_a_conv_stem_and_keeps_it_at_smoke_scale():
+    bp = make_blueprint(mm_spec("300M", "[autoregressive]", "[text]", "late", family="hybrid"))
+    result = plan_dict(bp)
+    assert result["dims"]["vision_stem_channels"] == [48, 96, 192, 384]  # ViT-S width 384
+    roles = {a["name"]: a["role"] for a in result["architecture"]}
+    assert "convolutional stem + transformer" in roles["vision_encoder"]
+    assert "text alone" in roles["language_model"] and "Fusion (late)" in roles["late_fusion"]
+    assert any(d.startswith("Late fusion: the LM encodes the text alone") for d in bp.decisions)
+    smoke = bp.scales["smoke"].model
+    # smoke images: 32 px in 8-px patches, so three stages at the smoke width 64
+    assert smoke["vision_stem_channels"] == [16, 32, 64] and smoke["patch_size"] == 8
+    assert smoke["fusion"] == "late"
+
+
+def test_late_fusion_caches_only_the_text():
+    result = plan(mm_spec("300M", "[autoregressive]", "[text]", "late"))
+    dims = result["dims"]
+    assert result["memory"]["kv_cache_context_length"] == dims["context_length"]
+    assert result["memory"]["kv_cache_bf16_bytes"] == count_kv_cache_bytes(
+        dims, dims["context_length"], 2
+    )
 
 
 def test_named_clip_variant_plans_at_its_published_count():
@@ -96,6 +151,7 @@ def test_named_clip_variant_plans_at_its_published_count():
             outputs="[embedding]",
             image="",
             fusion=", variant: clip_vit_b_32",
+            family="transformer",
         )
     )
     result = plan(spec)
@@ -118,9 +174,8 @@ MISFITS = {
     ),
     "contrastive_with_captioning": (
         ("[autoregressive]", "[text]", "contrastive"),
-        "Set architecture.fusion to early or cross_attention",
+        "Set architecture.fusion to early, cross_attention or late",
     ),
-    "late_is_not_built": (("[autoregressive]", "[text]", "late"), "not built yet"),
     "late_with_contrastive": (
         ("[contrastive]", "[text, image]", "late"),
         "Set architecture.fusion to contrastive",
@@ -141,14 +196,13 @@ def test_fusion_and_objective_must_fit(args, message):
         make_blueprint(mm_spec("50M", objective, outputs, fusion))
 
 
-def test_hybrid_family_is_not_built_yet():
-    spec = parse_spec_text(
-        SPEC.format(
-            budget="50M", objective="[contrastive]", outputs="[embedding]", image="", fusion=""
-        ).replace("family: transformer", "family: hybrid")
-    )
-    with pytest.raises(PlanError, match="hybrid .* image tower .* not built yet"):
-        make_blueprint(spec)
+def test_hybrid_needs_a_power_of_two_patch_and_no_variant():
+    with pytest.raises(PlanError, match=r"patch_size \(14\) must be a power of two"):
+        make_blueprint(mm_spec(image=", image: {image_size: 224, patch_size: 14}", family="hybrid"))
+    with pytest.raises(PlanError, match="family hybrid swaps that for a convolutional stem"):
+        make_blueprint(
+            mm_spec("200M", fusion="contrastive, variant: clip_vit_b_32", family="hybrid")
+        )
 
 
 def test_patch_must_divide_the_image_and_multimodal_is_no_longer_planned():
@@ -166,7 +220,7 @@ def test_patch_must_divide_the_image_and_multimodal_is_no_longer_planned():
 
 
 def test_smoke_scales_are_small_and_keep_the_fusion():
-    for fusion in ("early", "cross_attention"):
+    for fusion in ("early", "cross_attention", "late"):
         bp = make_blueprint(mm_spec("3B", "[autoregressive]", "[text]", fusion))
         smoke = bp.scales["smoke"]
         assert smoke.model["fusion"] == fusion

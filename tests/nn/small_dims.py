@@ -103,6 +103,7 @@ CLIP_BASE = {
     "vision_n_layers": 2,
     "vision_n_heads": 4,
     "vision_d_ff": 64,
+    "vision_stem_channels": [],
     "vocab_size": 300,
     "context_length": 16,
     "text_d_model": 32,
@@ -122,6 +123,7 @@ VLM_BASE = {
     "vision_n_layers": 2,
     "vision_n_heads": 4,
     "vision_d_ff": 64,
+    "vision_stem_channels": [],
     **{k: v for k, v in LM_BASE.items() if k != "context_length"},
     "context_length": 20,
     "n_layers": 3,
@@ -193,8 +195,88 @@ AUDIO_LM_BASE = {
     "norm_eps": 1e-5,
     "dropout": 0.0,
 }
+SEG_UNET_BASE = {
+    "image_size": 16,
+    "in_channels": 3,
+    "num_classes": 4,
+    "base_channels": 8,
+    "levels": 3,
+    "convs_per_level": 2,
+    "instance_head": False,
+    "thing_classes": [],
+}
+SEGFORMER_BASE = {
+    "image_size": 64,
+    "in_channels": 3,
+    "num_classes": 5,
+    "stage_dims": [8, 16, 24, 32],
+    "stage_depths": [1, 2, 1, 1],
+    "stage_heads": [1, 2, 3, 4],
+    "sr_ratios": [8, 4, 2, 1],
+    "mlp_ratio": 4,
+    "decoder_dim": 16,
+    "norm_eps": 1e-6,
+    "dropout": 0.0,
+    "instance_head": False,
+    "thing_classes": [],
+}
+
+SPEECH_SEQ2SEQ_BASE = {
+    "sample_rate": 8000,
+    "clip_samples": 2000,
+    "n_fft": 200,
+    "hop_length": 80,
+    "n_mels": 16,
+    "vocab_size": 259,
+    "n_text_ctx": 12,
+    "d_model": 32,
+    "encoder_layers": 2,
+    "decoder_layers": 2,
+    "n_heads": 4,
+    "d_ff": 64,
+    "bos_id": 256,
+    "eos_id": 257,
+    "norm_eps": 1e-5,
+    "dropout": 0.0,
+}
+SPEECH_CTC_BASE = {
+    "sample_rate": 8000,
+    "clip_samples": 2000,
+    "n_fft": 200,
+    "hop_length": 80,
+    "n_mels": 16,
+    "vocab_size": 259,
+    "blank_id": 258,
+    "d_model": 32,
+    "n_layers": 2,
+    "n_heads": 4,
+    "d_ff": 64,
+    "norm_eps": 1e-5,
+    "dropout": 0.0,
+}
 
 SMALL_DIMS: dict[str, dict[str, dict]] = {
+    "speech_encoder_decoder": {
+        "base": SPEECH_SEQ2SEQ_BASE,
+        "odd_clip_uneven_depths": {**SPEECH_SEQ2SEQ_BASE, "clip_samples": 1531, "n_mels": 8,
+                                   "encoder_layers": 1, "decoder_layers": 3, "vocab_size": 300},
+    },
+    "speech_ctc": {
+        "base": SPEECH_CTC_BASE,
+        "odd_clip_one_layer": {**SPEECH_CTC_BASE, "clip_samples": 1531, "n_layers": 1,
+                               "blank_id": 0, "hop_length": 100},
+    },
+    "seg_unet": {
+        "rgb_three_levels": SEG_UNET_BASE,
+        "gray_four_levels_three_convs_panoptic": {
+            **SEG_UNET_BASE, "in_channels": 1, "image_size": 24, "levels": 4,
+            "convs_per_level": 3, "instance_head": True, "thing_classes": [2, 3]},
+    },
+    "segformer": {
+        "rgb": SEGFORMER_BASE,
+        "gray_odd_stages_panoptic": {**SEGFORMER_BASE, "in_channels": 1, "image_size": 72,
+                                   "instance_head": True, "thing_classes": [1, 4]},
+    },
     "audio_transformer": {
         "base": AUDIO_TRANSFORMER_BASE,
         "odd_clip_one_layer": {**AUDIO_TRANSFORMER_BASE, "clip_samples": 1531, "n_layers": 1,
@@ -256,6 +338,13 @@ SMALL_DIMS: dict[str, dict[str, dict]] = {
         "rgb": CLIP_BASE,
         "gray_big_patches": {**CLIP_BASE, "in_channels": 1, "patch_size": 16, "embed_dim": 16,
                              "text_n_heads": 2, "context_length": 9},
+        "hybrid_conv_stem": {**CLIP_BASE, "vision_stem_channels": [8, 16, 32]},
+        "hybrid_gray_two_stages": {
+            **CLIP_BASE,
+            "in_channels": 1,
+            "patch_size": 4,
+            "vision_stem_channels": [16, 32],
+        },
     },
     "vlm": {
         "early_rope_gqa": VLM_BASE,
@@ -268,6 +357,23 @@ SMALL_DIMS: dict[str, dict[str, dict]] = {
             "bias": True,
             "tie_embeddings": True,
             "n_kv_heads": 4,
+        },
+        "late_rope_gqa": {**VLM_BASE, "fusion": "late"},
+        "late_learned_gelu_tied_hybrid": {
+            **VLM_BASE,
+            "fusion": "late",
+            "norm": "layernorm",
+            "mlp": "gelu",
+            "position": "learned",
+            "bias": True,
+            "tie_embeddings": True,
+            "vision_stem_channels": [8, 16, 32],
+        },
+        "early_hybrid": {**VLM_BASE, "vision_stem_channels": [16, 32, 32]},
+        "cross_attention_hybrid": {
+            **VLM_BASE,
+            "fusion": "cross_attention",
+            "vision_stem_channels": [8, 16, 32],
         },
     },
     "unet": {

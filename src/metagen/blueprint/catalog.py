@@ -114,6 +114,7 @@ _CLIP_VIT_B_32 = {
     "vision_n_layers": 12,
     "vision_n_heads": 12,
     "vision_d_ff": 3072,
+    "vision_stem_channels": [],
     "vocab_size": 49408,
     "context_length": 77,
     "text_d_model": 512,
@@ -125,6 +126,21 @@ _CLIP_VIT_B_32 = {
     "norm_eps": 1e-5,
     "dropout": 0.0,
 }
+
+# Segmentation: the spec may set the classes, channels and image size (no position tables),
+# and the panoptic task adds an instance head that the published counts do not include.
+_SEGMENTATION_ADJUSTABLE = ("num_classes", "in_channels", "image_size", "instance_head",
+                            "thing_classes")
+# U-Net (Ronneberger et al. 2015) with padded convs and BatchNorm, as milesial/Pytorch-UNet:
+# 64 to 1024 channels over 5 levels, transposed-conv upsampling; 3 channels in, 2 classes.
+_UNET = {"image_size": 256, "in_channels": 3, "num_classes": 2, "base_channels": 64,
+         "levels": 5, "convs_per_level": 2, "instance_head": False, "thing_classes": []}
+# SegFormer-B0 (Xie et al. 2021) with its ADE20K head (150 classes).
+_SEGFORMER_B0 = {"image_size": 512, "in_channels": 3, "num_classes": 150,
+                 "stage_dims": [32, 64, 160, 256], "stage_depths": [2, 2, 2, 2],
+                 "stage_heads": [1, 2, 5, 8], "sr_ratios": [8, 4, 2, 1], "mlp_ratio": 4,
+                 "decoder_dim": 256, "norm_eps": 1e-6, "dropout": 0.0, "instance_head": False,
+                 "thing_classes": []}
 
 VARIANTS: dict[str, Variant] = {
     v.name: v
@@ -159,6 +175,14 @@ VARIANTS: dict[str, Variant] = {
         Variant("r3d_18", "video_cnn", "cnn", _R3D_18, 33_371_472,
                 "Tran et al. 2018, torchvision r3d_18 (Kinetics-400, 16 frames of 112x112)",
                 ("num_classes", "in_channels", "num_frames", "resolution", "stem")),
+        Variant("unet", "seg_unet", "unet", _UNET, 31_037_698,
+                "Ronneberger et al. 2015, U-Net with BatchNorm and padded convs "
+                "(milesial/Pytorch-UNet layout, 3 channels, 2 classes)", _SEGMENTATION_ADJUSTABLE,
+                published_components=("encoder", "bottleneck", "decoder", "head")),
+        Variant("segformer_b0", "segformer", "transformer", _SEGFORMER_B0, 3_752_694,
+                "Xie et al. 2021, SegFormer-B0 with the ADE20K head (HF "
+                "nvidia/segformer-b0-finetuned-ade-512-512)", _SEGMENTATION_ADJUSTABLE,
+                published_components=("stage1", "stage2", "stage3", "stage4", "decoder", "head")),
     )
 }
 

@@ -1,7 +1,9 @@
 """Exact parameters and forward FLOPs of the multi-modal models, from dims alone (pure Python).
 
 clip: two towers and a learnable temperature (nn/clip.py). vlm: image tower, MLP connector,
-optional cross-attention layers and a decoder LM (nn/vlm.py). Layers are counted per block
+optional cross-attention layers, a decoder LM and, under late fusion, the fusion layer
+(nn/vlm.py). Either image tower patchifies, or (non-empty `vision_stem_channels`, family
+hybrid) starts with the conv stem that `counts_unet.py` counts. Layers are counted per block
 stack ("image_encoder.blocks"), which keeps the solver's many counts cheap. FLOPs follow `counts.py`
 (FlopCounterMode's conventions): 2*m*n*k per matmul, 2 * output pixels * kernel area * c_in
 * c_out per conv, 4 * T_q * T_k * d per attention call. One sample is one image and one text
@@ -13,6 +15,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from metagen.blueprint.counts_unet import conv_stem_flops, conv_stem_params
+
 Dims = dict[str, Any]
 
 CLIP_REQUIRED = (
@@ -22,6 +26,7 @@ CLIP_REQUIRED = (
     "vision_d_model",
     "vision_n_layers",
     "vision_d_ff",
+    "vision_stem_channels",
     "vocab_size",
     "context_length",
     "text_d_model",
@@ -49,12 +54,14 @@ VLM_REQUIRED = (
     "vision_d_model",
     "vision_n_layers",
     "vision_d_ff",
+    "vision_stem_channels",
     "context_length",
     *_VLM_LM_KEYS,
     "fusion",
     "cross_attention_every",
 )
-VLM_FUSION_IMAGE_POSITIONS = {"early": True, "cross_attention": False}
+# Whether the LM's positions (and KV cache) hold the image tokens, per fusion.
+VLM_FUSION_IMAGE_POSITIONS = {"early": True, "cross_attention": False, "late": False}
 
 
 def _linear(d_in: int, d_out: int, bias: bool = True) -> int:
@@ -74,11 +81,25 @@ def _patches(d: Dims) -> int:
     return (d["image_size"] // d["patch_size"]) ** 2
 
 
+def _tokenizer_params(d: Dims) -> int:
+    """The image to tokens: CLIP's bias-free patchify conv, or the conv stem."""
+    dv, stem = d["vision_d_model"], d["vision_stem_channels"]
+    if stem:
+        return conv_stem_params(d["in_channels"], stem, dv)
+    return d["in_channels"] * d["patch_size"] ** 2 * dv
+
+
+def _tokenizer_flops(d: Dims) -> int:
+    dv, stem = d["vision_d_model"], d["vision_stem_channels"]
+    if stem:
+        return conv_stem_flops(d["image_size"], d["in_channels"], stem, dv)
+    return 2 * _patches(d) * d["in_channels"] * d["patch_size"] ** 2 * dv
+
+
 def _vision_layers(d: Dims, prefix: str, class_token: bool) -> dict[str, int]:
     dv, tokens = d["vision_d_model"], _patches(d) + int(class_token)
-    conv = d["in_channels"] * d["patch_size"] ** 2 * dv  # no bias, as CLIP
     return {
-        f"{prefix}.patch_embedding": conv + int(class_token) * dv + tokens * dv,
+        f"{prefix}.patch_embedding": _tokenizer_params(d) + int(class_token) * dv + tokens * dv,
         f"{prefix}.pre_norm": 2 * dv,
         f"{prefix}.blocks": d["vision_n_layers"] * _tower_block(dv, d["vision_d_ff"]),
         f"{prefix}.final_norm": 2 * dv,
@@ -86,10 +107,10 @@ def _vision_layers(d: Dims, prefix: str, class_token: bool) -> dict[str, int]:
 
 
 def _vision_flops(d: Dims, class_token: bool) -> int:
-    dv, patches = d["vision_d_model"], _patches(d)
-    patchify = 2 * patches * d["in_channels"] * d["patch_size"] ** 2 * dv
-    block = _tower_block_flops(patches + int(class_token), dv, d["vision_d_ff"])
-    return patchify + d["vision_n_layers"] * block
+    block = _tower_block_flops(
+        _patches(d) + int(class_token), d["vision_d_model"], d["vision_d_ff"]
+    )
+    return _tokenizer_flops(d) + d["vision_n_layers"] * block
 
 
 # --- clip ------------------------------------------------------------------------------------
@@ -157,6 +178,8 @@ def vlm_layers(d: Dims) -> dict[str, int]:
         if name == "blocks.0":
             name, n = "blocks", d["n_layers"] * n
         layers[f"language_model.{name}"] = n
+    if d["fusion"] == "late":  # the image feature's norm, then concat -> Linear -> GELU -> Linear
+        layers["late_fusion"] = norm + _linear(2 * dm, dm, bias) + _linear(dm, dm, bias)
     return layers
 
 
@@ -165,15 +188,18 @@ def vlm_flops(d: Dims, seq_len: int | None) -> int:
 
     t = d["context_length"] if seq_len is None else seq_len
     n, dm = _patches(d), d["d_model"]
+    late = d["fusion"] == "late"
     image = _vision_flops(d, class_token=False)
-    image += 2 * n * d["vision_d_model"] * dm + 2 * n * dm * dm  # the connector
+    connected = 1 if late else n  # late fusion connects one mean-pooled feature
+    image += 2 * connected * d["vision_d_model"] * dm + 2 * connected * dm * dm  # the connector
     lm_dims = vlm_lm_dims(d)
     positions = t + _vlm_image_positions(d)
     lm = count_flops("decoder_lm", lm_dims, seq_len=positions)
     lm -= 2 * (positions - t) * dm * d["vocab_size"]  # the head reads the text positions only
     # each cross-attention layer: q and out over the text, k and v over the image tokens
     cross = 2 * t * dm * dm * 2 + 2 * n * dm * 2 * dm + 4 * t * n * dm
-    return image + lm + _vlm_cross_layers(d) * cross
+    fusion = 2 * t * 2 * dm * dm + 2 * t * dm * dm if late else 0  # at every text position
+    return image + lm + _vlm_cross_layers(d) * cross + fusion
 
 
 def vlm_kv_cache_positions(d: Dims, context_length: int) -> int:

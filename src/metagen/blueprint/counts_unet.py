@@ -1,5 +1,6 @@
 """Exact parameters and forward FLOPs of the diffusion U-Net (`nn/unet.py`) and the hybrid
-CNN + transformer classifier (`nn/hybrid_vit.py`), from dims alone (pure Python).
+CNN + transformer classifier (`nn/hybrid_vit.py`), with the conv stem (`nn/conv_stem.py`) that
+CLIP's and the VLM's hybrid image towers share, from dims alone (pure Python).
 
 FLOPs follow `counts.py` (FlopCounterMode's conventions): 2*m*n*k per matmul, 2 * output
 pixels * kernel area * c_in * c_out per conv, 4 * T_q * T_k * d per attention call; norms,
@@ -175,13 +176,30 @@ def _hybrid_tokens(d: Dims) -> tuple[int, int, int]:
     return grid, grid * grid, grid * grid + extra
 
 
+def conv_stem_params(in_channels: int, stem_channels: list[int], d_model: int) -> int:
+    """The conv stem of `nn/conv_stem.py` without its tokens: bias-free 3x3 convs, each with a
+    BatchNorm (scale and shift), and the 1x1 projection to d_model (with bias)."""
+    channels = [in_channels, *stem_channels]
+    stages = sum(c_in * c_out * 9 + 2 * c_out for c_in, c_out in pairwise(channels))
+    return stages + _conv(channels[-1], d_model, 1)
+
+
+def conv_stem_flops(image_size: int, in_channels: int, stem_channels: list[int], d: int) -> int:
+    """The conv stem's stride-2 3x3 convs and its 1x1 projection, for one image."""
+    channels = [in_channels, *stem_channels]
+    flops, side = 0, image_size
+    for c_in, c_out in pairwise(channels):
+        side //= 2
+        flops += _conv_flops(side, c_in, c_out, 3)
+    return flops + _conv_flops(side, channels[-1], d, 1)
+
+
 def hybrid_vit_layers(d: Dims) -> dict[str, int]:
     """stem (conv-BN stages, 1x1 projection, cls token, positions), blocks.{i}, final_norm, head."""
     dm = d["d_model"]
     _, patches, tokens = _hybrid_tokens(d)
-    channels = [d["in_channels"], *d["stem_channels"]]
-    stem = sum(c_in * c_out * 9 + 2 * c_out for c_in, c_out in pairwise(channels))
-    stem += _conv(channels[-1], dm, 1) + (tokens - patches) * dm + tokens * dm
+    stem = conv_stem_params(d["in_channels"], d["stem_channels"], dm)
+    stem += (tokens - patches) * dm + tokens * dm
     layers = {"stem": stem}
     layers.update({f"blocks.{i}": _transformer_block(dm, d["d_ff"]) for i in range(d["n_layers"])})
     layers["final_norm"] = 2 * dm
@@ -191,12 +209,7 @@ def hybrid_vit_layers(d: Dims) -> dict[str, int]:
 
 def hybrid_vit_flops(d: Dims, seq_len: int | None) -> int:
     dm = d["d_model"]
-    grid, patches, tokens = _hybrid_tokens(d)
-    channels = [d["in_channels"], *d["stem_channels"]]
-    flops, side = 0, d["image_size"]
-    for c_in, c_out in pairwise(channels):
-        side //= 2
-        flops += _conv_flops(side, c_in, c_out, 3)
-    flops += _conv_flops(grid, channels[-1], dm, 1)
+    _, _, tokens = _hybrid_tokens(d)
+    flops = conv_stem_flops(d["image_size"], d["in_channels"], d["stem_channels"], dm)
     flops += d["n_layers"] * _transformer_block_flops(tokens, dm, d["d_ff"])
     return flops + 2 * dm * d["num_classes"]

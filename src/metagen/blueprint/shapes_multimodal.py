@@ -9,6 +9,10 @@ How the budget is split between the towers (each rule is one stated choice):
 - vlm: the image encoder is a fixed ViT chosen by the budget (ViT-L from 3B, as LLaVA; ViT-B
   from 500M; ViT-S from 100M; ViT-Ti below), the connector is LLaVA-1.5's two-layer MLP, and
   the language model takes the rest: the largest standard LM shape that fits.
+- family hybrid (either model): the image tower's patchify becomes the hybrid ViT's conv stem,
+  one stride-2 stage per halving of the patch size with channels d/2^(S-1) ... d for tower
+  width d (`hybrid_stem_channels`). The handler asks for it with `vision_stem_stages` in the
+  fixed dims, which the shapes turn into `vision_stem_channels`.
 
 The shape modules are imported lazily: `shapes.py` imports this module for its registry.
 """
@@ -18,6 +22,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from typing import Any
+
+from metagen.blueprint.shapes_unet import hybrid_stem_channels
 
 # (smallest budget, width, depth) of the VLM's image encoder, largest first.
 VLM_VISION_TOWERS = (
@@ -45,15 +51,23 @@ def clip_text_width(vision_width: int) -> int:
     return max(128, 64 * int(vision_width * CLIP_TEXT_WIDTH_RATIO // 64))
 
 
+def _without_stem_stages(fixed: dict[str, Any]) -> tuple[dict[str, Any], int]:
+    """The fixed dims without the handler's `vision_stem_stages` (0: patchify), and its value."""
+    rest = {k: v for k, v in fixed.items() if k != "vision_stem_stages"}
+    return rest, fixed["vision_stem_stages"]
+
+
 def clip_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Any]:
     from metagen.blueprint.shapes import Shape, vit_shapes
 
+    fixed, stem_stages = _without_stem_stages(fixed)
     for vit in vit_shapes({}, budget):  # the ViT grid of widths and depth ranges
         d = vit.build(vit.depth_min)["d_model"]
         text = clip_text_width(d)
         base = {
             **fixed,
             "vision_d_model": d,
+            "vision_stem_channels": hybrid_stem_channels(d, stem_stages),
             "vision_n_heads": d // 64,
             "vision_d_ff": 4 * d,
             "text_d_model": text,
@@ -69,13 +83,14 @@ def clip_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Any]:
         )
 
 
-def vlm_vision_tower(budget: int) -> dict[str, int]:
+def vlm_vision_tower(budget: int, stem_stages: int) -> dict[str, Any]:
     width, depth = next((w, n) for floor, w, n in VLM_VISION_TOWERS if budget >= floor)
     return {
         "vision_d_model": width,
         "vision_n_layers": depth,
         "vision_n_heads": width // 64,
         "vision_d_ff": 4 * width,
+        "vision_stem_channels": hybrid_stem_channels(width, stem_stages),
     }
 
 
@@ -85,7 +100,8 @@ def vlm_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Any]:
     layer each), so parameters stay affine in it."""
     from metagen.blueprint.shapes import Shape, lm_shapes
 
-    vision = vlm_vision_tower(budget)
+    fixed, stem_stages = _without_stem_stages(fixed)
+    vision = vlm_vision_tower(budget, stem_stages)
     every = fixed["cross_attention_every"] if fixed["fusion"] == "cross_attention" else 1
     for lm in lm_shapes(fixed, budget):
         low, high = math.ceil(lm.depth_min / every), max(1, lm.depth_max // every)
@@ -97,12 +113,19 @@ def vlm_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Any]:
         )
 
 
+def _smoke_stem(dims: dict[str, Any]) -> list[int]:
+    """A conv stem stays one: a stage per halving down to the smoke patch, at the smoke width."""
+    stages = int(math.log2(SMOKE_MM_PATCH)) if dims["vision_stem_channels"] else 0
+    return hybrid_stem_channels(SMOKE_MM_IMAGE_WIDTH, stages)
+
+
 def smoke_clip(dims: dict[str, Any]) -> dict[str, Any]:
     v, t = SMOKE_MM_IMAGE_WIDTH, SMOKE_MM_TEXT_WIDTH
     return {
         **dims,
         "image_size": SMOKE_MM_IMAGE_SIZE,
         "patch_size": SMOKE_MM_PATCH,
+        "vision_stem_channels": _smoke_stem(dims),
         "vision_d_model": v,
         "vision_n_layers": 2,
         "vision_n_heads": SMOKE_MM_HEADS,
@@ -125,6 +148,7 @@ def smoke_vlm(dims: dict[str, Any]) -> dict[str, Any]:
         **dims,
         "image_size": SMOKE_MM_IMAGE_SIZE,
         "patch_size": SMOKE_MM_PATCH,
+        "vision_stem_channels": _smoke_stem(dims),
         "vision_d_model": v,
         "vision_n_layers": 2,
         "vision_n_heads": SMOKE_MM_HEADS,

@@ -1,13 +1,15 @@
 """CLIP (Radford et al., 2021): an image tower and a text tower projected into one space,
-trained with a symmetric contrastive loss and a learnable temperature."""
+trained with a symmetric contrastive loss and a learnable temperature. The image tower
+patchifies as CLIP, or (family hybrid) starts with the hybrid ViT's convolutional stem."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from metagen.nn.checks import check_divisible, check_dropout, check_positive
+from metagen.nn.conv_stem import ConvStemEmbedding
 from metagen.nn.decoder_lm import DecoderBlock, DecoderLMConfig
 from metagen.nn.vit import ViTBlock, ViTConfig
 
@@ -25,6 +27,9 @@ class ClipConfig:
     vision_n_layers: int = 12
     vision_n_heads: int = 12
     vision_d_ff: int = 3072
+    # Empty: CLIP's patchify. Else a conv stem (family hybrid), one stride-2 stage per entry,
+    # so 2**len(vision_stem_channels) must equal patch_size.
+    vision_stem_channels: list[int] = field(default_factory=list)
     vocab_size: int = 49408
     context_length: int = 77
     text_d_model: int = 512
@@ -55,6 +60,7 @@ class ClipConfig:
             norm_eps=self.norm_eps,
         )
         check_divisible("image_size", self.image_size, "patch_size", self.patch_size)
+        check_vision_stem(self.patch_size, self.vision_stem_channels)
         check_divisible(
             "vision_d_model", self.vision_d_model, "vision_n_heads", self.vision_n_heads
         )
@@ -83,6 +89,16 @@ def example_caption_ids(
     ends = torch.randint(seq_len, (batch_size,), generator=generator)  # (B,)
     ids[torch.arange(batch_size), ends] = eot_id
     return ids
+
+
+def check_vision_stem(patch_size: int, stem_channels: list[int]) -> None:
+    """A conv stem halves the image once per stage, so its tokens are 2**stages pixels wide."""
+    check_positive(**{f"vision_stem_channels[{i}]": c for i, c in enumerate(stem_channels)})
+    if stem_channels and 2 ** len(stem_channels) != patch_size:
+        raise ValueError(
+            f"patch_size ({patch_size}) must equal 2**len(vision_stem_channels) "
+            f"({2 ** len(stem_channels)}): each conv stem stage halves the image"
+        )
 
 
 def vision_tower_config(
@@ -114,12 +130,12 @@ def vision_tower_config(
 
 class ClipPatchEmbedding(nn.Module):
     """Patchify with a bias-free strided conv (as CLIP), prepend the class token if any, add
-    learned positions."""
+    learned positions (both start at zero; `image_embedding` initializes them)."""
 
-    def __init__(self, config: ViTConfig, *, class_token: bool) -> None:
+    def __init__(self, config: ViTConfig, *, cls_token: bool) -> None:
         super().__init__()
         d = config.d_model
-        n_tokens = (config.image_size // config.patch_size) ** 2 + int(class_token)
+        n_tokens = (config.image_size // config.patch_size) ** 2 + int(cls_token)
         self.proj = nn.Conv2d(
             config.in_channels,
             d,
@@ -127,28 +143,45 @@ class ClipPatchEmbedding(nn.Module):
             stride=config.patch_size,
             bias=False,
         )
-        self.class_token = nn.Parameter(torch.zeros(1, 1, d)) if class_token else None
+        self.cls_token = nn.Parameter(torch.zeros(1, 1, d)) if cls_token else None
         self.pos_embedding = nn.Parameter(torch.zeros(1, n_tokens, d))
-        nn.init.normal_(self.pos_embedding, std=0.01)
-        if self.class_token is not None:
-            nn.init.normal_(self.class_token, std=d**-0.5)
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         x = self.proj(images)  # (B, C, H/p, W/p)
         x = x.flatten(2).transpose(1, 2)  # (B, N, C)
-        if self.class_token is not None:
-            cls = self.class_token.expand(x.size(0), -1, -1)  # (B, 1, C)
+        if self.cls_token is not None:
+            cls = self.cls_token.expand(x.size(0), -1, -1)  # (B, 1, C)
             x = torch.cat((cls, x), dim=1)  # (B, 1 + N, C)
         return x + self.pos_embedding
 
 
-class ClipVisionTower(nn.Module):
-    """CLIP's image encoder: patch embedding, pre-norm, ViT blocks, final norm. Returns every
-    token (B, T, C); with a class token, token 0 is the image's summary."""
+def image_embedding(config: ViTConfig, stem_channels: list[int], *, cls_token: bool) -> nn.Module:
+    """An image tower's tokens: CLIP's patchify, or with stem_channels the hybrid ViT's conv
+    stem (family hybrid). Either way positions and class token start as CLIP's."""
+    if stem_channels:
+        embedding = ConvStemEmbedding(
+            config.image_size,
+            config.in_channels,
+            stem_channels,
+            config.d_model,
+            cls_token=cls_token,
+        )
+    else:
+        embedding = ClipPatchEmbedding(config, cls_token=cls_token)
+    nn.init.normal_(embedding.pos_embedding, std=0.01)
+    if embedding.cls_token is not None:
+        nn.init.normal_(embedding.cls_token, std=config.d_model**-0.5)
+    return embedding
 
-    def __init__(self, config: ViTConfig, *, class_token: bool) -> None:
+
+class ClipVisionTower(nn.Module):
+    """CLIP's image encoder: the patch embedding it is given (patchify or conv stem), pre-norm,
+    ViT blocks, final norm. Returns every token (B, T, C); with a class token, token 0 is the
+    image's summary."""
+
+    def __init__(self, config: ViTConfig, *, patch_embedding: nn.Module) -> None:
         super().__init__()
-        self.patch_embedding = ClipPatchEmbedding(config, class_token=class_token)
+        self.patch_embedding = patch_embedding
         self.pre_norm = nn.LayerNorm(config.d_model, eps=config.norm_eps)
         self.blocks = nn.ModuleList(ViTBlock(config) for _ in range(config.n_layers))
         self.final_norm = nn.LayerNorm(config.d_model, eps=config.norm_eps)
@@ -233,7 +266,9 @@ class CLIP(nn.Module):
             norm_eps=c.norm_eps,
             dropout=c.dropout,
         )
-        self.image_encoder = ClipVisionTower(vision, class_token=True)
+        self.image_encoder = ClipVisionTower(
+            vision, patch_embedding=image_embedding(vision, c.vision_stem_channels, cls_token=True)
+        )
         self.image_projection = nn.Linear(c.vision_d_model, c.embed_dim, bias=False)
         self.text_encoder = ClipTextTower(text, c.eot_id)
         self.text_projection = nn.Linear(c.text_d_model, c.embed_dim, bias=False)

@@ -3,14 +3,12 @@ and a 1x1 projection instead of the ViT patchify (Xiao et al., 2021, "Early Conv
 Transformers See Better"), then the ViT encoder."""
 
 from dataclasses import dataclass, field
-from itertools import pairwise
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from metagen.nn.checks import check_choice, check_divisible, check_dropout, check_positive
-from metagen.nn.resnet import conv_bn
+from metagen.nn.conv_stem import ConvStemEmbedding
 from metagen.nn.vit import ViTBlock
 
 
@@ -51,40 +49,11 @@ class HybridViTConfig:
         check_choice("pool", self.pool, ("cls", "mean"))
         check_dropout(self.dropout)
 
-    @property
-    def grid(self) -> int:
-        """Tokens per side after the stem."""
-        return self.image_size // 2 ** len(self.stem_channels)
-
     def example_inputs(
         self, batch_size: int, generator: torch.Generator
     ) -> dict[str, torch.Tensor]:
         shape = (batch_size, self.in_channels, self.image_size, self.image_size)
         return {"images": torch.randn(shape, generator=generator)}
-
-
-class ConvStemEmbedding(nn.Module):
-    """Strided conv-BN-ReLU stages, a 1x1 conv to d_model, then the cls token and positions."""
-
-    def __init__(self, config: HybridViTConfig) -> None:
-        super().__init__()
-        channels = [config.in_channels, *config.stem_channels]
-        self.stages = nn.ModuleList(
-            conv_bn(c_in, c_out, 3, stride=2) for c_in, c_out in pairwise(channels)
-        )
-        self.proj = nn.Conv2d(channels[-1], config.d_model, kernel_size=1)
-        cls = config.pool == "cls"
-        self.cls_token = nn.Parameter(torch.zeros(1, 1, config.d_model)) if cls else None
-        self.pos_embedding = nn.Parameter(torch.zeros(1, config.grid**2 + int(cls), config.d_model))
-
-    def forward(self, images: torch.Tensor) -> torch.Tensor:
-        x = images
-        for stage in self.stages:
-            x = F.relu(stage(x))  # (B, c, H/2, W/2)
-        x = self.proj(x).flatten(2).transpose(1, 2)  # (B, N, d)
-        if self.cls_token is not None:
-            x = torch.cat((self.cls_token.expand(x.size(0), -1, -1), x), dim=1)  # (B, 1 + N, d)
-        return x + self.pos_embedding
 
 
 class HybridViT(nn.Module):
@@ -93,7 +62,13 @@ class HybridViT(nn.Module):
     def __init__(self, config: HybridViTConfig) -> None:
         super().__init__()
         self.config = config
-        self.stem = ConvStemEmbedding(config)
+        self.stem = ConvStemEmbedding(
+            config.image_size,
+            config.in_channels,
+            config.stem_channels,
+            config.d_model,
+            cls_token=config.pool == "cls",
+        )
         self.dropout = nn.Dropout(config.dropout)
         self.blocks = nn.ModuleList(ViTBlock(config) for _ in range(config.n_layers))
         self.final_norm = nn.LayerNorm(config.d_model, eps=config.norm_eps)

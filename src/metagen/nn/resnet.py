@@ -7,6 +7,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from metagen.nn.checks import check_choice, check_positive
+from metagen.nn.conv_stem import conv_bn
 
 
 @dataclass
@@ -37,16 +38,6 @@ class ResNetConfig:
     ) -> dict[str, torch.Tensor]:
         shape = (batch_size, self.in_channels, self.image_size, self.image_size)
         return {"images": torch.randn(shape, generator=generator)}
-
-
-def conv_bn(
-    in_channels: int, out_channels: int, kernel_size: int, stride: int = 1
-) -> nn.Sequential:
-    """Conv without bias (the BN has one), then BatchNorm."""
-    conv = nn.Conv2d(
-        in_channels, out_channels, kernel_size, stride, padding=kernel_size // 2, bias=False
-    )
-    return nn.Sequential(conv, nn.BatchNorm2d(out_channels))
 
 
 class BasicBlock(nn.Module):

@@ -1,20 +1,24 @@
-"""Vision-language model (LLaVA-style): a ViT image encoder, an MLP connector into the LM's
-width, and a causal decoder LM that reads the image tokens before the text (early fusion), or
-attends to them from interleaved cross-attention layers (Flamingo-style fusion)."""
+"""Vision-language model (LLaVA-style): a ViT image encoder (patchify, or the hybrid ViT's conv
+stem), an MLP connector into the LM's width, and a causal decoder LM. Early fusion puts the image
+tokens before the text; cross-attention fusion lets interleaved layers attend to them (Flamingo);
+late fusion encodes the text alone and, at the final layer, joins the connector's projection of
+the mean-pooled image to every text position's state (concat, Linear, GELU, Linear, added back),
+so the KV cache holds text only and the image feature is fixed for the whole decode."""
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 from torch import nn
 
 from metagen.nn.checks import check_choice, check_dropout, check_positive
-from metagen.nn.clip import ClipVisionTower, vision_tower_config
+from metagen.nn.clip import ClipVisionTower, check_vision_stem, image_embedding, vision_tower_config
 from metagen.nn.cross_attention import ImageCrossAttentionBlock
 from metagen.nn.decoder_lm import DecoderLM, DecoderLMConfig, sample_next_token
+from metagen.nn.norm import NORM_LAYERS
 from metagen.nn.rope import rope_cos_sin
 
-VLM_FUSIONS = ("early", "cross_attention")
+VLM_FUSIONS = ("early", "cross_attention", "late")
 
 
 @dataclass
@@ -26,6 +30,7 @@ class VLMConfig:
     vision_n_layers: int = 24
     vision_n_heads: int = 16
     vision_d_ff: int = 4096
+    vision_stem_channels: list[int] = field(default_factory=list)  # as ClipConfig's
     vocab_size: int = 320
     context_length: int = 2048  # text tokens; early fusion puts the image tokens before them
     d_model: int = 4096
@@ -41,7 +46,7 @@ class VLMConfig:
     rope_theta: float = 10000.0
     norm_eps: float = 1e-5
     dropout: float = 0.0
-    fusion: str = "early"  # or "cross_attention"
+    fusion: str = "early"  # or "cross_attention" or "late"
     cross_attention_every: int = 4  # cross_attention: one such layer before every k-th block
 
     def __post_init__(self) -> None:
@@ -50,6 +55,7 @@ class VLMConfig:
         )
         check_choice("fusion", self.fusion, VLM_FUSIONS)
         check_dropout(self.dropout)
+        check_vision_stem(self.patch_size, self.vision_stem_channels)
         self.vision_config()  # validates the image tower's shape
         self.lm_config()  # validates the language model's shape
 
@@ -121,13 +127,33 @@ class VisionConnector(nn.Module):
         return self.out_proj(self.act(self.in_proj(x)))
 
 
+class LateFusion(nn.Module):
+    """Each text position's final LM state with the image feature, normed as the LM normed the
+    text: concat, Linear, GELU, Linear, added back to the text state (so the LM's own
+    prediction is where training starts)."""
+
+    def __init__(self, d_model: int, *, norm: str, norm_eps: float, bias: bool) -> None:
+        super().__init__()
+        self.image_norm = NORM_LAYERS[norm](d_model, eps=norm_eps)
+        self.in_proj = nn.Linear(2 * d_model, d_model, bias=bias)
+        self.act = nn.GELU()
+        self.out_proj = nn.Linear(d_model, d_model, bias=bias)
+
+    def forward(self, text: torch.Tensor, image: torch.Tensor) -> torch.Tensor:
+        image = self.image_norm(image)[:, None].expand(-1, text.size(1), -1)  # (B, T, C)
+        joint = torch.cat((text, image), dim=-1)  # (B, T, 2C)
+        return text + self.out_proj(self.act(self.in_proj(joint)))  # (B, T, C)
+
+
 class VisionLanguageModel(nn.Module):
     """images (B, C, H, W) and text ids (B, T) -> next-token logits for the text (B, T, V)."""
 
     def __init__(self, config: VLMConfig) -> None:
         super().__init__()
         self.config = config
-        self.vision_encoder = ClipVisionTower(config.vision_config(), class_token=False)
+        vision = config.vision_config()
+        stem = image_embedding(vision, config.vision_stem_channels, cls_token=False)
+        self.vision_encoder = ClipVisionTower(vision, patch_embedding=stem)
         self.connector = VisionConnector(config.vision_d_model, config.d_model)
         self.cross_attention = None
         if config.fusion == "cross_attention":
@@ -143,7 +169,12 @@ class VisionLanguageModel(nn.Module):
                 for _ in range(config.n_cross_attention)
             )
         self.language_model = DecoderLM(config.lm_config())
-        for module in (self.vision_encoder, self.connector, self.cross_attention):
+        self.late_fusion = None
+        if config.fusion == "late":
+            self.late_fusion = LateFusion(
+                config.d_model, norm=config.norm, norm_eps=config.norm_eps, bias=config.bias
+            )
+        for module in (self.vision_encoder, self.connector, self.cross_attention, self.late_fusion):
             if module is not None:
                 module.apply(self._init_weights)
 
@@ -156,13 +187,18 @@ class VisionLanguageModel(nn.Module):
     def get_num_params(self) -> int:
         return sum(p.numel() for p in self.parameters())
 
-    def image_tokens(self, images: torch.Tensor) -> torch.Tensor:
-        """The image as LM-width tokens (B, N, d_model)."""
-        return self.connector(self.vision_encoder(images))
+    def image_features(self, images: torch.Tensor) -> torch.Tensor:
+        """The image at the LM's width: tokens (B, N, d_model), or under late fusion the
+        mean-pooled feature (B, d_model)."""
+        tokens = self.vision_encoder(images)  # (B, N, vision_d_model)
+        if self.late_fusion is not None:
+            tokens = tokens.mean(dim=1)  # (B, vision_d_model)
+        return self.connector(tokens)
 
     def _decode(self, x: torch.Tensor, start: int, memory: torch.Tensor, kv_caches=None):
         """The LM's blocks over embeddings x (B, T, C) at positions start.., with the
-        cross-attention layers (if any) reading `memory`; returns final-normed states."""
+        cross-attention layers (if any) reading `memory`; returns the final-normed states,
+        combined with the image feature `memory` under late fusion."""
         lm, c = self.language_model, self.config
         T = x.size(1)
         if start + T > lm.config.context_length:
@@ -178,11 +214,14 @@ class VisionLanguageModel(nn.Module):
             if self.cross_attention is not None and i % c.cross_attention_every == 0:
                 x = self.cross_attention[i // c.cross_attention_every](x, memory)
             x = block(x, rope, kv_caches[i] if kv_caches else None)
-        return lm.final_norm(x)
+        x = lm.final_norm(x)
+        if self.late_fusion is not None:
+            x = self.late_fusion(x, memory)  # (B, T, C): the image meets every text position
+        return x
 
     def _prefix(self, images: torch.Tensor, input_ids: torch.Tensor):
-        """(LM input embeddings, image tokens): early fusion puts the image tokens first."""
-        memory = self.image_tokens(images)  # (B, N, C)
+        """(LM input embeddings, image features): early fusion puts the image tokens first."""
+        memory = self.image_features(images)  # (B, N, C), or (B, C) under late fusion
         text = self.language_model.token_embedding(input_ids)  # (B, T, C)
         if self.config.fusion == "early":
             return torch.cat((memory, text), dim=1), memory  # (B, N + T, C)

@@ -1,9 +1,13 @@
 """Multi-modal (text + image in): CLIP-style contrastive towers, or a vision-language model
-that puts image tokens before the text in a causal LM (early fusion) or lets the LM attend to
-them from cross-attention layers. The fusion follows the objective, as the guide's table says,
-and `architecture.fusion` overrides it."""
+that puts image tokens before the text in a causal LM (early fusion), lets the LM attend to
+them from cross-attention layers, or combines the separately encoded image and text at the
+final layer (late fusion). The fusion follows the objective, as the guide's table says, and
+`architecture.fusion` overrides it. Family hybrid gives either model's image tower the hybrid
+ViT's convolutional stem in place of the patchify."""
 
 from __future__ import annotations
+
+import math
 
 from metagen.blueprint.model import Blueprint, PlanError
 from metagen.handlers.modalities.base import Component, ModalityHandler
@@ -27,44 +31,57 @@ SYNTHETIC_CAPTION_CLASSES = {3: 36, 1: 12}
 
 MULTIMODAL_OBJECTIVES = ("contrastive", "autoregressive")
 DEFAULT_FUSION = {"contrastive": "contrastive", "autoregressive": "early"}
-FUSIONS_FOR = {"contrastive": ("contrastive",), "autoregressive": ("early", "cross_attention")}
-LATE_FUSION = (
-    "late fusion of a vision-language model (text and image encoded apart and "
-    "combined at the final layers)"
-)
+FUSIONS_FOR = {
+    "contrastive": ("contrastive",),
+    "autoregressive": ("early", "cross_attention", "late"),
+}
 JOINT_OBJECTIVES = "joint contrastive and captioning training (CoCa-style)"
-HYBRID_TOWER = "a hybrid (convolutional stem + transformer) image tower for text + image models"
 
-_CLIP_COMPONENTS = [
-    Component(
-        "image_encoder",
-        "Image encoder: ViT (bias-free conv patches, class token, "
-        "positions, pre-norm), transformer layers, final norm",
+# The image tower by architecture.family: what it is, and how it turns pixels into tokens.
+_IMAGE_TOWER = {
+    "transformer": ("ViT", "bias-free strided conv patches"),
+    "hybrid": (
+        "convolutional stem + transformer",
+        "strided 3x3 conv-BN-ReLU stages and a 1x1 projection to the width make the tokens",
     ),
-    Component("image_projection", "Projection of the class token into the shared space"),
-    Component(
-        "text_encoder",
-        "Text encoder: byte tokens, learned positions, causal "
-        "transformer layers; the caption's feature is read at its eos token",
-    ),
-    Component("text_projection", "Projection of the eos feature into the shared space"),
-    Component(
-        "logit_scale",
-        "Fusion (contrastive): learnable temperature; symmetric InfoNCE aligns the two encoders",
-    ),
-]
+}
 
 
-def _vlm_components(fusion: str) -> list[Component]:
+def _clip_components(family: str) -> list[Component]:
+    kind, tokens = _IMAGE_TOWER[family]
+    return [
+        Component(
+            "image_encoder",
+            f"Image encoder ({kind}): {tokens}; class token, positions, pre-norm, "
+            "transformer layers, final norm",
+        ),
+        Component("image_projection", "Projection of the class token into the shared space"),
+        Component(
+            "text_encoder",
+            "Text encoder: byte tokens, learned positions, causal "
+            "transformer layers; the caption's feature is read at its eos token",
+        ),
+        Component("text_projection", "Projection of the eos feature into the shared space"),
+        Component(
+            "logit_scale",
+            "Fusion (contrastive): learnable temperature; symmetric InfoNCE aligns the two "
+            "encoders",
+        ),
+    ]
+
+
+def _vlm_components(fusion: str, family: str) -> list[Component]:
+    connector = "Connector: two-layer MLP from the image width to the LM width (LLaVA-1.5)"
+    if fusion == "late":
+        connector += ", applied to the image tokens' mean"
+    kind, tokens = _IMAGE_TOWER[family]
     components = [
         Component(
             "vision_encoder",
-            "Image encoder: ViT patch tokens (no class token), "
-            "pre-norm transformer layers, final norm",
+            f"Image encoder ({kind}): {tokens}; positions (no class token), pre-norm "
+            "transformer layers, final norm",
         ),
-        Component(
-            "connector", "Connector: two-layer MLP from the image width to the LM width (LLaVA-1.5)"
-        ),
+        Component("connector", connector),
     ]
     if fusion == "cross_attention":
         components.append(
@@ -76,12 +93,23 @@ def _vlm_components(fusion: str) -> list[Component]:
             )
         )
         lm_role = "Decoder: causal LM over the text; reads the image through cross-attention"
+    elif fusion == "late":
+        lm_role = "Decoder: causal LM over the text alone (never sees the image)"
     else:
         lm_role = (
             "Decoder (early fusion): causal LM over the image tokens followed by the "
             "text; loss on the caption tokens only"
         )
     components.append(Component("language_model", lm_role))
+    if fusion == "late":
+        components.append(
+            Component(
+                "late_fusion",
+                "Fusion (late): the normed image feature joins every text position's final "
+                "state (concat, Linear, GELU, Linear, added back) before the vocabulary "
+                "projection; loss on the caption tokens only",
+            )
+        )
     return components
 
 
@@ -89,27 +117,33 @@ def _vlm_components(fusion: str) -> list[Component]:
 class MultimodalHandler(ModalityHandler):
     name = "MultimodalHandler"
     modality = "multimodal"
-    families = ("transformer",)
+    families = ("transformer", "hybrid")
 
     def __init__(self, spec) -> None:
-        if spec.architecture and spec.architecture.family == "hybrid":  # the guide lists it
-            raise not_built(HYBRID_TOWER, "architecture.family", "hybrid")
         super().__init__(spec)
         self.objective, self.objective_chosen = self._objective(spec)
         fusion = spec.architecture.fusion if spec.architecture else None
         self.fusion_chosen = fusion is None
         self.fusion = fusion or DEFAULT_FUSION[self.objective]
-        if self.fusion == "late" and self.objective == "autoregressive":
-            raise not_built(LATE_FUSION, "architecture.fusion", "late")
+        variant = spec.architecture.variant if spec.architecture else None
+        if self.family == "hybrid" and variant:
+            raise PlanError(
+                f"architecture.variant '{variant}' is a published model with a patchify image "
+                "tower; family hybrid swaps that for a convolutional stem, so the published "
+                "shape would not hold. Remove the variant to let the solver size a hybrid model, "
+                "or set architecture.family to transformer."
+            )
         if self.fusion not in FUSIONS_FOR[self.objective]:
-            fits = " or ".join(FUSIONS_FOR[self.objective])
+            *others, last = FUSIONS_FOR[self.objective]
+            fits = f"{', '.join(others)} or {last}" if others else last
             raise PlanError(
                 f"architecture.fusion '{self.fusion}' does not fit training.objective "
                 f"'{self.objective}': "
                 + (
                     "contrastive training aligns two separate encoders. "
                     if self.objective == "contrastive"
-                    else "an autoregressive vision-language model feeds the image to its LM. "
+                    else "an autoregressive vision-language model fuses the image into the "
+                    "text it writes. "
                 )
                 + f"Set architecture.fusion to {fits}, or leave it out."
             )
@@ -148,6 +182,12 @@ class MultimodalHandler(ModalityHandler):
             )
         if channels not in SYNTHETIC_CAPTION_CLASSES:
             raise PlanError(f"modality.image.channels ({channels}) must be 3 (RGB) or 1 (gray).")
+        if self.family == "hybrid" and (patch < 2 or patch & (patch - 1)):
+            raise PlanError(
+                f"modality.image.patch_size ({patch}) must be a power of two (2 or more) for the "
+                "hybrid family: each stride-2 conv stage of the stem halves the image. Pick 8, "
+                "16 or 32."
+            )
         return size, patch, channels
 
     def _vocab_size(self) -> int:
@@ -164,10 +204,12 @@ class MultimodalHandler(ModalityHandler):
 
     def augment_blueprint(self, blueprint: Blueprint) -> Blueprint:
         size, patch, channels = self._image_params()
+        stem_stages = int(math.log2(patch)) if self.family == "hybrid" else 0
         blueprint.fixed_dims.update(
             image_size=size,
             patch_size=patch,
             in_channels=channels,
+            vision_stem_stages=stem_stages,  # the shapes turn it into vision_stem_channels
             vocab_size=self._vocab_size(),
             norm_eps=1e-5,
             dropout=0.0,
@@ -179,6 +221,14 @@ class MultimodalHandler(ModalityHandler):
             )
         how = "chosen by the objective" if self.fusion_chosen else "set by architecture.fusion"
         blueprint.decisions.append(f"Fusion: {self.fusion} ({how}).")
+        if stem_stages:
+            blueprint.decisions.append(
+                f"Image tower (family hybrid): a convolutional stem of {stem_stages} stride-2 3x3 "
+                f"conv-BN-ReLU stages (one per halving of the {patch}-pixel patch; channels "
+                f"width/{2 ** (stem_stages - 1)} doubling up to the tower's width) and a 1x1 "
+                "projection to the width feeds the transformer layers in place of the patchify "
+                "(Xiao et al. 2021)."
+            )
         if self.objective == "contrastive":
             self._augment_clip(blueprint)
         else:
@@ -211,7 +261,7 @@ class MultimodalHandler(ModalityHandler):
         if blueprint.context_length is None:
             blueprint.decisions.append(
                 f"No constraints.context_window; the LM reads up to {VLM_DEFAULT_CONTEXT} text "
-                "tokens after the image."
+                + ("tokens after the image." if self.fusion == "early" else "tokens.")
             )
         blueprint.arch, blueprint.task = "vlm", "vlm"
         blueprint.context_length = context
@@ -231,8 +281,17 @@ class MultimodalHandler(ModalityHandler):
             "3B, ViT-B from 500M, ViT-S from 100M, else ViT-Ti), the connector a two-layer MLP, "
             "and the language model takes the rest (the largest standard LM shape that fits)."
         )
+        if self.fusion == "late":
+            blueprint.decisions.append(
+                "Late fusion: the LM encodes the text alone (its KV cache holds text only); the "
+                "image tower's tokens are mean-pooled, the connector projects the pooled feature "
+                "to the LM width, and a fusion layer (the feature normed, concatenated with each "
+                "text position's final state, Linear-GELU-Linear, added back) combines them "
+                "before the vocabulary projection. The image feature is computed once and held "
+                "fixed while decoding."
+            )
 
     def generate_components(self) -> list[Component]:
         if self.objective == "contrastive":
-            return list(_CLIP_COMPONENTS)
-        return _vlm_components(self.fusion)
+            return _clip_components(self.family)
+        return _vlm_components(self.fusion, self.family)
