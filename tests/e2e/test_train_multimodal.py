@@ -81,7 +81,7 @@ def test_clip_retrieval_beats_chance_and_infer_writes_embeddings(tmp_path) -> No
     assert "max |onnxruntime - torch|" in export.stdout
 
 
-@pytest.mark.parametrize("fusion", ["early", "cross_attention"])
+@pytest.mark.parametrize("fusion", ["early", "cross_attention", "late"])
 def test_vlm_caption_loss_beats_unigram_entropy_and_infer_captions(tmp_path, fusion) -> None:
     spec = (EXAMPLES / "multimodal" / "small_vlm.yaml").read_text()
     spec_path = tmp_path / "vlm.yaml"
