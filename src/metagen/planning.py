@@ -50,7 +50,7 @@ def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
     spec, approximations = approximate_outputs(spec)
     bp.approximations = approximations
     task_handler = get_task_handler(spec)
-    if not task_handler.builds_architecture:
+    if not task_handler.owns_architecture(spec):
         get_handler(spec).augment_blueprint(bp)
     task_handler.augment_blueprint(spec, bp)
     full = solve(bp)
@@ -72,7 +72,7 @@ def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
     smoke = SMOKE_DIMS[bp.arch](full)
     bp.scales["smoke"] = ScaleConfig(
         model=smoke,
-        data={**bp.data, **SMOKE_DATA[bp.task], **_smoke_data_from(smoke)},
+        data={**bp.data, **SMOKE_DATA[bp.task], **bp.smoke_data, **_smoke_data_from(smoke)},
         train={**train_config(bp.task, "smoke", {}), "precision": precision, "seed": bp.seed},
     )
     _check_memory(bp)
@@ -114,6 +114,14 @@ def flops_sample(bp: Blueprint) -> tuple[dict[str, int | None], str]:
     if data.get("kind") == "image_text":  # multi-modal: one image and one text
         size, tokens = data["image_size"], data["seq_len"]
         return {"seq_len": tokens}, f"one {size}x{size} image and {tokens} text tokens"
+    if data.get("kind") == "tabular":  # the dims hold the feature count
+        return {}, f"one row of {data['num_features']} features"
+    if data.get("kind") == "series_window":  # the dims hold the window
+        return {}, f"one window of {data['window']} steps"
+    if data.get("kind") == "forecast":  # the dims hold the window
+        return {}, f"one window of {data['lookback']} steps, {data['horizon']} forecast"
+    if data.get("kind") == "series":  # the dims hold the series length
+        return {}, f"one series of {data['series_length']} steps"
     if "seq_len" in data:
         return {"seq_len": data["seq_len"]}, f"one sequence of {data['seq_len']} tokens"
     if "num_frames" in data and "resolution" in data:  # the dims hold the clip's size

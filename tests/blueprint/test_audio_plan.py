@@ -71,7 +71,8 @@ def test_audio_classifier_routes_to_the_classification_task():
     ("change", "words"),
     [
         ({"modality": {"inputs": ["text"], "outputs": ["audio"]}}, "text-conditioned audio"),
-        ({"modality": {"inputs": ["audio"], "outputs": ["text"]}}, "speech recognition"),
+        # audio -> text is speech recognition (tests/blueprint/test_asr_plan.py)
+        ({"modality": {"inputs": ["audio"], "outputs": ["label"]}}, "task.type: classification"),
         ({"training": {"objective": ["diffusion"]}}, "diffusion"),
         ({"architecture": {"family": "cnn"}}, "does not fit the audio modality"),
         (
@@ -85,7 +86,7 @@ def test_audio_classifier_routes_to_the_classification_task():
             "clip_seconds",
         ),
     ],
-    ids=["tts", "asr", "diffusion", "cnn", "short-clip"],
+    ids=["tts", "label-generation", "diffusion", "cnn", "short-clip"],
 )
 def test_unsupported_audio_specs_stop_with_a_message(tmp_path, change, words):
     with pytest.raises(PlanError, match=words):

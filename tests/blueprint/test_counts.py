@@ -27,9 +27,19 @@ def _cpu_sdpa_flops(query, key, value, *args, out_shape=None, **kwargs) -> int:
     return sdpa_flop_count(query, key, value)
 
 
+def _cpu_lstm_flops(inputs, weight_ih, weight_hh, *args, out_shape=None, **kwargs) -> int:
+    """One LSTM layer of the fused CPU kernel: the input and hidden matmuls at every step
+    (inputs (T, B, in), weights (4h, in) and (4h, h)), as the counter sees them in a GRU."""
+    return 2 * inputs[0] * inputs[1] * weight_ih[0] * (weight_ih[1] + weight_hh[1])
+
+
 # On CPU, SDPA runs a fused kernel that FlopCounterMode does not know; count it with the same
-# formula torch registers for the CUDA kernels (flash, efficient, cudnn).
-CPU_SDPA = {torch.ops.aten._scaled_dot_product_flash_attention_for_cpu: _cpu_sdpa_flops}
+# formula torch registers for the CUDA kernels (flash, efficient, cudnn). The same holds for
+# the fused LSTM kernel (mkldnn), counted as its matmuls.
+CPU_SDPA = {
+    torch.ops.aten._scaled_dot_product_flash_attention_for_cpu: _cpu_sdpa_flops,
+    torch.ops.aten.mkldnn_rnn_layer: _cpu_lstm_flops,
+}
 
 
 def measured_flops(model: torch.nn.Module, inputs: dict) -> int:

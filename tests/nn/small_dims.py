@@ -246,7 +246,6 @@ SPEECH_CTC_BASE = {
     "hop_length": 80,
     "n_mels": 16,
     "vocab_size": 259,
-    "blank_id": 258,
     "d_model": 32,
     "n_layers": 2,
     "n_heads": 4,
@@ -264,7 +263,7 @@ SMALL_DIMS: dict[str, dict[str, dict]] = {
     "speech_ctc": {
         "base": SPEECH_CTC_BASE,
         "odd_clip_one_layer": {**SPEECH_CTC_BASE, "clip_samples": 1531, "n_layers": 1,
-                               "blank_id": 0, "hop_length": 100},
+                               "vocab_size": 64, "hop_length": 100},
     },
     "seg_unet": {
         "rgb_three_levels": SEG_UNET_BASE,
@@ -396,6 +395,100 @@ SMALL_DIMS: dict[str, dict[str, dict]] = {
             "stem_channels": [8, 16],
         },
     },
+}
+
+# The task encoders (tabular MLP, text encoder with a pooled head, 1-D series CNN).
+TEXT_ENCODER_BASE = {**MLM_BASE, "pool": "mean", "num_outputs": 3}
+SMALL_DIMS.update({
+    "tabular_mlp": {
+        "classes": {"num_features": 7, "d_model": 32, "n_layers": 2, "d_ff": 48,
+                    "num_outputs": 5, "norm_eps": 1e-5, "dropout": 0.0},
+        "one_output_one_block": {"num_features": 3, "d_model": 16, "n_layers": 1, "d_ff": 16,
+                                 "num_outputs": 1, "norm_eps": 1e-5, "dropout": 0.0},
+    },
+    "text_encoder": {
+        "post_norm_mean": TEXT_ENCODER_BASE,
+        "pre_norm_cls_pooler": {**TEXT_ENCODER_BASE, "norm_position": "pre", "pool": "cls",
+                                "pooler": True, "type_vocab_size": 1, "num_outputs": 1},
+    },
+    "series_cnn": {
+        "one_channel": {"series_length": 20, "in_channels": 1, "width": 8, "n_layers": 2,
+                        "kernel_size": 5, "num_outputs": 4},
+        "three_channels_k3": {"series_length": 17, "in_channels": 3, "width": 12,
+                              "n_layers": 1, "kernel_size": 3, "num_outputs": 1},
+    },
+})
+
+# The forecasters: a short window, one or two variables (the target is the last).
+FORECAST_BASE = {"lookback": 20, "horizon": 6, "channels": 1}
+SMALL_DIMS.update({
+    "tft": {
+        "one_variable": {**FORECAST_BASE, "d_model": 16, "n_layers": 1, "n_heads": 4,
+                         "dropout": 0.0},
+        "two_variables_two_blocks": {**FORECAST_BASE, "channels": 2, "d_model": 8,
+                                     "n_layers": 2, "n_heads": 2, "dropout": 0.0},
+    },
+    "patchtst": {
+        "one_variable": {**FORECAST_BASE, "patch_len": 8, "stride": 4, "d_model": 16,
+                         "n_layers": 2, "n_heads": 2, "d_ff": 32},
+        "two_variables_odd_stride": {**FORECAST_BASE, "channels": 2, "patch_len": 5,
+                                     "stride": 3, "d_model": 16, "n_layers": 1, "n_heads": 4,
+                                     "d_ff": 24},
+    },
+    "rnn_forecaster": {
+        "lstm": {**FORECAST_BASE, "cell": "lstm", "d_model": 16, "n_layers": 2, "d_ff": 12},
+        "gru_two_variables": {**FORECAST_BASE, "channels": 2, "cell": "gru", "d_model": 8,
+                              "n_layers": 3, "d_ff": 8},
+    },
+    "dlinear": {
+        "one_variable": {**FORECAST_BASE, "kernel_size": 5},
+        "two_variables": {**FORECAST_BASE, "channels": 2, "kernel_size": 25},
+    },
+    "nbeats": {
+        "one_variable": {**FORECAST_BASE, "d_model": 16, "n_blocks": 3, "n_fc": 2},
+        "two_variables": {**FORECAST_BASE, "channels": 2, "d_model": 8, "n_blocks": 1,
+                          "n_fc": 4},
+    },
+})
+
+SMALL_DIMS["anomaly_autoencoder"] = {
+    "window": {"window": 12, "channels": 2, "d_model": 16, "n_layers": 2, "latent_dim": 3,
+               "variational": False, "dropout": 0.0},
+    "vae_row": {"window": 1, "channels": 7, "d_model": 8, "n_layers": 1, "latent_dim": 2,
+                "variational": True, "dropout": 0.0},
+}
+
+YOLO_BASE = {"image_size": 64, "in_channels": 3, "num_classes": 5, "channels": [8, 16, 16, 32, 32],
+             "c2f_blocks": [1, 2, 1, 1], "neck_blocks": 1, "reg_max": 16}
+DETR_BASE = {"image_size": 32, "in_channels": 3, "num_classes": 5, "backbone_block": "basic",
+             "backbone_layers": [1, 1, 1, 1], "backbone_width": 8, "backbone_stem": "cifar",
+             "d_model": 32, "n_heads": 4, "encoder_layers": 1, "decoder_layers": 2, "d_ff": 64,
+             "num_queries": 5, "dropout": 0.0}
+SMALL_DIMS["yolo"] = {
+    "rgb": YOLO_BASE,
+    "gray_deeper_neck": {**YOLO_BASE, "in_channels": 1, "image_size": 96, "num_classes": 3,
+                         "neck_blocks": 2, "reg_max": 8, "c2f_blocks": [2, 1, 1, 2]},
+}
+SMALL_DIMS["condinst"] = {
+    "rgb": YOLO_BASE,
+    "gray_wide_p3": {**YOLO_BASE, "in_channels": 1, "image_size": 32, "num_classes": 2,
+                     "channels": [8, 16, 144, 32, 32], "reg_max": 4},
+}
+SMALL_DIMS["detr"] = {
+    "basic_cifar": DETR_BASE,
+    "bottleneck_imagenet_gray": {**DETR_BASE, "backbone_block": "bottleneck", "in_channels": 1,
+                                 "backbone_stem": "imagenet", "image_size": 64,
+                                 "encoder_layers": 2, "decoder_layers": 1, "num_queries": 3},
+}
+
+TAGGER_BASE = {"vocab_size": 50, "max_len": 10, "encoder": "transformer", "d_model": 16,
+               "n_layers": 2, "n_heads": 4, "d_ff": 32, "num_classes": 5, "crf": False,
+               "norm_eps": 1e-5, "dropout": 0.0}
+SMALL_DIMS["sequence_tagger"] = {
+    "transformer": TAGGER_BASE,
+    "transformer_crf": {**TAGGER_BASE, "crf": True, "num_classes": 7, "n_layers": 1},
+    "bilstm_crf": {**TAGGER_BASE, "encoder": "bilstm", "crf": True},
+    "bilstm_one_layer": {**TAGGER_BASE, "encoder": "bilstm", "n_layers": 1, "d_model": 8},
 }
 
 CASES = [(arch, dims) for arch, by_name in SMALL_DIMS.items() for dims in by_name.values()]

@@ -16,6 +16,21 @@ def build(arch: str, dims: dict, seed: int = 0) -> torch.nn.Module:
     return build_from_dims(arch, dims)
 
 
+def trainable(model: torch.nn.Module) -> list[tuple[str, torch.nn.Parameter]]:
+    """Named parameters that training updates: not fixed tables (Whisper's sinusoids)."""
+    return [(name, p) for name, p in model.named_parameters() if p.requires_grad]
+
+
+def tensors(out) -> list[torch.Tensor]:
+    """Every output tensor: a model may return a dict (its first entry the prediction)."""
+    return list(out.values()) if isinstance(out, dict) else [out]
+
+
+def training_signal(out) -> torch.Tensor:
+    """A scalar that every output tensor feeds into."""
+    return sum(t.float().square().mean() for t in tensors(out))
+
+
 def expected_shape(arch: str, dims: dict, inputs: dict) -> tuple[int, ...]:
     if arch in ("decoder_lm", "encoder_mlm"):  # logits per token
         return (*inputs["input_ids"].shape, dims["vocab_size"])
@@ -27,6 +42,29 @@ def expected_shape(arch: str, dims: dict, inputs: dict) -> tuple[int, ...]:
         return (*inputs["input_ids"].shape, dims["n_levels"])
     if arch in ("unet", "video_diffusion"):  # predicted noise, shaped like the noisy input
         return tuple(inputs["noisy"].shape)
+    if arch in ("seg_unet", "segformer"):  # logits per pixel (+ center and offsets: panoptic)
+        images = inputs["images"]
+        channels = dims["num_classes"] + 3 * dims["instance_head"]
+        return (images.shape[0], channels, *images.shape[2:])
+    if arch == "speech_encoder_decoder":  # logits per transcript token
+        return (*inputs["input_ids"].shape, dims["vocab_size"])
+    if arch == "speech_ctc":  # logits per encoder position (frames // 2, rounded up)
+        positions = (dims["clip_samples"] // dims["hop_length"] + 1) // 2
+        return (inputs["waveform"].shape[0], positions, dims["vocab_size"])
+    if arch == "sequence_tagger":  # emission scores per word
+        return (*inputs["input_ids"].shape, dims["num_classes"])
+    if arch == "anomaly_autoencoder":  # the reconstruction
+        return tuple(inputs["values"].shape)
+    if arch in ("tft", "patchtst", "rnn_forecaster", "dlinear", "nbeats"):  # the forecast
+        return (next(iter(inputs.values())).shape[0], dims["horizon"])
+    if arch in ("yolo", "condinst"):  # class logits per cell of the stride 8, 16, 32 levels
+        cells = sum((dims["image_size"] // stride) ** 2 for stride in (8, 16, 32))
+        return (inputs["images"].shape[0], cells, dims["num_classes"])
+    if arch == "detr":  # class logits (and "no object") per query, at every decoder layer
+        return (inputs["images"].shape[0], dims["decoder_layers"], dims["num_queries"],
+                dims["num_classes"] + 1)
+    if arch in ("tabular_mlp", "text_encoder", "series_cnn"):  # a vector per row, text, series
+        return (next(iter(inputs.values())).shape[0], dims["num_outputs"])
     return (next(iter(inputs.values())).shape[0], dims["num_classes"])
 
 
@@ -39,10 +77,10 @@ def test_forward_backward_and_gradients(arch, dims):
     model = build(arch, dims)
     inputs = example_inputs_for(arch, dims, batch_size=2)
     out = model(**inputs)
-    assert out.shape == expected_shape(arch, dims, inputs)
-    assert torch.isfinite(out).all()
-    out.square().mean().backward()
-    for name, p in model.named_parameters():
+    assert tensors(out)[0].shape == expected_shape(arch, dims, inputs)
+    assert all(torch.isfinite(t).all() for t in tensors(out))
+    training_signal(out).backward()
+    for name, p in trainable(model):
         assert p.grad is not None, name
         assert torch.isfinite(p.grad).all(), name
         assert p.grad.abs().sum() > 0, name
@@ -77,9 +115,9 @@ def test_every_trainable_parameter_changes_after_one_step(arch, dims):
     inputs = example_inputs_for(arch, dims, batch_size=2)
     before = {name: p.detach().clone() for name, p in model.named_parameters()}
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=0.0)
-    model(**inputs).square().mean().backward()
+    training_signal(model(**inputs)).backward()
     optimizer.step()
-    for name, p in model.named_parameters():
+    for name, p in trainable(model):
         assert not torch.equal(p.detach(), before[name]), name
 
 
@@ -106,4 +144,5 @@ def test_same_seed_same_weights_same_output(arch, dims):
     inputs = example_inputs_for(arch, dims, batch_size=2)
     a, b = build(arch, dims).eval(), build(arch, dims).eval()
     with torch.no_grad():
-        assert torch.equal(a(**inputs), b(**inputs))
+        for x, y in zip(tensors(a(**inputs)), tensors(b(**inputs)), strict=True):
+            assert torch.equal(x, y)

@@ -10,7 +10,8 @@ PKG = Path(__file__).resolve().parents[2] / "src" / "metagen"
 RUNTIME = ("nn", "data", "train", "evaluate")
 MINE = ("data", "train", "evaluate")
 MODULE_LEVEL_OK = {"torch", "numpy"} | set(sys.stdlib_module_names)
-FUNCTION_LEVEL_OK = {"safetensors", "PIL", "onnxruntime", "soundfile"}
+# scipy: DETR's Hungarian matching (linear_sum_assignment), imported where it runs.
+FUNCTION_LEVEL_OK = {"safetensors", "PIL", "onnxruntime", "soundfile", "scipy"}
 MODULES = sorted(p for d in MINE for p in (PKG / d).glob("*.py") if p.name != "__init__.py")
 
 

@@ -23,6 +23,9 @@ class Variant:
     # The components (count_params keys) that published_params counts; empty means all.
     # BERT-base's 109,482,240 is the encoder with its pooler, without the MLM head.
     published_components: tuple[str, ...] = field(default=())
+    # Other archs that put a task head on this variant's encoder: the same dims plus the
+    # head's, which their handler sets (BERT-base under a classifier's head is text_encoder).
+    heads_on: tuple[str, ...] = field(default=())
 
     def published_part(self, per_component: dict[str, int]) -> int:
         """The parameters of the components the published count covers."""
@@ -142,6 +145,40 @@ _SEGFORMER_B0 = {"image_size": 512, "in_channels": 3, "num_classes": 150,
                  "decoder_dim": 256, "norm_eps": 1e-6, "dropout": 0.0, "instance_head": False,
                  "thing_classes": []}
 
+# YOLOv8 (Ultralytics 2023) at 640 px for COCO's 80 classes: P1..P5 channels and the depth n
+# (C2f bottlenecks n, 2n, 2n, n in the backbone, n in the pyramid) of each scale. The published
+# counts are Ultralytics' model summaries; they include the DFL's 16 fixed weights.
+_YOLO_V8 = {"n": ([16, 32, 64, 128, 256], 1), "s": ([32, 64, 128, 256, 512], 1),
+            "m": ([48, 96, 192, 384, 576], 2), "l": ([64, 128, 256, 512, 512], 3),
+            "x": ([80, 160, 320, 640, 640], 3)}
+_YOLO_V8_PARAMS = {"n": 3_157_200, "s": 11_166_560, "m": 25_902_640, "l": 43_691_520,
+                   "x": 68_229_648}
+_YOLO_ADJUSTABLE = ("num_classes", "in_channels", "image_size")
+
+
+def _yolo_v8(scale: str) -> dict[str, Any]:
+    channels, n = _YOLO_V8[scale]
+    return {"image_size": 640, "in_channels": 3, "num_classes": 80, "channels": channels,
+            "c2f_blocks": [n, 2 * n, 2 * n, n], "neck_blocks": n, "reg_max": 16}
+
+
+def _yolo_v8_variant(name: str, scale: str) -> Variant:
+    return Variant(name, "yolo", "cnn", _yolo_v8(scale), _YOLO_V8_PARAMS[scale],
+                   f"Jocher et al. 2023, Ultralytics YOLOv8{scale} (COCO, 640 px)",
+                   _YOLO_ADJUSTABLE)
+
+
+# Whisper tiny (Radford et al. 2022): 30 s of 16 kHz audio as 3000 log-mel frames (1500
+# encoder positions), 448 text positions, 51,865 BPE rows kept for the published count
+# although MetaGen transcribes with its byte tokenizer's first 259 ids (bos 256, eos 257).
+# 37,760,640 is Hugging Face's openai/whisper-tiny, whose encoder keeps the 1500x384
+# sinusoidal table as a frozen parameter; OpenAI's code keeps it as a buffer (37,184,640).
+_WHISPER_TINY = {"sample_rate": 16000, "clip_samples": 480_000, "n_fft": 400, "hop_length": 160,
+                 "n_mels": 80, "vocab_size": 51865, "n_text_ctx": 448, "d_model": 384,
+                 "encoder_layers": 4, "decoder_layers": 4, "n_heads": 6, "d_ff": 1536,
+                 "bos_id": 256, "eos_id": 257, "norm_eps": 1e-5, "dropout": 0.0}
+
+
 VARIANTS: dict[str, Variant] = {
     v.name: v
     for v in (
@@ -154,7 +191,8 @@ VARIANTS: dict[str, Variant] = {
                 "Radford et al. 2019, GPT-2 medium (tied embeddings)"),
         Variant("bert_base", "encoder_mlm", "transformer", _bert(768, 12, 12), 109_482_240,
                 "Devlin et al. 2019, BERT-base uncased (encoder with pooler, without the MLM "
-                "head)", published_components=("embeddings", "blocks", "pooler")),
+                "head)", published_components=("embeddings", "blocks", "pooler"),
+                heads_on=("text_encoder",)),
         Variant("vit_ti_16", "vit", "transformer", _vit(192, 12, 3), 5_717_416,
                 "Touvron et al. 2021 (DeiT-Ti), timm vit_tiny_patch16_224",
                 _VIT_ADJUSTABLE),
@@ -175,10 +213,16 @@ VARIANTS: dict[str, Variant] = {
         Variant("r3d_18", "video_cnn", "cnn", _R3D_18, 33_371_472,
                 "Tran et al. 2018, torchvision r3d_18 (Kinetics-400, 16 frames of 112x112)",
                 ("num_classes", "in_channels", "num_frames", "resolution", "stem")),
+        # The seed's `yolo_v8` names no scale: the nano model, for edge devices.
+        _yolo_v8_variant("yolo_v8", "n"),
+        *(_yolo_v8_variant(f"yolo_v8{scale}", scale) for scale in _YOLO_V8),
         Variant("unet", "seg_unet", "unet", _UNET, 31_037_698,
                 "Ronneberger et al. 2015, U-Net with BatchNorm and padded convs "
                 "(milesial/Pytorch-UNet layout, 3 channels, 2 classes)", _SEGMENTATION_ADJUSTABLE,
                 published_components=("encoder", "bottleneck", "decoder", "head")),
+        Variant("whisper_tiny", "speech_encoder_decoder", "transformer", _WHISPER_TINY,
+                37_760_640, "Radford et al. 2022, Whisper tiny (Hugging Face openai/whisper-tiny; "
+                "the encoder's frozen sinusoidal table included)"),
         Variant("segformer_b0", "segformer", "transformer", _SEGFORMER_B0, 3_752_694,
                 "Xie et al. 2021, SegFormer-B0 with the ADE20K head (HF "
                 "nvidia/segformer-b0-finetuned-ade-512-512)", _SEGMENTATION_ADJUSTABLE,

@@ -14,6 +14,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from metagen.blueprint.counts_anomaly import (
+    ANOMALY_AUTOENCODER_REQUIRED,
+    anomaly_autoencoder_flops,
+    anomaly_autoencoder_layers,
+)
+from metagen.blueprint.counts_asr import (
+    SPEECH_CTC_DIMS,
+    SPEECH_SEQ2SEQ_DIMS,
+    speech_ctc_flops,
+    speech_ctc_layers,
+    speech_seq2seq_flops,
+    speech_seq2seq_layers,
+)
 from metagen.blueprint.counts_audio import (
     AUDIO_LM_DIMS,
     AUDIO_TRANSFORMER_DIMS,
@@ -22,10 +35,38 @@ from metagen.blueprint.counts_audio import (
     audio_transformer_flops,
     audio_transformer_layers,
 )
+from metagen.blueprint.counts_detection import (
+    CONDINST_REQUIRED,
+    DETR_REQUIRED,
+    YOLO_REQUIRED,
+    condinst_flops,
+    condinst_layers,
+    detr_flops,
+    detr_layers,
+    yolo_flops,
+    yolo_layers,
+)
 from metagen.blueprint.counts_encoder_mlm import (
     ENCODER_MLM_REQUIRED,
     encoder_mlm_flops,
     encoder_mlm_layers,
+)
+from metagen.blueprint.counts_forecast import (
+    DLINEAR_REQUIRED,
+    NBEATS_REQUIRED,
+    PATCHTST_REQUIRED,
+    RNN_FORECASTER_REQUIRED,
+    TFT_REQUIRED,
+    dlinear_flops,
+    dlinear_layers,
+    nbeats_flops,
+    nbeats_layers,
+    patchtst_flops,
+    patchtst_layers,
+    rnn_forecaster_flops,
+    rnn_forecaster_layers,
+    tft_flops,
+    tft_layers,
 )
 from metagen.blueprint.counts_multimodal import (
     CLIP_REQUIRED,
@@ -34,6 +75,30 @@ from metagen.blueprint.counts_multimodal import (
     clip_layers,
     vlm_flops,
     vlm_layers,
+)
+from metagen.blueprint.counts_segmentation import (
+    SEG_UNET_REQUIRED,
+    SEGFORMER_REQUIRED,
+    seg_unet_flops,
+    seg_unet_layers,
+    segformer_flops,
+    segformer_layers,
+)
+from metagen.blueprint.counts_tagger import (
+    SEQUENCE_TAGGER_REQUIRED,
+    sequence_tagger_flops,
+    sequence_tagger_layers,
+)
+from metagen.blueprint.counts_task_encoders import (
+    SERIES_CNN_REQUIRED,
+    TABULAR_MLP_REQUIRED,
+    TEXT_ENCODER_REQUIRED,
+    series_cnn_flops,
+    series_cnn_layers,
+    tabular_mlp_flops,
+    tabular_mlp_layers,
+    text_encoder_flops,
+    text_encoder_layers,
 )
 from metagen.blueprint.counts_unet import (
     HYBRID_VIT_REQUIRED,
@@ -298,6 +363,31 @@ ARCH_COUNTS: dict[str, _ArchCounts] = {
     ),
     "clip": _ArchCounts(CLIP_REQUIRED, clip_layers, clip_flops),
     "vlm": _ArchCounts(VLM_REQUIRED, vlm_layers, vlm_flops),
+    "yolo": _ArchCounts(YOLO_REQUIRED, yolo_layers, yolo_flops),
+    "detr": _ArchCounts(DETR_REQUIRED, detr_layers, detr_flops),
+    "condinst": _ArchCounts(CONDINST_REQUIRED, condinst_layers, condinst_flops),
+    "tabular_mlp": _ArchCounts(TABULAR_MLP_REQUIRED, tabular_mlp_layers, tabular_mlp_flops),
+    "text_encoder": _ArchCounts(TEXT_ENCODER_REQUIRED, text_encoder_layers, text_encoder_flops),
+    "series_cnn": _ArchCounts(SERIES_CNN_REQUIRED, series_cnn_layers, series_cnn_flops),
+    "speech_encoder_decoder": _ArchCounts(
+        SPEECH_SEQ2SEQ_DIMS, speech_seq2seq_layers, speech_seq2seq_flops
+    ),
+    "speech_ctc": _ArchCounts(SPEECH_CTC_DIMS, speech_ctc_layers, speech_ctc_flops),
+    "tft": _ArchCounts(TFT_REQUIRED, tft_layers, tft_flops),
+    "patchtst": _ArchCounts(PATCHTST_REQUIRED, patchtst_layers, patchtst_flops),
+    "rnn_forecaster": _ArchCounts(
+        RNN_FORECASTER_REQUIRED, rnn_forecaster_layers, rnn_forecaster_flops
+    ),
+    "dlinear": _ArchCounts(DLINEAR_REQUIRED, dlinear_layers, dlinear_flops),
+    "nbeats": _ArchCounts(NBEATS_REQUIRED, nbeats_layers, nbeats_flops),
+    "sequence_tagger": _ArchCounts(
+        SEQUENCE_TAGGER_REQUIRED, sequence_tagger_layers, sequence_tagger_flops
+    ),
+    "anomaly_autoencoder": _ArchCounts(
+        ANOMALY_AUTOENCODER_REQUIRED, anomaly_autoencoder_layers, anomaly_autoencoder_flops
+    ),
+    "seg_unet": _ArchCounts(SEG_UNET_REQUIRED, seg_unet_layers, seg_unet_flops),
+    "segformer": _ArchCounts(SEGFORMER_REQUIRED, segformer_layers, segformer_flops),
 }
 
 

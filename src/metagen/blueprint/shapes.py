@@ -12,12 +12,29 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from metagen.blueprint.shapes_anomaly import ANOMALY_DEFAULT_BUDGET, anomaly_autoencoder_shapes
+from metagen.blueprint.shapes_asr import speech_seq2seq_shapes
+from metagen.blueprint.shapes_detection import DETECTION_DEFAULT_BUDGET, DETECTION_SHAPES
+from metagen.blueprint.shapes_forecast import FORECAST_DEFAULT_BUDGET, FORECAST_SHAPES
 from metagen.blueprint.shapes_multimodal import clip_shapes, vlm_shapes
+from metagen.blueprint.shapes_segmentation import seg_unet_shapes, segformer_shapes
+from metagen.blueprint.shapes_tagger import TAGGER_DEFAULT_BUDGET, sequence_tagger_shapes
+from metagen.blueprint.shapes_task_encoders import (
+    TASK_ENCODER_DEFAULT_BUDGET,
+    TASK_ENCODER_SHAPES,
+)
 from metagen.blueprint.shapes_unet import hybrid_vit_shapes, unet_shapes
 from metagen.blueprint.shapes_video import video_diffusion_shapes
 
 # Where a spec gives no parameter budget: a small, common size per architecture.
 DEFAULT_BUDGET = {
+    "speech_encoder_decoder": 37_760_640,  # Whisper tiny
+    "speech_ctc": 30_000_000,  # the Conformer-CTC medium class
+    **TASK_ENCODER_DEFAULT_BUDGET,
+    **DETECTION_DEFAULT_BUDGET,
+    **FORECAST_DEFAULT_BUDGET,
+    **ANOMALY_DEFAULT_BUDGET,
+    **TAGGER_DEFAULT_BUDGET,
     "clip": 151_277_313,  # OpenAI CLIP ViT-B/32
     "vlm": 1_000_000_000,  # the 1B class of small VLMs (InternVL2-1B, SmolVLM)
     "decoder_lm": 125_000_000,
@@ -31,6 +48,8 @@ DEFAULT_BUDGET = {
     "video_transformer": 30_000_000,
     "video_cnn": 33_400_000,  # R3D-18
     "video_diffusion": 500_000_000,
+    "seg_unet": 31_037_698,  # U-Net (Ronneberger et al. 2015): 64 to 1024 channels
+    "segformer": 3_752_694,  # SegFormer-B0
 }
 
 # From about this size, language models follow current large-model practice: grouped-query
@@ -166,6 +185,10 @@ def resnet_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Shape]:
 
 
 SHAPES: dict[str, Callable[[dict[str, Any], int], Iterator[Shape]]] = {
+    "speech_encoder_decoder": speech_seq2seq_shapes,
+    "speech_ctc": vit_shapes,  # the audio classifier's grid, as an encoder-only model
+    **TASK_ENCODER_SHAPES,
+    **DETECTION_SHAPES,
     "clip": clip_shapes,
     "vlm": vlm_shapes,
     "decoder_lm": lm_shapes,
@@ -180,4 +203,9 @@ SHAPES: dict[str, Callable[[dict[str, Any], int], Iterator[Shape]]] = {
     "video_transformer": vit_shapes,
     "video_cnn": resnet_shapes,
     "video_diffusion": video_diffusion_shapes,
+    "seg_unet": seg_unet_shapes,
+    "segformer": segformer_shapes,
+    **FORECAST_SHAPES,
+    "anomaly_autoencoder": anomaly_autoencoder_shapes,
+    "sequence_tagger": sequence_tagger_shapes,
 }

@@ -89,12 +89,14 @@ def solve_shape(bp: Blueprint) -> Fit:
 
 
 def apply_variant(bp: Blueprint, variant: Variant) -> dict[str, Any]:
-    if variant.arch != bp.arch:
+    if variant.arch != bp.arch and bp.arch not in variant.heads_on:
         raise PlanError(
             f"architecture.variant '{variant.name}' is a {variant.arch} ({variant.family}), but "
             f"this spec builds a {bp.arch}. Pick a {bp.arch} variant or change architecture.family."
         )
     dims = dict(variant.dims)
+    if bp.arch != variant.arch:  # a task head on the variant's encoder: its dims are the task's
+        dims.update({k: v for k, v in bp.fixed_dims.items() if k not in dims})
     for key in variant.adjustable:
         if key in bp.fixed_dims and bp.fixed_dims[key] != dims[key]:
             bp.decisions.append(

@@ -19,6 +19,8 @@ REQUIREMENTS = {
     "export": ["onnx>=1.16", "onnxruntime>=1.18", "onnxscript>=0.1"],
     # by data kind: audio files other than PCM .wav are read through libsndfile
     "audio": ["soundfile>=0.12"],
+    # by runtime task: DETR's Hungarian matching
+    "set_detection": ["scipy>=1.10"],
 }
 
 
@@ -81,6 +83,7 @@ def render_package(bp: Blueprint, description: str, context: dict[str, Any]) -> 
         "config.json": json.dumps(bp.to_config(), indent=2, sort_keys=True) + "\n",
         "requirements.txt": "\n".join(REQUIREMENTS["train"]
                                       + REQUIREMENTS.get(str(bp.data.get("kind")), [])
+                                      + REQUIREMENTS.get(bp.task, [])
                                       + ["# export.py only:"]
                                       + REQUIREMENTS["export"]) + "\n",
     }

@@ -2,7 +2,11 @@
 
 import torch
 
-TARGET_KEYS = ("targets", "labels")
+# A forecast window also carries its seasonal-naive baseline and MASE scale (metrics only).
+# A regression sample carries its target's spread, to report errors in target units.
+# Detection and instance segmentation: padded objects per image (class -1 is padding).
+TARGET_KEYS = ("targets", "labels", "naive_forecast", "mase_scale", "target_scale", "gt_boxes",
+               "gt_classes", "gt_masks")
 
 
 def model_inputs(batch: dict) -> dict:

@@ -4,13 +4,20 @@ import math
 
 from torch.utils.data import Subset
 
+from metagen.data.anomaly_data import build_anomaly_datasets
 from metagen.data.audio_data import audio_classification_datasets, audio_generation_datasets
+from metagen.data.detection_data import build_detection_datasets
 from metagen.data.diffusion_data import build_diffusion_datasets
+from metagen.data.forecast_data import build_forecast_datasets
 from metagen.data.image_captions import build_contrastive_datasets, build_vlm_datasets
 from metagen.data.image_folder import ImageFolderDataset, find_split_folders, split_indices
 from metagen.data.masked_text import build_masked_lm_datasets
+from metagen.data.segmentation_data import build_panoptic_datasets, build_semantic_datasets
+from metagen.data.speech_data import build_ctc_speech_datasets, build_speech_datasets
 from metagen.data.synthetic_images import ShapesDataset
 from metagen.data.synthetic_text import make_synthetic_text, unigram_entropy_nats
+from metagen.data.tagging_data import build_tagging_datasets
+from metagen.data.task_builders import RECORD_TASK_BUILDERS, build_record_classification
 from metagen.data.text_data import TokenWindows, read_text_source, split_tokens
 from metagen.data.tokenizer import ByteTokenizer
 from metagen.data.video_builders import build_video_classification
@@ -100,6 +107,9 @@ CLASSIFICATION_DATA = {
     "image": _image_classification_datasets,
     "audio": audio_classification_datasets,
     "video": build_video_classification,
+    "tabular": build_record_classification,
+    "text": build_record_classification,
+    "series": build_record_classification,
 }
 
 
@@ -111,6 +121,12 @@ def _build_classification_datasets(cfg: dict, source: str, seed: int):
 
 
 DATASET_BUILDERS = {
+    **RECORD_TASK_BUILDERS,
+    "semantic_segmentation": build_semantic_datasets,
+    "panoptic_segmentation": build_panoptic_datasets,
+    "time_series_forecast": build_forecast_datasets,
+    "anomaly_detection": build_anomaly_datasets,
+    "sequence_labeling": build_tagging_datasets,
     "contrastive": build_contrastive_datasets,
     "vlm": build_vlm_datasets,
     "language_modeling": _build_lm_datasets,
@@ -118,6 +134,11 @@ DATASET_BUILDERS = {
     "classification": _build_classification_datasets,
     "audio_generation": audio_generation_datasets,
     "diffusion": build_diffusion_datasets,
+    "dense_detection": build_detection_datasets,
+    "set_detection": build_detection_datasets,
+    "instance_segmentation": build_detection_datasets,
+    "speech_recognition": build_speech_datasets,
+    "speech_recognition_ctc": build_ctc_speech_datasets,
 }
 
 

@@ -5,11 +5,20 @@ import torch.nn.functional as F
 from torch.utils.data import DataLoader
 
 from metagen.data.batch import model_inputs, move_batch
+from metagen.evaluate.anomaly_eval import evaluate_anomaly_detector
 from metagen.evaluate.audio_generation import evaluate_audio_generation
+from metagen.evaluate.detection_eval import evaluate_dense_detection, evaluate_set_detection
 from metagen.evaluate.diffusion_eval import evaluate_denoiser
+from metagen.evaluate.forecast_eval import evaluate_forecaster
+from metagen.evaluate.instance_eval import evaluate_instance_segmentation
 from metagen.evaluate.masked_lm import evaluate_masked_lm
 from metagen.evaluate.metrics import bits_per_byte, macro_f1, perplexity
 from metagen.evaluate.multimodal_eval import evaluate_captioning, evaluate_contrastive
+from metagen.evaluate.panoptic_eval import evaluate_panoptic_segmentation
+from metagen.evaluate.record_eval import evaluate_embedding, evaluate_ranking, evaluate_regression
+from metagen.evaluate.segmentation_eval import evaluate_semantic_segmentation
+from metagen.evaluate.speech_eval import evaluate_speech_ctc, evaluate_speech_seq2seq
+from metagen.evaluate.tagging_eval import evaluate_tagger
 
 
 def _evaluation_batches(dataset, batch_size: int, max_batches: int | None):
@@ -66,11 +75,23 @@ def _evaluate_classifier(model, batches, device) -> dict:
     if num_classes >= 5:
         results["top5_accuracy"] = top5 / samples
     results["macro_f1"] = macro_f1(preds, labels, num_classes)
+    # the trivial baseline: always answer the held-out set's most frequent class
+    results["majority_class_accuracy"] = int(torch.bincount(labels).max()) / samples
     results["num_samples"] = samples
     return results
 
 
 EVALUATORS = {
+    "regression": evaluate_regression,
+    "embedding": evaluate_embedding,
+    "ranking": evaluate_ranking,
+    "semantic_segmentation": evaluate_semantic_segmentation,
+    "panoptic_segmentation": evaluate_panoptic_segmentation,
+    "time_series_forecast": evaluate_forecaster,
+    "anomaly_detection": evaluate_anomaly_detector,
+    "sequence_labeling": evaluate_tagger,
+    "speech_recognition": evaluate_speech_seq2seq,
+    "speech_recognition_ctc": evaluate_speech_ctc,
     "contrastive": evaluate_contrastive,
     "vlm": evaluate_captioning,
     "language_modeling": _evaluate_language_model,
@@ -78,6 +99,9 @@ EVALUATORS = {
     "classification": _evaluate_classifier,
     "audio_generation": evaluate_audio_generation,
     "diffusion": evaluate_denoiser,
+    "dense_detection": evaluate_dense_detection,
+    "set_detection": evaluate_set_detection,
+    "instance_segmentation": evaluate_instance_segmentation,
 }
 
 

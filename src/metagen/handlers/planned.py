@@ -10,7 +10,9 @@ from metagen.blueprint.model import PlanError
 
 MODALITIES = {
     "time_series": "time-series models (forecasting and anomaly-detection task handlers)",
-    "tabular": "tabular models (MLP task handlers for classification and regression)",
+    # Tabular classification, regression, embedding and ranking are built (task handlers).
+    "tabular": "tabular generative models (classification, regression, embedding and ranking "
+    "of tabular rows are built: set task.type)",
     "graph": "graph models (message-passing GNNs: GCN, GAT)",
     "point_cloud": "point-cloud models",
     "3d": "3D models",
@@ -20,23 +22,12 @@ FAMILIES = {
     "mlp": "MLP backbones",
     "rnn": "recurrent backbones (LSTM/GRU)",
     "gnn": "graph neural networks",
-    "unet": "U-Net backbones",
+    "unet": "U-Net backbones outside segmentation (the segmentation tasks build a U-Net)",
     "autoencoder": "autoencoders",
     "two_tower": "two-tower retrieval models",
 }
 
 TASKS = {
-    "regression": "the regression task handler",
-    "embedding": "the embedding task handler",
-    "ranking": "the ranking task handler",
-    "object_detection": "object detection (anchor-free YOLO-style and DETR heads, NMS, mAP)",
-    "instance_segmentation": "instance segmentation",
-    "semantic_segmentation": "semantic segmentation",
-    "panoptic_segmentation": "panoptic segmentation",
-    "sequence_labeling": "sequence labeling",
-    "time_series_forecast": "time-series forecasting",
-    "anomaly_detection": "anomaly detection",
-    "speech_recognition": "speech recognition",
     "policy_gradient": "reinforcement learning (policy gradient, PPO)",
     "value_based": "reinforcement learning (value-based, DQN)",
     "actor_critic": "reinforcement learning (actor-critic, SAC)",
@@ -64,5 +55,17 @@ def not_built(what: str, field: str, value: str) -> PlanError:
         "classifiers (family transformer, cnn or hybrid) and image diffusion (family "
         "diffusion); audio classifiers and audio generators (family transformer); video "
         "classifiers (family transformer or cnn) and video diffusion (family diffusion); text + "
-        "image models, CLIP-style contrastive or vision-language (family transformer or hybrid)."
+        "image models, CLIP-style contrastive or vision-language (family transformer or hybrid); "
+        "image object detectors (task object_detection, family cnn for YOLO-style or "
+        "transformer for DETR) and instance segmenters (task instance_segmentation, family "
+        "cnn: CondInst-style); image segmenters (task semantic_segmentation or "
+        "panoptic_segmentation, family unet or cnn for a U-Net, transformer for SegFormer); "
+        "speech recognizers (audio to text, family transformer: Whisper-style or CTC); "
+        "time-series forecasters (task time_series_forecast, family transformer for PatchTST "
+        "or variant temporal_fusion, rnn for an LSTM/GRU, mlp for N-BEATS or variant "
+        "dlinear); anomaly detectors over series windows or table rows (task "
+        "anomaly_detection, family autoencoder, variant vae for a VAE); text taggers (task "
+        "sequence_labeling, family transformer or rnn for a BiLSTM, variant crf for a CRF); "
+        "classifiers of tabular rows, texts and time series, and regression, embedding and "
+        "ranking models (family mlp for rows, transformer for texts, cnn for series)."
     )

@@ -13,13 +13,16 @@ class InvalidValue(ValueError):
 
     It carries a short ``summary`` (what is wrong, with the value) and a ``hint`` (what would
     be accepted), so the loader can lead with the full text of the first error and list the
-    others by summary only.
+    others by summary only. ``at`` points below the validated field, for a validator that
+    checks several fields at once: ``("type",)`` raised while validating ``task`` is located
+    at ``task.type``.
     """
 
-    def __init__(self, summary: str, hint: str = "") -> None:
+    def __init__(self, summary: str, hint: str = "", at: tuple[str, ...] = ()) -> None:
         super().__init__(f"{summary}. {hint}" if hint else summary)
         self.summary = summary
         self.hint = hint
+        self.at = at
 
 
 def format_location(source: str | None, line: int | None, column: int | None) -> str:

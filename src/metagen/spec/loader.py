@@ -70,6 +70,8 @@ def _from_validation(exc: ValidationError, positions: Positions, source: str) ->
     ordered = []
     for index, error in enumerate(exc.errors()):
         loc, kind = tuple(error["loc"]), error["type"]
+        cause = (error.get("ctx") or {}).get("error")
+        loc += getattr(cause, "at", ())  # a validator of several fields names the one at fault
         summary, hint = explain(error, Spec)
         where = positions.locate(loc, prefer_key=kind == "extra_forbidden")
         line, column = where if where is not None else (None, None)

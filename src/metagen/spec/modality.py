@@ -128,6 +128,39 @@ class VideoParams(SpecModel):
     )
 
 
+class TimeSeriesParams(SpecModel):
+    """Parameters of the time-series modality (one series, one or more variables per step)."""
+
+    channels: int = Field(
+        1, ge=1, le=1024,
+        description="Variables per time step the model reads; 1 reads the target alone.",
+    )
+    target: str | None = Field(
+        None, min_length=1,
+        description="The CSV column to forecast; null: the last value column.",
+    )
+    season_length: int | None = Field(
+        None, ge=1,
+        description="Steps per season, for the seasonal-naive baseline and the synthetic "
+        "series; null: detected from the data (synthetic series: 24, at most lookback / 2).",
+    )
+
+
+class TabularParams(SpecModel):
+    """Parameters of the tabular modality (rows of numeric features, one target column)."""
+
+    num_features: int | None = Field(
+        None, ge=1, le=100_000,
+        description="Numeric feature columns per row; null: 16 (the data's count is used when "
+        "training on a CSV).",
+    )
+    target: str | None = Field(
+        None, min_length=1,
+        description="The CSV column to predict (a class, a number or a relevance grade); "
+        "null: the last column.",
+    )
+
+
 def _raise_patch(patch: int, size: int, fits: list[int]) -> int:
     hint = f"Choose a divisor of {size}, such as {', '.join(map(str, fits))}"
     raise InvalidValue(f"patch_size {patch} does not divide the image size {size}", hint)
@@ -151,6 +184,8 @@ class Modality(SpecModel):
     image: ImageParams | None = Field(None, description="Image parameters.")
     audio: AudioParams | None = Field(None, description="Audio parameters.")
     video: VideoParams | None = Field(None, description="Video parameters.")
+    tabular: TabularParams | None = Field(None, description="Tabular parameters.")
+    time_series: TimeSeriesParams | None = Field(None, description="Time-series parameters.")
 
     def params(self, modality: str) -> SpecModel | None:
         """The parameter group of a modality ('text', 'image', ...), None if not given."""

@@ -14,6 +14,7 @@ from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_
 from metagen.spec.errors import InvalidValue, SpecWarning
 from metagen.spec.fields import SafeName, SpecModel, YamlFloat, choice, unique_list, version_field
 from metagen.spec.modality import Modality
+from metagen.spec.task_rules import task_problems
 from metagen.spec.units import (
     ByteSize,
     ContextLength,
@@ -47,7 +48,8 @@ class Task(SpecModel):
     num_classes: int | None = Field(
         None,
         ge=1,
-        description="Number of target classes; a classifier or detector needs at least 1.",
+        description="Number of target classes; a detector needs at least 1, a classifier at "
+        "least 2 to choose between.",
     )
     horizon: int | None = Field(
         None, ge=1, description="Forecast horizon in time steps; at least 1 step ahead."
@@ -186,6 +188,17 @@ class Spec(SpecModel):
         if isinstance(data, dict) and any(data.get(key, {}) is None for key in _SECTIONS):
             return {k: ({} if k in _SECTIONS and v is None else v) for k, v in data.items()}
         return data
+
+    @field_validator("task")
+    @classmethod
+    def _task_fields_make_sense(cls, task: Task, info: ValidationInfo) -> Task:
+        # Fields a task type does not read, and inputs it cannot read (spec/task_rules.py).
+        modality = info.data.get("modality")
+        problems = task_problems(task, modality.inputs if modality is not None else None)
+        if problems:
+            first = problems[0]
+            raise InvalidValue(first.summary, first.hint, at=first.at)
+        return task
 
     @property
     def warnings(self) -> list[SpecWarning]:

@@ -70,6 +70,7 @@ OBJECTIVES = (
     "regression",
     "reinforcement",
     "reconstruction",
+    "ctc",  # connectionist temporal classification: speech recognition without a decoder
 )
 
 FAMILIES = (

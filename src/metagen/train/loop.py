@@ -165,10 +165,19 @@ def _set_lr(optimizer, cfg: dict, step: int) -> float:
     return lr
 
 
+def loss_options(cfg: dict) -> dict:
+    """Keyword options of the task's loss: label smoothing, and `loss_variant` where a task
+    has a choice of losses (regression: mse or huber) and config.json names one."""
+    options = {"label_smoothing": cfg.get("label_smoothing", 0.0)}
+    if cfg.get("loss_variant") is not None:
+        options["variant"] = cfg["loss_variant"]
+    return options
+
+
 def _train_step(model, optimizer, scaler, batch, task, cfg, dist, precision):
     with autocast_context(dist.device_type, precision):
         outputs = model(**model_inputs(batch))
-        loss = LOSSES[task](outputs, batch, label_smoothing=cfg.get("label_smoothing", 0.0))
+        loss = LOSSES[task](outputs, batch, **loss_options(cfg))
     optimizer.zero_grad(set_to_none=True)
     scaler.scale(loss).backward()
     if cfg["grad_clip"] > 0:

@@ -3,18 +3,13 @@ autoregressive decoder over mu-law samples that continues a prompt clip (family 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from metagen.blueprint.model import Blueprint, PlanError
+from metagen.handlers.modalities.audio_clip import DEFAULT_CLIP_SECONDS, audio_setup
 from metagen.handlers.modalities.base import Component, ModalityHandler
 from metagen.handlers.modalities.registry import register_modality
-from metagen.handlers.planned import OBJECTIVES, TASKS, not_built
+from metagen.handlers.planned import OBJECTIVES, not_built
 from metagen.handlers.tasks.registry import resolve_task_type
-from metagen.spec.modality import AudioParams
 
-# The STFT window spans four hops (75% overlap), as librosa's defaults (2048 / 512) do.
-N_FFT_PER_HOP = 4
-DEFAULT_CLIP_SECONDS = 1.0
 MU_LAW_LEVELS = 256
 DEFAULT_CONTEXT = 16384
 # Longest training window of the decoder at full scale; the context still sizes the KV cache.
@@ -24,39 +19,6 @@ LONG_CONTEXT_ROPE_THETA = 500_000.0
 # The built-in tones draw at most this many (note, rhythm) classes (6 notes x 3 rhythms).
 SYNTHETIC_TONE_CLASSES = 18
 TEXT_TO_AUDIO = "text-conditioned audio generation (text-to-speech, text-to-music)"
-
-
-@dataclass(frozen=True)
-class AudioSetup:
-    sample_rate: int
-    n_mels: int
-    hop_length: int
-    n_fft: int
-    clip_samples: int
-    clip_seconds: float
-    chosen_clip: bool  # the spec gave no clip_seconds
-
-
-def audio_setup(audio: AudioParams | None) -> AudioSetup:
-    audio = audio or AudioParams()
-    seconds = audio.clip_seconds or DEFAULT_CLIP_SECONDS
-    n_fft = N_FFT_PER_HOP * audio.hop_length
-    clip = round(seconds * audio.sample_rate)
-    if clip < n_fft:
-        raise PlanError(
-            f"modality.audio.clip_seconds ({seconds}) gives {clip} samples, fewer than one STFT "
-            f"window ({n_fft} samples = 4 x hop_length {audio.hop_length}). Raise clip_seconds "
-            f"to at least {n_fft / audio.sample_rate:.3f} or lower hop_length."
-        )
-    return AudioSetup(
-        audio.sample_rate,
-        audio.n_mels,
-        audio.hop_length,
-        n_fft,
-        clip,
-        seconds,
-        audio.clip_seconds is None,
-    )
 
 
 @register_modality
@@ -73,10 +35,12 @@ class AudioModalityHandler(ModalityHandler):
         self.task_type = resolve_task_type(spec)
         self.generates = self.task_type == "generation"
         if self.generates and "audio" not in outputs:
-            raise not_built(
-                TASKS["speech_recognition"] + " (audio to text)",
-                "modality.outputs",
-                ", ".join(outputs),
+            # Audio to text is speech recognition (handlers/tasks/speech_recognition.py).
+            raise PlanError(
+                f"An audio model with task.type generation continues audio, but "
+                f"modality.outputs is {list(outputs)}. Add audio to the outputs, or set "
+                "task.type: classification for labels (text outputs are transcripts: "
+                "speech_recognition)."
             )
         if self.generates:
             for objective in spec.training.objective if spec.training else []:

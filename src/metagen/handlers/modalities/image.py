@@ -58,6 +58,15 @@ _COMPONENTS = {
 }
 
 
+def image_params(spec) -> tuple[int | None, int, int]:
+    """(image size or None, patch size, channels) from the spec's modality.image."""
+    image = spec.modality.image
+    size = image.effective_image_size if image else None
+    patch = (image.patch_size if image else None) or DEFAULT_PATCH_SIZE
+    channels = image.channels if image else 3
+    return size, patch, channels
+
+
 def _unet_components(text: bool) -> list[Component]:
     parts = [
         Component(
@@ -122,15 +131,8 @@ class ImageModalityHandler(ModalityHandler):
                 f"training.objective also lists {', '.join(other)}. Keep only diffusion."
             )
 
-    def _image_params(self) -> tuple[int | None, int, int]:
-        image = self.spec.modality.image
-        size = image.effective_image_size if image else None
-        patch = (image.patch_size if image else None) or DEFAULT_PATCH_SIZE
-        channels = image.channels if image else 3
-        return size, patch, channels
-
     def augment_blueprint(self, blueprint: Blueprint) -> Blueprint:
-        size, patch, channels = self._image_params()
+        size, patch, channels = image_params(self.spec)
         arch = _ARCH_BY_FAMILY[self.family]
         blueprint.arch = arch
         if arch == "unet":

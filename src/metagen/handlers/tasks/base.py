@@ -21,6 +21,12 @@ class TaskHandler(ABC):
     # Otherwise the modality handler picks the backbone and this handler adds the head.
     builds_architecture: ClassVar[bool] = False
 
+    def owns_architecture(self, spec: Spec) -> bool:
+        """Whether this handler builds the whole model for `spec`. Defaults to
+        `builds_architecture`; a handler that builds a model for some inputs and puts a head on
+        a modality handler's backbone for others (classification) decides per spec."""
+        return self.builds_architecture
+
     @abstractmethod
     def augment_blueprint(self, spec: Spec, blueprint: Blueprint) -> Blueprint:
         """Write the task's dims (classes, ...), loss and metrics into the blueprint."""

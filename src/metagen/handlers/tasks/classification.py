@@ -1,4 +1,7 @@
-"""Classification: a linear head over pooled features, trained with cross-entropy."""
+"""Classification: a linear head over pooled features, trained with cross-entropy (label
+smoothing: `label_smoothing` in config.json's train section). Image, audio and video
+classifiers put the head on their modality handler's backbone; tabular, text and time-series
+classifiers are built here (handlers/tasks/task_encoders.py)."""
 
 from __future__ import annotations
 
@@ -7,20 +10,41 @@ from typing import Any
 from metagen.blueprint.model import Blueprint
 from metagen.handlers.tasks.base import TaskHandler
 from metagen.handlers.tasks.registry import register_task
+from metagen.handlers.tasks.task_encoders import (
+    DATA_KIND,
+    ENCODER_INPUTS,
+    check_single_input,
+    encoder_input,
+    plan_task_encoder,
+)
 
 # The roadmap's default when a spec gives no class count: ImageNet's.
 DEFAULT_NUM_CLASSES = 1000
 # Classes the built-in synthetic shapes data can draw, by channels (6 shapes x 6 or 2 colours).
 SYNTHETIC_SHAPE_CLASSES = {3: 36, 1: 12}
+# Without task.num_classes, a tabular, text or series classifier tells two classes apart.
+DEFAULT_RECORD_CLASSES = 2
+# Classes the built-in synthetic records can draw, by data kind (text: the lexicons of
+# data/text_task_synthetic.py; series: the shapes of data/series_task_synthetic.py).
+SYNTHETIC_RECORD_CLASSES = {"tabular": 100, "text": 8, "series": 8}
+RECORD_FAMILIES = ("mlp", "transformer", "cnn")
 
 
 @register_task("classification")
 class ClassificationTaskHandler(TaskHandler):
     name = "classification"
-    supported_modalities = ("image", "video", "audio")
+    supported_modalities = ("image", "video", "audio", *ENCODER_INPUTS)
     output_type = "label"
 
+    def owns_architecture(self, spec) -> bool:
+        """Tabular, text and series classifiers are built here; a mix of those with other
+        inputs is not built (a PlanError), the rest go to the modality handlers."""
+        check_single_input(spec, self.name)
+        return encoder_input(spec) is not None
+
     def augment_blueprint(self, spec, blueprint: Blueprint) -> Blueprint:
+        if self.owns_architecture(spec):
+            return self._augment_record_classifier(spec, blueprint)
         num_classes = spec.task.num_classes if spec.task else None
         if num_classes is None:
             num_classes = DEFAULT_NUM_CLASSES
@@ -42,11 +66,36 @@ class ClassificationTaskHandler(TaskHandler):
         blueprint.metrics = self.get_metrics(spec)
         return blueprint
 
+    def _augment_record_classifier(self, spec, blueprint: Blueprint) -> Blueprint:
+        num_classes = spec.task.num_classes if spec.task else None
+        if num_classes is None:
+            num_classes = DEFAULT_RECORD_CLASSES
+            blueprint.decisions.append(
+                f"No task.num_classes; the head has {num_classes} classes. Training data with "
+                "another class count resizes the head to match."
+            )
+        head = ("head", f"Classification head: linear to {num_classes} class logits")
+        plan_task_encoder(spec, blueprint, "classification", RECORD_FAMILIES, head, num_classes)
+        capacity = SYNTHETIC_RECORD_CLASSES[DATA_KIND[encoder_input(spec)]]
+        blueprint.data["num_classes"] = min(num_classes, capacity)
+        if num_classes > capacity:
+            blueprint.decisions.append(
+                f"The built-in synthetic data draws at most {capacity} classes; with it, the "
+                f"head is resized to {capacity}."
+            )
+        blueprint.loss = self.get_loss_function(spec)
+        blueprint.metrics = self.get_metrics(spec)
+        return blueprint
+
     def get_head_architecture(self, spec, blueprint: Blueprint) -> dict[str, Any]:
-        return {"type": "classification_head", "num_classes": blueprint.fixed_dims["num_classes"]}
+        dims = blueprint.fixed_dims
+        return {
+            "type": "classification_head",
+            "num_classes": dims.get("num_classes", dims.get("num_outputs")),
+        }
 
     def get_loss_function(self, spec) -> str:
         return "classification"
 
     def get_metrics(self, spec) -> list[str]:
-        return ["loss", "accuracy", "top5_accuracy", "macro_f1"]
+        return ["loss", "accuracy", "top5_accuracy", "macro_f1", "majority_class_accuracy"]

@@ -26,12 +26,21 @@ def registered_tasks() -> dict[str, type[TaskHandler]]:
 
 def resolve_task_type(spec: Spec) -> str:
     """`task.type`, except that a `generation` spec trained for classification (the guide's
-    `image_vit`) is a classification task."""
+    `image_vit`) is a classification task, and one that writes text from audio is speech
+    recognition."""
     task_type = spec.task.type if spec.task else "generation"
     objectives = spec.training.objective if spec.training else []
     if task_type == "generation" and "classification" in objectives:
         return "classification"
+    if task_type == "generation" and _transcribes(spec):
+        return "speech_recognition"
     return task_type
+
+
+def _transcribes(spec: Spec) -> bool:
+    """Audio in, text out (and no audio out): generating text from speech is recognizing it."""
+    outputs = set(spec.modality.outputs)
+    return set(spec.modality.inputs) == {"audio"} and "text" in outputs and "audio" not in outputs
 
 
 def get_task_handler(spec: Spec) -> TaskHandler:

@@ -1,0 +1,84 @@
+"""Standard shapes and smoke dims of the speech recognizers.
+
+The encoder-decoder follows Whisper's grid: 64-wide heads, a 4x GELU MLP, as many decoder as
+encoder layers, width/depth from 96 (tiny, 384/4) to 40 (large, 1280/32). The CTC encoder
+uses the ViT grid, as the audio classifier does (`shapes.py`).
+
+`shapes.py` and `scales.py` import this module for their registries, so it imports them
+lazily.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from typing import Any
+
+# The byte tokenizer's ids (256 bytes, bos, eos, pad), which smoke runs always use.
+SMOKE_SPEECH_VOCAB = 259
+# Smoke clips hold at most two synthetic words (the longest, "three seven", is 11 bytes; the
+# decoder also reads the start token or predicts the end token).
+SMOKE_SPEECH_SECONDS = 1.5
+SMOKE_SPEECH_TEXT_CTX = 16
+SMOKE_SPEECH_MAX_WORDS = 2
+SMOKE_SPEECH_WIDTH = {"d_model": 64, "n_heads": 4, "d_ff": 256}
+# Smoke encoder-decoders read at most 50 frames a second (speech_recognizer's 8 kHz at hop
+# 160): whisper_tiny's 100 (16 kHz, hop 160) doubled the encoder's cost and took a CPU smoke
+# run past two minutes. Hop and window grow together, so the filterbank still spans 0 to 8 kHz.
+SMOKE_SPEECH_FRAMES_PER_SECOND = 50
+
+
+def speech_seq2seq_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Any]:
+    from metagen.blueprint.shapes import Shape, _widths
+
+    for d in _widths(128, 2048):
+        if d >= 512 and d % 128:
+            continue
+        base = {**fixed, "d_model": d, "n_heads": d // 64, "d_ff": 4 * d}
+        yield Shape(
+            f"d_model={d}",
+            lambda depth, base=base: {**base, "encoder_layers": depth, "decoder_layers": depth},
+            max(2, math.ceil(d / 96)),
+            max(2, d // 40),
+        )
+
+
+def _smoke_clip(dims: dict[str, Any]) -> int:
+    clip = min(dims["clip_samples"], round(SMOKE_SPEECH_SECONDS * dims["sample_rate"]))
+    return max(dims["n_fft"], clip)
+
+
+def _smoke_framing(dims: dict[str, Any]) -> dict[str, Any]:
+    frames_per_second = dims["sample_rate"] / dims["hop_length"]
+    factor = max(1, round(frames_per_second / SMOKE_SPEECH_FRAMES_PER_SECOND))
+    return {"hop_length": factor * dims["hop_length"], "n_fft": factor * dims["n_fft"]}
+
+
+def smoke_speech_seq2seq(dims: dict[str, Any]) -> dict[str, Any]:
+    framing = _smoke_framing(dims)
+    return {
+        **dims,
+        **SMOKE_SPEECH_WIDTH,
+        **framing,
+        "clip_samples": _smoke_clip({**dims, **framing}),
+        "vocab_size": SMOKE_SPEECH_VOCAB,
+        "n_text_ctx": SMOKE_SPEECH_TEXT_CTX,
+        "encoder_layers": 2,
+        "decoder_layers": 2,
+    }
+
+
+def smoke_speech_ctc(dims: dict[str, Any]) -> dict[str, Any]:
+    return {
+        **dims,
+        **SMOKE_SPEECH_WIDTH,
+        "clip_samples": _smoke_clip(dims),
+        "vocab_size": SMOKE_SPEECH_VOCAB,
+        "n_layers": 2,
+    }
+
+
+ASR_SMOKE_DIMS = {
+    "speech_encoder_decoder": smoke_speech_seq2seq,
+    "speech_ctc": smoke_speech_ctc,
+}

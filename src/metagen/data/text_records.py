@@ -1,0 +1,159 @@
+"""Text datasets for classification, regression, embedding and ranking: synthetic sentences
+whose labels depend on their words, or a user's JSONL (a file split by val_fraction, or a
+folder with train.jsonl and val.jsonl or test.jsonl). Texts become byte tokens: bos, the
+UTF-8 bytes cut to seq_len, then padding that attention_mask hides."""
+
+import numpy as np
+import torch
+
+from metagen.data.image_folder import split_indices
+from metagen.data.records import TensorRecords, record_split_files, standardize, standardizer
+from metagen.data.text_jsonl import read_jsonl_records
+from metagen.data.text_task_synthetic import text_class_names, text_synthetic
+from metagen.data.tokenizer import ByteTokenizer
+
+
+def encode_texts(texts: list, seq_len: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """(input_ids, attention_mask), each (N, seq_len): bos + bytes, cut and padded. An empty
+    slot (None) is a lone bos, so that no row attends to nothing."""
+    tokenizer = ByteTokenizer()
+    ids = torch.full((len(texts), seq_len), tokenizer.pad_id, dtype=torch.long)
+    mask = torch.zeros((len(texts), seq_len), dtype=torch.long)
+    for row, text in enumerate(texts):
+        tokens = tokenizer.encode(text or "", add_bos=True)[:seq_len]
+        ids[row, : len(tokens)] = torch.tensor(tokens)
+        mask[row, : len(tokens)] = 1
+    return ids, mask
+
+
+def _text_tensors(texts: list, seq_len: int, shape: tuple[int, ...]) -> dict[str, torch.Tensor]:
+    """Texts laid out in `shape` (pairs, lists) as input_ids and attention_mask."""
+    ids, mask = encode_texts(texts, seq_len)
+    return {
+        "input_ids": ids.reshape(*shape, seq_len),
+        "attention_mask": mask.reshape(*shape, seq_len),
+    }
+
+
+def _text_splits(task: str, cfg: dict, source: str, seed: int, stratify: bool = False):
+    """(train, held-out) samples: synthetic, a folder's two JSONL files, or one file split."""
+    if source == "synthetic":
+        return text_synthetic(task, cfg, seed)
+    files = record_split_files(source, ".jsonl")
+    if files is not None:
+        return read_jsonl_records(files[0], task), read_jsonl_records(files[1], task)
+    records = read_jsonl_records(source, task)
+    labels = [record[1] for record in records] if stratify else None
+    train, val = split_indices(len(records), float(cfg["val_fraction"]), seed, labels)
+    return [records[i] for i in train], [records[i] for i in val]
+
+
+def _text_info(cfg: dict, source: str, task: str, train, val) -> dict:
+    return {
+        "task": task,
+        "kind": "text",
+        "source": source,
+        "tokenizer": "byte",
+        "seq_len": int(cfg["seq_len"]),
+        "num_train": len(train),
+        "num_val": len(val),
+    }
+
+
+def _label_names(labels: list[str]) -> list[str]:
+    names = sorted(set(labels))
+    try:
+        return sorted(names, key=float)
+    except ValueError:
+        return names
+
+
+def text_classification_datasets(cfg: dict, source: str, seed: int):
+    train, val = _text_splits("classification", cfg, source, seed, stratify=True)
+    if source == "synthetic":
+        class_names = text_class_names(int(cfg["num_classes"]))
+    else:
+        class_names = _label_names([label for _, label in train])
+        unseen = sorted({label for _, label in val} - set(class_names))
+        if unseen:
+            raise ValueError(
+                f"{source}: held-out labels {unseen} never occur in the training "
+                "records. Put examples of every class in the training data."
+            )
+        index = {name: i for i, name in enumerate(class_names)}
+        train, val = ([(text, index[label]) for text, label in split] for split in (train, val))
+    datasets = []
+    for split in (train, val):
+        tensors = _text_tensors([text for text, _ in split], int(cfg["seq_len"]), (len(split),))
+        tensors["labels"] = torch.tensor([label for _, label in split], dtype=torch.long)
+        datasets.append(TensorRecords(tensors))
+    info = _text_info(cfg, source, "classification", *datasets)
+    info.update(
+        num_classes=len(class_names),
+        class_names=class_names,
+        fit_dims={"num_outputs": len(class_names)},
+    )
+    return datasets[0], datasets[1], info
+
+
+def text_regression_datasets(cfg: dict, source: str, seed: int):
+    train, val = _text_splits("regression", cfg, source, seed)
+    y_train = np.array([[score] for _, score in train])
+    mean, std = standardizer(y_train)
+    datasets = []
+    for split in (train, val):
+        tensors = _text_tensors([text for text, _ in split], int(cfg["seq_len"]), (len(split),))
+        tensors["targets"] = standardize(np.array([[score] for _, score in split]), mean, std)
+        tensors["target_scale"] = torch.full_like(tensors["targets"], float(std[0]))
+        datasets.append(TensorRecords(tensors))
+    info = _text_info(cfg, source, "regression", *datasets)
+    info.update(
+        target_mean=mean.tolist(),
+        target_std=std.tolist(),
+        target_names=["label"],
+        fit_dims={"num_outputs": 1},
+    )
+    return datasets[0], datasets[1], info
+
+
+def text_embedding_datasets(cfg: dict, source: str, seed: int):
+    train, val = _text_splits("embedding", cfg, source, seed)
+    if source != "synthetic":  # every user pair is its own group: only its partner matches
+        train, val = ([(a, b, i) for i, (a, b) in enumerate(split)] for split in (train, val))
+    datasets = []
+    for split in (train, val):
+        texts = [text for a, b, _ in split for text in (a, b)]
+        tensors = _text_tensors(texts, int(cfg["seq_len"]), (len(split), 2))
+        tensors["labels"] = torch.tensor([group for _, _, group in split], dtype=torch.long)
+        datasets.append(TensorRecords(tensors))
+    return datasets[0], datasets[1], _text_info(cfg, source, "embedding", *datasets)
+
+
+def _ranking_texts(lists: list, seq_len: int, size: int) -> dict[str, torch.Tensor]:
+    """Each list's "query | document" texts, padded to `size` documents with grade -1."""
+    texts, grades = [], np.full((len(lists), size), -1.0, np.float32)
+    for row, (query, documents, relevance) in enumerate(lists):
+        texts += [f"{query} | {doc}" for doc in documents] + [None] * (size - len(documents))
+        grades[row, : len(relevance)] = relevance
+    tensors = _text_tensors(texts, seq_len, (len(lists), size))
+    tensors["targets"] = torch.from_numpy(grades)
+    return tensors
+
+
+def text_ranking_datasets(cfg: dict, source: str, seed: int):
+    train, val = _text_splits("ranking", cfg, source, seed)
+    size = max(len(documents) for _, documents, _ in train + val)
+    train_ds, val_ds = (
+        TensorRecords(_ranking_texts(split, int(cfg["seq_len"]), size)) for split in (train, val)
+    )
+    info = _text_info(cfg, source, "ranking", train_ds, val_ds)
+    info.update(list_size=size, fit_dims={"num_outputs": 1})
+    return train_ds, val_ds, info
+
+
+TEXT_RECORD_BUILDERS = {
+    "classification": text_classification_datasets,
+    "regression": text_regression_datasets,
+    "embedding": text_embedding_datasets,
+    "ranking": text_ranking_datasets,
+}

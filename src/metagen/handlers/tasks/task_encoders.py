@@ -1,0 +1,183 @@
+"""The models that task handlers build themselves for one tabular, text or time-series input:
+a residual MLP over standardized features (family mlp), a bidirectional transformer encoder
+with a pooled head (family transformer), a residual 1-D CNN (family cnn). The task decides
+what the head outputs (classes, values, an embedding, a score); the encoder is the same."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from metagen.blueprint.catalog import get_variant
+from metagen.blueprint.model import Blueprint, PlanError
+from metagen.blueprint.shapes_task_encoders import SMOKE_SERIES_LENGTH
+from metagen.handlers.modalities.text import BYTE_VOCAB_PADDED
+from metagen.handlers.planned import FAMILIES, not_built
+from metagen.spec import Spec
+
+# (input, family) -> arch; the first family listed per input is its default.
+ENCODER_ARCHS = {
+    ("tabular", "mlp"): "tabular_mlp",
+    ("text", "transformer"): "text_encoder",
+    ("time_series", "cnn"): "series_cnn",
+}
+ENCODER_INPUTS = ("tabular", "text", "time_series")
+DEFAULT_FAMILY = {"tabular": "mlp", "text": "transformer", "time_series": "cnn"}
+DATA_KIND = {"tabular": "tabular", "text": "text", "time_series": "series"}
+
+DEFAULT_NUM_FEATURES = 16  # the built-in synthetic rows
+DEFAULT_SERIES_LENGTH = 128
+DEFAULT_TEXT_CONTEXT = 512  # BERT's position table
+MAX_TEXT_TRAIN_SEQ_LEN = 128  # sentence tasks rarely need more (GLUE fine-tunes at 128)
+SMOKE_TEXT_SEQ_LEN = 64
+SERIES_KERNEL = 5
+
+_ENCODER_ROLES = {
+    "tabular_mlp": [
+        ("stem", "Input: linear projection of the standardized numeric features"),
+        ("blocks", "Residual MLP blocks: LayerNorm, then a GELU MLP, added back"),
+        ("final_norm", "LayerNorm on the row's features"),
+    ],
+    "text_encoder": [
+        ("embeddings", "Embedding: byte tokens, learned positions and token types, LayerNorm"),
+        ("blocks", "Encoder: post-norm transformer layers with bidirectional multi-head attention"),
+    ],
+    "series_cnn": [
+        ("stem", "Input: 1-D convolution over time with BatchNorm and ReLU"),
+        ("blocks", "Residual 1-D convolution blocks (two convs with BatchNorm each)"),
+    ],
+}
+
+
+def encoder_input(spec: Spec) -> str | None:
+    """The input a task encoder reads: the spec's only input, when it is one of ours."""
+    inputs = spec.modality.inputs
+    return inputs[0] if len(inputs) == 1 and inputs[0] in ENCODER_INPUTS else None
+
+
+def check_single_input(spec: Spec, task: str) -> None:
+    """Tabular, text and series inputs are built one at a time, not combined with others."""
+    inputs = spec.modality.inputs
+    ours = [i for i in inputs if i in ENCODER_INPUTS]
+    if ours and len(inputs) > 1:
+        raise PlanError(
+            f"{task} of several inputs ({', '.join(inputs)}) is not built yet: MetaGen builds "
+            f"{task} models for one tabular, text or time-series input. Keep one input in "
+            "modality.inputs."
+        )
+
+
+def _family(spec: Spec, source: str, task: str, families: tuple[str, ...]) -> str:
+    family = spec.architecture.family if spec.architecture else None
+    family = family or DEFAULT_FAMILY[source]
+    if (source, family) in ENCODER_ARCHS and family in families:
+        return family
+    built = [f for (i, f) in ENCODER_ARCHS if i == source and f in families]
+    if not built:
+        raise PlanError(
+            f"{task} of {source} input is not built yet; {task} is built for "
+            f"{', '.join(i for (i, f) in ENCODER_ARCHS if f in families)} input."
+        )
+    if family in FAMILIES and family not in DEFAULT_FAMILY.values():
+        raise not_built(FAMILIES[family], "architecture.family", family)
+    raise PlanError(
+        f"architecture.family '{family}' is not built for {task} of {source} input; MetaGen "
+        f"builds it with family {' or '.join(built)}. Set architecture.family to "
+        f"{built[0]}, or leave it out."
+    )
+
+
+def _plan_tabular(spec: Spec, bp: Blueprint) -> None:
+    params = spec.modality.tabular
+    features = params.num_features if params and params.num_features else None
+    if features is None:
+        features = DEFAULT_NUM_FEATURES
+        bp.decisions.append(
+            f"No modality.tabular.num_features; the input layer reads {features} features (the "
+            "built-in synthetic rows). Training on a CSV resizes it to the file's columns."
+        )
+    bp.fixed_dims.update(num_features=features, norm_eps=1e-5, dropout=0.0)
+    bp.data.update(kind="tabular", num_features=features, target=params.target if params else None)
+    bp.decisions.append(
+        "Tabular rows: every column but the target is a numeric feature, standardized with "
+        "the training split's mean and spread; the target is "
+        + (f"column {params.target!r}." if params and params.target else "the last column.")
+    )
+
+
+def _plan_text(spec: Spec, bp: Blueprint) -> None:
+    variant = get_variant(bp.variant) if bp.variant else None
+    context = bp.context_length or DEFAULT_TEXT_CONTEXT
+    if bp.context_length is None and variant is None:
+        bp.decisions.append(
+            f"No constraints.context_window; the encoder's position table has "
+            f"{DEFAULT_TEXT_CONTEXT} rows (BERT)."
+        )
+    bp.context_length = context
+    first_token = bool(variant and variant.dims.get("pooler"))
+    bp.fixed_dims.update(
+        vocab_size=BYTE_VOCAB_PADDED,
+        context_length=context,
+        type_vocab_size=1,  # no sentence pairs in the data, as RoBERTa
+        norm_position="post",
+        pooler=False,
+        pool="cls" if first_token else "mean",
+        norm_eps=1e-12,
+        dropout=0.0,
+    )
+    bp.data.update(kind="text", tokenizer="byte", seq_len=min(context, MAX_TEXT_TRAIN_SEQ_LEN))
+    # Texts are tokenized up front and a byte encoder is the slowest smoke model here: fewer
+    # held-out texts keep the smoke run's evaluations short.
+    bp.smoke_data.update(seq_len=SMOKE_TEXT_SEQ_LEN, num_train=8_000, num_val=500)
+    bp.decisions.append(
+        "Text: byte tokens after a bos token; the head reads "
+        + ("BERT's pooled first token." if first_token else "the mean over the text's tokens.")
+    )
+
+
+def _plan_series(spec: Spec, bp: Blueprint) -> None:
+    length = spec.task.lookback if spec.task and spec.task.lookback else None
+    if length is None:
+        length = DEFAULT_SERIES_LENGTH
+        bp.decisions.append(f"No task.lookback; series are {length} steps long.")
+    params = getattr(spec.modality, "time_series", None)
+    channels = getattr(params, "channels", None) or 1
+    bp.fixed_dims.update(series_length=length, in_channels=channels, kernel_size=SERIES_KERNEL)
+    bp.data.update(kind="series", series_length=length, channels=channels)
+    bp.smoke_data.update(series_length=min(length, SMOKE_SERIES_LENGTH))
+
+
+_PLANNERS: dict[str, Callable[[Spec, Blueprint], None]] = {
+    "tabular_mlp": _plan_tabular,
+    "text_encoder": _plan_text,
+    "series_cnn": _plan_series,
+}
+
+
+def plan_task_encoder(
+    spec: Spec,
+    bp: Blueprint,
+    task: str,
+    families: tuple[str, ...],
+    head: tuple[str, str],
+    num_outputs: int,
+) -> None:
+    """Set bp's arch, runtime task, fixed dims, data and components for `task` on the spec's
+    tabular, text or series input; `head` is the head's (name, role)."""
+    check_single_input(spec, task)
+    source = encoder_input(spec)
+    if source is None:
+        raise PlanError(
+            f"{task} is built for one tabular, text or time-series input, not "
+            f"{', '.join(spec.modality.inputs)}."
+        )
+    family = _family(spec, source, task, families)
+    bp.family, bp.arch, bp.task = family, ENCODER_ARCHS[(source, family)], task
+    _PLANNERS[bp.arch](spec, bp)
+    bp.fixed_dims["num_outputs"] = num_outputs
+    roles = list(_ENCODER_ROLES[bp.arch])
+    variant = get_variant(bp.variant) if bp.variant else None
+    if variant is not None and variant.dims.get("pooler"):
+        roles.append(
+            ("pooler", "Pooler: dense + tanh on the first token (BERT), trained with the head")
+        )
+    bp.components = [*roles, head]

@@ -1,0 +1,124 @@
+"""Patch transformer forecaster (PatchTST, Nie et al., 2023).
+
+The standardized window is padded at the end by repeating its last step `stride` times, cut
+into overlapping patches of `patch_len` steps, and each patch (all variables of it: channel
+mixing, where the paper's main model is channel-independent) is one token. Pre-norm
+transformer blocks, then a flatten head maps every token's features to the horizon.
+"""
+
+from dataclasses import dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from metagen.nn.attention import SelfAttention
+from metagen.nn.checks import check_divisible, check_dropout, check_positive
+from metagen.nn.forecast_common import ForecastWindow, restore_forecast, standardize_window
+from metagen.nn.mlp import GeluMLP
+
+
+def patchtst_num_patches(lookback: int, patch_len: int, stride: int) -> int:
+    return (lookback + stride - patch_len) // stride + 1  # after padding `stride` steps
+
+
+@dataclass
+class PatchTSTConfig(ForecastWindow):
+    patch_len: int = 16
+    stride: int = 8
+    d_model: int = 128
+    n_layers: int = 3
+    n_heads: int = 4
+    d_ff: int = 256
+    norm_eps: float = 1e-5
+    dropout: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.check_window()
+        check_positive(
+            patch_len=self.patch_len,
+            stride=self.stride,
+            d_model=self.d_model,
+            n_layers=self.n_layers,
+            n_heads=self.n_heads,
+            d_ff=self.d_ff,
+            norm_eps=self.norm_eps,
+        )
+        if self.patch_len > self.lookback:
+            raise ValueError(
+                f"patch_len ({self.patch_len}) must be at most lookback ({self.lookback})"
+            )
+        check_divisible("d_model", self.d_model, "n_heads", self.n_heads)
+        check_dropout(self.dropout)
+
+    @property
+    def num_patches(self) -> int:
+        return patchtst_num_patches(self.lookback, self.patch_len, self.stride)
+
+
+class PatchEmbedding1d(nn.Module):
+    """(B, L, C) -> (B, N, d): pad, cut patches of patch_len, project, add positions."""
+
+    def __init__(self, config: PatchTSTConfig) -> None:
+        super().__init__()
+        self.patch_len, self.stride = config.patch_len, config.stride
+        self.proj = nn.Linear(config.patch_len * config.channels, config.d_model)
+        self.pos_embedding = nn.Parameter(torch.zeros(1, config.num_patches, config.d_model))
+        nn.init.trunc_normal_(self.pos_embedding, std=0.02)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = F.pad(x.transpose(1, 2), (0, self.stride), mode="replicate")  # (B, C, L + s)
+        patches = x.unfold(-1, self.patch_len, self.stride)  # (B, C, N, P)
+        patches = patches.permute(0, 2, 3, 1).flatten(2)  # (B, N, P * C)
+        return self.proj(patches) + self.pos_embedding  # (B, N, d)
+
+
+class PatchTSTBlock(nn.Module):
+    """Pre-norm block: bidirectional attention across patches, then a GELU MLP."""
+
+    def __init__(self, config: PatchTSTConfig) -> None:
+        super().__init__()
+        d = config.d_model
+        self.norm1 = nn.LayerNorm(d, eps=config.norm_eps)
+        self.attention = SelfAttention(d, config.n_heads, dropout=config.dropout)
+        self.norm2 = nn.LayerNorm(d, eps=config.norm_eps)
+        self.mlp = GeluMLP(d, config.d_ff, bias=True, dropout=config.dropout)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = x + self.attention(self.norm1(x))
+        x = x + self.mlp(self.norm2(x))
+        return x
+
+
+class PatchTST(nn.Module):
+    """past (B, lookback, channels) -> forecast (B, horizon) of the target (the last channel)."""
+
+    def __init__(self, config: PatchTSTConfig) -> None:
+        super().__init__()
+        self.config = config
+        self.patch_embedding = PatchEmbedding1d(config)
+        self.dropout = nn.Dropout(config.dropout)
+        self.blocks = nn.ModuleList(PatchTSTBlock(config) for _ in range(config.n_layers))
+        self.final_norm = nn.LayerNorm(config.d_model, eps=config.norm_eps)
+        self.head = nn.Linear(config.num_patches * config.d_model, config.horizon)
+
+    def get_num_params(self) -> int:
+        return sum(p.numel() for p in self.parameters())
+
+    def forward_features(
+        self, past: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        x, mean, std = standardize_window(past)  # (B, L, C)
+        h = self.dropout(self.patch_embedding(x))  # (B, N, d)
+        for block in self.blocks:
+            h = block(h)
+        return self.final_norm(h), mean, std
+
+    def forward_head(
+        self, features: tuple[torch.Tensor, torch.Tensor, torch.Tensor]
+    ) -> torch.Tensor:
+        h, mean, std = features
+        return restore_forecast(self.head(h.flatten(1)), mean, std)  # (B, H)
+
+    def forward(self, past: torch.Tensor) -> torch.Tensor:
+        return self.forward_head(self.forward_features(past))
