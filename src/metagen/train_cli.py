@@ -5,6 +5,7 @@ what it measured. The code that trains is the generated package's, so `metagen t
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 import time
@@ -75,9 +76,20 @@ def refresh_docs(run_dir: Path, metrics: dict[str, Any], scale: str) -> None:
         tmp.replace(path)
 
 
-def run_training(run_dir: Path, command: list[str], scale: str) -> dict[str, Any]:
+# train.py's exit status when it rejects the data, before it writes anything.
+DATA_REJECTED = 2
+
+
+def run_training(
+    run_dir: Path, command: list[str], scale: str, *, fresh: bool = False
+) -> dict[str, Any]:
+    """Run train.py. A run directory synthesized for this call (`fresh`) is removed again when
+    the data is rejected, so bad input leaves nothing behind."""
     started = time.perf_counter()
     result = subprocess.run(command, check=False)
+    if result.returncode == DATA_REJECTED and fresh:
+        shutil.rmtree(run_dir, ignore_errors=True)
+        raise UsageError("the data was rejected (the message above says why); nothing was written.")
     if result.returncode != 0:
         raise UsageError(
             f"training in {run_dir} stopped with exit code {result.returncode}; the message "
@@ -114,9 +126,10 @@ def train(
         fail(f"--scale {scale!r} is not a scale. Use full or smoke.")
     if data != "synthetic" and not Path(data).exists():
         fail(f"--data {data}: no such file or folder. Pass 'synthetic' or an existing path.")
+    fresh = not target.is_dir()
     run_dir = guarded(lambda: resolve_run_dir(target, out_dir, run_id, seed))
     command = train_command(run_dir, scale, steps, data, seed, resume, compile_model)
-    metrics = guarded(lambda: run_training(run_dir, command, scale))
+    metrics = guarded(lambda: run_training(run_dir, command, scale, fresh=fresh))
     out.print(summarize(metrics))
 
 

@@ -40,6 +40,14 @@ class TextModalityHandler(ModalityHandler):
             if objective in OBJECTIVES:
                 raise not_built(OBJECTIVES[objective], "training.objective", objective)
         chosen = [o for o in objectives if o in TEXT_OBJECTIVES]
+        other = [o for o in objectives if o not in TEXT_OBJECTIVES]
+        if other:  # never train silently on an objective the spec did not ask for
+            raise PlanError(
+                f"training.objective '{other[0]}' does not fit a text-to-text model, which "
+                "trains autoregressive (a causal decoder LM) or masked (a bidirectional encoder "
+                "with an MLM head). Use one of those, or set task.type for another task (for "
+                "example classification)."
+            )
         if len(chosen) > 1:
             raise PlanError(
                 f"training.objective lists {' and '.join(chosen)}; a text model trains with one: "
