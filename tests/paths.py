@@ -12,9 +12,18 @@ EXAMPLE_SPECS = sorted(EXAMPLES.rglob("*.yaml"))
 SEED_SPEC_FILES = sorted(SEED_SPECS.glob("*.yaml")) if SEED_SPECS.is_dir() else []
 
 # Seed specs whose handlers exist today; the rest must stop with "not built yet".
-SEEDS_BUILT = {"text_llm", "image_vit", "imagenet_classifier", "image_diffusion",
-               "multimodal_clip", "vlm", "audio_musicgen", "video_gen", "stock_forecaster",
-               "yolo_detector"}
+SEEDS_BUILT = {
+    "text_llm",
+    "image_vit",
+    "imagenet_classifier",
+    "image_diffusion",
+    "multimodal_clip",
+    "vlm",
+    "audio_musicgen",
+    "video_gen",
+    "stock_forecaster",
+    "yolo_detector",
+}
 
 
 def spec_id(path: Path) -> str:

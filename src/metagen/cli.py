@@ -104,8 +104,12 @@ def default_run_id() -> str:
 @app.command()
 def synth(
     spec: SpecArg,
-    out_dir: Annotated[Path, typer.Option("--out", help="Parent folder of run directories.")] = Path("runs"),
-    run_id: Annotated[str | None, typer.Option(help="Run directory name (default: UTC time).")] = None,
+    out_dir: Annotated[
+        Path, typer.Option("--out", help="Parent folder of run directories.")
+    ] = Path("runs"),
+    run_id: Annotated[
+        str | None, typer.Option(help="Run directory name (default: UTC time).")
+    ] = None,
     seed: Annotated[int | None, typer.Option(help="Override the spec's seed.")] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing run directory.")] = False,
 ) -> None:

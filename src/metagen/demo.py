@@ -50,8 +50,12 @@ architecture:
 }
 
 
-def run_demo(out_dir: Path, *, train_one: Callable[..., dict[str, Any]],
-             command_for: Callable[..., list[str]]) -> None:
+def run_demo(
+    out_dir: Path,
+    *,
+    train_one: Callable[..., dict[str, Any]],
+    command_for: Callable[..., list[str]],
+) -> None:
     console = Console(markup=False, highlight=False)
     summary = []
     for name, text in DEMO_SPECS.items():
@@ -66,8 +70,9 @@ def run_demo(out_dir: Path, *, train_one: Callable[..., dict[str, Any]],
         console.print(f"{name}: {run_dir}", style="bold")
         console.print(f"  plan (exact params, FLOPs, memory): {run_dir / 'blueprint/params.json'}")
         console.print(f"  standalone code: {run_dir / 'code'}")
-        console.print(f"  smoke-trained: {metrics['params_total']:,} params, "
-                      f"{metrics['wall_seconds']:.1f} s, held-out "
-                      + ", ".join(f"{k} {v:.4f}" for k, v in metrics["eval"].items()
-                                  if isinstance(v, float)))
+        console.print(
+            f"  smoke-trained: {metrics['params_total']:,} params, "
+            f"{metrics['wall_seconds']:.1f} s, held-out "
+            + ", ".join(f"{k} {v:.4f}" for k, v in metrics["eval"].items() if isinstance(v, float))
+        )
         console.print(f"  model card (measured): {run_dir / 'docs/model_card.md'}")

@@ -39,8 +39,13 @@ def _training_overrides(spec: Spec) -> dict[str, Any]:
     t = spec.training
     if t is None:
         return {}
-    return {"steps": t.steps, "batch_size": t.batch_size, "lr": t.learning_rate,
-            "weight_decay": t.weight_decay, "warmup_steps": t.warmup_steps}
+    return {
+        "steps": t.steps,
+        "batch_size": t.batch_size,
+        "lr": t.learning_rate,
+        "weight_decay": t.weight_decay,
+        "warmup_steps": t.warmup_steps,
+    }
 
 
 def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
@@ -80,8 +85,7 @@ def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
 
 
 # Data keys that must follow the smoke model's dims: the input size it is built for.
-SMOKE_DATA_FROM_DIMS = ("image_size", "num_frames", "resolution", "clip_samples",
-                        "prompt_samples")
+SMOKE_DATA_FROM_DIMS = ("image_size", "num_frames", "resolution", "clip_samples", "prompt_samples")
 
 
 def _smoke_data_from(dims: dict[str, Any]) -> dict[str, Any]:
@@ -91,8 +95,10 @@ def _smoke_data_from(dims: dict[str, Any]) -> dict[str, Any]:
 def _check_memory(bp: Blueprint) -> None:
     params = sum(count_params(bp.arch, bp.dims).values())
     report = memory_report(bp.arch, bp.dims, params, bp.context_length)
-    for label, limit in (("memory_budget", bp.memory_budget),
-                         (f"device {bp.device}", DEVICE_MEMORY.get(bp.device or ""))):
+    for label, limit in (
+        ("memory_budget", bp.memory_budget),
+        (f"device {bp.device}", DEVICE_MEMORY.get(bp.device or "")),
+    ):
         if limit and report["training_adamw_bytes"] > limit:
             bp.warnings.append(
                 f"Training with AdamW needs {report['training_adamw_bytes'] / 1e9:.1f} GB for "

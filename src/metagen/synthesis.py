@@ -94,7 +94,8 @@ def write_tree(files: dict[str, str], target: Path, *, force: bool) -> Path:
     return target
 
 
-def synthesize(spec: Spec, out: Path, run_id: str, *, seed: int | None = None,
-               force: bool = False) -> Path:
+def synthesize(
+    spec: Spec, out: Path, run_id: str, *, seed: int | None = None, force: bool = False
+) -> Path:
     files = run_files(spec, seed)
     return write_tree(files, Path(out) / run_id, force=force)

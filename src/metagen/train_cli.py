@@ -49,11 +49,26 @@ def resolve_run_dir(target: Path, out_dir: Path, run_id: str | None, seed: int |
     return synthesize(spec, out_dir, rid, seed=seed)
 
 
-def train_command(run_dir: Path, scale: str, steps: int | None, data: str, seed: int | None,
-                  resume: bool, compile_model: bool) -> list[str]:
+def train_command(
+    run_dir: Path,
+    scale: str,
+    steps: int | None,
+    data: str,
+    seed: int | None,
+    resume: bool,
+    compile_model: bool,
+) -> list[str]:
     source = data if data == "synthetic" else str(Path(data).resolve())
-    command = [sys.executable, str(run_dir / "code" / "train.py"), "--scale", scale,
-               "--data", source, "--out", str(run_dir / "train" / scale)]
+    command = [
+        sys.executable,
+        str(run_dir / "code" / "train.py"),
+        "--scale",
+        scale,
+        "--data",
+        source,
+        "--out",
+        str(run_dir / "train" / scale),
+    ]
     for flag, value in (("--steps", steps), ("--seed", seed)):
         if value is not None:
             command += [flag, str(value)]
@@ -97,25 +112,32 @@ def run_training(
         )
     metrics = json.loads((run_dir / "train" / scale / "metrics.json").read_text(encoding="utf-8"))
     refresh_docs(run_dir, metrics, scale)
-    out.print(f"trained in {time.perf_counter() - started:.1f} s; metrics: "
-              f"{run_dir / 'train' / scale / 'metrics.json'}")
+    out.print(
+        f"trained in {time.perf_counter() - started:.1f} s; metrics: "
+        f"{run_dir / 'train' / scale / 'metrics.json'}"
+    )
     return metrics
 
 
 def summarize(metrics: dict[str, Any]) -> str:
-    evals = ", ".join(f"{k} {v:.4f}" for k, v in metrics["eval"].items()
-                      if isinstance(v, float))
-    return (f"{metrics['params_total']:,} params, {metrics['steps']} steps, "
-            f"final train loss {metrics['final_train_loss']:.4f}; held-out: {evals}")
+    evals = ", ".join(f"{k} {v:.4f}" for k, v in metrics["eval"].items() if isinstance(v, float))
+    return (
+        f"{metrics['params_total']:,} params, {metrics['steps']} steps, "
+        f"final train loss {metrics['final_train_loss']:.4f}; held-out: {evals}"
+    )
 
 
 @app.command()
 def train(
     target: Annotated[Path, typer.Argument(help="A spec file, or a run directory from synth.")],
-    scale: Annotated[str, typer.Option(help="full, or smoke (same topology, small dims).")] = "full",
+    scale: Annotated[
+        str, typer.Option(help="full, or smoke (same topology, small dims).")
+    ] = "full",
     steps: Annotated[int | None, typer.Option(help="Override the number of steps.")] = None,
     data: Annotated[str, typer.Option(help="'synthetic' or a path to your data.")] = "synthetic",
-    out_dir: Annotated[Path, typer.Option("--out", help="Parent of new run directories.")] = Path("runs"),
+    out_dir: Annotated[Path, typer.Option("--out", help="Parent of new run directories.")] = Path(
+        "runs"
+    ),
     run_id: Annotated[str | None, typer.Option(help="Run directory name for a spec.")] = None,
     seed: Annotated[int | None, typer.Option(help="Override the seed.")] = None,
     resume: Annotated[bool, typer.Option(help="Resume from the last checkpoint.")] = False,

@@ -102,13 +102,17 @@ def test_variant_plans_at_published_count(name: str) -> None:
 
 
 def test_variant_over_budget_is_an_error() -> None:
-    text = LM.format(budget="100M", extra="") + "architecture: {family: transformer, variant: gpt2}\n"
+    text = (
+        LM.format(budget="100M", extra="") + "architecture: {family: transformer, variant: gpt2}\n"
+    )
     with pytest.raises(PlanError, match="over constraints.parameter_budget.max"):
         make_blueprint(parse_spec_text(text))
 
 
 def test_unknown_variant_lists_the_catalog() -> None:
-    text = LM.format(budget="100M", extra="") + "architecture: {family: transformer, variant: gpt5}\n"
+    text = (
+        LM.format(budget="100M", extra="") + "architecture: {family: transformer, variant: gpt5}\n"
+    )
     with pytest.raises(PlanError, match="gpt2"):
         make_blueprint(parse_spec_text(text))
 

@@ -63,9 +63,12 @@ def test_generated_code_is_standalone_and_lints(run_dir) -> None:
         for node in ast.walk(tree):
             if isinstance(node, ast.Import | ast.ImportFrom):
                 names = [a.name for a in node.names] + [getattr(node, "module", None) or ""]
-                assert not any(n.startswith("metagen") for n in names), f"{path.name} imports metagen"
-    result = subprocess.run([str(RUFF), "check", "--no-cache", "."], cwd=code,
-                            capture_output=True, text=True)
+                assert not any(n.startswith("metagen") for n in names), (
+                    f"{path.name} imports metagen"
+                )
+    result = subprocess.run(
+        [str(RUFF), "check", "--no-cache", "."], cwd=code, capture_output=True, text=True
+    )
     assert result.returncode == 0, result.stdout
 
 
@@ -84,7 +87,12 @@ for script in ("train.py", "evaluate.py", "infer.py", "export.py"):
 
 def test_scripts_have_help(run_dir) -> None:
     # One interpreter for the four scripts: torch is imported once.
-    result = subprocess.run([sys.executable, "-c", HELP_ALL], cwd=run_dir / "code",
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", HELP_ALL],
+        cwd=run_dir / "code",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("usage:") == 4

@@ -22,7 +22,10 @@ def centroid(frame: np.ndarray) -> np.ndarray:
 
 
 def test_clips_are_deterministic_per_seed_and_index() -> None:
-    a, b = MovingShapesDataset(20, 6, (24, 32), 3, seed=4), MovingShapesDataset(20, 6, (24, 32), 3, 4)
+    a, b = (
+        MovingShapesDataset(20, 6, (24, 32), 3, seed=4),
+        MovingShapesDataset(20, 6, (24, 32), 3, 4),
+    )
     for i in (0, 9, 19):
         assert torch.equal(a[i]["videos"], b[i]["videos"]) and a[i]["labels"] == b[i]["labels"]
     other = MovingShapesDataset(20, 6, (24, 32), 3, seed=5)
@@ -133,8 +136,15 @@ def _mkdir(path):
 
 
 def test_synthetic_builder_splits_differ() -> None:
-    cfg = {"kind": "video", "num_frames": 4, "resolution": [16, 16], "channels": 3,
-           "num_classes": 8, "num_train": 30, "num_val": 10}
+    cfg = {
+        "kind": "video",
+        "num_frames": 4,
+        "resolution": [16, 16],
+        "channels": 3,
+        "num_classes": 8,
+        "num_train": 30,
+        "num_val": 10,
+    }
     train, val, info = build_datasets("classification", cfg, "synthetic", 0)
     assert (len(train), len(val), info["num_classes"]) == (30, 10, 8)
     assert not torch.equal(train[0]["videos"], val[0]["videos"])
@@ -142,6 +152,7 @@ def test_synthetic_builder_splits_differ() -> None:
 
 def _bad_layouts(root):
     """name -> (make the layout under root, words the error must contain)."""
+
     def empty_class():
         (root / "a").mkdir(parents=True)
 

@@ -14,16 +14,18 @@ METAGEN = REPO / ".venv" / "bin" / "metagen"
 
 
 def run_script(code: Path, *args: str, timeout: int = 300) -> subprocess.CompletedProcess:
-    result = subprocess.run([sys.executable, *args], cwd=code, capture_output=True, text=True,
-                            timeout=timeout)
+    result = subprocess.run(
+        [sys.executable, *args], cwd=code, capture_output=True, text=True, timeout=timeout
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     return result
 
 
 def metagen_train(*args: str, timeout: int = 300) -> tuple[subprocess.CompletedProcess, float]:
     start = time.perf_counter()
-    result = subprocess.run([str(METAGEN), "train", *args], capture_output=True, text=True,
-                            timeout=timeout)
+    result = subprocess.run(
+        [str(METAGEN), "train", *args], capture_output=True, text=True, timeout=timeout
+    )
     return result, time.perf_counter() - start
 
 

@@ -14,8 +14,9 @@ def test_demo_finishes_within_three_minutes(tmp_path) -> None:
     import subprocess
 
     start = time.perf_counter()
-    result = subprocess.run([str(METAGEN), "demo", "--out", str(tmp_path)], capture_output=True,
-                            text=True, timeout=600)
+    result = subprocess.run(
+        [str(METAGEN), "demo", "--out", str(tmp_path)], capture_output=True, text=True, timeout=600
+    )
     wall = time.perf_counter() - start
     assert result.returncode == 0, result.stderr[-3000:]
     assert wall <= 180, f"demo took {wall:.0f} s"
@@ -26,5 +27,7 @@ def test_demo_finishes_within_three_minutes(tmp_path) -> None:
     lm = read_json(tmp_path / "text_llm" / "train" / "smoke" / "data_info.json")
     lm_metrics = read_json(tmp_path / "text_llm" / "train" / "smoke" / "metrics.json")
     assert lm_metrics["eval"]["loss"] < lm["unigram_entropy_nats"]
-    assert read_json(tmp_path / "resnet50" / "train" / "smoke" / "metrics.json")["eval"][
-        "accuracy"] >= 0.9
+    assert (
+        read_json(tmp_path / "resnet50" / "train" / "smoke" / "metrics.json")["eval"]["accuracy"]
+        >= 0.9
+    )

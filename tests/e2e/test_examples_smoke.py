@@ -13,8 +13,9 @@ pytestmark = pytest.mark.slow
 
 @pytest.mark.parametrize("spec", EXAMPLE_SPECS, ids=spec_id)
 def test_example_smoke_trains_and_learns(spec, tmp_path) -> None:
-    result, wall = metagen_train(str(spec), "--scale", "smoke", "--out", str(tmp_path),
-                                 "--run-id", "smoke")
+    result, wall = metagen_train(
+        str(spec), "--scale", "smoke", "--out", str(tmp_path), "--run-id", "smoke"
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     metrics = read_json(tmp_path / "smoke" / "train" / "smoke" / "metrics.json")
     assert wall <= 120, f"smoke training took {wall:.0f} s"

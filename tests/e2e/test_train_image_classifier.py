@@ -10,8 +10,15 @@ from tests.paths import EXAMPLES
 
 
 def test_cnn_reaches_90_percent_within_60_seconds(tmp_path) -> None:
-    result, _ = metagen_train(str(EXAMPLES / "image" / "shapes_cnn.yaml"), "--scale", "smoke",
-                              "--out", str(tmp_path), "--run-id", "shapes")
+    result, _ = metagen_train(
+        str(EXAMPLES / "image" / "shapes_cnn.yaml"),
+        "--scale",
+        "smoke",
+        "--out",
+        str(tmp_path),
+        "--run-id",
+        "shapes",
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     run_dir = tmp_path / "shapes"
     metrics = read_json(run_dir / "train" / "smoke" / "metrics.json")
@@ -22,14 +29,29 @@ def test_cnn_reaches_90_percent_within_60_seconds(tmp_path) -> None:
     assert f"{metrics['eval']['accuracy']:.4f}" in card  # the card quotes the measured value
     image = tmp_path / "probe.png"
     Image.fromarray(np.zeros((32, 32, 3), dtype=np.uint8)).save(image)
-    out = run_script(run_dir / "code", "infer.py", "--checkpoint",
-                     str(run_dir / "train" / "smoke"), "--image", str(image), "--top", "3")
+    out = run_script(
+        run_dir / "code",
+        "infer.py",
+        "--checkpoint",
+        str(run_dir / "train" / "smoke"),
+        "--image",
+        str(image),
+        "--top",
+        "3",
+    )
     assert len(out.stdout.strip().splitlines()) == 3
 
 
 def test_vit_beats_chance_on_shapes(tmp_path) -> None:
-    result, _ = metagen_train(str(EXAMPLES / "image" / "shapes_vit.yaml"), "--scale", "smoke",
-                              "--out", str(tmp_path), "--run-id", "vit")
+    result, _ = metagen_train(
+        str(EXAMPLES / "image" / "shapes_vit.yaml"),
+        "--scale",
+        "smoke",
+        "--out",
+        str(tmp_path),
+        "--run-id",
+        "vit",
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     metrics = read_json(tmp_path / "vit" / "train" / "smoke" / "metrics.json")
     info = read_json(tmp_path / "vit" / "train" / "smoke" / "data_info.json")
@@ -43,8 +65,9 @@ def write_digits_folder(root) -> None:
 
     digits = load_digits()
     pixels = (digits.images * (255 / 16)).astype(np.uint8)
-    train_idx, test_idx = train_test_split(np.arange(len(pixels)), test_size=0.2,
-                                           stratify=digits.target, random_state=0)
+    train_idx, test_idx = train_test_split(
+        np.arange(len(pixels)), test_size=0.2, stratify=digits.target, random_state=0
+    )
     for split, indices in (("train", train_idx), ("test", test_idx)):
         for i in indices:
             folder = root / split / str(digits.target[i])
@@ -55,9 +78,17 @@ def write_digits_folder(root) -> None:
 def test_digits_image_folder_reaches_97_percent(tmp_path) -> None:
     data = tmp_path / "digits_png"
     write_digits_folder(data)
-    result, wall = metagen_train(str(EXAMPLES / "image" / "digits_cnn.yaml"), "--scale",
-                                 "smoke", "--data", str(data), "--out", str(tmp_path),
-                                 "--run-id", "digits")
+    result, wall = metagen_train(
+        str(EXAMPLES / "image" / "digits_cnn.yaml"),
+        "--scale",
+        "smoke",
+        "--data",
+        str(data),
+        "--out",
+        str(tmp_path),
+        "--run-id",
+        "digits",
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     metrics = read_json(tmp_path / "digits" / "train" / "smoke" / "metrics.json")
     assert metrics["eval"]["num_samples"] == 360  # the held-out test/ folder, not train/
@@ -70,8 +101,15 @@ def test_bad_data_folder_is_a_clear_error(tmp_path, bad) -> None:
     data = tmp_path / "data"
     if bad == "empty":
         data.mkdir()
-    result, _ = metagen_train(str(EXAMPLES / "image" / "shapes_cnn.yaml"), "--scale", "smoke",
-                              "--data", str(data), "--out", str(tmp_path / "runs"))
+    result, _ = metagen_train(
+        str(EXAMPLES / "image" / "shapes_cnn.yaml"),
+        "--scale",
+        "smoke",
+        "--data",
+        str(data),
+        "--out",
+        str(tmp_path / "runs"),
+    )
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert str(data) in result.stderr

@@ -12,8 +12,17 @@ from tests.paths import EXAMPLES
 def trained(tmp_path_factory):
     run_dir = synth_run(EXAMPLES / "text" / "text_llm.yaml", tmp_path_factory.mktemp("lm"))
     out = run_dir / "train"
-    run_script(run_dir / "code", "train.py", "--scale", "smoke", "--steps", "150",
-               "--out", str(out), "--no-progress")
+    run_script(
+        run_dir / "code",
+        "train.py",
+        "--scale",
+        "smoke",
+        "--steps",
+        "150",
+        "--out",
+        str(out),
+        "--no-progress",
+    )
     return run_dir, out
 
 
@@ -37,16 +46,32 @@ def test_evaluate_reproduces_the_held_out_loss(trained) -> None:
 
 def test_infer_generates_text(trained) -> None:
     run_dir, out = trained
-    result = run_script(run_dir / "code", "infer.py", "--checkpoint", str(out), "--prompt",
-                        "12+7=", "--max-new-tokens", "40", "--temperature", "0")
+    result = run_script(
+        run_dir / "code",
+        "infer.py",
+        "--checkpoint",
+        str(out),
+        "--prompt",
+        "12+7=",
+        "--max-new-tokens",
+        "40",
+        "--temperature",
+        "0",
+    )
     assert result.stdout.startswith("12+7=")
     assert len(result.stdout.strip()) > len("12+7=")
 
 
 def test_export_matches_onnxruntime(trained, tmp_path) -> None:
     run_dir, out = trained
-    result = run_script(run_dir / "code", "export.py", "--checkpoint", str(out),
-                        "--output", str(tmp_path / "lm.onnx"))
+    result = run_script(
+        run_dir / "code",
+        "export.py",
+        "--checkpoint",
+        str(out),
+        "--output",
+        str(tmp_path / "lm.onnx"),
+    )
     assert "max |onnxruntime - torch|" in result.stdout
     assert (tmp_path / "lm.onnx").stat().st_size > 0
 
@@ -56,8 +81,17 @@ def test_same_seed_same_curve(tmp_path) -> None:
     curves = []
     for name in ("a", "b"):
         out = tmp_path / name
-        run_script(run_dir / "code", "train.py", "--scale", "smoke", "--steps", "12",
-                   "--out", str(out), "--no-progress")
+        run_script(
+            run_dir / "code",
+            "train.py",
+            "--scale",
+            "smoke",
+            "--steps",
+            "12",
+            "--out",
+            str(out),
+            "--no-progress",
+        )
         curves.append(read_json(out / "metrics.json")["loss_curve"])
     assert curves[0] == curves[1]
 
@@ -66,9 +100,22 @@ def test_generated_train_runs_under_torchrun(tmp_path) -> None:
     """DDP on CPU: two gloo processes train the generated package; rank 0 writes once."""
     run_dir = synth_run(EXAMPLES / "text" / "tiny_lm.yaml", tmp_path)
     out = tmp_path / "ddp"
-    run_script(run_dir / "code", "-m", "torch.distributed.run", "--standalone",
-               "--nproc_per_node", "2", "train.py", "--scale", "smoke", "--steps", "6",
-               "--out", str(out), "--no-progress")
+    run_script(
+        run_dir / "code",
+        "-m",
+        "torch.distributed.run",
+        "--standalone",
+        "--nproc_per_node",
+        "2",
+        "train.py",
+        "--scale",
+        "smoke",
+        "--steps",
+        "6",
+        "--out",
+        str(out),
+        "--no-progress",
+    )
     metrics = read_json(out / "metrics.json")
     assert metrics["world_size"] == 2 and metrics["steps"] == 6
     assert (out / "checkpoints" / "latest" / "model.safetensors").is_file()

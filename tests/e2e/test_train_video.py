@@ -32,8 +32,9 @@ def write_probe_clips(folder) -> tuple:
 @pytest.mark.parametrize("family", ["transformer", "cnn"])
 def test_video_classifier_beats_twice_chance(family, tmp_path) -> None:
     spec = VIDEO / f"video_classifier_{family}.yaml"
-    result, _ = metagen_train(str(spec), "--scale", "smoke", "--out", str(tmp_path),
-                              "--run-id", family)
+    result, _ = metagen_train(
+        str(spec), "--scale", "smoke", "--out", str(tmp_path), "--run-id", family
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     run = tmp_path / family / "train" / "smoke"
     metrics, info = read_json(run / "metrics.json"), read_json(run / "data_info.json")
@@ -41,17 +42,25 @@ def test_video_classifier_beats_twice_chance(family, tmp_path) -> None:
     assert metrics["eval"]["accuracy"] >= 2 / info["num_classes"]
     npy, frame_dir = write_probe_clips(tmp_path)
     for clip in (npy, frame_dir):
-        out = run_script(tmp_path / family / "code", "infer.py", "--checkpoint", str(run),
-                         "--clip", str(clip), "--top", "3")
+        out = run_script(
+            tmp_path / family / "code",
+            "infer.py",
+            "--checkpoint",
+            str(run),
+            "--clip",
+            str(clip),
+            "--top",
+            "3",
+        )
         lines = out.stdout.strip().splitlines()
-        assert len(lines) == 3 and all(line.split("\t")[0] in info["class_names"]
-                                       for line in lines)
+        assert len(lines) == 3 and all(line.split("\t")[0] in info["class_names"] for line in lines)
 
 
 def test_video_diffusion_learns_and_writes_a_gif(tmp_path) -> None:
     spec = VIDEO / "small_video_diffusion.yaml"
-    result, _ = metagen_train(str(spec), "--scale", "smoke", "--out", str(tmp_path),
-                              "--run-id", "vd")
+    result, _ = metagen_train(
+        str(spec), "--scale", "smoke", "--out", str(tmp_path), "--run-id", "vd"
+    )
     assert result.returncode == 0, result.stderr[-3000:]
     run = tmp_path / "vd" / "train" / "smoke"
     metrics = read_json(run / "metrics.json")
@@ -59,9 +68,20 @@ def test_video_diffusion_learns_and_writes_a_gif(tmp_path) -> None:
     assert metrics["eval"]["loss"] < 0.9 * metrics["eval"]["zero_noise_mse"]
     dims = metrics["model_dims"]
     gif, frames = tmp_path / "clip.gif", tmp_path / "frames"
-    out = run_script(tmp_path / "vd" / "code", "infer.py", "--checkpoint", str(run), "--steps",
-                     "5", "--caption", "a red circle moving left", "--output", str(gif),
-                     "--frames-dir", str(frames))
+    out = run_script(
+        tmp_path / "vd" / "code",
+        "infer.py",
+        "--checkpoint",
+        str(run),
+        "--steps",
+        "5",
+        "--caption",
+        "a red circle moving left",
+        "--output",
+        str(gif),
+        "--frames-dir",
+        str(frames),
+    )
     assert "wrote" in out.stdout
     with Image.open(gif) as image:
         assert image.n_frames == dims["num_frames"]

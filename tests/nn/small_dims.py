@@ -257,34 +257,66 @@ SPEECH_CTC_BASE = {
 SMALL_DIMS: dict[str, dict[str, dict]] = {
     "speech_encoder_decoder": {
         "base": SPEECH_SEQ2SEQ_BASE,
-        "odd_clip_uneven_depths": {**SPEECH_SEQ2SEQ_BASE, "clip_samples": 1531, "n_mels": 8,
-                                   "encoder_layers": 1, "decoder_layers": 3, "vocab_size": 300},
+        "odd_clip_uneven_depths": {
+            **SPEECH_SEQ2SEQ_BASE,
+            "clip_samples": 1531,
+            "n_mels": 8,
+            "encoder_layers": 1,
+            "decoder_layers": 3,
+            "vocab_size": 300,
+        },
     },
     "speech_ctc": {
         "base": SPEECH_CTC_BASE,
-        "odd_clip_one_layer": {**SPEECH_CTC_BASE, "clip_samples": 1531, "n_layers": 1,
-                               "vocab_size": 64, "hop_length": 100},
+        "odd_clip_one_layer": {
+            **SPEECH_CTC_BASE,
+            "clip_samples": 1531,
+            "n_layers": 1,
+            "vocab_size": 64,
+            "hop_length": 100,
+        },
     },
     "seg_unet": {
         "rgb_three_levels": SEG_UNET_BASE,
         "gray_four_levels_three_convs_panoptic": {
-            **SEG_UNET_BASE, "in_channels": 1, "image_size": 24, "levels": 4,
-            "convs_per_level": 3, "instance_head": True, "thing_classes": [2, 3]},
+            **SEG_UNET_BASE,
+            "in_channels": 1,
+            "image_size": 24,
+            "levels": 4,
+            "convs_per_level": 3,
+            "instance_head": True,
+            "thing_classes": [2, 3],
+        },
     },
     "segformer": {
         "rgb": SEGFORMER_BASE,
-        "gray_odd_stages_panoptic": {**SEGFORMER_BASE, "in_channels": 1, "image_size": 72,
-                                   "instance_head": True, "thing_classes": [1, 4]},
+        "gray_odd_stages_panoptic": {
+            **SEGFORMER_BASE,
+            "in_channels": 1,
+            "image_size": 72,
+            "instance_head": True,
+            "thing_classes": [1, 4],
+        },
     },
     "audio_transformer": {
         "base": AUDIO_TRANSFORMER_BASE,
-        "odd_clip_one_layer": {**AUDIO_TRANSFORMER_BASE, "clip_samples": 1531, "n_layers": 1,
-                               "hop_length": 100, "n_mels": 8},
+        "odd_clip_one_layer": {
+            **AUDIO_TRANSFORMER_BASE,
+            "clip_samples": 1531,
+            "n_layers": 1,
+            "hop_length": 100,
+            "n_mels": 8,
+        },
     },
     "audio_lm": {
         "gqa": AUDIO_LM_BASE,
-        "mha_odd_prompt": {**AUDIO_LM_BASE, "n_kv_heads": 4, "prompt_samples": 777,
-                           "encoder_layers": 1, "n_levels": 64},
+        "mha_odd_prompt": {
+            **AUDIO_LM_BASE,
+            "n_kv_heads": 4,
+            "prompt_samples": 777,
+            "encoder_layers": 1,
+            "n_levels": 64,
+        },
     },
     "decoder_lm": {
         "rope_swiglu_gqa": {**LM_BASE, "n_kv_heads": 2},
@@ -319,24 +351,43 @@ SMALL_DIMS: dict[str, dict[str, dict]] = {
     },
     "video_transformer": {
         "frames": VIDEO_TRANSFORMER_BASE,
-        "tubelets_gray": {**VIDEO_TRANSFORMER_BASE, "num_frames": 6, "tubelet_size": 2,
-                          "in_channels": 1, "patch_size": 4},
+        "tubelets_gray": {
+            **VIDEO_TRANSFORMER_BASE,
+            "num_frames": 6,
+            "tubelet_size": 2,
+            "in_channels": 1,
+            "patch_size": 4,
+        },
     },
     "video_diffusion": {
         "text_tubelets": VIDEO_DIFFUSION_BASE,
-        "unconditioned_frames_gray": {**VIDEO_DIFFUSION_BASE, "text_conditioning": False,
-                                      "tubelet_size": 1, "in_channels": 1},
+        "unconditioned_frames_gray": {
+            **VIDEO_DIFFUSION_BASE,
+            "text_conditioning": False,
+            "tubelet_size": 1,
+            "in_channels": 1,
+        },
     },
     "video_cnn": {
         "basic_small": VIDEO_CNN_BASE,
-        "bottleneck_kinetics_odd_size": {**VIDEO_CNN_BASE, "block": "bottleneck",
-                                         "stem": "kinetics", "num_frames": 5,
-                                         "resolution": [19, 23]},
+        "bottleneck_kinetics_odd_size": {
+            **VIDEO_CNN_BASE,
+            "block": "bottleneck",
+            "stem": "kinetics",
+            "num_frames": 5,
+            "resolution": [19, 23],
+        },
     },
     "clip": {
         "rgb": CLIP_BASE,
-        "gray_big_patches": {**CLIP_BASE, "in_channels": 1, "patch_size": 16, "embed_dim": 16,
-                             "text_n_heads": 2, "context_length": 9},
+        "gray_big_patches": {
+            **CLIP_BASE,
+            "in_channels": 1,
+            "patch_size": 16,
+            "embed_dim": 16,
+            "text_n_heads": 2,
+            "context_length": 9,
+        },
         "hybrid_conv_stem": {**CLIP_BASE, "vision_stem_channels": [8, 16, 32]},
         "hybrid_gray_two_stages": {
             **CLIP_BASE,
@@ -399,91 +450,226 @@ SMALL_DIMS: dict[str, dict[str, dict]] = {
 
 # The task encoders (tabular MLP, text encoder with a pooled head, 1-D series CNN).
 TEXT_ENCODER_BASE = {**MLM_BASE, "pool": "mean", "num_outputs": 3}
-SMALL_DIMS.update({
-    "tabular_mlp": {
-        "classes": {"num_features": 7, "d_model": 32, "n_layers": 2, "d_ff": 48,
-                    "num_outputs": 5, "norm_eps": 1e-5, "dropout": 0.0},
-        "one_output_one_block": {"num_features": 3, "d_model": 16, "n_layers": 1, "d_ff": 16,
-                                 "num_outputs": 1, "norm_eps": 1e-5, "dropout": 0.0},
-    },
-    "text_encoder": {
-        "post_norm_mean": TEXT_ENCODER_BASE,
-        "pre_norm_cls_pooler": {**TEXT_ENCODER_BASE, "norm_position": "pre", "pool": "cls",
-                                "pooler": True, "type_vocab_size": 1, "num_outputs": 1},
-    },
-    "series_cnn": {
-        "one_channel": {"series_length": 20, "in_channels": 1, "width": 8, "n_layers": 2,
-                        "kernel_size": 5, "num_outputs": 4},
-        "three_channels_k3": {"series_length": 17, "in_channels": 3, "width": 12,
-                              "n_layers": 1, "kernel_size": 3, "num_outputs": 1},
-    },
-})
+SMALL_DIMS.update(
+    {
+        "tabular_mlp": {
+            "classes": {
+                "num_features": 7,
+                "d_model": 32,
+                "n_layers": 2,
+                "d_ff": 48,
+                "num_outputs": 5,
+                "norm_eps": 1e-5,
+                "dropout": 0.0,
+            },
+            "one_output_one_block": {
+                "num_features": 3,
+                "d_model": 16,
+                "n_layers": 1,
+                "d_ff": 16,
+                "num_outputs": 1,
+                "norm_eps": 1e-5,
+                "dropout": 0.0,
+            },
+        },
+        "text_encoder": {
+            "post_norm_mean": TEXT_ENCODER_BASE,
+            "pre_norm_cls_pooler": {
+                **TEXT_ENCODER_BASE,
+                "norm_position": "pre",
+                "pool": "cls",
+                "pooler": True,
+                "type_vocab_size": 1,
+                "num_outputs": 1,
+            },
+        },
+        "series_cnn": {
+            "one_channel": {
+                "series_length": 20,
+                "in_channels": 1,
+                "width": 8,
+                "n_layers": 2,
+                "kernel_size": 5,
+                "num_outputs": 4,
+            },
+            "three_channels_k3": {
+                "series_length": 17,
+                "in_channels": 3,
+                "width": 12,
+                "n_layers": 1,
+                "kernel_size": 3,
+                "num_outputs": 1,
+            },
+        },
+    }
+)
 
 # The forecasters: a short window, one or two variables (the target is the last).
 FORECAST_BASE = {"lookback": 20, "horizon": 6, "channels": 1}
-SMALL_DIMS.update({
-    "tft": {
-        "one_variable": {**FORECAST_BASE, "d_model": 16, "n_layers": 1, "n_heads": 4,
-                         "dropout": 0.0},
-        "two_variables_two_blocks": {**FORECAST_BASE, "channels": 2, "d_model": 8,
-                                     "n_layers": 2, "n_heads": 2, "dropout": 0.0},
-    },
-    "patchtst": {
-        "one_variable": {**FORECAST_BASE, "patch_len": 8, "stride": 4, "d_model": 16,
-                         "n_layers": 2, "n_heads": 2, "d_ff": 32},
-        "two_variables_odd_stride": {**FORECAST_BASE, "channels": 2, "patch_len": 5,
-                                     "stride": 3, "d_model": 16, "n_layers": 1, "n_heads": 4,
-                                     "d_ff": 24},
-    },
-    "rnn_forecaster": {
-        "lstm": {**FORECAST_BASE, "cell": "lstm", "d_model": 16, "n_layers": 2, "d_ff": 12},
-        "gru_two_variables": {**FORECAST_BASE, "channels": 2, "cell": "gru", "d_model": 8,
-                              "n_layers": 3, "d_ff": 8},
-    },
-    "dlinear": {
-        "one_variable": {**FORECAST_BASE, "kernel_size": 5},
-        "two_variables": {**FORECAST_BASE, "channels": 2, "kernel_size": 25},
-    },
-    "nbeats": {
-        "one_variable": {**FORECAST_BASE, "d_model": 16, "n_blocks": 3, "n_fc": 2},
-        "two_variables": {**FORECAST_BASE, "channels": 2, "d_model": 8, "n_blocks": 1,
-                          "n_fc": 4},
-    },
-})
+SMALL_DIMS.update(
+    {
+        "tft": {
+            "one_variable": {
+                **FORECAST_BASE,
+                "d_model": 16,
+                "n_layers": 1,
+                "n_heads": 4,
+                "dropout": 0.0,
+            },
+            "two_variables_two_blocks": {
+                **FORECAST_BASE,
+                "channels": 2,
+                "d_model": 8,
+                "n_layers": 2,
+                "n_heads": 2,
+                "dropout": 0.0,
+            },
+        },
+        "patchtst": {
+            "one_variable": {
+                **FORECAST_BASE,
+                "patch_len": 8,
+                "stride": 4,
+                "d_model": 16,
+                "n_layers": 2,
+                "n_heads": 2,
+                "d_ff": 32,
+            },
+            "two_variables_odd_stride": {
+                **FORECAST_BASE,
+                "channels": 2,
+                "patch_len": 5,
+                "stride": 3,
+                "d_model": 16,
+                "n_layers": 1,
+                "n_heads": 4,
+                "d_ff": 24,
+            },
+        },
+        "rnn_forecaster": {
+            "lstm": {**FORECAST_BASE, "cell": "lstm", "d_model": 16, "n_layers": 2, "d_ff": 12},
+            "gru_two_variables": {
+                **FORECAST_BASE,
+                "channels": 2,
+                "cell": "gru",
+                "d_model": 8,
+                "n_layers": 3,
+                "d_ff": 8,
+            },
+        },
+        "dlinear": {
+            "one_variable": {**FORECAST_BASE, "kernel_size": 5},
+            "two_variables": {**FORECAST_BASE, "channels": 2, "kernel_size": 25},
+        },
+        "nbeats": {
+            "one_variable": {**FORECAST_BASE, "d_model": 16, "n_blocks": 3, "n_fc": 2},
+            "two_variables": {
+                **FORECAST_BASE,
+                "channels": 2,
+                "d_model": 8,
+                "n_blocks": 1,
+                "n_fc": 4,
+            },
+        },
+    }
+)
 
 SMALL_DIMS["anomaly_autoencoder"] = {
-    "window": {"window": 12, "channels": 2, "d_model": 16, "n_layers": 2, "latent_dim": 3,
-               "variational": False, "dropout": 0.0},
-    "vae_row": {"window": 1, "channels": 7, "d_model": 8, "n_layers": 1, "latent_dim": 2,
-                "variational": True, "dropout": 0.0},
+    "window": {
+        "window": 12,
+        "channels": 2,
+        "d_model": 16,
+        "n_layers": 2,
+        "latent_dim": 3,
+        "variational": False,
+        "dropout": 0.0,
+    },
+    "vae_row": {
+        "window": 1,
+        "channels": 7,
+        "d_model": 8,
+        "n_layers": 1,
+        "latent_dim": 2,
+        "variational": True,
+        "dropout": 0.0,
+    },
 }
 
-YOLO_BASE = {"image_size": 64, "in_channels": 3, "num_classes": 5, "channels": [8, 16, 16, 32, 32],
-             "c2f_blocks": [1, 2, 1, 1], "neck_blocks": 1, "reg_max": 16}
-DETR_BASE = {"image_size": 32, "in_channels": 3, "num_classes": 5, "backbone_block": "basic",
-             "backbone_layers": [1, 1, 1, 1], "backbone_width": 8, "backbone_stem": "cifar",
-             "d_model": 32, "n_heads": 4, "encoder_layers": 1, "decoder_layers": 2, "d_ff": 64,
-             "num_queries": 5, "dropout": 0.0}
+YOLO_BASE = {
+    "image_size": 64,
+    "in_channels": 3,
+    "num_classes": 5,
+    "channels": [8, 16, 16, 32, 32],
+    "c2f_blocks": [1, 2, 1, 1],
+    "neck_blocks": 1,
+    "reg_max": 16,
+}
+DETR_BASE = {
+    "image_size": 32,
+    "in_channels": 3,
+    "num_classes": 5,
+    "backbone_block": "basic",
+    "backbone_layers": [1, 1, 1, 1],
+    "backbone_width": 8,
+    "backbone_stem": "cifar",
+    "d_model": 32,
+    "n_heads": 4,
+    "encoder_layers": 1,
+    "decoder_layers": 2,
+    "d_ff": 64,
+    "num_queries": 5,
+    "dropout": 0.0,
+}
 SMALL_DIMS["yolo"] = {
     "rgb": YOLO_BASE,
-    "gray_deeper_neck": {**YOLO_BASE, "in_channels": 1, "image_size": 96, "num_classes": 3,
-                         "neck_blocks": 2, "reg_max": 8, "c2f_blocks": [2, 1, 1, 2]},
+    "gray_deeper_neck": {
+        **YOLO_BASE,
+        "in_channels": 1,
+        "image_size": 96,
+        "num_classes": 3,
+        "neck_blocks": 2,
+        "reg_max": 8,
+        "c2f_blocks": [2, 1, 1, 2],
+    },
 }
 SMALL_DIMS["condinst"] = {
     "rgb": YOLO_BASE,
-    "gray_wide_p3": {**YOLO_BASE, "in_channels": 1, "image_size": 32, "num_classes": 2,
-                     "channels": [8, 16, 144, 32, 32], "reg_max": 4},
+    "gray_wide_p3": {
+        **YOLO_BASE,
+        "in_channels": 1,
+        "image_size": 32,
+        "num_classes": 2,
+        "channels": [8, 16, 144, 32, 32],
+        "reg_max": 4,
+    },
 }
 SMALL_DIMS["detr"] = {
     "basic_cifar": DETR_BASE,
-    "bottleneck_imagenet_gray": {**DETR_BASE, "backbone_block": "bottleneck", "in_channels": 1,
-                                 "backbone_stem": "imagenet", "image_size": 64,
-                                 "encoder_layers": 2, "decoder_layers": 1, "num_queries": 3},
+    "bottleneck_imagenet_gray": {
+        **DETR_BASE,
+        "backbone_block": "bottleneck",
+        "in_channels": 1,
+        "backbone_stem": "imagenet",
+        "image_size": 64,
+        "encoder_layers": 2,
+        "decoder_layers": 1,
+        "num_queries": 3,
+    },
 }
 
-TAGGER_BASE = {"vocab_size": 50, "max_len": 10, "encoder": "transformer", "d_model": 16,
-               "n_layers": 2, "n_heads": 4, "d_ff": 32, "num_classes": 5, "crf": False,
-               "norm_eps": 1e-5, "dropout": 0.0}
+TAGGER_BASE = {
+    "vocab_size": 50,
+    "max_len": 10,
+    "encoder": "transformer",
+    "d_model": 16,
+    "n_layers": 2,
+    "n_heads": 4,
+    "d_ff": 32,
+    "num_classes": 5,
+    "crf": False,
+    "norm_eps": 1e-5,
+    "dropout": 0.0,
+}
 SMALL_DIMS["sequence_tagger"] = {
     "transformer": TAGGER_BASE,
     "transformer_crf": {**TAGGER_BASE, "crf": True, "num_classes": 7, "n_layers": 1},

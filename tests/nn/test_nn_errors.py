@@ -76,7 +76,11 @@ BAD = {
         {**MLM, "n_heads": 3},
         "d_model (32) must be divisible by n_heads (3)",
     ),
-    "token_types": ("encoder_mlm", {**MLM, "type_vocab_size": 0}, "type_vocab_size must be positive"),
+    "token_types": (
+        "encoder_mlm",
+        {**MLM, "type_vocab_size": 0},
+        "type_vocab_size must be positive",
+    ),
 }
 
 

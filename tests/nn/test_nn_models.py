@@ -61,8 +61,12 @@ def expected_shape(arch: str, dims: dict, inputs: dict) -> tuple[int, ...]:
         cells = sum((dims["image_size"] // stride) ** 2 for stride in (8, 16, 32))
         return (inputs["images"].shape[0], cells, dims["num_classes"])
     if arch == "detr":  # class logits (and "no object") per query, at every decoder layer
-        return (inputs["images"].shape[0], dims["decoder_layers"], dims["num_queries"],
-                dims["num_classes"] + 1)
+        return (
+            inputs["images"].shape[0],
+            dims["decoder_layers"],
+            dims["num_queries"],
+            dims["num_classes"] + 1,
+        )
     if arch in ("tabular_mlp", "text_encoder", "series_cnn"):  # a vector per row, text, series
         return (next(iter(inputs.values())).shape[0], dims["num_outputs"])
     return (next(iter(inputs.values())).shape[0], dims["num_classes"])

@@ -79,8 +79,12 @@ def test_classifier_output_depends_on_frame_order() -> None:
 def test_denoiser_head_unpatchifies_exactly(tubelet) -> None:
     """With an identity tubelet embedding and head, the denoiser's token grid round-trips the
     clip: forward_head(patchify(x)) == x, so each output voxel is its own token's."""
-    dims = {**SMALL_DIMS["video_diffusion"]["text_tubelets"], "tubelet_size": tubelet,
-            "patch_size": 4, "text_conditioning": False}
+    dims = {
+        **SMALL_DIMS["video_diffusion"]["text_tubelets"],
+        "tubelet_size": tubelet,
+        "patch_size": 4,
+        "text_conditioning": False,
+    }
     width = dims["in_channels"] * tubelet * dims["patch_size"] ** 2
     dims.update(d_model=width, n_heads=width // 16)
     model = build_from_dims("video_diffusion", dims).eval()
@@ -96,8 +100,16 @@ def test_denoiser_head_unpatchifies_exactly(tubelet) -> None:
 
 def test_r3d_18_matches_torchvision_published_count() -> None:
     """torchvision's r3d_18 (Kinetics-400 weights meta): 33,371,472 parameters."""
-    dims = {"block": "basic", "layers": [2, 2, 2, 2], "width": 64, "in_channels": 3,
-            "num_classes": 400, "stem": "kinetics", "num_frames": 16, "resolution": [112, 112]}
+    dims = {
+        "block": "basic",
+        "layers": [2, 2, 2, 2],
+        "width": 64,
+        "in_channels": 3,
+        "num_classes": 400,
+        "stem": "kinetics",
+        "num_frames": 16,
+        "resolution": [112, 112],
+    }
     with torch.device("meta"):
         model = build_from_dims("video_cnn", dims)
     assert sum(p.numel() for p in model.parameters()) == 33_371_472

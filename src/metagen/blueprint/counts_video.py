@@ -155,8 +155,11 @@ def _video_cnn_convs(d: Dims) -> dict[str, list[tuple]]:
             if d["block"] == "basic":
                 convs = [(c_in, channels, k3, s, False), (channels, channels, k3, k1, False)]
             else:
-                convs = [(c_in, channels, k1, k1, False), (channels, channels, k3, s, False),
-                         (channels, c_out, k1, k1, False)]
+                convs = [
+                    (c_in, channels, k1, k1, False),
+                    (channels, channels, k3, s, False),
+                    (channels, c_out, k1, k1, False),
+                ]
             if s != k1 or c_in != c_out:
                 convs.append((c_in, c_out, k1, s, True))
             layers[f"stage{i + 1}.{j}"] = convs
@@ -192,10 +195,32 @@ def video_cnn_flops(d: Dims, seq_len: int | None = None) -> int:
     return flops + 2 * _video_cnn_features(d) * d["num_classes"]
 
 
-VIDEO_TRANSFORMER_REQUIRED = ("num_frames", "resolution", "tubelet_size", "patch_size",
-                              "in_channels", "d_model", "n_layers", "d_ff", "num_classes")
+VIDEO_TRANSFORMER_REQUIRED = (
+    "num_frames",
+    "resolution",
+    "tubelet_size",
+    "patch_size",
+    "in_channels",
+    "d_model",
+    "n_layers",
+    "d_ff",
+    "num_classes",
+)
 VIDEO_DIFFUSION_REQUIRED = VIDEO_TRANSFORMER_REQUIRED[:-1] + (
-    "n_heads", "text_conditioning", "caption_vocab_size", "caption_length", "caption_d_model",
-    "caption_n_layers")
-VIDEO_CNN_REQUIRED = ("block", "layers", "width", "in_channels", "num_classes", "stem",
-                      "num_frames", "resolution")
+    "n_heads",
+    "text_conditioning",
+    "caption_vocab_size",
+    "caption_length",
+    "caption_d_model",
+    "caption_n_layers",
+)
+VIDEO_CNN_REQUIRED = (
+    "block",
+    "layers",
+    "width",
+    "in_channels",
+    "num_classes",
+    "stem",
+    "num_frames",
+    "resolution",
+)

@@ -28,8 +28,9 @@ INFERENCE_BYTES_PER_PARAM = 2
 TRAINING_BYTES_PER_PARAM = 4 + 4 + 8
 
 
-def memory_report(arch: str, dims: dict[str, Any], params: int,
-                  context_length: int | None) -> dict[str, Any]:
+def memory_report(
+    arch: str, dims: dict[str, Any], params: int, context_length: int | None
+) -> dict[str, Any]:
     report: dict[str, Any] = {
         "weights_fp32_bytes": 4 * params,
         "weights_bf16_bytes": INFERENCE_BYTES_PER_PARAM * params,

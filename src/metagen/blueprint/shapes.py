@@ -155,8 +155,12 @@ def audio_lm_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Shape]:
         d = base["d_model"]
         base = {k: v for k, v in base.items() if k not in ("mlp", "tie_embeddings")}
         base.update(encoder_layers=max(2, d // 256), encoder_d_ff=4 * d)
-        yield Shape(shape.label, lambda depth, base=base: {**base, "n_layers": depth},
-                    shape.depth_min, shape.depth_max)
+        yield Shape(
+            shape.label,
+            lambda depth, base=base: {**base, "n_layers": depth},
+            shape.depth_min,
+            shape.depth_max,
+        )
 
 
 # (block, stage depths before and after the variable third stage, its range)

@@ -51,7 +51,9 @@ def read_module(module: str) -> ModuleSource:
     imports: list[str] = []
     internal: list[tuple[str, tuple[str, ...]]] = []
     for i, node in enumerate(tree.body):
-        is_docstring = i == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        is_docstring = (
+            i == 0 and isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant)
+        )
         if not (is_docstring or isinstance(node, ast.Import | ast.ImportFrom)):
             continue
         drop.update(range(node.lineno - 1, node.end_lineno or node.lineno))
@@ -121,7 +123,9 @@ def _import_block(sources: list[ModuleSource], target: str, extra: tuple[str, ..
     return "\n\n".join("\n".join(g) for g in groups if g)
 
 
-def bundle(modules: list[str], target: str, header: str, extra_imports: tuple[str, ...] = ()) -> str:
+def bundle(
+    modules: list[str], target: str, header: str, extra_imports: tuple[str, ...] = ()
+) -> str:
     """The text of one generated file: header docstring, imports, then each module's body.
     `extra_imports` are lines the glue after the bundle needs."""
     sources = closure(modules, target)
@@ -137,8 +141,9 @@ def bundle(modules: list[str], target: str, header: str, extra_imports: tuple[st
 def package_modules(package: str) -> list[str]:
     """Every runtime module of `package`, sorted by name."""
     folder = resources.files("metagen").joinpath(package)
-    names = sorted(p.name[:-3] for p in folder.iterdir()
-                   if p.name.endswith(".py") and p.name != "__init__.py")
+    names = sorted(
+        p.name[:-3] for p in folder.iterdir() if p.name.endswith(".py") and p.name != "__init__.py"
+    )
     return [f"metagen.{package}.{n}" for n in names]
 
 

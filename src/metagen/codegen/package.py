@@ -58,8 +58,11 @@ def render_model(bp: Blueprint, description: str) -> str:
 
 
 def _runtime_files(bp: Blueprint) -> dict[str, str]:
-    data = bundle(package_modules("data"), "data",
-                  f"{bp.name}: datasets (synthetic and user data) for training and evaluation.")
+    data = bundle(
+        package_modules("data"),
+        "data",
+        f"{bp.name}: datasets (synthetic and user data) for training and evaluation.",
+    )
     training = bundle(
         package_modules("train") + package_modules("evaluate"),
         "training",
@@ -81,11 +84,14 @@ def render_package(bp: Blueprint, description: str, context: dict[str, Any]) -> 
         "model.py": render_model(bp, description),
         **_runtime_files(bp),
         "config.json": json.dumps(bp.to_config(), indent=2, sort_keys=True) + "\n",
-        "requirements.txt": "\n".join(REQUIREMENTS["train"]
-                                      + REQUIREMENTS.get(str(bp.data.get("kind")), [])
-                                      + REQUIREMENTS.get(bp.task, [])
-                                      + ["# export.py only:"]
-                                      + REQUIREMENTS["export"]) + "\n",
+        "requirements.txt": "\n".join(
+            REQUIREMENTS["train"]
+            + REQUIREMENTS.get(str(bp.data.get("kind")), [])
+            + REQUIREMENTS.get(bp.task, [])
+            + ["# export.py only:"]
+            + REQUIREMENTS["export"]
+        )
+        + "\n",
     }
     script_context = {"name": bp.name, "task": bp.task, "arch": bp.arch, **context}
     for script in SCRIPTS:

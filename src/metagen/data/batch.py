@@ -5,8 +5,16 @@ import torch
 # A forecast window also carries its seasonal-naive baseline and MASE scale (metrics only).
 # A regression sample carries its target's spread, to report errors in target units.
 # Detection and instance segmentation: padded objects per image (class -1 is padding).
-TARGET_KEYS = ("targets", "labels", "naive_forecast", "mase_scale", "target_scale", "gt_boxes",
-               "gt_classes", "gt_masks")
+TARGET_KEYS = (
+    "targets",
+    "labels",
+    "naive_forecast",
+    "mase_scale",
+    "target_scale",
+    "gt_boxes",
+    "gt_classes",
+    "gt_masks",
+)
 
 
 def model_inputs(batch: dict) -> dict:

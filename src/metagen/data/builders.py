@@ -116,7 +116,9 @@ CLASSIFICATION_DATA = {
 def _build_classification_datasets(cfg: dict, source: str, seed: int):
     kind = cfg.get("kind", "image")
     if kind not in CLASSIFICATION_DATA:
-        raise ValueError(f"no classification data for {kind!r}; known: {sorted(CLASSIFICATION_DATA)}")
+        raise ValueError(
+            f"no classification data for {kind!r}; known: {sorted(CLASSIFICATION_DATA)}"
+        )
     return CLASSIFICATION_DATA[kind](cfg, source, seed)
 
 

@@ -72,8 +72,9 @@ class MovingShapesDataset(Dataset):
         self.channels = channels
         self.seed = seed
         self.classes = motion_classes(num_classes)
-        self.class_names = [f"{shape or 'shape'} moving {direction}"
-                            for shape, direction in self.classes]
+        self.class_names = [
+            f"{shape or 'shape'} moving {direction}" for shape, direction in self.classes
+        ]
         self.color_names = list(RGB_COLORS)
         colors = np.asarray(list(RGB_COLORS.values()))  # pastel: every channel >= the floor
         self.palette = MOTION_SHAPE_FLOOR + (1 - MOTION_SHAPE_FLOOR) * colors

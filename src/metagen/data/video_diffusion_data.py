@@ -57,13 +57,16 @@ def _folder_clip_pairs(cfg: dict, source: str, seed: int) -> tuple[ClipCaptions,
         names = train.class_names
     else:
         full = VideoFolderDataset(source, *shape)
-        train_idx, val_idx = split_indices(len(full), float(cfg["val_fraction"]), seed,
-                                           labels=full.labels)
-        splits = tuple((Subset(full, idx), [full.labels[i] for i in idx])
-                       for idx in (train_idx, val_idx))
+        train_idx, val_idx = split_indices(
+            len(full), float(cfg["val_fraction"]), seed, labels=full.labels
+        )
+        splits = tuple(
+            (Subset(full, idx), [full.labels[i] for i in idx]) for idx in (train_idx, val_idx)
+        )
         names = full.class_names
-    train_pairs, val_pairs = (ClipCaptions(clips, lambda i, ls=labels: names[ls[i]])
-                              for clips, labels in splits)
+    train_pairs, val_pairs = (
+        ClipCaptions(clips, lambda i, ls=labels: names[ls[i]]) for clips, labels in splits
+    )
     return train_pairs, val_pairs
 
 

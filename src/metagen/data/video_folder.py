@@ -21,7 +21,8 @@ def _frame_files(folder: Path) -> list[Path]:
 def _clips_in(folder: Path) -> list[Path]:
     """The clips of one class folder: frame folders and .npy files, by name."""
     return sorted(
-        p for p in folder.iterdir()
+        p
+        for p in folder.iterdir()
         if not p.name.startswith(".")
         and (p.is_dir() or (p.is_file() and p.suffix.lower() == CLIP_SUFFIX))
     )
@@ -68,8 +69,9 @@ def check_clip(path: Path) -> None:
         )
 
 
-def _frame_from_array(frame: np.ndarray, resolution: tuple[int, int], channels: int,
-                      path: Path) -> np.ndarray:
+def _frame_from_array(
+    frame: np.ndarray, resolution: tuple[int, int], channels: int, path: Path
+) -> np.ndarray:
     """One (H, W[, C]) frame to (H', W', channels) uint8 at `resolution`."""
     from PIL import Image
 
@@ -103,8 +105,9 @@ def load_clip(path, num_frames: int, resolution, channels: int) -> np.ndarray:
     else:
         array = np.load(path, mmap_mode="r", allow_pickle=False)
         picked = frame_indices(array.shape[0], num_frames)
-        frames = [_frame_from_array(np.asarray(array[i]), resolution, channels, path)
-                  for i in picked]
+        frames = [
+            _frame_from_array(np.asarray(array[i]), resolution, channels, path) for i in picked
+        ]
     return np.stack(frames).reshape(num_frames, height, width, channels)
 
 

@@ -6,8 +6,9 @@ import time
 import torch
 
 
-def measure_latency(model: torch.nn.Module, inputs: dict, *, device: str = "cpu",
-                    runs: int = 20, warmup: int = 3) -> dict:
+def measure_latency(
+    model: torch.nn.Module, inputs: dict, *, device: str = "cpu", runs: int = 20, warmup: int = 3
+) -> dict:
     """Median and spread of wall-clock forward time in milliseconds, in eval mode."""
     was_training = model.training
     model.eval()

@@ -106,7 +106,10 @@ VIDEO_CNN_STEMS = {
 
 
 def video_cnn_stage(
-    block: type[BasicBlock3D | Bottleneck3D], in_channels: int, channels: int, depth: int,
+    block: type[BasicBlock3D | Bottleneck3D],
+    in_channels: int,
+    channels: int,
+    depth: int,
     stride: int,
 ) -> nn.Sequential:
     """depth blocks; the first changes resolution (stride in time and space) and channels."""

@@ -76,8 +76,9 @@ class TubeletEmbedding(nn.Module):
         super().__init__()
         t, p = config.tubelet_size, config.patch_size
         n_patches = config.grid[1]
-        self.proj = nn.Conv3d(config.in_channels, config.d_model, kernel_size=(t, p, p),
-                              stride=(t, p, p))
+        self.proj = nn.Conv3d(
+            config.in_channels, config.d_model, kernel_size=(t, p, p), stride=(t, p, p)
+        )
         self.pos_embedding = nn.Parameter(torch.zeros(1, 1, n_patches, config.d_model))
 
     def forward(self, videos: torch.Tensor) -> torch.Tensor:

@@ -21,8 +21,9 @@ def _curve_rows(training: dict[str, Any], most: int = 12) -> list[tuple[int, flo
     return [(int(s), float(v)) for s, v in picked]
 
 
-def render_docs(plan: dict[str, Any], description: str,
-                training: dict[str, Any] | None) -> dict[str, str]:
+def render_docs(
+    plan: dict[str, Any], description: str, training: dict[str, Any] | None
+) -> dict[str, str]:
     context = {
         "plan": plan,
         "description": description,

@@ -91,10 +91,10 @@ class AudioParams(SpecModel):
     """Parameters of the audio modality (mono waveforms, log-mel features)."""
 
     sample_rate: int = Field(16000, ge=1000, le=192000, description="Samples per second.")
-    n_mels: int = Field(80, ge=8, le=512, description="Mel filterbank bins of the log-mel frontend.")
-    hop_length: int = Field(
-        256, ge=16, le=8192, description="Samples between spectrogram frames."
+    n_mels: int = Field(
+        80, ge=8, le=512, description="Mel filterbank bins of the log-mel frontend."
     )
+    hop_length: int = Field(256, ge=16, le=8192, description="Samples between spectrogram frames.")
     clip_seconds: float | None = Field(
         None, gt=0, le=3600, description="Length of one training clip in seconds; null: chosen."
     )
@@ -119,8 +119,9 @@ class VideoParams(SpecModel):
 
     num_frames: int = Field(16, ge=1, le=1024, description="Frames per clip.")
     frame_rate: int = Field(8, ge=1, le=240, description="Frames per second.")
-    resolution: Annotated[list[Annotated[int, Field(ge=8, le=4096)]],
-                          BeforeValidator(_parse_resolution)] = Field(
+    resolution: Annotated[
+        list[Annotated[int, Field(ge=8, le=4096)]], BeforeValidator(_parse_resolution)
+    ] = Field(
         default_factory=lambda: [256, 256],
         min_length=2,
         max_length=2,
@@ -132,15 +133,19 @@ class TimeSeriesParams(SpecModel):
     """Parameters of the time-series modality (one series, one or more variables per step)."""
 
     channels: int = Field(
-        1, ge=1, le=1024,
+        1,
+        ge=1,
+        le=1024,
         description="Variables per time step the model reads; 1 reads the target alone.",
     )
     target: str | None = Field(
-        None, min_length=1,
+        None,
+        min_length=1,
         description="The CSV column to forecast; null: the last value column.",
     )
     season_length: int | None = Field(
-        None, ge=1,
+        None,
+        ge=1,
         description="Steps per season, for the seasonal-naive baseline and the synthetic "
         "series; null: detected from the data (synthetic series: 24, at most lookback / 2).",
     )
@@ -150,12 +155,15 @@ class TabularParams(SpecModel):
     """Parameters of the tabular modality (rows of numeric features, one target column)."""
 
     num_features: int | None = Field(
-        None, ge=1, le=100_000,
+        None,
+        ge=1,
+        le=100_000,
         description="Numeric feature columns per row; null: 16 (the data's count is used when "
         "training on a CSV).",
     )
     target: str | None = Field(
-        None, min_length=1,
+        None,
+        min_length=1,
         description="The CSV column to predict (a class, a number or a relevance grade); "
         "null: the last column.",
     )

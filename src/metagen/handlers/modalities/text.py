@@ -92,7 +92,9 @@ class TextModalityHandler(ModalityHandler):
             norm_eps=1e-5,
             dropout=0.0,
         )
-        blueprint.data.update(kind="text", tokenizer="byte", seq_len=min(context, MAX_TRAIN_SEQ_LEN))
+        blueprint.data.update(
+            kind="text", tokenizer="byte", seq_len=min(context, MAX_TRAIN_SEQ_LEN)
+        )
         blueprint.components = [(c.name, c.role) for c in self.generate_components()]
         return blueprint
 
@@ -131,16 +133,30 @@ class TextModalityHandler(ModalityHandler):
 
     def _masked_components(self, pooler: bool) -> list[Component]:
         components = [
-            Component("embeddings", "Embedding: token, learned position and token-type "
-                      "embeddings, LayerNorm"),
-            Component("blocks", "Encoder: post-norm transformer layers with bidirectional "
-                      "multi-head attention"),
+            Component(
+                "embeddings",
+                "Embedding: token, learned position and token-type embeddings, LayerNorm",
+            ),
+            Component(
+                "blocks",
+                "Encoder: post-norm transformer layers with bidirectional multi-head attention",
+            ),
         ]
         if pooler:
-            components.append(Component("pooler", "Pooler: dense + tanh on the first token "
-                                        "(frozen: the MLM loss does not train it)"))
-        components.append(Component("mlm_head", "Output: dense + GELU + LayerNorm, decoder "
-                                    "tied to the token embedding, vocabulary bias"))
+            components.append(
+                Component(
+                    "pooler",
+                    "Pooler: dense + tanh on the first token "
+                    "(frozen: the MLM loss does not train it)",
+                )
+            )
+        components.append(
+            Component(
+                "mlm_head",
+                "Output: dense + GELU + LayerNorm, decoder "
+                "tied to the token embedding, vocabulary bias",
+            )
+        )
         return components
 
     def generate_components(self) -> list[Component]:

@@ -26,23 +26,35 @@ CAPTION_LENGTH = 77
 COSINE_SCHEDULE_MAX_SIDE = 64
 DENOISER_PATCHES = (16, 8, 4, 2)
 
-_ARCH_BY_FAMILY = {"transformer": "video_transformer", "cnn": "video_cnn",
-                   "diffusion": "video_diffusion"}
+_ARCH_BY_FAMILY = {
+    "transformer": "video_transformer",
+    "cnn": "video_cnn",
+    "diffusion": "video_diffusion",
+}
 
 _COMPONENTS = {
     "video_transformer": [
-        Component("patch_embedding", "Spatial: Conv3d tubelet embedding (t x p x p) and a "
-                  "learned position per patch of a frame"),
+        Component(
+            "patch_embedding",
+            "Spatial: Conv3d tubelet embedding (t x p x p) and a "
+            "learned position per patch of a frame",
+        ),
         Component("temporal_embedding", "Temporal: a learned position per frame (tubelet)"),
-        Component("blocks", "Divided space-time attention: per block, temporal attention "
-                  "across frames at each patch, then spatial attention within each frame, "
-                  "then an MLP"),
+        Component(
+            "blocks",
+            "Divided space-time attention: per block, temporal attention "
+            "across frames at each patch, then spatial attention within each frame, "
+            "then an MLP",
+        ),
         Component("final_norm", "LayerNorm on every token"),
         Component("head", "Mean over space and time, then the classification head"),
     ],
     "video_cnn": [
-        Component("stem", "Spatiotemporal stem: 3D conv over 3 frames (3x7x7, stride 2 in "
-                  "space, 1 in time; 3x3x3 for small frames)"),
+        Component(
+            "stem",
+            "Spatiotemporal stem: 3D conv over 3 frames (3x7x7, stride 2 in "
+            "space, 1 in time; 3x3x3 for small frames)",
+        ),
         Component("stage1", "3D residual stage 1: 3x3x3 convs over time and space"),
         Component("stage2", "3D residual stage 2: halves frames, height and width"),
         Component("stage3", "3D residual stage 3: halves frames, height and width"),
@@ -56,15 +68,26 @@ def _denoiser_components(text: bool) -> list[Component]:
     cross = ", cross-attention to the caption" if text else ""
     parts = [Component("time_embedding", "Timestep: sinusoidal features and an MLP (DiT)")]
     if text:
-        parts.append(Component("caption_encoder", "Text encoder: transformer over the caption's "
-                               "byte tokens; its first token, projected, joins the timestep"))
+        parts.append(
+            Component(
+                "caption_encoder",
+                "Text encoder: transformer over the caption's "
+                "byte tokens; its first token, projected, joins the timestep",
+            )
+        )
     return parts + [
-        Component("patch_embedding", "Spatial: Conv3d tubelet embedding of the noisy clip and "
-                  "a learned position per patch of a frame"),
+        Component(
+            "patch_embedding",
+            "Spatial: Conv3d tubelet embedding of the noisy clip and "
+            "a learned position per patch of a frame",
+        ),
         Component("temporal_embedding", "Temporal: a learned position per frame (tubelet)"),
-        Component("blocks", "Space-time denoiser blocks: the timestep added to every token, "
-                  f"temporal attention across frames, spatial attention within frames{cross}, "
-                  "MLP"),
+        Component(
+            "blocks",
+            "Space-time denoiser blocks: the timestep added to every token, "
+            f"temporal attention across frames, spatial attention within frames{cross}, "
+            "MLP",
+        ),
         Component("final_norm", "LayerNorm on every token"),
         Component("head", "Linear back to tubelet pixels, unpatchified into the predicted noise"),
     ]
@@ -121,20 +144,30 @@ class VideoModalityHandler(ModalityHandler):
         else:
             small = min(resolution) < SMALL_FRAME
             blueprint.fixed_dims["stem"] = "small" if small else "kinetics"
-        blueprint.data.update(kind="video", num_frames=frames, resolution=resolution,
-                              channels=channels, synthetic_classes=SYNTHETIC_MOTION_CLASSES)
+        blueprint.data.update(
+            kind="video",
+            num_frames=frames,
+            resolution=resolution,
+            channels=channels,
+            synthetic_classes=SYNTHETIC_MOTION_CLASSES,
+        )
         blueprint.components = [(c.name, c.role) for c in self.generate_components()]
         return blueprint
 
-    def _fix_tokens(self, blueprint: Blueprint, frames: int, resolution: list[int],
-                    patch: int = DEFAULT_PATCH_SIZE) -> None:
+    def _fix_tokens(
+        self,
+        blueprint: Blueprint,
+        frames: int,
+        resolution: list[int],
+        patch: int = DEFAULT_PATCH_SIZE,
+    ) -> None:
         """Tubelet and patch size of a space-time transformer (classifier or denoiser)."""
         if any(side % patch for side in resolution):
             raise PlanError(
                 f"modality.video.resolution {resolution[0]}x{resolution[1]} is not a multiple "
                 f"of the {patch}-pixel patch of the space-time transformer. Use a resolution "
-                "such as 224x224 or 256x256" + (", or family cnn." if self.family != "diffusion"
-                                                 else ".")
+                "such as 224x224 or 256x256"
+                + (", or family cnn." if self.family != "diffusion" else ".")
             )
         tubelet = 2 if frames >= LONG_CLIP and frames % 2 == 0 else 1
         if tubelet > 1:
@@ -142,14 +175,16 @@ class VideoModalityHandler(ModalityHandler):
                 f"{frames} frames: 2-frame tubelets (as VideoMAE for 16 frames) halve the tokens "
                 "per clip and let the embedding see motion."
             )
-        blueprint.fixed_dims.update(tubelet_size=tubelet, patch_size=patch, norm_eps=1e-6,
-                                    dropout=0.0)
+        blueprint.fixed_dims.update(
+            tubelet_size=tubelet, patch_size=patch, norm_eps=1e-6, dropout=0.0
+        )
 
     def _fix_transformer(self, blueprint: Blueprint, frames: int, resolution: list[int]) -> None:
         self._fix_tokens(blueprint, frames, resolution)
 
-    def _augment_diffusion(self, bp: Blueprint, frames: int, resolution: list[int],
-                           channels: int) -> Blueprint:
+    def _augment_diffusion(
+        self, bp: Blueprint, frames: int, resolution: list[int], channels: int
+    ) -> Blueprint:
         text = "text" in self.spec.modality.inputs
         if frames < 2:
             raise PlanError(
@@ -160,12 +195,20 @@ class VideoModalityHandler(ModalityHandler):
         self._fix_tokens(bp, frames, resolution, fits[0] if fits else DEFAULT_PATCH_SIZE)
         schedule = "cosine" if min(resolution) <= COSINE_SCHEDULE_MAX_SIDE else "linear"
         bp.task = "diffusion"
-        bp.fixed_dims.update(text_conditioning=text, caption_vocab_size=CAPTION_VOCAB,
-                             caption_length=CAPTION_LENGTH)
-        bp.data.update(kind="video", num_frames=frames, resolution=resolution, channels=channels,
-                       num_timesteps=DIFFUSION_TIMESTEPS, beta_schedule=schedule,
-                       text_conditioning=text, caption_length=CAPTION_LENGTH,
-                       frame_rate=self._frame_rate())
+        bp.fixed_dims.update(
+            text_conditioning=text, caption_vocab_size=CAPTION_VOCAB, caption_length=CAPTION_LENGTH
+        )
+        bp.data.update(
+            kind="video",
+            num_frames=frames,
+            resolution=resolution,
+            channels=channels,
+            num_timesteps=DIFFUSION_TIMESTEPS,
+            beta_schedule=schedule,
+            text_conditioning=text,
+            caption_length=CAPTION_LENGTH,
+            frame_rate=self._frame_rate(),
+        )
         height, width = resolution
         bp.decisions += [
             f"Pixel-space video diffusion: the denoiser predicts the noise of whole {frames}-"

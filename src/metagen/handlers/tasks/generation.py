@@ -12,17 +12,35 @@ from metagen.handlers.tasks.registry import register_task
 # Runtime task -> metrics that evaluate.py reports for it. A modality handler that adds a
 # generative runtime task adds its metrics here.
 GENERATION_METRICS: dict[str, list[str]] = {
-    "contrastive": ["loss", "r1_text_to_image", "r5_text_to_image", "r1_image_to_text",
-                    "r5_image_to_text", "chance_r1", "chance_r5",
-                    "same_caption_at_1_text_to_image", "chance_same_caption_at_1"],
-    "vlm": ["loss", "perplexity", "token_accuracy", "unigram_entropy_nats",
-            "loss_mismatched_images"],
+    "contrastive": [
+        "loss",
+        "r1_text_to_image",
+        "r5_text_to_image",
+        "r1_image_to_text",
+        "r5_image_to_text",
+        "chance_r1",
+        "chance_r5",
+        "same_caption_at_1_text_to_image",
+        "chance_same_caption_at_1",
+    ],
+    "vlm": [
+        "loss",
+        "perplexity",
+        "token_accuracy",
+        "unigram_entropy_nats",
+        "loss_mismatched_images",
+    ],
     "language_modeling": ["loss", "perplexity", "bits_per_byte"],
     # denoising MSE, which the model must bring below that of predicting zero noise
     "diffusion": ["loss", "zero_noise_mse"],
     "audio_generation": ["loss", "perplexity", "bits_per_sample", "unigram_entropy_nats"],
-    "masked_lm": ["loss", "accuracy", "perplexity", "unigram_baseline_loss",
-                  "no_context_baseline_loss"],
+    "masked_lm": [
+        "loss",
+        "accuracy",
+        "perplexity",
+        "unigram_baseline_loss",
+        "no_context_baseline_loss",
+    ],
 }
 
 

@@ -47,8 +47,9 @@ def get_task_handler(spec: Spec) -> TaskHandler:
     task_type = resolve_task_type(spec)
     handler = _TASK_REGISTRY.get(task_type)
     if handler is None:
-        raise not_built(TASKS.get(task_type, f"the '{task_type}' task handler"), "task.type",
-                        task_type)
+        raise not_built(
+            TASKS.get(task_type, f"the '{task_type}' task handler"), "task.type", task_type
+        )
     modalities = set(spec.modality.inputs)
     if not modalities <= set(handler.supported_modalities):
         unsupported = ", ".join(sorted(modalities - set(handler.supported_modalities)))
