@@ -104,7 +104,10 @@ def run_training(
     result = subprocess.run(command, check=False)
     if result.returncode == DATA_REJECTED and fresh:
         shutil.rmtree(run_dir, ignore_errors=True)
-        raise UsageError("the data was rejected (the message above says why); nothing was written.")
+        raise UsageError(
+            "train.py rejected its input before training (the message above says why); the run "
+            "directory synthesized for it was removed, so nothing was written."
+        )
     if result.returncode != 0:
         raise UsageError(
             f"training in {run_dir} stopped with exit code {result.returncode}; the message "
