@@ -40,6 +40,16 @@ class KVCache:
         self.length = 0
 
 
+def empty_kv_caches(
+    n_layers: int, batch_size: int, n_kv_heads: int, max_len: int, head_dim: int, like: torch.Tensor
+) -> list[KVCache]:
+    """One empty cache per attention layer, on the device and in the dtype of `like`."""
+    return [
+        KVCache(batch_size, n_kv_heads, max_len, head_dim, device=like.device, dtype=like.dtype)
+        for _ in range(n_layers)
+    ]
+
+
 class CausalSelfAttention(nn.Module):
     """Causal attention; n_kv_heads < n_heads shares each key/value head among a group (GQA)."""
 

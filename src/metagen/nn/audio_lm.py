@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from metagen.nn.attention import CausalSelfAttention, KVCache
+from metagen.nn.attention import CausalSelfAttention, KVCache, empty_kv_caches
 from metagen.nn.audio import AudioEncoderBlock, AudioStem, init_audio_weights
 from metagen.nn.audio_frontend import LogMelSpectrogram, audio_tokens, check_audio_frontend
 from metagen.nn.checks import check_divisible, check_dropout, check_positive
@@ -204,19 +204,11 @@ class AudioLM(nn.Module):
 
     def new_kv_caches(self, batch_size: int, max_len: int) -> list[KVCache]:
         """One empty self-attention cache per decoder block, on the model's device and dtype."""
-        c, weight = self.config, self.lm_head.weight
+        c = self.config
         head_dim = c.d_model // c.n_heads
-        return [
-            KVCache(
-                batch_size,
-                c.n_kv_heads,
-                max_len,
-                head_dim,
-                device=weight.device,
-                dtype=weight.dtype,
-            )
-            for _ in range(c.n_layers)
-        ]
+        return empty_kv_caches(
+            c.n_layers, batch_size, c.n_kv_heads, max_len, head_dim, self.lm_head.weight
+        )
 
     @torch.no_grad()
     def generate(

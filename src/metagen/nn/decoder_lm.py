@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from metagen.nn.attention import CausalSelfAttention, KVCache
+from metagen.nn.attention import CausalSelfAttention, KVCache, empty_kv_caches
 from metagen.nn.checks import check_choice, check_divisible, check_dropout, check_positive
 from metagen.nn.mlp import MLP_LAYERS
 from metagen.nn.norm import NORM_LAYERS
@@ -155,19 +155,11 @@ class DecoderLM(nn.Module):
 
     def new_kv_caches(self, batch_size: int, max_len: int) -> list[KVCache]:
         """One empty cache per block, on the model's device and in its dtype."""
-        c, weight = self.config, self.lm_head.weight
+        c = self.config
         head_dim = c.d_model // c.n_heads
-        return [
-            KVCache(
-                batch_size,
-                c.n_kv_heads,
-                max_len,
-                head_dim,
-                device=weight.device,
-                dtype=weight.dtype,
-            )
-            for _ in range(c.n_layers)
-        ]
+        return empty_kv_caches(
+            c.n_layers, batch_size, c.n_kv_heads, max_len, head_dim, self.lm_head.weight
+        )
 
     @torch.no_grad()
     def generate(

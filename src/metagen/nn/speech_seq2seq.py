@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from metagen.nn.attention import KVCache
+from metagen.nn.attention import KVCache, empty_kv_caches
 from metagen.nn.checks import check_divisible, check_dropout, check_positive
 from metagen.nn.mlp import GeluMLP
 from metagen.nn.speech_attention import SpeechAttention
@@ -158,18 +158,15 @@ class SpeechSeq2Seq(nn.Module):
 
     def new_kv_caches(self, batch_size: int, max_len: int) -> list[KVCache]:
         """One empty self-attention cache per decoder block, on the model's device and dtype."""
-        c, weight = self.config, self.lm_head.weight
-        return [
-            KVCache(
-                batch_size,
-                c.n_heads,
-                max_len,
-                c.d_model // c.n_heads,
-                device=weight.device,
-                dtype=weight.dtype,
-            )
-            for _ in range(c.decoder_layers)
-        ]
+        c = self.config
+        return empty_kv_caches(
+            c.decoder_layers,
+            batch_size,
+            c.n_heads,
+            max_len,
+            c.d_model // c.n_heads,
+            self.lm_head.weight,
+        )
 
     @torch.no_grad()
     def generate(self, waveform: torch.Tensor, max_new_tokens: int) -> torch.Tensor:
