@@ -12,6 +12,20 @@ from metagen.nn.checks import check_divisible, check_dropout, check_positive
 from metagen.nn.vit import ViTBlock
 
 
+def check_captions(config) -> None:
+    """The caption encoder's fields of a text-conditioned denoiser config (U-Net or video)."""
+    check_positive(
+        caption_vocab_size=config.caption_vocab_size,
+        caption_length=config.caption_length,
+        caption_d_model=config.caption_d_model,
+        caption_n_layers=config.caption_n_layers,
+        caption_n_heads=config.caption_n_heads,
+    )
+    check_divisible(
+        "caption_d_model", config.caption_d_model, "caption_n_heads", config.caption_n_heads
+    )
+
+
 @dataclass
 class UNetConfig:
     image_size: int = 64
@@ -58,16 +72,7 @@ class UNetConfig:
         )
         check_dropout(self.dropout)
         if self.text_conditioning:
-            check_positive(
-                caption_vocab_size=self.caption_vocab_size,
-                caption_length=self.caption_length,
-                caption_d_model=self.caption_d_model,
-                caption_n_layers=self.caption_n_layers,
-                caption_n_heads=self.caption_n_heads,
-            )
-            check_divisible(
-                "caption_d_model", self.caption_d_model, "caption_n_heads", self.caption_n_heads
-            )
+            check_captions(self)
 
     def level_sides(self) -> list[int]:
         return [self.image_size // 2**i for i in range(len(self.channel_mults))]

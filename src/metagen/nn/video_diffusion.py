@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from metagen.nn.checks import check_divisible, check_dropout, check_positive
-from metagen.nn.unet import CaptionEncoder, TimestepEmbedding, UNetCrossAttention
+from metagen.nn.unet import CaptionEncoder, TimestepEmbedding, UNetCrossAttention, check_captions
 from metagen.nn.video_transformer import DividedSpaceTimeBlock, TemporalEmbedding, TubeletEmbedding
 
 # Sinusoidal timestep features before the embedding MLP (DiT).
@@ -59,16 +59,7 @@ class VideoDiffusionConfig:
         check_divisible("d_model", self.d_model, "n_heads", self.n_heads)
         check_dropout(self.dropout)
         if self.text_conditioning:
-            check_positive(
-                caption_vocab_size=self.caption_vocab_size,
-                caption_length=self.caption_length,
-                caption_d_model=self.caption_d_model,
-                caption_n_layers=self.caption_n_layers,
-                caption_n_heads=self.caption_n_heads,
-            )
-            check_divisible(
-                "caption_d_model", self.caption_d_model, "caption_n_heads", self.caption_n_heads
-            )
+            check_captions(self)
 
     @property
     def grid(self) -> tuple[int, int]:
