@@ -42,7 +42,7 @@ def test_detector_beats_no_detections(name, tmp_path) -> None:
     code = run / "code"
     out = str(run / "train" / "smoke")
     run_script(code, "evaluate.py", "--checkpoint", out, "--max-batches", "1")
-    assert read_json(run / "train" / "smoke" / "eval_metrics.json")["map50"] >= 0.0
+    assert read_json(run / "train" / "smoke" / "eval" / "metrics.json")["map50"] >= 0.0
     image = tmp_path / "scene.png"
     run_script(
         code,

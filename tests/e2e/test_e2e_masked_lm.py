@@ -44,7 +44,7 @@ def test_held_out_masked_loss_beats_context_free_prediction(trained) -> None:
 def test_evaluate_reproduces_the_held_out_loss(trained) -> None:
     run_dir, out = trained
     run_script(run_dir / "code", "evaluate.py", "--checkpoint", str(out))
-    again = read_json(out / "eval_metrics.json")
+    again = read_json(out / "eval" / "metrics.json")
     first = read_json(out / "metrics.json")["eval"]
     assert again["loss"] == pytest.approx(first["loss"], rel=1e-5)
     assert again["unigram_baseline_loss"] == pytest.approx(first["unigram_baseline_loss"])

@@ -41,7 +41,7 @@ def smoke_train(tmp_path, name: str, *extra: str):
 def held_out_metrics(run_dir) -> dict:
     """evaluate.py on the run's held-out synthetic split, as a user would run it."""
     run_script(run_dir / "code", "evaluate.py", "--checkpoint", str(run_dir / "train" / "smoke"))
-    return read_json(run_dir / "train" / "smoke" / "eval_metrics.json")
+    return read_json(run_dir / "train" / "smoke" / "eval" / "metrics.json")
 
 
 @pytest.mark.parametrize("name", SEMANTIC_EXAMPLES)

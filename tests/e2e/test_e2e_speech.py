@@ -83,7 +83,7 @@ def test_smoke_recognizer_beats_the_trivial_transcripts(recognizer):
     check_beats_baselines(metrics["eval"])
     # every held-out clip, through the generated evaluate.py
     run_script(run_dir / "code", "evaluate.py", "--checkpoint", str(out))
-    full = read_json(out / "eval_metrics.json")
+    full = read_json(out / "eval" / "metrics.json")
     assert full["num_samples"] == info["num_val"] == 256
     check_beats_baselines(full)
 
@@ -102,7 +102,7 @@ def test_evaluate_reproduces_the_runs_own_held_out_metrics(recognizer):
         "--max-batches",
         str(metrics["train_config"]["eval_batches"]),
     )
-    again = read_json(out / "eval_metrics.json")
+    again = read_json(out / "eval" / "metrics.json")
     assert again["loss"] == pytest.approx(metrics["eval"]["loss"], rel=1e-5)
     assert again["wer"] == pytest.approx(metrics["eval"]["wer"], abs=1e-9)
 

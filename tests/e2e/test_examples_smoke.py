@@ -1,23 +1,51 @@
-"""Every example spec smoke-trains as a user would run it (slow: about a minute each)."""
+"""Every example spec smoke-trains as a user would run it, then its generated evaluate.py
+scores the checkpoint on held-out data and the model beats its task's trivial baseline there
+(slow: about a minute each)."""
 
 from __future__ import annotations
 
 import math
 
 import pytest
-from tests.e2e.runs import loss_drop, metagen_train, read_json
+from tests.e2e.runs import loss_drop, metagen_train, read_json, run_script
 from tests.paths import EXAMPLE_SPECS, spec_id
+
+from metagen.planning import make_blueprint
+from metagen.spec import load_spec
 
 pytestmark = pytest.mark.slow
 
+# How far past its trivial baseline a smoke-trained example must be on held-out data. Scores
+# where higher is better (accuracy, recall, NDCG, mIoU, PQ, ROC-AUC, F1, mAP) lie in [0, 1]
+# and must lead by an absolute margin; losses and errors must be a fraction of the baseline's.
+HIGHER_IS_BETTER_MARGIN = 0.05
+LOWER_IS_BETTER_RATIO = 0.9
+# Reported only when they can be: top-5 needs at least 5 classes.
+CONDITIONAL_METRICS = {"top5_accuracy"}
+
 
 @pytest.mark.parametrize("spec", EXAMPLE_SPECS, ids=spec_id)
-def test_example_smoke_trains_and_learns(spec, tmp_path) -> None:
+def test_example_smoke_trains_and_beats_its_baseline(spec, tmp_path) -> None:
     result, wall = metagen_train(
         str(spec), "--scale", "smoke", "--out", str(tmp_path), "--run-id", "smoke"
     )
     assert result.returncode == 0, result.stderr[-3000:]
-    metrics = read_json(tmp_path / "smoke" / "train" / "smoke" / "metrics.json")
+    run = tmp_path / "smoke"
+    metrics = read_json(run / "train" / "smoke" / "metrics.json")
     assert wall <= 120, f"smoke training took {wall:.0f} s"
     assert all(math.isfinite(loss) for _, loss in metrics["loss_curve"])
     assert loss_drop(metrics) >= 0.3, "the last 10 steps' mean loss must be 30% below the first 10"
+
+    run_script(run / "code", "evaluate.py", "--checkpoint", str(run / "train" / "smoke"))
+    held_out = read_json(run / "train" / "smoke" / "eval" / "metrics.json")
+    planned = set(make_blueprint(load_spec(spec)).metrics)
+    missing = planned - set(held_out) - CONDITIONAL_METRICS
+    assert not missing, f"evaluate.py did not report {sorted(missing)}"
+
+    comparison = held_out["baseline_comparison"]
+    value, baseline = comparison["value"], comparison["baseline_value"]
+    assert comparison["beats_baseline"], comparison
+    if comparison["higher_is_better"]:
+        assert value >= baseline + HIGHER_IS_BETTER_MARGIN, comparison
+    else:
+        assert value <= LOWER_IS_BETTER_RATIO * baseline, comparison

@@ -49,7 +49,7 @@ def test_generator_held_out_loss_beats_the_unigram_entropy(tmp_path):
 def test_generator_evaluate_reproduces_the_held_out_loss(generator):
     run_dir, out = generator
     run_script(run_dir / "code", "evaluate.py", "--checkpoint", str(out))
-    again = read_json(out / "eval_metrics.json")
+    again = read_json(out / "eval" / "metrics.json")
     assert again["loss"] == pytest.approx(read_json(out / "metrics.json")["eval"]["loss"], rel=1e-5)
 
 

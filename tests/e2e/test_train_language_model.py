@@ -40,7 +40,7 @@ def test_held_out_loss_beats_unigram_entropy(trained) -> None:
 def test_evaluate_reproduces_the_held_out_loss(trained) -> None:
     run_dir, out = trained
     run_script(run_dir / "code", "evaluate.py", "--checkpoint", str(out))
-    again = read_json(out / "eval_metrics.json")
+    again = read_json(out / "eval" / "metrics.json")
     assert again["loss"] == pytest.approx(read_json(out / "metrics.json")["eval"]["loss"], rel=1e-5)
 
 

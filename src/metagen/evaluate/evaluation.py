@@ -5,6 +5,7 @@ import torch.nn.functional as F
 from torch.utils.data import DataLoader
 
 from metagen.data.batch import model_inputs, move_batch
+from metagen.data.synthetic_text import unigram_entropy_nats
 from metagen.evaluate.anomaly_eval import evaluate_anomaly_detector
 from metagen.evaluate.audio_generation import evaluate_audio_generation
 from metagen.evaluate.detection_eval import evaluate_dense_detection, evaluate_set_detection
@@ -31,7 +32,7 @@ def _evaluation_batches(dataset, batch_size: int, max_batches: int | None):
 
 
 def _evaluate_language_model(model, batches, device) -> dict:
-    loss_sum, tokens, samples = 0.0, 0, 0
+    loss_sum, tokens, samples, seen = 0.0, 0, 0, []
     for batch in batches:
         batch = move_batch(batch, device)
         logits = model(**model_inputs(batch))  # (B, T, V)
@@ -42,6 +43,7 @@ def _evaluate_language_model(model, batches, device) -> dict:
         loss_sum += float(loss)
         tokens += targets.numel()
         samples += targets.size(0)
+        seen.append(targets.flatten().cpu())
     if tokens == 0:
         raise ValueError("cannot evaluate on an empty dataset")
     mean = loss_sum / tokens
@@ -49,6 +51,8 @@ def _evaluate_language_model(model, batches, device) -> dict:
         "loss": mean,
         "perplexity": perplexity(mean),
         "bits_per_byte": bits_per_byte(mean),
+        # the baseline: the best loss without context on these very targets
+        "unigram_entropy_nats": unigram_entropy_nats(torch.cat(seen)),
         "num_tokens": tokens,
         "num_samples": samples,
     }

@@ -30,7 +30,7 @@ GENERATION_METRICS: dict[str, list[str]] = {
         "unigram_entropy_nats",
         "loss_mismatched_images",
     ],
-    "language_modeling": ["loss", "perplexity", "bits_per_byte"],
+    "language_modeling": ["loss", "perplexity", "bits_per_byte", "unigram_entropy_nats"],
     # denoising MSE, which the model must bring below that of predicting zero noise
     "diffusion": ["loss", "zero_noise_mse"],
     "audio_generation": ["loss", "perplexity", "bits_per_sample", "unigram_entropy_nats"],

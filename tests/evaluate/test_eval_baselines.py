@@ -1,0 +1,43 @@
+"""Each runtime task names the headline metric its model must beat and the trivial baseline
+reported beside it; evaluate.py writes that comparison into metrics.json."""
+
+from __future__ import annotations
+
+import pytest
+
+from metagen.evaluate.baselines import BASELINE_COMPARISONS, compare_with_baseline
+from metagen.evaluate.evaluation import EVALUATORS
+
+
+def test_every_evaluator_has_a_baseline_comparison() -> None:
+    assert set(EVALUATORS) == set(BASELINE_COMPARISONS)
+
+
+def test_a_higher_score_beats_its_baseline() -> None:
+    results = {"accuracy": 0.8, "majority_class_accuracy": 0.1}
+    comparison = compare_with_baseline("classification", results)
+    assert comparison == {
+        "metric": "accuracy",
+        "value": 0.8,
+        "baseline": "majority_class_accuracy",
+        "baseline_value": 0.1,
+        "higher_is_better": True,
+        "beats_baseline": True,
+    }
+
+
+@pytest.mark.parametrize(("mase", "beats"), [(0.7, True), (1.0, False), (1.3, False)])
+def test_a_lower_error_beats_its_baseline(mase, beats) -> None:
+    results = {"mase": mase, "naive_mase": 1.0}
+    assert compare_with_baseline("time_series_forecast", results)["beats_baseline"] is beats
+
+
+def test_a_metric_that_was_not_measured_is_not_judged() -> None:
+    # anomaly detection on unlabelled data reports why it measured no ROC-AUC
+    results = {"detection_metrics": "not measured: no labels", "loss": 0.2}
+    assert compare_with_baseline("anomaly_detection", results)["beats_baseline"] is None
+
+
+def test_an_unknown_task_is_an_error() -> None:
+    with pytest.raises(ValueError, match="no baseline comparison"):
+        compare_with_baseline("telepathy", {})
