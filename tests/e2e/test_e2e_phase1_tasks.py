@@ -107,6 +107,8 @@ def test_real_tables_are_classified_at_90_percent(name, tmp_path):
 
 
 def test_diabetes_regression_reaches_r2_of_0_4(tmp_path):
+    from sklearn.linear_model import LinearRegression
+
     # The 80/20 split of random_state 42; ordinary least squares scores R^2 0.45 on it.
     write_table(tmp_path / "diabetes", "diabetes", stratify=False, test_size=0.2, seed=42)
     metrics, _ = synth_then_train(
@@ -115,6 +117,14 @@ def test_diabetes_regression_reaches_r2_of_0_4(tmp_path):
     held_out = metrics["eval"]
     assert held_out["r2"] >= 0.4
     assert held_out["mae"] < held_out["mean_predictor_mae"]
+    # no worse than least squares on the same rows, less a little
+    train, test = (
+        np.loadtxt(tmp_path / "diabetes" / f"{s}.csv", delimiter=",", skiprows=1)
+        for s in ("train", "test")
+    )
+    assert len(test) == held_out["num_samples"]
+    least_squares = LinearRegression().fit(train[:, :-1], train[:, -1])
+    assert held_out["r2"] >= least_squares.score(test[:, :-1], test[:, -1]) - 0.05
 
 
 def test_text_classifier_trains_on_a_jsonl_file(tmp_path):
