@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import torch
 from sklearn import metrics as skm
-from torchmetrics.retrieval import RetrievalMRR
+from torchmetrics.retrieval import RetrievalHitRate, RetrievalMRR
 
 from metagen.evaluate.record_metrics import (
     chance_group_recall_at_k,
@@ -63,6 +63,20 @@ def test_group_recall_matches_brute_force(duplicates, k):
     groups = np.arange(30) // 3 if duplicates else np.arange(30)
     got = group_recall_at_k(torch.from_numpy(similarity), torch.from_numpy(groups), k)
     assert abs(got - brute_force_recall(similarity, groups, k)) < TOL
+
+
+@pytest.mark.parametrize("k", [1, 3, 10])
+def test_group_recall_matches_torchmetrics_hit_rate(k):
+    # each query is one retrieval problem over the whole gallery; a hit is any item of its group
+    rng = np.random.default_rng(11)
+    similarity = torch.from_numpy(rng.normal(size=(24, 24)))
+    groups = torch.from_numpy(np.arange(24) // 2)
+    relevant = groups[:, None] == groups[None, :]
+    queries = torch.arange(24)[:, None].expand(24, 24)
+    reference = RetrievalHitRate(top_k=k)(
+        similarity.flatten(), relevant.flatten(), queries.flatten()
+    )
+    assert abs(group_recall_at_k(similarity, groups, k) - float(reference)) < TOL
 
 
 def test_a_constant_similarity_retrieves_nothing():

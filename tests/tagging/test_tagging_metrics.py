@@ -1,5 +1,6 @@
-"""Entity-level F1 over BIO spans against hand-computed answers on hand-built fixtures and
-against a reference written from conlleval's chunk rules; token accuracy against sklearn."""
+"""Entity-level F1 over BIO spans against hand-computed answers on hand-built fixtures,
+against seqeval (conlleval's chunk rules) on random tags, and against a reference written from
+those rules; token accuracy against sklearn."""
 
 from __future__ import annotations
 
@@ -77,6 +78,21 @@ def test_spans_match_conlleval_rules_on_random_tags(seed) -> None:
         tags = [NAMES[i] for i in rng.integers(0, len(NAMES), rng.integers(1, 12))]
         ours = {(NAMES[2 * k + 1][2:], s, e - 1) for k, s, e in bio_spans([ID[t] for t in tags])}
         assert ours == conlleval_chunks(tags), tags
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_entity_scores_match_seqeval_on_random_tags(seed) -> None:
+    from seqeval import metrics as seqeval
+
+    rng = np.random.default_rng(seed)
+    lengths = rng.integers(1, 12, 100)
+    gold = [rng.integers(0, len(NAMES), n).tolist() for n in lengths]
+    pred = [rng.integers(0, len(NAMES), n).tolist() for n in lengths]
+    as_names = [[[NAMES[t] for t in sentence] for sentence in tags] for tags in (gold, pred)]
+    ours = entity_scores(pred, gold)
+    assert ours["entity_precision"] == pytest.approx(seqeval.precision_score(*as_names), abs=1e-6)
+    assert ours["entity_recall"] == pytest.approx(seqeval.recall_score(*as_names), abs=1e-6)
+    assert ours["entity_f1"] == pytest.approx(seqeval.f1_score(*as_names), abs=1e-6)
 
 
 class Fixed(torch.nn.Module):
