@@ -41,3 +41,38 @@ def test_a_metric_that_was_not_measured_is_not_judged() -> None:
 def test_an_unknown_task_is_an_error() -> None:
     with pytest.raises(ValueError, match="no baseline comparison"):
         compare_with_baseline("telepathy", {})
+
+
+def _card(held_out: dict) -> str:
+    from tests.paths import EXAMPLES
+
+    from metagen.planning import make_blueprint, plan_dict
+    from metagen.report.docs import render_docs
+    from metagen.spec import load_spec
+
+    plan = plan_dict(make_blueprint(load_spec(EXAMPLES / "image" / "shapes_cnn.yaml")))
+    training = {
+        "out_dir": "train/smoke",
+        "scale": "smoke",
+        "params_total": 1000,
+        "device": "cpu",
+        "torch_version": "2.13.0",
+        "world_size": 1,
+        "seed": 0,
+        "data_source": "synthetic",
+        "steps": 10,
+        "wall_seconds": 1.0,
+        "samples_per_second": 10.0,
+        "final_train_loss": 0.5,
+        "eval": held_out,
+        "loss_curve": [[1, 1.0], [10, 0.5]],
+        "latency_ms": None,
+    }
+    return render_docs(plan, "", training)["model_card.md"]
+
+
+@pytest.mark.parametrize(("accuracy", "verdict"), [(0.9, "beats it"), (0.05, "does not beat it")])
+def test_the_model_card_states_the_comparison(accuracy, verdict) -> None:
+    card = _card({"accuracy": accuracy, "majority_class_accuracy": 0.1})
+    assert f"accuracy {accuracy:.4f} vs majority_class_accuracy 0.1000" in card
+    assert f"**{verdict}**" in card

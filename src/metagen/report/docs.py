@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from metagen.codegen.templates import render
+from metagen.evaluate.baselines import BASELINE_COMPARISONS, compare_with_baseline
 
 
 def _curve_rows(training: dict[str, Any], most: int = 12) -> list[tuple[int, float]]:
@@ -24,11 +25,14 @@ def _curve_rows(training: dict[str, Any], most: int = 12) -> list[tuple[int, flo
 def render_docs(
     plan: dict[str, Any], description: str, training: dict[str, Any] | None
 ) -> dict[str, str]:
+    held_out = (training or {}).get("eval")
+    judged = held_out and plan.get("task") in BASELINE_COMPARISONS
     context = {
         "plan": plan,
         "description": description,
         "training": training,
         "curve": _curve_rows(training) if training else [],
+        "comparison": compare_with_baseline(plan["task"], held_out) if judged else None,
     }
     return {
         "model_card.md": render("model_card.md.j2", **context),
