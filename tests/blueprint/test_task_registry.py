@@ -1,0 +1,45 @@
+"""Every registered task handler is exercised through the examples: each has at least one
+example spec (so the example-parametrized tests synthesize, count, smoke-train and evaluate
+it), and on each of them its head, loss and metrics connect to the runtime registries."""
+
+from __future__ import annotations
+
+import pytest
+from tests.paths import EXAMPLE_SPECS, spec_id
+
+from metagen.data.builders import DATASET_BUILDERS
+from metagen.evaluate.baselines import BASELINE_COMPARISONS
+from metagen.evaluate.evaluation import EVALUATORS
+from metagen.handlers.tasks import registered_tasks
+from metagen.handlers.tasks.registry import get_task_handler, resolve_task_type
+from metagen.planning import make_blueprint
+from metagen.spec import load_spec
+from metagen.train.losses import LOSSES
+
+
+def _task_type(path) -> str:
+    return resolve_task_type(load_spec(path))
+
+
+@pytest.mark.parametrize("task", sorted(registered_tasks()))
+def test_every_registered_task_has_an_example(task) -> None:
+    assert any(_task_type(path) == task for path in EXAMPLE_SPECS), (
+        f"add an example spec with task.type {task} to examples/specs/"
+    )
+
+
+@pytest.mark.parametrize("path", EXAMPLE_SPECS, ids=spec_id)
+def test_the_task_handler_connects_to_the_runtime_registries(path) -> None:
+    spec = load_spec(path)
+    handler = get_task_handler(spec)
+    bp = make_blueprint(spec)
+    assert handler.name == _task_type(path)
+    assert bp.loss in LOSSES
+    if handler.name != "generation":  # generation's loss is the modality handler's runtime task
+        assert bp.loss == handler.get_loss_function(spec)
+    assert bp.task in DATASET_BUILDERS and bp.task in EVALUATORS
+    comparison = BASELINE_COMPARISONS[bp.task]
+    assert {comparison.metric, comparison.baseline} <= set(bp.metrics)
+    assert bp.metrics and bp.metrics[0] == "loss"
+    head = handler.get_head_architecture(spec, bp)
+    assert isinstance(head, dict) and head.get("type")
