@@ -43,3 +43,25 @@ def test_the_task_handler_connects_to_the_runtime_registries(path) -> None:
     assert bp.metrics and bp.metrics[0] == "loss"
     head = handler.get_head_architecture(spec, bp)
     assert isinstance(head, dict) and head.get("type")
+
+
+TASK_INPUTS = [
+    (task, modality)
+    for task, handler in sorted(registered_tasks().items())
+    if task != "generation"  # its output is the modality handler's (text, image, audio, ...)
+    for modality in handler.supported_modalities
+]
+
+
+@pytest.mark.parametrize(("task", "modality"), TASK_INPUTS, ids="-".join)
+def test_every_task_plans_each_input_it_supports_from_a_minimal_spec(task, modality, tmp_path):
+    # no family, no task fields: the defaults must give a model that MetaGen builds
+    output = registered_tasks()[task].output_type
+    path = tmp_path / "minimal.yaml"
+    path.write_text(
+        f"name: minimal\nmodality: {{inputs: [{modality}], outputs: [{output}]}}\n"
+        f"task: {{type: {task}}}\n",
+        encoding="utf-8",
+    )
+    bp = make_blueprint(load_spec(path))
+    assert bp.task in EVALUATORS and bp.arch

@@ -19,10 +19,11 @@ class Component:
     role: str
 
 
-def spec_family(spec: Spec) -> str:
-    """The architecture family, `transformer` when the spec leaves it out (as the guide does)."""
+def spec_family(spec: Spec, default: str = "transformer") -> str:
+    """The architecture family, `default` when the spec leaves it out (the guide's default is
+    `transformer`; a task with one built family defaults to that one)."""
     family = spec.architecture.family if spec.architecture else None
-    return family or "transformer"
+    return family or default
 
 
 class ModalityHandler(ABC):

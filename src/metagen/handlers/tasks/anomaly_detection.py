@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from metagen.blueprint.model import Blueprint, PlanError
+from metagen.handlers.modalities.base import spec_family
 from metagen.handlers.planned import not_built
 from metagen.handlers.tasks.base import TaskHandler
 from metagen.handlers.tasks.registry import register_task
@@ -76,7 +77,8 @@ class AnomalyDetectionTaskHandler(TaskHandler):
     builds_architecture = True
 
     def augment_blueprint(self, spec, blueprint: Blueprint) -> Blueprint:
-        family, variant = blueprint.family, blueprint.variant
+        family, variant = spec_family(spec, default="autoencoder"), blueprint.variant
+        blueprint.family = family
         if family == "transformer":
             raise not_built(
                 "a transformer reconstructor for anomaly detection (the "

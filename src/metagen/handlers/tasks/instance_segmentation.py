@@ -53,7 +53,8 @@ class InstanceSegmentationTaskHandler(TaskHandler):
     builds_architecture = True
 
     def augment_blueprint(self, spec, bp: Blueprint) -> Blueprint:
-        family = spec_family(spec)
+        family = spec_family(spec, default="cnn")
+        bp.family = family
         if family == "transformer":
             raise not_built(
                 "a transformer instance segmenter (Mask2Former-style)",
