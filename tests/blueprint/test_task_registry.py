@@ -38,8 +38,8 @@ def test_the_task_handler_connects_to_the_runtime_registries(path) -> None:
     if handler.name != "generation":  # generation's loss is the modality handler's runtime task
         assert bp.loss == handler.get_loss_function(spec)
     assert bp.task in DATASET_BUILDERS and bp.task in EVALUATORS
-    comparison = BASELINE_COMPARISONS[bp.task]
-    assert {comparison.metric, comparison.baseline} <= set(bp.metrics)
+    metric, baseline, _ = BASELINE_COMPARISONS[bp.task]
+    assert {metric, baseline} <= set(bp.metrics)
     assert bp.metrics and bp.metrics[0] == "loss"
     head = handler.get_head_architecture(spec, bp)
     assert isinstance(head, dict) and head.get("type")
