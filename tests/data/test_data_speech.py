@@ -120,6 +120,16 @@ def test_builder_reports_espeak_as_the_source_and_splits_by_seed(bank):
     assert info["speech_source"].startswith("espeak-ng")
     assert (info["num_train"], info["num_val"]) == (64, 16)
     assert train.seed != val.seed and "input_ids" not in train[0]
+    # validation is spoken by a voice training never hears: the last voice, at every speed
+    assert set(train.voices).isdisjoint(val.voices)
+    assert set(train.voices) | set(val.voices) == set(range(bank.num_voices))
+    assert len(val.voices) == len(speech_synth.ESPEAK_SPEEDS)
+
+
+def test_tone_fallback_holds_out_its_last_timbre(monkeypatch):
+    monkeypatch.setattr(speech_synth.shutil, "which", lambda name: None)
+    train, val, _ = build_datasets("speech_recognition", CFG, "synthetic", seed=0)
+    assert train.voices == (0, 1, 2) and val.voices == (3,)
 
 
 # --- user folders ----------------------------------------------------------------------------

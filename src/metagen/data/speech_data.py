@@ -33,6 +33,7 @@ class SyntheticSpeechDataset(Dataset):
         text_len: int,
         seed: int = 0,
         ctc: bool = False,
+        voices: tuple[int, ...] | None = None,
     ):
         rate = bank.sample_rate
         longest = bank.longest_word_seconds() / SPEED_PERTURBATION[0] + 0.1
@@ -46,6 +47,7 @@ class SyntheticSpeechDataset(Dataset):
             raise ValueError(f"text_len ({text_len}) cannot hold the longest word ({longest_word})")
         self.size, self.bank, self.clip_samples = size, bank, clip_samples
         self.max_words, self.text_len, self.seed, self.ctc = max_words, text_len, seed, ctc
+        self.voices = tuple(range(bank.num_voices)) if voices is None else tuple(voices)
 
     def __len__(self) -> int:
         return self.size
@@ -59,7 +61,7 @@ class SyntheticSpeechDataset(Dataset):
         words = [
             str(w) for w in rng.choice(bank.words, size=int(rng.integers(1, self.max_words + 1)))
         ]
-        voice = int(rng.integers(bank.num_voices))
+        voice = self.voices[int(rng.integers(len(self.voices)))]
         clip = np.zeros(self.clip_samples)
         start, spoken = int(rng.uniform(0.02, 0.15) * rate), []
         for word in words:
@@ -113,9 +115,15 @@ def build_speech_datasets(cfg: dict, source: str, seed: int, ctc: bool = False):
         bank = SpeechWordBank(rate, str(cfg.get("speech_synth") or "auto"))
         text_len = _synthetic_text_len(cfg, bank, ctc)
         args = (bank, clip, int(cfg["max_words"]), text_len)
-        # Separate seeds per split: no validation clip is a training clip.
-        train = SyntheticSpeechDataset(int(cfg["num_train"]), *args, seed=2 * seed, ctc=ctc)
-        val = SyntheticSpeechDataset(int(cfg["num_val"]), *args, seed=2 * seed + 1, ctc=ctc)
+        # Separate seeds per split, and a voice that training never hears: validation clips
+        # are new word sequences spoken by an unseen speaker, not re-cut training audio.
+        heard, unheard = bank.split_voices()
+        train = SyntheticSpeechDataset(
+            int(cfg["num_train"]), *args, seed=2 * seed, ctc=ctc, voices=heard
+        )
+        val = SyntheticSpeechDataset(
+            int(cfg["num_val"]), *args, seed=2 * seed + 1, ctc=ctc, voices=unheard
+        )
         speech_source = bank.source
     else:
         train, val = _user_speech_datasets(cfg, source, seed, ctc)

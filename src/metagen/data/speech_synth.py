@@ -91,6 +91,13 @@ class SpeechWordBank:
                     for s in ESPEAK_SPEEDS
                 ]
 
+    def split_voices(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """(training voices, held-out voices): the last espeak-ng voice at every speed, or
+        the fallback's last timbre, is kept for validation."""
+        per_voice = len(ESPEAK_SPEEDS) if self.espeak else 1
+        cut = self.num_voices - per_voice
+        return tuple(range(cut)), tuple(range(cut, self.num_voices))
+
     @property
     def source(self) -> str:
         """What the synthetic clips are, for data_info.json and the plan."""
