@@ -124,7 +124,7 @@ def build_speech_datasets(cfg: dict, source: str, seed: int, ctc: bool = False):
         val = SyntheticSpeechDataset(
             int(cfg["num_val"]), *args, seed=2 * seed + 1, ctc=ctc, voices=unheard
         )
-        speech_source = bank.source
+        speech_source = f"{bank.source}; held-out clips are spoken by a voice training never hears"
     else:
         train, val = _user_speech_datasets(cfg, source, seed, ctc)
         speech_source = f"user files ({source})"
