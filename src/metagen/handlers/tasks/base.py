@@ -42,3 +42,13 @@ class TaskHandler(ABC):
     @abstractmethod
     def get_metrics(self, spec: Spec) -> list[str]:
         """The metrics `evaluate.py` reports on held-out data."""
+
+
+def task_num_classes(spec: Spec, blueprint: Blueprint, default: int, decision: str) -> int:
+    """task.num_classes, or `default` when the spec leaves it out, with `decision` (the plan's
+    note on that default, after "No task.num_classes; ") recorded in the blueprint."""
+    num_classes = spec.task.num_classes if spec.task else None
+    if num_classes is None:
+        blueprint.decisions.append(f"No task.num_classes; {decision}")
+        return default
+    return num_classes

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from metagen.blueprint.model import Blueprint
-from metagen.handlers.tasks.base import TaskHandler
+from metagen.handlers.tasks.base import TaskHandler, task_num_classes
 from metagen.handlers.tasks.registry import register_task
 from metagen.handlers.tasks.task_encoders import (
     DATA_KIND,
@@ -45,13 +45,13 @@ class ClassificationTaskHandler(TaskHandler):
     def augment_blueprint(self, spec, blueprint: Blueprint) -> Blueprint:
         if self.owns_architecture(spec):
             return self._augment_record_classifier(spec, blueprint)
-        num_classes = spec.task.num_classes if spec.task else None
-        if num_classes is None:
-            num_classes = DEFAULT_NUM_CLASSES
-            blueprint.decisions.append(
-                f"No task.num_classes; the head has {DEFAULT_NUM_CLASSES} classes (ImageNet). "
-                "Training data with another class count resizes the head to match."
-            )
+        num_classes = task_num_classes(
+            spec,
+            blueprint,
+            DEFAULT_NUM_CLASSES,
+            f"the head has {DEFAULT_NUM_CLASSES} classes (ImageNet). "
+            "Training data with another class count resizes the head to match.",
+        )
         blueprint.fixed_dims["num_classes"] = num_classes
         channels = blueprint.fixed_dims.get("in_channels", 3)
         # The built-in shapes data draws at most this many (shape, colour) classes; for more,
@@ -67,13 +67,13 @@ class ClassificationTaskHandler(TaskHandler):
         return blueprint
 
     def _augment_record_classifier(self, spec, blueprint: Blueprint) -> Blueprint:
-        num_classes = spec.task.num_classes if spec.task else None
-        if num_classes is None:
-            num_classes = DEFAULT_RECORD_CLASSES
-            blueprint.decisions.append(
-                f"No task.num_classes; the head has {num_classes} classes. Training data with "
-                "another class count resizes the head to match."
-            )
+        num_classes = task_num_classes(
+            spec,
+            blueprint,
+            DEFAULT_RECORD_CLASSES,
+            f"the head has {DEFAULT_RECORD_CLASSES} classes. Training data with "
+            "another class count resizes the head to match.",
+        )
         head = ("head", f"Classification head: linear to {num_classes} class logits")
         plan_task_encoder(spec, blueprint, "classification", RECORD_FAMILIES, head, num_classes)
         capacity = SYNTHETIC_RECORD_CLASSES[DATA_KIND[encoder_input(spec)]]

@@ -11,10 +11,10 @@ from metagen.handlers.modalities.image import image_params
 from metagen.handlers.planned import not_built
 from metagen.handlers.tasks.base import TaskHandler
 from metagen.handlers.tasks.object_detection import (
-    DEFAULT_DETECTION_CLASSES,
     DETECTOR_COMPONENTS,
     DETECTOR_DECISIONS,
     SCENE_OBJECT_CLASSES,
+    detection_classes,
     detection_image_size,
 )
 from metagen.handlers.tasks.registry import register_task
@@ -66,13 +66,7 @@ class InstanceSegmentationTaskHandler(TaskHandler):
                 f"architecture.family '{family}' cannot build an instance segmentation model; "
                 "use cnn (a YOLO-style detector with CondInst mask heads)."
             )
-        num_classes = spec.task.num_classes
-        if num_classes is None:
-            num_classes = DEFAULT_DETECTION_CLASSES
-            bp.decisions.append(
-                f"No task.num_classes; {num_classes} object classes (COCO). "
-                "Training data with another class count resizes the heads."
-            )
+        num_classes = detection_classes(spec, bp)
         size = detection_image_size(spec, "yolo", bp)
         _, _, channels = image_params(spec)
         bp.arch, bp.task = "condinst", "instance_segmentation"

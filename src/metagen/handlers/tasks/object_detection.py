@@ -9,7 +9,7 @@ from metagen.blueprint.model import Blueprint, PlanError
 from metagen.handlers.modalities.base import spec_family
 from metagen.handlers.modalities.image import image_params
 from metagen.handlers.planned import FAMILIES, not_built
-from metagen.handlers.tasks.base import TaskHandler
+from metagen.handlers.tasks.base import TaskHandler, task_num_classes
 from metagen.handlers.tasks.registry import register_task
 
 # Without task.num_classes: COCO's 80 object classes.
@@ -112,16 +112,21 @@ def detection_image_size(spec, arch: str, bp: Blueprint) -> int:
     return size
 
 
+def detection_classes(spec, bp: Blueprint) -> int:
+    """task.num_classes, or COCO's 80 object classes."""
+    return task_num_classes(
+        spec,
+        bp,
+        DEFAULT_DETECTION_CLASSES,
+        f"{DEFAULT_DETECTION_CLASSES} object classes (COCO). "
+        "Training data with another class count resizes the heads.",
+    )
+
+
 def plan_detector(spec, bp: Blueprint, task: str) -> str:
     """Set the arch, runtime task, dims, data and components of a detector."""
     arch = detector_arch(spec, task)
-    num_classes = spec.task.num_classes
-    if num_classes is None:
-        num_classes = DEFAULT_DETECTION_CLASSES
-        bp.decisions.append(
-            f"No task.num_classes; {num_classes} object classes (COCO). "
-            "Training data with another class count resizes the heads."
-        )
+    num_classes = detection_classes(spec, bp)
     size = detection_image_size(spec, arch, bp)
     _, _, channels = image_params(spec)
     bp.arch, bp.task = arch, RUNTIME_TASKS[arch]

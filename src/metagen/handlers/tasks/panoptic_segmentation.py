@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from metagen.blueprint.model import Blueprint, PlanError
-from metagen.handlers.tasks.base import TaskHandler
+from metagen.handlers.tasks.base import TaskHandler, task_num_classes
 from metagen.handlers.tasks.registry import register_task
 from metagen.handlers.tasks.segmentation_plan import (
     ARCH_NAMES,
@@ -48,13 +48,13 @@ class PanopticSegmentationTaskHandler(TaskHandler):
     builds_architecture = True
 
     def augment_blueprint(self, spec, blueprint: Blueprint) -> Blueprint:
-        num_classes = spec.task.num_classes
-        if num_classes is None:
-            num_classes = DEFAULT_PANOPTIC_CLASSES
-            blueprint.decisions.append(
-                f"No task.num_classes; {num_classes} classes (COCO panoptic: 80 things, 53 "
-                "stuff). Training data with another class count resizes the head to match."
-            )
+        num_classes = task_num_classes(
+            spec,
+            blueprint,
+            DEFAULT_PANOPTIC_CLASSES,
+            f"{DEFAULT_PANOPTIC_CLASSES} classes (COCO panoptic: 80 things, 53 stuff). "
+            "Training data with another class count resizes the head to match.",
+        )
         if num_classes < 2:
             raise PlanError(
                 f"task.num_classes ({num_classes}) must be at least 2 for panoptic "

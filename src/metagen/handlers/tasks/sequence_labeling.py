@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from metagen.blueprint.model import Blueprint, PlanError
-from metagen.handlers.tasks.base import TaskHandler
+from metagen.handlers.tasks.base import TaskHandler, task_num_classes
 from metagen.handlers.tasks.registry import register_task
 
 DEFAULT_WORD_BUCKETS = 8192  # word-hash buckets without modality.text.vocab_size
@@ -52,13 +52,13 @@ def tagger_kind(family: str, variant: str | None) -> tuple[str, bool]:
 
 
 def tag_count(spec, blueprint: Blueprint) -> int:
-    num_classes = spec.task.num_classes
-    if num_classes is None:
-        blueprint.decisions.append(
-            f"No task.num_classes; the head has {DEFAULT_TAGS} tags (O, B- and I- for 4 entity "
-            "types). Training data with other tags resizes it to match."
-        )
-        return DEFAULT_TAGS
+    num_classes = task_num_classes(
+        spec,
+        blueprint,
+        DEFAULT_TAGS,
+        f"the head has {DEFAULT_TAGS} tags (O, B- and I- for 4 entity types). "
+        "Training data with other tags resizes it to match.",
+    )
     if num_classes < 3 or num_classes % 2 == 0:
         raise PlanError(
             f"task.num_classes ({num_classes}) counts BIO tags for sequence_labeling: O plus a "
