@@ -16,14 +16,13 @@ from metagen.planning import make_blueprint
 from metagen.spec import load_spec
 from metagen.train.losses import LOSSES
 
-
-def _task_type(path) -> str:
-    return resolve_task_type(load_spec(path))
+# each example's task.type, read once
+EXAMPLE_TASKS = {path: resolve_task_type(load_spec(path)) for path in EXAMPLE_SPECS}
 
 
 @pytest.mark.parametrize("task", sorted(registered_tasks()))
 def test_every_registered_task_has_an_example(task) -> None:
-    assert any(_task_type(path) == task for path in EXAMPLE_SPECS), (
+    assert task in EXAMPLE_TASKS.values(), (
         f"add an example spec with task.type {task} to examples/specs/"
     )
 
@@ -33,7 +32,7 @@ def test_the_task_handler_connects_to_the_runtime_registries(path) -> None:
     spec = load_spec(path)
     handler = get_task_handler(spec)
     bp = make_blueprint(spec)
-    assert handler.name == _task_type(path)
+    assert handler.name == EXAMPLE_TASKS[path]
     assert bp.loss in LOSSES
     if handler.name != "generation":  # generation's loss is the modality handler's runtime task
         assert bp.loss == handler.get_loss_function(spec)

@@ -96,3 +96,38 @@ def test_scripts_have_help(run_dir) -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("usage:") == 4
+
+
+@pytest.fixture(scope="module")
+def tiny_lm_run(tmp_path_factory):
+    # evaluate.py's argument handling is the same template for every task: one spec suffices
+    return synth_run(
+        REPO / "examples" / "specs" / "text" / "tiny_lm.yaml", tmp_path_factory.mktemp("lm")
+    )
+
+
+@pytest.mark.parametrize("case", ["missing checkpoint", "out is a file"])
+def test_evaluate_rejects_bad_input_and_writes_nothing(tiny_lm_run, tmp_path, case) -> None:
+    taken = tmp_path / "taken.txt"
+    taken.write_text("not a folder", encoding="utf-8")
+    out = taken if case == "out is a file" else tmp_path / "eval"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "evaluate.py",
+            "--checkpoint",
+            str(tmp_path / "nowhere"),
+            "--out",
+            str(out),
+        ],
+        cwd=tiny_lm_run / "code",
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: cannot evaluate")
+    expected = "is a file" if case == "out is a file" else "metrics.json"
+    assert expected in result.stderr
+    assert taken.read_text(encoding="utf-8") == "not a folder"
+    assert not (tmp_path / "eval").exists()
