@@ -78,12 +78,17 @@ def infer_template(bp: Blueprint) -> str:
     return specific if specific in template_names() else f"infer_{bp.task}.py.j2"
 
 
+def config_json(bp: Blueprint) -> str:
+    """The text of the package's `config.json`: every scale's dims, data and train settings."""
+    return json.dumps(bp.to_config(), indent=2, sort_keys=True) + "\n"
+
+
 def render_package(bp: Blueprint, description: str, context: dict[str, Any]) -> dict[str, str]:
     """Every file of `code/`. `context` carries the plan figures the README quotes."""
     files = {
         "model.py": render_model(bp, description),
         **_runtime_files(bp),
-        "config.json": json.dumps(bp.to_config(), indent=2, sort_keys=True) + "\n",
+        "config.json": config_json(bp),
         "requirements.txt": "\n".join(
             REQUIREMENTS["train"]
             + REQUIREMENTS.get(str(bp.data.get("kind")), [])
