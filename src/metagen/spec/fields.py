@@ -7,9 +7,11 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Sequence
-from typing import Annotated, Any
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Annotated, Any, TypeVar
 
+from annotated_types import GroupedMetadata
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, WithJsonSchema
 
 from metagen.spec.errors import InvalidValue
@@ -22,6 +24,7 @@ NAME_HINT = (
     'because it names directories and Python modules; for example name: "my_model-v2"'
 )
 _NAME = re.compile(NAME_PATTERN)
+_Item = TypeVar("_Item")
 
 
 def accepted(values: Sequence[str], given: Any = None) -> str:
@@ -34,18 +37,26 @@ def accepted(values: Sequence[str], given: Any = None) -> str:
     return hint
 
 
-def choice(values: Sequence[str], what: str) -> Any:
-    """A ``str`` field restricted to ``values``; ``what`` names it in messages."""
+@dataclass(frozen=True)
+class OneOf(GroupedMetadata):
+    """``Annotated[str, OneOf(values, what)]``: text from ``values``; ``what`` names it."""
 
-    def check(value: Any) -> Any:
+    values: tuple[str, ...]
+    what: str
+
+    def __iter__(self) -> Iterator[object]:
+        # pydantic unpacks grouped metadata in order, as if both were written in the Annotated.
+        yield BeforeValidator(self._check)
+        yield WithJsonSchema({"type": "string", "enum": list(self.values)}, mode="validation")
+
+    def _check(self, value: Any) -> Any:
         if not isinstance(value, str):
-            raise InvalidValue(f"{what} must be text, got {show(value)}", accepted(values))
-        if value not in values:
-            raise InvalidValue(f"unknown {what} {show(value)}", accepted(values, value))
+            raise InvalidValue(
+                f"{self.what} must be text, got {show(value)}", accepted(self.values)
+            )
+        if value not in self.values:
+            raise InvalidValue(f"unknown {self.what} {show(value)}", accepted(self.values, value))
         return value
-
-    schema = {"type": "string", "enum": list(values)}
-    return Annotated[str, BeforeValidator(check), WithJsonSchema(schema, mode="validation")]
 
 
 def _check_unique(items: list[Any]) -> list[Any]:
@@ -57,9 +68,8 @@ def _check_unique(items: list[Any]) -> list[Any]:
     return items
 
 
-def unique_list(item: Any) -> Any:
-    """A list of ``item`` in which no value appears twice."""
-    return Annotated[list[item], AfterValidator(_check_unique)]
+# ``UniqueList[X]``: a list of ``X`` in which no value appears twice.
+UniqueList = Annotated[list[_Item], AfterValidator(_check_unique)]
 
 
 def _check_name(value: Any) -> Any:
@@ -102,25 +112,25 @@ def _version_text(value: Any) -> Any:
     return value
 
 
-def version_field(versions: Sequence[str]) -> Any:
-    """The ``metagen_version`` type: text (or an unquoted 1.0) from ``versions``."""
+@dataclass(frozen=True)
+class SpecVersion(GroupedMetadata):
+    """``Annotated[str, SpecVersion(versions)]``: text (or an unquoted 1.0) from ``versions``."""
 
-    def check(value: Any) -> Any:
-        if value not in versions:
+    versions: tuple[str, ...]
+
+    def __iter__(self) -> Iterator[object]:
+        yield BeforeValidator(self._check)
+        yield BeforeValidator(_version_text)
+        yield WithJsonSchema({"type": "string", "enum": list(self.versions)}, mode="validation")
+
+    def _check(self, value: Any) -> Any:
+        if value not in self.versions:
             raise InvalidValue(
                 f"unsupported metagen_version {show(value)}",
-                f"This MetaGen reads spec version {', '.join(versions)}; write "
-                f'metagen_version: "{versions[-1]}"',
+                f"This MetaGen reads spec version {', '.join(self.versions)}; write "
+                f'metagen_version: "{self.versions[-1]}"',
             )
         return value
-
-    schema = {"type": "string", "enum": list(versions)}
-    return Annotated[
-        str,
-        BeforeValidator(check),
-        BeforeValidator(_version_text),
-        WithJsonSchema(schema, mode="validation"),
-    ]
 
 
 class SpecModel(BaseModel):

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import difflib
 import types
+from collections.abc import Mapping
 from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel
@@ -34,7 +35,7 @@ _BOUNDS = {
 }
 
 
-def explain(error: dict[str, Any], root: type[BaseModel]) -> tuple[str, str]:
+def explain(error: Mapping[str, Any], root: type[BaseModel]) -> tuple[str, str]:
     """(summary, hint) for one entry of ``ValidationError.errors()``."""
     kind, loc, value = error["type"], tuple(error["loc"]), error.get("input")
     cause = (error.get("ctx") or {}).get("error")

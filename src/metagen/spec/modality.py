@@ -11,7 +11,7 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
 
 from metagen.spec.errors import InvalidValue
-from metagen.spec.fields import SpecModel, choice, unique_list
+from metagen.spec.fields import OneOf, SpecModel, UniqueList
 from metagen.spec.vocab import (
     IMAGE_PRESETS,
     INPUT_MODALITIES,
@@ -19,8 +19,8 @@ from metagen.spec.vocab import (
     TOKENIZERS,
 )
 
-InputModality = choice(INPUT_MODALITIES, "input modality")
-ImagePreset = choice(tuple(IMAGE_PRESETS), "image preset")
+InputModality = Annotated[str, OneOf(INPUT_MODALITIES, "input modality")]
+ImagePreset = Annotated[str, OneOf(tuple(IMAGE_PRESETS), "image preset")]
 
 # Patch sizes that published ViTs use; suggested when a patch size does not fit.
 _COMMON_PATCHES = (8, 14, 16, 32)
@@ -29,7 +29,7 @@ _COMMON_PATCHES = (8, 14, 16, 32)
 class TextParams(SpecModel):
     """Parameters of the text modality."""
 
-    tokenizer: choice(TOKENIZERS, "tokenizer") = Field(
+    tokenizer: Annotated[str, OneOf(TOKENIZERS, "tokenizer")] = Field(
         "byte", description="Tokenizer. 'byte' reads raw UTF-8 bytes and needs no download."
     )
     vocab_size: int | None = Field(
@@ -177,11 +177,11 @@ def _raise_patch(patch: int, size: int, fits: list[int]) -> int:
 class Modality(SpecModel):
     """What the model reads and what it produces."""
 
-    inputs: unique_list(InputModality) = Field(
+    inputs: UniqueList[InputModality] = Field(
         min_length=1,
         description=f"Input modalities, at least one of: {', '.join(INPUT_MODALITIES)}.",
     )
-    outputs: unique_list(str) = Field(
+    outputs: UniqueList[str] = Field(
         min_length=1,
         description=(
             f"Output modalities: {', '.join(KNOWN_OUTPUT_MODALITIES)}. Any other value is "

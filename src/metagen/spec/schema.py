@@ -7,12 +7,12 @@ handlers and the solver, so no default is written in two places.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
 from metagen.spec.errors import InvalidValue, SpecWarning
-from metagen.spec.fields import SafeName, SpecModel, YamlFloat, choice, unique_list, version_field
+from metagen.spec.fields import OneOf, SafeName, SpecModel, SpecVersion, UniqueList, YamlFloat
 from metagen.spec.modality import Modality
 from metagen.spec.task_rules import task_problems
 from metagen.spec.units import (
@@ -41,7 +41,7 @@ _SECTIONS = ("task", "constraints", "training", "architecture")
 class Task(SpecModel):
     """What the model is trained to do."""
 
-    type: choice(TASK_TYPES, "task type") = Field(
+    type: Annotated[str, OneOf(TASK_TYPES, "task type")] = Field(
         "generation", description="Task type; selects the head, loss, metrics and data."
     )
     domain: str = Field("generic", description="Application domain, free text (e.g. finance).")
@@ -58,7 +58,7 @@ class Task(SpecModel):
         None, ge=1, description="Time steps of history the model sees; at least 1."
     )
     algorithm: str | None = Field(None, description="Algorithm name, e.g. ppo, dqn, sac.")
-    action_space: choice(ACTION_SPACES, "action space") | None = Field(
+    action_space: Annotated[str, OneOf(ACTION_SPACES, "action space")] | None = Field(
         None, description="Reinforcement learning action space: discrete or continuous."
     )
     num_actions: int | None = Field(
@@ -112,7 +112,7 @@ class Constraints(SpecModel):
         None,
         description='Memory available: "12GB" (SI, 10^9 bytes), "16GiB" (2^30 bytes), bytes.',
     )
-    device: choice(DEVICES, "device") | None = Field(
+    device: Annotated[str, OneOf(DEVICES, "device")] | None = Field(
         None, description=f"Target device: {', '.join(DEVICES)}."
     )
 
@@ -120,7 +120,7 @@ class Constraints(SpecModel):
 class Training(SpecModel):
     """How to train. Unset hyper-parameters are chosen by the solver for the budget."""
 
-    objective: unique_list(choice(OBJECTIVES, "training objective")) = Field(
+    objective: UniqueList[Annotated[str, OneOf(OBJECTIVES, "training objective")]] = Field(
         default_factory=list,
         description=f"Training objectives, any of: {', '.join(OBJECTIVES)}.",
     )
@@ -135,7 +135,7 @@ class Training(SpecModel):
     warmup_steps: int | None = Field(
         None, ge=0, description="Linear warm-up steps before the peak learning rate; 0 or more."
     )
-    precision: choice(PRECISIONS, "precision") = Field(
+    precision: Annotated[str, OneOf(PRECISIONS, "precision")] = Field(
         "auto", description="Numeric precision; auto picks bf16 where the device supports it."
     )
 
@@ -143,7 +143,7 @@ class Training(SpecModel):
 class Architecture(SpecModel):
     """The architecture family, and optionally a named published variant."""
 
-    family: choice(FAMILIES, "architecture family") | None = Field(
+    family: Annotated[str, OneOf(FAMILIES, "architecture family")] | None = Field(
         None, description=f"Architecture family: {', '.join(FAMILIES)}."
     )
     variant: str | None = Field(
@@ -151,7 +151,7 @@ class Architecture(SpecModel):
         description="Named variant (vit_b_16, gpt2, resnet50, ...), checked by the blueprint "
         "stage against its catalog.",
     )
-    fusion: choice(FUSIONS, "fusion strategy") | None = Field(
+    fusion: Annotated[str, OneOf(FUSIONS, "fusion strategy")] | None = Field(
         None,
         description="How a multi-modal model combines text and image: early (image tokens "
         "before the text in one sequence), cross_attention (text layers attend to image "
@@ -163,7 +163,7 @@ class Architecture(SpecModel):
 class Spec(SpecModel):
     """A MetaGen model spec, version 1.0."""
 
-    metagen_version: version_field(SPEC_VERSIONS) = Field(
+    metagen_version: Annotated[str, SpecVersion(SPEC_VERSIONS)] = Field(
         "1.0", description="Spec language version; only 1.0 exists."
     )
     name: SafeName = Field(

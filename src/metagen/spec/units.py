@@ -60,7 +60,12 @@ BYTE_UNITS = {
 }
 
 # Durations, in milliseconds.
-DURATION_UNITS = {"us": Fraction(1, 1000), "µs": Fraction(1, 1000), "ms": 1, "s": 1000}
+DURATION_UNITS: dict[str, Fraction | int] = {
+    "us": Fraction(1, 1000),
+    "µs": Fraction(1, 1000),
+    "ms": 1,
+    "s": 1000,
+}
 
 PARAM_HINT = (
     'Accepted: a positive whole number of parameters such as 86000000, "125k", "86M", '

@@ -75,8 +75,10 @@ class ClassificationTaskHandler(TaskHandler):
             "another class count resizes the head to match.",
         )
         head = ("head", f"Classification head: linear to {num_classes} class logits")
-        plan_task_encoder(spec, blueprint, "classification", RECORD_FAMILIES, head, num_classes)
-        capacity = SYNTHETIC_RECORD_CLASSES[DATA_KIND[encoder_input(spec)]]
+        source = plan_task_encoder(
+            spec, blueprint, "classification", RECORD_FAMILIES, head, num_classes
+        )
+        capacity = SYNTHETIC_RECORD_CLASSES[DATA_KIND[source]]
         blueprint.data["num_classes"] = min(num_classes, capacity)
         if num_classes > capacity:
             blueprint.decisions.append(

@@ -160,9 +160,9 @@ def plan_task_encoder(
     families: tuple[str, ...],
     head: tuple[str, str],
     num_outputs: int,
-) -> None:
+) -> str:
     """Set bp's arch, runtime task, fixed dims, data and components for `task` on the spec's
-    tabular, text or series input; `head` is the head's (name, role)."""
+    tabular, text or series input; `head` is the head's (name, role). Returns that input."""
     check_single_input(spec, task)
     source = encoder_input(spec)
     if source is None:
@@ -181,3 +181,4 @@ def plan_task_encoder(
             ("pooler", "Pooler: dense + tanh on the first token (BERT), trained with the head")
         )
     bp.components = [*roles, head]
+    return source
