@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from metagen.blueprint.shape_builds import at_depth, at_stage_depth
 from metagen.blueprint.shapes_anomaly import ANOMALY_DEFAULT_BUDGET, anomaly_autoencoder_shapes
 from metagen.blueprint.shapes_asr import speech_seq2seq_shapes
 from metagen.blueprint.shapes_detection import DETECTION_DEFAULT_BUDGET, DETECTION_SHAPES
@@ -113,7 +114,7 @@ def lm_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Shape]:
         # small models go deeper (MobileLLM), down to 32.
         yield Shape(
             f"d_model={d}",
-            lambda depth, base=base: {**base, "n_layers": depth},
+            at_depth(base, "n_layers"),
             max(2, math.ceil(d / 192)),
             max(2, d // (32 if d < 512 else 48)),
         )
@@ -127,7 +128,7 @@ def vit_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Shape]:
         # ViT-Ti (192/12) to ViT-H (1280/32): width/depth from 16 to about 96.
         yield Shape(
             f"d_model={d}",
-            lambda depth, base=base: {**base, "n_layers": depth},
+            at_depth(base, "n_layers"),
             max(2, math.ceil(d / 96)),
             max(2, d // 16),
         )
@@ -140,7 +141,7 @@ def encoder_mlm_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Shape]:
         # width/depth from about 32 to 128.
         yield Shape(
             f"d_model={d}",
-            lambda depth, base=base: {**base, "n_layers": depth},
+            at_depth(base, "n_layers"),
             max(2, math.ceil(d / 128)),
             max(2, d // 32),
         )
@@ -157,7 +158,7 @@ def audio_lm_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Shape]:
         base.update(encoder_layers=max(2, d // 256), encoder_d_ff=4 * d)
         yield Shape(
             shape.label,
-            lambda depth, base=base: {**base, "n_layers": depth},
+            at_depth(base, "n_layers"),
             shape.depth_min,
             shape.depth_max,
         )
@@ -179,10 +180,7 @@ def resnet_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Shape]:
             base = {**fixed, "block": block, "width": width}
             yield Shape(
                 f"{block} width={width} layers={list(head)}+[n]+{list(tail)}",
-                lambda depth, base=base, head=head, tail=tail: {
-                    **base,
-                    "layers": [*head, depth, *tail],
-                },
+                at_stage_depth(base, "layers", head, tail),
                 lo,
                 hi,
             )

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from metagen.blueprint.shape_builds import at_depth
+
 ANOMALY_DEFAULT_BUDGET = {"anomaly_autoencoder": 1_000_000}
 
 
@@ -20,7 +22,7 @@ def anomaly_autoencoder_shapes(fixed: dict[str, Any], budget: int) -> Iterator:
     d = 32
     while d <= 8192:
         base = {**fixed, "d_model": d}
-        yield Shape(f"d_model={d}", lambda depth, base=base: {**base, "n_layers": depth}, 1, 4)
+        yield Shape(f"d_model={d}", at_depth(base, "n_layers"), 1, 4)
         d += 32 if d < 512 else 64 if d < 1024 else 128
 
 

@@ -14,6 +14,8 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
+from metagen.blueprint.shape_builds import at_depth
+
 # The byte tokenizer's ids (256 bytes, bos, eos, pad), which smoke runs always use.
 SMOKE_SPEECH_VOCAB = 259
 # Smoke clips hold at most two synthetic words (the longest, "three seven", is 11 bytes; the
@@ -37,7 +39,7 @@ def speech_seq2seq_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Any]:
         base = {**fixed, "d_model": d, "n_heads": d // 64, "d_ff": 4 * d}
         yield Shape(
             f"d_model={d}",
-            lambda depth, base=base: {**base, "encoder_layers": depth, "decoder_layers": depth},
+            at_depth(base, "encoder_layers", "decoder_layers"),
             max(2, math.ceil(d / 96)),
             max(2, d // 40),
         )

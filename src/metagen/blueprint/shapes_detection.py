@@ -16,8 +16,10 @@ detr: DETR's transformer width with a backbone to match: ResNet-18-like basic bl
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
+
+from metagen.blueprint.shape_builds import at_depth
 
 YOLO_WIDTH_MULTIPLES = (0.125, 0.25, 0.375, 0.5, 0.625, 0.75, 0.875, 1.0, 1.25, 1.5, 2.0)
 YOLO_BASE_CHANNELS = (64, 128, 256, 512, 1024)
@@ -46,14 +48,16 @@ def yolo_depths(n: int) -> dict[str, Any]:
     return {"c2f_blocks": [n, 2 * n, 2 * n, n], "neck_blocks": n}
 
 
+def _yolo_at_depth(base: dict[str, Any]) -> Callable[[int], dict[str, Any]]:
+    return lambda n: {**base, **yolo_depths(n)}
+
+
 def yolo_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Any]:
     from metagen.blueprint.shapes import Shape
 
     for width in YOLO_WIDTH_MULTIPLES:
         base = {**fixed, "channels": yolo_channels(width)}
-        yield Shape(
-            f"width x{width}", lambda n, base=base: {**base, **yolo_depths(n)}, 1, YOLO_MAX_DEPTH
-        )
+        yield Shape(f"width x{width}", _yolo_at_depth(base), 1, YOLO_MAX_DEPTH)
 
 
 def detr_backbone(d_model: int) -> dict[str, Any]:
@@ -77,7 +81,7 @@ def detr_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Any]:
         base = {**fixed, **detr_backbone(d), "d_model": d, "n_heads": d // 32, "d_ff": 8 * d}
         yield Shape(
             f"d_model={d}",
-            lambda n, base=base: {**base, "encoder_layers": n, "decoder_layers": n},
+            at_depth(base, "encoder_layers", "decoder_layers"),
             1,
             DETR_MAX_LAYERS,
         )

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from metagen.blueprint.shape_builds import at_depth
+
 # Where a spec gives no parameter budget.
 FORECAST_DEFAULT_BUDGET = {
     "tft": 1_000_000,
@@ -40,7 +42,7 @@ def _widths(start: int, stop: int) -> Iterator[int]:
 def tft_shapes(fixed: dict[str, Any], budget: int) -> Iterator:
     for d in _widths(16, 2048):
         base = {**fixed, "d_model": d, "n_heads": TFT_HEADS}
-        yield _shape(f"d_model={d}", lambda depth, base=base: {**base, "n_layers": depth}, 1, 4)
+        yield _shape(f"d_model={d}", at_depth(base, "n_layers"), 1, 4)
 
 
 def patchtst_heads(d_model: int) -> int:
@@ -50,13 +52,13 @@ def patchtst_heads(d_model: int) -> int:
 def patchtst_shapes(fixed: dict[str, Any], budget: int) -> Iterator:
     for d in _widths(32, 2048):
         base = {**fixed, "d_model": d, "n_heads": patchtst_heads(d), "d_ff": 2 * d}
-        yield _shape(f"d_model={d}", lambda depth, base=base: {**base, "n_layers": depth}, 1, 12)
+        yield _shape(f"d_model={d}", at_depth(base, "n_layers"), 1, 12)
 
 
 def rnn_forecaster_shapes(fixed: dict[str, Any], budget: int) -> Iterator:
     for d in _widths(16, 4096):
         base = {**fixed, "d_model": d, "d_ff": d}
-        yield _shape(f"d_model={d}", lambda depth, base=base: {**base, "n_layers": depth}, 1, 4)
+        yield _shape(f"d_model={d}", at_depth(base, "n_layers"), 1, 4)
 
 
 def dlinear_shapes(fixed: dict[str, Any], budget: int) -> Iterator:
@@ -67,7 +69,7 @@ def nbeats_shapes(fixed: dict[str, Any], budget: int) -> Iterator:
     # N-BEATS-G: 30 blocks of four 512-wide layers.
     for d in _widths(32, 4096):
         base = {**fixed, "d_model": d, "n_fc": 4}
-        yield _shape(f"d_model={d}", lambda depth, base=base: {**base, "n_blocks": depth}, 1, 30)
+        yield _shape(f"d_model={d}", at_depth(base, "n_blocks"), 1, 30)
 
 
 def smoke_tft(dims: dict[str, Any]) -> dict[str, Any]:

@@ -20,9 +20,10 @@ The shape modules are imported lazily: `shapes.py` imports this module for its r
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
+from metagen.blueprint.shape_builds import at_depth
 from metagen.blueprint.shapes_unet import hybrid_stem_channels
 
 # (smallest budget, width, depth) of the VLM's image encoder, largest first.
@@ -77,7 +78,7 @@ def clip_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Any]:
         }
         yield Shape(
             f"vision_d_model={d} text_d_model={text}",
-            lambda depth, base=base: {**base, "vision_n_layers": depth, "text_n_layers": depth},
+            at_depth(base, "vision_n_layers", "text_n_layers"),
             vit.depth_min,
             vit.depth_max,
         )
@@ -94,6 +95,13 @@ def vlm_vision_tower(budget: int, stem_stages: int) -> dict[str, Any]:
     }
 
 
+def _vlm_at_depth(
+    vision: dict[str, Any], lm_build: Callable[[int], dict[str, Any]], every: int
+) -> Callable[[int], dict[str, Any]]:
+    """The vision tower's dims with the language model's at `every` layers per unit."""
+    return lambda units: {**vision, **lm_build(every * units)}
+
+
 def vlm_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Any]:
     """The LM grid of `lm_shapes` behind a fixed image encoder. With cross-attention fusion
     the depth knob counts groups of `cross_attention_every` LM layers (one cross-attention
@@ -107,7 +115,7 @@ def vlm_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Any]:
         low, high = math.ceil(lm.depth_min / every), max(1, lm.depth_max // every)
         yield Shape(
             lm.label,
-            lambda units, lm=lm: {**vision, **lm.build(every * units)},
+            _vlm_at_depth(vision, lm.build, every),
             min(low, high),
             high,
         )

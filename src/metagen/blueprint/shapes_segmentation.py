@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from metagen.blueprint.shape_builds import at_depth, at_stage_depth
+
 SEG_UNET_MAX_LEVELS = 5
 SEG_UNET_LOWEST_SIDE = 8
 SEG_UNET_WIDTHS = (
@@ -61,7 +63,7 @@ def seg_unet_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Any]:
         dims = {**fixed, "base_channels": base, "levels": levels}
         yield Shape(
             f"base_channels={base} levels={levels}",
-            lambda depth, dims=dims: {**dims, "convs_per_level": depth},
+            at_depth(dims, "convs_per_level"),
             *SEG_UNET_CONVS,
         )
 
@@ -83,10 +85,7 @@ def segformer_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Any]:
             base = {**fixed, **segformer_stage_dims(width), "mlp_ratio": 4, "decoder_dim": decoder}
             yield Shape(
                 f"{name} width={width} depths={list(head)}+[n]+{list(tail)} decoder={decoder}",
-                lambda depth, base=base, head=head, tail=tail: {
-                    **base,
-                    "stage_depths": [*head, depth, *tail],
-                },
+                at_stage_depth(base, "stage_depths", head, tail),
                 lo,
                 hi,
             )

@@ -12,6 +12,8 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
+from metagen.blueprint.shape_builds import at_depth
+
 TAGGER_DEFAULT_BUDGET = {"sequence_tagger": 10_000_000}
 
 
@@ -22,7 +24,7 @@ def sequence_tagger_shapes(fixed: dict[str, Any], budget: int) -> Iterator:
         d = 32
         while d <= 4096:
             base = {**fixed, "d_model": d, "n_heads": 1, "d_ff": d}
-            yield Shape(f"d_model={d}", lambda depth, base=base: {**base, "n_layers": depth}, 1, 4)
+            yield Shape(f"d_model={d}", at_depth(base, "n_layers"), 1, 4)
             d += 32 if d < 512 else 64 if d < 1024 else 128
         return
     d = 64
@@ -30,7 +32,7 @@ def sequence_tagger_shapes(fixed: dict[str, Any], budget: int) -> Iterator:
         base = {**fixed, "d_model": d, "n_heads": max(2, d // 64), "d_ff": 4 * d}
         yield Shape(
             f"d_model={d}",
-            lambda depth, base=base: {**base, "n_layers": depth},
+            at_depth(base, "n_layers"),
             max(1, math.ceil(d / 128)),
             max(2, d // 32),
         )

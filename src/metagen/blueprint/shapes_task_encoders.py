@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from metagen.blueprint.shape_builds import at_depth
+
 # Gorishniy et al. (2021) tune the tabular ResNet over 1 to 8 blocks of width 64 to 512 with
 # a hidden factor of 1 to 4; the grid keeps 2x and runs the widths from 32 to 1024.
 TABULAR_DEPTHS = (2, 8)
@@ -39,9 +41,7 @@ def tabular_mlp_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Any]:
 
     for d in fine_widths(32, 1024):
         base = {**fixed, "d_model": d, "d_ff": TABULAR_FF_RATIO * d}
-        yield Shape(
-            f"d_model={d}", lambda depth, base=base: {**base, "n_layers": depth}, *TABULAR_DEPTHS
-        )
+        yield Shape(f"d_model={d}", at_depth(base, "n_layers"), *TABULAR_DEPTHS)
 
 
 def text_encoder_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Any]:
@@ -56,9 +56,7 @@ def series_cnn_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Any]:
 
     for width in fine_widths(16, 512):
         base = {**fixed, "width": width}
-        yield Shape(
-            f"width={width}", lambda depth, base=base: {**base, "n_layers": depth}, *SERIES_DEPTHS
-        )
+        yield Shape(f"width={width}", at_depth(base, "n_layers"), *SERIES_DEPTHS)
 
 
 def smoke_tabular_mlp(dims: dict[str, Any]) -> dict[str, Any]:

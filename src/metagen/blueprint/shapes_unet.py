@@ -23,6 +23,8 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
+from metagen.blueprint.shape_builds import at_depth
+
 UNET_CHANNEL_MULTS = {
     32: (1, 2, 2, 2),  # DDPM CIFAR-10
     64: (1, 2, 3, 4),  # ADM ImageNet 64
@@ -105,7 +107,7 @@ def unet_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Any]:
         }
         yield Shape(
             f"base_channels={base} mults={mults}",
-            lambda depth, dims=dims: {**dims, "num_res_blocks": depth},
+            at_depth(dims, "num_res_blocks"),
             1,
             UNET_MAX_BLOCKS,
         )
@@ -133,7 +135,7 @@ def hybrid_vit_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Any]:
         base["stem_channels"] = hybrid_stem_channels(base["d_model"], stages)
         yield Shape(
             shape.label,
-            lambda depth, base=base: {**base, "n_layers": depth},
+            at_depth(base, "n_layers"),
             shape.depth_min,
             shape.depth_max,
         )

@@ -15,6 +15,8 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
+from metagen.blueprint.shape_builds import at_depth
+
 VIDEO_CAPTION_MAX_LAYERS = 12
 
 # Each token must carry its tubelet's C*t*p*p noise values through d_model: with 8-px patches
@@ -53,7 +55,7 @@ def video_diffusion_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Any]:
         base = {**fixed, "d_model": d, "n_heads": d // 64, "d_ff": 4 * d, **video_caption_dims(d)}
         yield Shape(
             f"d_model={d}",
-            lambda depth, base=base: {**base, "n_layers": depth},
+            at_depth(base, "n_layers"),
             max(2, math.ceil(d / 96)),
             max(2, d // 16),
         )
