@@ -8,7 +8,7 @@ lazily.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from metagen.blueprint.shape_builds import at_depth
@@ -95,7 +95,7 @@ FORECAST_SHAPES = {
     "dlinear": dlinear_shapes,
     "nbeats": nbeats_shapes,
 }
-FORECAST_SMOKE_DIMS = {
+FORECAST_SMOKE_DIMS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "tft": smoke_tft,
     "patchtst": smoke_patchtst,
     "rnn_forecaster": smoke_rnn_forecaster,
