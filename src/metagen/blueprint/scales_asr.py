@@ -5,16 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from metagen.blueprint.scale_entries import data_sizes, schedule
 from metagen.blueprint.shapes_asr import SMOKE_SPEECH_MAX_WORDS, SMOKE_SPEECH_TEXT_CTX
 
 # Whisper tiny trained with AdamW at lr 1.5e-3, batch 256, 2048 warmup steps, weight decay 0.1.
-_FULL_TRAIN = {
-    "steps": 20_000,
-    "batch_size": 64,
-    "lr": 1e-3,
-    "weight_decay": 0.1,
-    "warmup_steps": 1000,
-}
+_FULL_TRAIN = schedule(20_000, 64, 1e-3, 0.1, 1000)
 # Smoke runs: 2+2 layers of width 64 on two-word clips. In a GPU sweep of the same steps and
 # batches, the encoder-decoder's held-out WER was 0.04-0.15 after 400 steps at lr 3e-3 (3
 # seeds; 0.21 with whisper_tiny's 16 kHz, 80-mel frontend) against 0.92-0.95 for a constant
@@ -23,15 +18,13 @@ _FULL_TRAIN = {
 # decoding's share of a CPU run small.
 _SMOKE = {"batch_size": 32, "lr": 3e-3, "weight_decay": 0.0, "eval_batches": 4}
 
-ASR_TRAIN_DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
-    "speech_recognition": {
-        "full": _FULL_TRAIN,
-        "smoke": {**_SMOKE, "steps": 400, "warmup_steps": 40, "eval_every": 100},
-    },
-    "speech_recognition_ctc": {
-        "full": _FULL_TRAIN,
-        "smoke": {**_SMOKE, "steps": 1000, "warmup_steps": 100, "eval_every": 250},
-    },
+ASR_FULL_TRAIN: dict[str, dict[str, Any]] = {
+    "speech_recognition": _FULL_TRAIN,
+    "speech_recognition_ctc": _FULL_TRAIN,
+}
+ASR_SMOKE_TRAIN: dict[str, dict[str, Any]] = {
+    "speech_recognition": {**_SMOKE, "steps": 400, "warmup_steps": 40, "eval_every": 100},
+    "speech_recognition_ctc": {**_SMOKE, "steps": 1000, "warmup_steps": 100, "eval_every": 250},
 }
 
 # Synthetic clips are assembled on demand from cached spoken words, so a large train set
@@ -50,6 +43,6 @@ ASR_SMOKE_DATA: dict[str, dict[str, Any]] = {
     },
 }
 ASR_FULL_DATA: dict[str, dict[str, Any]] = {
-    "speech_recognition": {"num_train": 200_000, "num_val": 2_000},
-    "speech_recognition_ctc": {"num_train": 200_000, "num_val": 2_000},
+    "speech_recognition": data_sizes(200_000, 2_000),
+    "speech_recognition_ctc": data_sizes(200_000, 2_000),
 }

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from metagen.blueprint.scale_entries import data_sizes, schedule
+
 SMOKE_DETECTION_IMAGE_SIZE = 64
 SMOKE_DETR_IMAGE_SIZE = 32
 
@@ -45,69 +47,23 @@ def smoke_detr(dims: dict[str, Any]) -> dict[str, Any]:
 
 DETECTION_SMOKE_DIMS = {"yolo": smoke_yolo, "detr": smoke_detr, "condinst": smoke_yolo}
 
-DETECTION_TRAIN_DEFAULTS: dict[str, dict[str, dict[str, Any]]] = {
+DETECTION_FULL_TRAIN: dict[str, dict[str, Any]] = {
     # YOLOv8 trains with SGD 0.01 or AdamW ~1e-3 (its "auto" optimizer for short runs),
-    # weight decay 5e-4, 3 warm-up epochs. Smoke evaluates every 100 steps on 4 batches: NMS
-    # and the COCO matching run on the CPU.
-    "dense_detection": {
-        "full": {
-            "steps": 50_000,
-            "batch_size": 64,
-            "lr": 1e-3,
-            "weight_decay": 5e-4,
-            "warmup_steps": 1000,
-        },
-        "smoke": {
-            "steps": 200,
-            "batch_size": 32,
-            "lr": 3e-3,
-            "weight_decay": 0.0,
-            "warmup_steps": 20,
-            "eval_every": 100,
-            "eval_batches": 4,
-        },
-    },
-    # CondInst on the dense detector: the detector's settings. A smoke step costs about 1.7x
-    # the detector's (the stride-4 mask branch and the dynamic heads), so 150 steps: one CPU
-    # run (4 classes) reached held-out mask mAP 0.54 after 100 steps and 0.86 after 200.
-    "instance_segmentation": {
-        "full": {
-            "steps": 50_000,
-            "batch_size": 32,
-            "lr": 1e-3,
-            "weight_decay": 5e-4,
-            "warmup_steps": 1000,
-        },
-        "smoke": {
-            "steps": 150,
-            "batch_size": 32,
-            "lr": 3e-3,
-            "weight_decay": 0.0,
-            "warmup_steps": 15,
-            "eval_every": 75,
-            "eval_batches": 4,
-        },
-    },
+    # weight decay 5e-4, 3 warm-up epochs.
+    "dense_detection": schedule(50_000, 64, 1e-3, 5e-4, 1000),
+    # CondInst on the dense detector: the detector's settings.
+    "instance_segmentation": schedule(50_000, 32, 1e-3, 5e-4, 1000),
     # DETR: AdamW, lr 1e-4 (1e-5 for the backbone), weight decay 1e-4, gradient clipping 0.1.
-    "set_detection": {
-        "full": {
-            "steps": 100_000,
-            "batch_size": 64,
-            "lr": 1e-4,
-            "weight_decay": 1e-4,
-            "warmup_steps": 1000,
-            "grad_clip": 0.1,
-        },
-        "smoke": {
-            "steps": 500,
-            "batch_size": 16,
-            "lr": 1e-3,
-            "weight_decay": 0.0,
-            "warmup_steps": 20,
-            "eval_every": 250,
-            "eval_batches": 8,
-        },
-    },
+    "set_detection": schedule(100_000, 64, 1e-4, 1e-4, 1000, grad_clip=0.1),
+}
+DETECTION_SMOKE_TRAIN: dict[str, dict[str, Any]] = {
+    # Evaluates every 100 steps on 4 batches: NMS and the COCO matching run on the CPU.
+    "dense_detection": schedule(200, 32, 3e-3, 0.0, 20, eval_every=100, eval_batches=4),
+    # A step costs about 1.7x the detector's (the stride-4 mask branch and the dynamic heads),
+    # so 150 steps: one CPU run (4 classes) reached held-out mask mAP 0.54 after 100 steps and
+    # 0.86 after 200.
+    "instance_segmentation": schedule(150, 32, 3e-3, 0.0, 15, eval_every=75, eval_batches=4),
+    "set_detection": schedule(500, 16, 1e-3, 0.0, 20, eval_every=250, eval_batches=8),
 }
 # Scenes are drawn on demand, so a large train set costs no memory.
 DETECTION_SMOKE_DATA: dict[str, dict[str, Any]] = {
@@ -124,5 +80,5 @@ DETECTION_SMOKE_DATA: dict[str, dict[str, Any]] = {
     },
 }
 DETECTION_FULL_DATA: dict[str, dict[str, Any]] = {
-    task: {"num_train": 50_000, "num_val": 2_000} for task in DETECTION_TRAIN_DEFAULTS
+    task: data_sizes(50_000, 2_000) for task in DETECTION_FULL_TRAIN
 }
