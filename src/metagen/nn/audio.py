@@ -7,10 +7,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from metagen.nn.attention import SelfAttention
 from metagen.nn.audio_frontend import LogMelSpectrogram, audio_tokens, check_audio_frontend
 from metagen.nn.checks import check_divisible, check_dropout, check_positive
-from metagen.nn.mlp import GeluMLP
+from metagen.nn.encoder import encoder_from_config
+from metagen.nn.patch_embedding import init_vit_tokens
+from metagen.nn.weight_init import init_transformer_weights
 
 
 class AudioStem(nn.Module):
@@ -34,33 +35,12 @@ class AudioStem(nn.Module):
         return x + self.pos_embedding[:, : x.size(1)]
 
 
-class AudioEncoderBlock(nn.Module):
-    """Pre-norm transformer block with bidirectional attention across time."""
-
-    def __init__(
-        self, d_model: int, n_heads: int, d_ff: int, *, norm_eps: float, dropout: float
-    ) -> None:
-        super().__init__()
-        self.norm1 = nn.LayerNorm(d_model, eps=norm_eps)
-        self.attention = SelfAttention(d_model, n_heads, dropout=dropout)
-        self.norm2 = nn.LayerNorm(d_model, eps=norm_eps)
-        self.mlp = GeluMLP(d_model, d_ff, bias=True, dropout=dropout)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = x + self.attention(self.norm1(x))
-        x = x + self.mlp(self.norm2(x))
-        return x
-
-
 def init_audio_weights(module: nn.Module) -> None:
-    if isinstance(module, nn.Linear):
-        nn.init.trunc_normal_(module.weight, std=0.02)
-        if module.bias is not None:
-            nn.init.zeros_(module.bias)
-    elif isinstance(module, nn.Embedding):
-        nn.init.normal_(module.weight, std=0.02)
-    elif isinstance(module, AudioStem):
-        nn.init.trunc_normal_(module.pos_embedding, std=0.02)
+    """The ViT's init, embedding tables included, and the stem's positions as the ViT's."""
+    if isinstance(module, AudioStem):
+        init_vit_tokens(module.pos_embedding)
+    else:
+        init_transformer_weights(module, truncated=True, embeddings=True)
 
 
 @dataclass
@@ -110,10 +90,7 @@ class AudioTransformer(nn.Module):
         self.frontend = LogMelSpectrogram(c.sample_rate, c.n_fft, c.hop_length, c.n_mels)
         self.stem = AudioStem(c.n_mels, c.d_model, audio_tokens(c.clip_samples, c.hop_length))
         self.dropout = nn.Dropout(c.dropout)
-        self.blocks = nn.ModuleList(
-            AudioEncoderBlock(c.d_model, c.n_heads, c.d_ff, norm_eps=c.norm_eps, dropout=c.dropout)
-            for _ in range(c.n_layers)
-        )
+        self.blocks = encoder_from_config(c)
         self.final_norm = nn.LayerNorm(c.d_model, eps=c.norm_eps)
         self.head = nn.Linear(c.d_model, c.num_classes)
         self.apply(init_audio_weights)
@@ -123,9 +100,7 @@ class AudioTransformer(nn.Module):
 
     def forward_features(self, waveform: torch.Tensor) -> torch.Tensor:
         x = self.dropout(self.stem(self.frontend(waveform)))  # (B, T, C)
-        for block in self.blocks:
-            x = block(x)
-        return self.final_norm(x)  # (B, T, C)
+        return self.final_norm(self.blocks(x))  # (B, T, C)
 
     def forward_head(self, features: torch.Tensor) -> torch.Tensor:
         return self.head(features.mean(dim=1))  # (B, num_classes)

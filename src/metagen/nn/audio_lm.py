@@ -9,10 +9,11 @@ import torch.nn.functional as F
 from torch import nn
 
 from metagen.nn.attention import CausalSelfAttention, KVCache, empty_kv_caches
-from metagen.nn.audio import AudioEncoderBlock, AudioStem, init_audio_weights
+from metagen.nn.audio import AudioStem, init_audio_weights
 from metagen.nn.audio_frontend import LogMelSpectrogram, audio_tokens, check_audio_frontend
 from metagen.nn.checks import check_divisible, check_dropout, check_positive
-from metagen.nn.decoder_lm import sample_next_token
+from metagen.nn.encoder import transformer_encoder
+from metagen.nn.generation import generate_with_kv_cache
 from metagen.nn.mlp import SwiGLU
 from metagen.nn.norm import RMSNorm
 from metagen.nn.rope import rope_cos_sin
@@ -141,11 +142,13 @@ class AudioLM(nn.Module):
         self.config = c
         self.frontend = LogMelSpectrogram(c.sample_rate, c.n_fft, c.hop_length, c.n_mels)
         self.stem = AudioStem(c.n_mels, c.d_model, audio_tokens(c.prompt_samples, c.hop_length))
-        self.encoder_blocks = nn.ModuleList(
-            AudioEncoderBlock(
-                c.d_model, c.n_heads, c.encoder_d_ff, norm_eps=c.norm_eps, dropout=c.dropout
-            )
-            for _ in range(c.encoder_layers)
+        self.encoder_blocks = transformer_encoder(
+            c.encoder_layers,
+            c.d_model,
+            c.n_heads,
+            c.encoder_d_ff,
+            norm_eps=c.norm_eps,
+            dropout=c.dropout,
         )
         self.encoder_norm = nn.LayerNorm(c.d_model, eps=c.norm_eps)
         self.token_embedding = nn.Embedding(c.n_levels + 1, c.d_model)
@@ -165,9 +168,7 @@ class AudioLM(nn.Module):
     def encode(self, prompt: torch.Tensor) -> torch.Tensor:
         """The prompt clip (B, N) as encoder states (B, S, C)."""
         x = self.dropout(self.stem(self.frontend(prompt)))  # (B, S, C)
-        for block in self.encoder_blocks:
-            x = block(x)
-        return self.encoder_norm(x)
+        return self.encoder_norm(self.encoder_blocks(x))
 
     def memory_kvs(self, memory: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor]]:
         return [block.cross_attention.memory_kv(memory) for block in self.blocks]
@@ -224,26 +225,19 @@ class AudioLM(nn.Module):
         once. Past context_length the window slides by half: the cache restarts from the last
         context_length // 2 tokens.
         """
-        if temperature < 0:
-            raise ValueError(f"temperature must be >= 0, got {temperature}")
-        if top_k is not None and top_k <= 0:
-            raise ValueError(f"top_k must be positive, got {top_k}")
         context, batch = self.config.context_length, prompt.size(0)
         memory_kvs = self.memory_kvs(self.encode(prompt))
-        tokens = torch.full(
-            (batch, 1 + max_new_tokens),
-            self.config.n_levels,
-            dtype=torch.long,
-            device=prompt.device,
-        )  # column 0: start token
-        kv_caches = self.new_kv_caches(batch, min(context, 1 + max_new_tokens))
-        pending = tokens[:, :1]  # tokens not yet in the cache
-        for t in range(1, 1 + max_new_tokens):
-            if kv_caches[0].length + pending.size(1) > context:  # slide the window
-                for cache in kv_caches:
-                    cache.reset()
-                pending = tokens[:, max(0, t - context // 2) : t]
-            logits = self.forward_head(self.decode(pending, memory_kvs, kv_caches))[:, -1]
-            tokens[:, t : t + 1] = sample_next_token(logits.float(), temperature, top_k)
-            pending = tokens[:, t : t + 1]
-        return tokens[:, 1:]
+        start = torch.full((batch, 1), self.config.n_levels, dtype=torch.long, device=prompt.device)
+        tokens = generate_with_kv_cache(
+            lambda pending, kv_caches: self.forward_head(
+                self.decode(pending, memory_kvs, kv_caches)
+            )[:, -1].float(),
+            start,
+            max_new_tokens,
+            self.new_kv_caches(batch, min(context, 1 + max_new_tokens)),
+            context=context,
+            keep=max(1, context // 2),
+            temperature=temperature,
+            top_k=top_k,
+        )
+        return tokens[:, 1:]  # without the start token

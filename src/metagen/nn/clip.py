@@ -9,9 +9,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from metagen.nn.checks import check_divisible, check_dropout, check_positive
-from metagen.nn.conv_stem import ConvStemEmbedding
 from metagen.nn.decoder_lm import DecoderBlock, DecoderLMConfig
-from metagen.nn.vit import ViTBlock, ViTConfig
+from metagen.nn.vision_tower import check_vision_stem, vision_tower, vision_tower_config
+from metagen.nn.weight_init import init_transformer_weights
 
 # CLIP's initial temperature is 0.07; the learned scale exp(logit_scale) is capped at 100.
 LOGIT_SCALE_INIT = 2.659260036932778  # log(1 / 0.07)
@@ -91,108 +91,6 @@ def example_caption_ids(
     return ids
 
 
-def check_vision_stem(patch_size: int, stem_channels: list[int]) -> None:
-    """A conv stem halves the image once per stage, so its tokens are 2**stages pixels wide."""
-    check_positive(**{f"vision_stem_channels[{i}]": c for i, c in enumerate(stem_channels)})
-    if stem_channels and 2 ** len(stem_channels) != patch_size:
-        raise ValueError(
-            f"patch_size ({patch_size}) must equal 2**len(vision_stem_channels) "
-            f"({2 ** len(stem_channels)}): each conv stem stage halves the image"
-        )
-
-
-def vision_tower_config(
-    image_size: int,
-    patch_size: int,
-    in_channels: int,
-    d_model: int,
-    n_layers: int,
-    n_heads: int,
-    d_ff: int,
-    norm_eps: float,
-    dropout: float,
-) -> ViTConfig:
-    """The ViT shape of an image tower (its classifier head is never built)."""
-    return ViTConfig(
-        image_size=image_size,
-        patch_size=patch_size,
-        in_channels=in_channels,
-        d_model=d_model,
-        n_layers=n_layers,
-        n_heads=n_heads,
-        d_ff=d_ff,
-        num_classes=1,
-        pool="cls",
-        norm_eps=norm_eps,
-        dropout=dropout,
-    )
-
-
-class ClipPatchEmbedding(nn.Module):
-    """Patchify with a bias-free strided conv (as CLIP), prepend the class token if any, add
-    learned positions (both start at zero; `image_embedding` initializes them)."""
-
-    def __init__(self, config: ViTConfig, *, cls_token: bool) -> None:
-        super().__init__()
-        d = config.d_model
-        n_tokens = (config.image_size // config.patch_size) ** 2 + int(cls_token)
-        self.proj = nn.Conv2d(
-            config.in_channels,
-            d,
-            kernel_size=config.patch_size,
-            stride=config.patch_size,
-            bias=False,
-        )
-        self.cls_token = nn.Parameter(torch.zeros(1, 1, d)) if cls_token else None
-        self.pos_embedding = nn.Parameter(torch.zeros(1, n_tokens, d))
-
-    def forward(self, images: torch.Tensor) -> torch.Tensor:
-        x = self.proj(images)  # (B, C, H/p, W/p)
-        x = x.flatten(2).transpose(1, 2)  # (B, N, C)
-        if self.cls_token is not None:
-            cls = self.cls_token.expand(x.size(0), -1, -1)  # (B, 1, C)
-            x = torch.cat((cls, x), dim=1)  # (B, 1 + N, C)
-        return x + self.pos_embedding
-
-
-def image_embedding(config: ViTConfig, stem_channels: list[int], *, cls_token: bool) -> nn.Module:
-    """An image tower's tokens: CLIP's patchify, or with stem_channels the hybrid ViT's conv
-    stem (family hybrid). Either way positions and class token start as CLIP's."""
-    if stem_channels:
-        embedding = ConvStemEmbedding(
-            config.image_size,
-            config.in_channels,
-            stem_channels,
-            config.d_model,
-            cls_token=cls_token,
-        )
-    else:
-        embedding = ClipPatchEmbedding(config, cls_token=cls_token)
-    nn.init.normal_(embedding.pos_embedding, std=0.01)
-    if embedding.cls_token is not None:
-        nn.init.normal_(embedding.cls_token, std=config.d_model**-0.5)
-    return embedding
-
-
-class ClipVisionTower(nn.Module):
-    """CLIP's image encoder: the patch embedding it is given (patchify or conv stem), pre-norm,
-    ViT blocks, final norm. Returns every token (B, T, C); with a class token, token 0 is the
-    image's summary."""
-
-    def __init__(self, config: ViTConfig, *, patch_embedding: nn.Module) -> None:
-        super().__init__()
-        self.patch_embedding = patch_embedding
-        self.pre_norm = nn.LayerNorm(config.d_model, eps=config.norm_eps)
-        self.blocks = nn.ModuleList(ViTBlock(config) for _ in range(config.n_layers))
-        self.final_norm = nn.LayerNorm(config.d_model, eps=config.norm_eps)
-
-    def forward(self, images: torch.Tensor) -> torch.Tensor:
-        x = self.pre_norm(self.patch_embedding(images))  # (B, T, C)
-        for block in self.blocks:
-            x = block(x)
-        return self.final_norm(x)  # (B, T, C)
-
-
 class ClipTextTower(nn.Module):
     """CLIP's text encoder: token and learned position embeddings, causal pre-norm blocks
     (GPT-2 style), final norm; the caption's feature is the one at its eot token."""
@@ -266,22 +164,14 @@ class CLIP(nn.Module):
             norm_eps=c.norm_eps,
             dropout=c.dropout,
         )
-        self.image_encoder = ClipVisionTower(
-            vision, patch_embedding=image_embedding(vision, c.vision_stem_channels, cls_token=True)
-        )
+        self.image_encoder = vision_tower(vision, c.vision_stem_channels, cls_token=True)
         self.image_projection = nn.Linear(c.vision_d_model, c.embed_dim, bias=False)
         self.text_encoder = ClipTextTower(text, c.eot_id)
         self.text_projection = nn.Linear(c.text_d_model, c.embed_dim, bias=False)
         self.logit_scale = LogitScale()
-        self.apply(self._init_weights)
+        self.apply(init_transformer_weights)
         nn.init.normal_(self.image_projection.weight, std=c.vision_d_model**-0.5)
         nn.init.normal_(self.text_projection.weight, std=c.text_d_model**-0.5)
-
-    def _init_weights(self, module: nn.Module) -> None:
-        if isinstance(module, nn.Linear):
-            nn.init.normal_(module.weight, std=0.02)
-            if module.bias is not None:
-                nn.init.zeros_(module.bias)
 
     def get_num_params(self) -> int:
         return sum(p.numel() for p in self.parameters())

@@ -9,6 +9,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from metagen.nn.patch_embedding import add_cls_and_positions, token_parameters
+
 
 def conv_bn(
     in_channels: int, out_channels: int, kernel_size: int, stride: int = 1
@@ -40,15 +42,14 @@ class ConvStemEmbedding(nn.Module):
             conv_bn(c_in, c_out, 3, stride=2) for c_in, c_out in pairwise(channels)
         )
         self.proj = nn.Conv2d(channels[-1], d_model, kernel_size=1)
-        n_tokens = (image_size // 2 ** len(stem_channels)) ** 2 + int(cls_token)
-        self.cls_token = nn.Parameter(torch.zeros(1, 1, d_model)) if cls_token else None
-        self.pos_embedding = nn.Parameter(torch.zeros(1, n_tokens, d_model))
+        n_patches = (image_size // 2 ** len(stem_channels)) ** 2
+        self.cls_token, self.pos_embedding = token_parameters(
+            n_patches, d_model, cls_token=cls_token
+        )
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         x = images
         for stage in self.stages:
             x = F.relu(stage(x))  # (B, c, H/2, W/2)
         x = self.proj(x).flatten(2).transpose(1, 2)  # (B, N, d)
-        if self.cls_token is not None:
-            x = torch.cat((self.cls_token.expand(x.size(0), -1, -1), x), dim=1)  # (B, 1 + N, d)
-        return x + self.pos_embedding
+        return add_cls_and_positions(x, self.cls_token, self.pos_embedding)

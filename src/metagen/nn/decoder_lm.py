@@ -2,16 +2,18 @@
 
 import math
 from dataclasses import dataclass
+from functools import partial
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from metagen.nn.attention import CausalSelfAttention, KVCache, empty_kv_caches
 from metagen.nn.checks import check_choice, check_divisible, check_dropout, check_positive
+from metagen.nn.generation import generate_with_kv_cache
 from metagen.nn.mlp import MLP_LAYERS
 from metagen.nn.norm import NORM_LAYERS
 from metagen.nn.rope import rope_cos_sin
+from metagen.nn.weight_init import init_transformer_weights
 
 
 @dataclass
@@ -105,19 +107,11 @@ class DecoderLM(nn.Module):
         self.lm_head = nn.Linear(config.d_model, config.vocab_size, bias=False)
         if config.tie_embeddings:
             self.lm_head.weight = self.token_embedding.weight
-        self.apply(self._init_weights)
+        self.apply(partial(init_transformer_weights, embeddings=True))
         # GPT-2: scale the projections that write into the residual stream by 1/sqrt(2 * n_layers)
         for name, p in self.named_parameters():
             if name.endswith("out_proj.weight"):
                 nn.init.normal_(p, mean=0.0, std=0.02 / math.sqrt(2 * config.n_layers))
-
-    def _init_weights(self, module: nn.Module) -> None:
-        if isinstance(module, nn.Linear):
-            nn.init.normal_(module.weight, mean=0.0, std=0.02)
-            if module.bias is not None:
-                nn.init.zeros_(module.bias)
-        elif isinstance(module, nn.Embedding):
-            nn.init.normal_(module.weight, mean=0.0, std=0.02)
 
     def get_num_params(self) -> int:
         """Parameters, counting a tied embedding once."""
@@ -174,32 +168,15 @@ class DecoderLM(nn.Module):
         Decodes with a KV cache. Past context_length, it conditions on the last context_length
         tokens, as nanoGPT does, recomputing the window each step.
         """
-        if temperature < 0:
-            raise ValueError(f"temperature must be >= 0, got {temperature}")
-        if top_k is not None and top_k <= 0:
-            raise ValueError(f"top_k must be positive, got {top_k}")
         context = self.config.context_length
         max_len = min(context, input_ids.size(1) + max_new_tokens)
-        kv_caches = self.new_kv_caches(input_ids.size(0), max_len)
-        pending = input_ids  # tokens not yet in the cache
-        for _ in range(max_new_tokens):
-            if kv_caches[0].length + pending.size(1) > context:  # the window slides: start over
-                for cache in kv_caches:
-                    cache.reset()
-                pending = input_ids[:, -context:]
-            logits = self(pending, kv_caches)[:, -1, :]  # (B, vocab_size)
-            next_id = sample_next_token(logits, temperature, top_k)  # (B, 1)
-            input_ids = torch.cat((input_ids, next_id), dim=1)
-            pending = next_id
-        return input_ids
-
-
-def sample_next_token(logits: torch.Tensor, temperature: float, top_k: int | None) -> torch.Tensor:
-    """Pick one token per row of logits (B, V): argmax at temperature 0, else sample."""
-    if temperature == 0:
-        return logits.argmax(dim=-1, keepdim=True)  # (B, 1)
-    logits = logits / temperature
-    if top_k is not None:
-        kth = torch.topk(logits, min(top_k, logits.size(-1))).values[:, [-1]]  # (B, 1)
-        logits = logits.masked_fill(logits < kth, float("-inf"))
-    return torch.multinomial(F.softmax(logits, dim=-1), num_samples=1)  # (B, 1)
+        return generate_with_kv_cache(
+            lambda pending, kv_caches: self(pending, kv_caches)[:, -1, :],  # (B, vocab_size)
+            input_ids,
+            max_new_tokens,
+            self.new_kv_caches(input_ids.size(0), max_len),
+            context=context,
+            keep=context,
+            temperature=temperature,
+            top_k=top_k,
+        )

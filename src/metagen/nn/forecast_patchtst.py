@@ -12,10 +12,10 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from metagen.nn.attention import SelfAttention
 from metagen.nn.checks import check_divisible, check_dropout, check_positive
+from metagen.nn.encoder import encoder_from_config
 from metagen.nn.forecast_common import ForecastWindow, restore_forecast, standardize_window
-from metagen.nn.mlp import GeluMLP
+from metagen.nn.patch_embedding import init_vit_tokens
 
 
 def patchtst_num_patches(lookback: int, patch_len: int, stride: int) -> int:
@@ -64,30 +64,13 @@ class PatchEmbedding1d(nn.Module):
         self.patch_len, self.stride = config.patch_len, config.stride
         self.proj = nn.Linear(config.patch_len * config.channels, config.d_model)
         self.pos_embedding = nn.Parameter(torch.zeros(1, config.num_patches, config.d_model))
-        nn.init.trunc_normal_(self.pos_embedding, std=0.02)
+        init_vit_tokens(self.pos_embedding)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         x = F.pad(x.transpose(1, 2), (0, self.stride), mode="replicate")  # (B, C, L + s)
         patches = x.unfold(-1, self.patch_len, self.stride)  # (B, C, N, P)
         patches = patches.permute(0, 2, 3, 1).flatten(2)  # (B, N, P * C)
         return self.proj(patches) + self.pos_embedding  # (B, N, d)
-
-
-class PatchTSTBlock(nn.Module):
-    """Pre-norm block: bidirectional attention across patches, then a GELU MLP."""
-
-    def __init__(self, config: PatchTSTConfig) -> None:
-        super().__init__()
-        d = config.d_model
-        self.norm1 = nn.LayerNorm(d, eps=config.norm_eps)
-        self.attention = SelfAttention(d, config.n_heads, dropout=config.dropout)
-        self.norm2 = nn.LayerNorm(d, eps=config.norm_eps)
-        self.mlp = GeluMLP(d, config.d_ff, bias=True, dropout=config.dropout)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = x + self.attention(self.norm1(x))
-        x = x + self.mlp(self.norm2(x))
-        return x
 
 
 class PatchTST(nn.Module):
@@ -98,7 +81,7 @@ class PatchTST(nn.Module):
         self.config = config
         self.patch_embedding = PatchEmbedding1d(config)
         self.dropout = nn.Dropout(config.dropout)
-        self.blocks = nn.ModuleList(PatchTSTBlock(config) for _ in range(config.n_layers))
+        self.blocks = encoder_from_config(config)
         self.final_norm = nn.LayerNorm(config.d_model, eps=config.norm_eps)
         self.head = nn.Linear(config.num_patches * config.d_model, config.horizon)
 
@@ -109,9 +92,7 @@ class PatchTST(nn.Module):
         self, past: torch.Tensor
     ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         x, mean, std = standardize_window(past)  # (B, L, C)
-        h = self.dropout(self.patch_embedding(x))  # (B, N, d)
-        for block in self.blocks:
-            h = block(h)
+        h = self.blocks(self.dropout(self.patch_embedding(x)))  # (B, N, d)
         return self.final_norm(h), mean, std
 
     def forward_head(

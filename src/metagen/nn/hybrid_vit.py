@@ -9,7 +9,9 @@ from torch import nn
 
 from metagen.nn.checks import check_choice, check_divisible, check_dropout, check_positive
 from metagen.nn.conv_stem import ConvStemEmbedding
-from metagen.nn.vit import ViTBlock
+from metagen.nn.encoder import encoder_from_config, pool_tokens
+from metagen.nn.patch_embedding import init_vit_tokens
+from metagen.nn.weight_init import init_transformer_weights
 
 
 @dataclass
@@ -56,6 +58,14 @@ class HybridViTConfig:
         return {"images": torch.randn(shape, generator=generator)}
 
 
+def init_hybrid_vit_weights(module: nn.Module) -> None:
+    """The ViT's linear init; He init (fan-out) for the stem's convs, as ResNet's."""
+    if isinstance(module, nn.Conv2d):
+        nn.init.kaiming_normal_(module.weight, mode="fan_out", nonlinearity="relu")
+    else:
+        init_transformer_weights(module, truncated=True)
+
+
 class HybridViT(nn.Module):
     """images (B, C, H, W) -> logits (B, num_classes)."""
 
@@ -70,31 +80,21 @@ class HybridViT(nn.Module):
             cls_token=config.pool == "cls",
         )
         self.dropout = nn.Dropout(config.dropout)
-        self.blocks = nn.ModuleList(ViTBlock(config) for _ in range(config.n_layers))
+        self.blocks = encoder_from_config(config)
         self.final_norm = nn.LayerNorm(config.d_model, eps=config.norm_eps)
         self.head = nn.Linear(config.d_model, config.num_classes)
-        for module in self.modules():
-            if isinstance(module, nn.Linear):
-                nn.init.trunc_normal_(module.weight, std=0.02)
-                nn.init.zeros_(module.bias)
-            elif isinstance(module, nn.Conv2d):
-                nn.init.kaiming_normal_(module.weight, mode="fan_out", nonlinearity="relu")
-        nn.init.trunc_normal_(self.stem.pos_embedding, std=0.02)
-        if self.stem.cls_token is not None:
-            nn.init.normal_(self.stem.cls_token, std=1e-6)
+        self.apply(init_hybrid_vit_weights)
+        init_vit_tokens(self.stem.pos_embedding, self.stem.cls_token)
 
     def get_num_params(self) -> int:
         return sum(p.numel() for p in self.parameters())
 
     def forward_features(self, images: torch.Tensor) -> torch.Tensor:
         x = self.dropout(self.stem(images))  # (B, T, d)
-        for block in self.blocks:
-            x = block(x)
-        return self.final_norm(x)  # (B, T, d)
+        return self.final_norm(self.blocks(x))  # (B, T, d)
 
     def forward_head(self, features: torch.Tensor) -> torch.Tensor:
-        pooled = features[:, 0] if self.config.pool == "cls" else features.mean(dim=1)  # (B, d)
-        return self.head(pooled)  # (B, num_classes)
+        return self.head(pool_tokens(features, self.config.pool))  # (B, num_classes)
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         return self.forward_head(self.forward_features(images))

@@ -5,6 +5,7 @@ are upsampled bilinearly to the input size. With `instance_head`, Panoptic-DeepL
 and offset heads read the decoder's fused features."""
 
 from dataclasses import dataclass, field
+from functools import partial
 
 import torch
 import torch.nn.functional as F
@@ -12,6 +13,7 @@ from torch import nn
 
 from metagen.nn.checks import check_divisible, check_dropout, check_positive
 from metagen.nn.panoptic_head import PanopticInstanceHead
+from metagen.nn.weight_init import init_transformer_weights
 
 MIT_STAGES = 4
 # (kernel, stride) of each stage's overlapping patch embedding: 1/4, 1/8, 1/16, 1/32.
@@ -214,12 +216,7 @@ class SegFormer(nn.Module):
         self.instance_head = (
             PanopticInstanceHead(config.decoder_dim) if config.instance_head else None
         )
-        self.apply(self._init_weights)
-
-    def _init_weights(self, module: nn.Module) -> None:
-        if isinstance(module, nn.Linear):  # SegFormer: truncated normal, std 0.02
-            nn.init.trunc_normal_(module.weight, std=0.02)
-            nn.init.zeros_(module.bias)
+        self.apply(partial(init_transformer_weights, truncated=True))  # as SegFormer
 
     def get_num_params(self) -> int:
         return sum(p.numel() for p in self.parameters())

@@ -10,9 +10,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from metagen.nn.attention import SelfAttention
 from metagen.nn.checks import check_choice, check_divisible, check_dropout, check_positive
-from metagen.nn.mlp import GeluMLP
+from metagen.nn.encoder import encoder_from_config
 
 TAGGER_ENCODERS = ("transformer", "bilstm")
 
@@ -59,23 +58,6 @@ class SequenceTaggerConfig:
         return {"input_ids": ids.masked_fill(padding, 0)}
 
 
-class TaggerBlock(nn.Module):
-    """Pre-norm transformer block; padding keys are masked out of attention."""
-
-    def __init__(self, config: SequenceTaggerConfig) -> None:
-        super().__init__()
-        d = config.d_model
-        self.norm1 = nn.LayerNorm(d, eps=config.norm_eps)
-        self.attention = SelfAttention(d, config.n_heads, dropout=config.dropout)
-        self.norm2 = nn.LayerNorm(d, eps=config.norm_eps)
-        self.mlp = GeluMLP(d, config.d_ff, bias=True, dropout=config.dropout)
-
-    def forward(self, x: torch.Tensor, attn_mask: torch.Tensor) -> torch.Tensor:
-        x = x + self.attention(self.norm1(x), attn_mask=attn_mask)
-        x = x + self.mlp(self.norm2(x))
-        return x
-
-
 def reverse_within_lengths(x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
     """x (B, T, C) with each row's first lengths[b] steps reversed; padding stays put."""
     T = x.size(1)
@@ -120,7 +102,7 @@ class SequenceTagger(nn.Module):
         self.dropout = nn.Dropout(c.dropout)
         if c.encoder == "transformer":
             self.position_embedding = nn.Embedding(c.max_len, c.d_model)
-            self.blocks = nn.ModuleList(TaggerBlock(c) for _ in range(c.n_layers))
+            self.blocks = encoder_from_config(c)
             self.final_norm = nn.LayerNorm(c.d_model, eps=c.norm_eps)
         else:
             self.encoder = nn.ModuleList(BiLSTMLayer(c.d_model) for _ in range(c.n_layers))
@@ -140,9 +122,7 @@ class SequenceTagger(nn.Module):
         if self.config.encoder == "transformer":
             x = self.dropout(x + self.position_embedding(torch.arange(T, device=x.device)))
             attn_mask = present[:, None, None, :]  # (B, 1, 1, T): attend to words only
-            for block in self.blocks:
-                x = block(x, attn_mask)
-            return self.final_norm(x)  # (B, T, d)
+            return self.final_norm(self.blocks(x, attn_mask))  # (B, T, d)
         lengths = present.sum(dim=1)  # (B,)
         x = self.dropout(x)
         for layer in self.encoder:

@@ -9,7 +9,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from metagen.nn.checks import check_divisible, check_dropout, check_positive
-from metagen.nn.vit import ViTBlock
+from metagen.nn.encoder import transformer_encoder
 
 
 def check_captions(config) -> None:
@@ -128,17 +128,6 @@ class TimestepEmbedding(nn.Module):
         return self.linear2(F.silu(self.linear1(x)))  # (B, time_dim)
 
 
-@dataclass
-class CaptionEncoderConfig:
-    """The fields ViTBlock reads, for the caption transformer."""
-
-    d_model: int
-    n_heads: int
-    d_ff: int
-    norm_eps: float = 1e-5
-    dropout: float = 0.0
-
-
 class CaptionEncoder(nn.Module):
     """Byte tokens (B, L) -> contextual features (B, L, d) for cross-attention, and a pooled
     vector (B, time_dim) added to the timestep embedding (Imagen): the first (bos) token's
@@ -148,12 +137,16 @@ class CaptionEncoder(nn.Module):
     def __init__(self, config: UNetConfig) -> None:
         super().__init__()
         d = config.caption_d_model
-        block_config = CaptionEncoderConfig(
-            d, config.caption_n_heads, 4 * d, dropout=config.dropout
-        )
         self.token_embedding = nn.Embedding(config.caption_vocab_size, d)
         self.pos_embedding = nn.Parameter(torch.zeros(1, config.caption_length, d))
-        self.blocks = nn.ModuleList(ViTBlock(block_config) for _ in range(config.caption_n_layers))
+        self.blocks = transformer_encoder(
+            config.caption_n_layers,
+            d,
+            config.caption_n_heads,
+            4 * d,
+            norm_eps=1e-5,  # as the final norm's default
+            dropout=config.dropout,
+        )
         self.final_norm = nn.LayerNorm(d)
         self.pooled_proj = nn.Linear(d, config.time_dim)
         nn.init.normal_(self.token_embedding.weight, std=0.02)
@@ -161,9 +154,7 @@ class CaptionEncoder(nn.Module):
 
     def forward(self, caption_ids: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         x = self.token_embedding(caption_ids) + self.pos_embedding  # (B, L, d)
-        for block in self.blocks:
-            x = block(x)
-        x = self.final_norm(x)
+        x = self.final_norm(self.blocks(x))
         return x, self.pooled_proj(x[:, 0])  # (B, L, d), (B, time_dim)
 
 

@@ -4,14 +4,18 @@ on the timestep and, by cross-attention, on a caption (Latte, Ma et al., 2024; V
 space-time attention, Ho et al., 2022). Tokens are unpatchified back into a clip of noise."""
 
 from dataclasses import dataclass, field
+from functools import partial
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
 from metagen.nn.checks import check_divisible, check_dropout, check_positive
+from metagen.nn.encoder import EncoderStack
+from metagen.nn.patch_embedding import init_vit_tokens
 from metagen.nn.unet import CaptionEncoder, TimestepEmbedding, UNetCrossAttention, check_captions
 from metagen.nn.video_transformer import DividedSpaceTimeBlock, TemporalEmbedding, TubeletEmbedding
+from metagen.nn.weight_init import init_transformer_weights
 
 # Sinusoidal timestep features before the embedding MLP (DiT).
 VIDEO_TIMESTEP_FEATURES = 256
@@ -126,18 +130,13 @@ class VideoDenoiser(nn.Module):
         self.caption_encoder = CaptionEncoder(config) if config.text_conditioning else None
         self.patch_embedding = TubeletEmbedding(config)
         self.temporal_embedding = TemporalEmbedding(config)
-        self.blocks = nn.ModuleList(DenoiserBlock(config) for _ in range(config.n_layers))
+        self.blocks = EncoderStack(DenoiserBlock(config) for _ in range(config.n_layers))
         self.final_norm = nn.LayerNorm(config.d_model, eps=config.norm_eps)
         t, p = config.tubelet_size, config.patch_size
         self.head = nn.Linear(config.d_model, config.in_channels * t * p * p)
-        self.apply(self._init_weights)
-        nn.init.trunc_normal_(self.patch_embedding.pos_embedding, std=0.02)
-        nn.init.trunc_normal_(self.temporal_embedding.pos_embedding, std=0.02)
-
-    def _init_weights(self, module: nn.Module) -> None:
-        if isinstance(module, nn.Linear):
-            nn.init.trunc_normal_(module.weight, std=0.02)
-            nn.init.zeros_(module.bias)
+        self.apply(partial(init_transformer_weights, truncated=True))
+        init_vit_tokens(self.patch_embedding.pos_embedding)
+        init_vit_tokens(self.temporal_embedding.pos_embedding)
 
     def get_num_params(self) -> int:
         return sum(p.numel() for p in self.parameters())
@@ -153,9 +152,7 @@ class VideoDenoiser(nn.Module):
             context, pooled = self.caption_encoder(caption_ids)  # (B, L, dc), (B, d)
             time_emb = time_emb + pooled
         x = self.temporal_embedding(self.patch_embedding(noisy))  # (B, T', N, d)
-        for block in self.blocks:
-            x = block(x, time_emb, context)
-        return self.final_norm(x)  # (B, T', N, d)
+        return self.final_norm(self.blocks(x, time_emb, context))  # (B, T', N, d)
 
     def forward_head(self, features: torch.Tensor) -> torch.Tensor:
         c = self.config

@@ -5,13 +5,17 @@ patch of one frame), then applies the MLP: three residual lines.
 """
 
 from dataclasses import dataclass, field
+from functools import partial
 
 import torch
 from torch import nn
 
 from metagen.nn.attention import SelfAttention
 from metagen.nn.checks import check_divisible, check_dropout, check_positive
+from metagen.nn.encoder import EncoderStack
 from metagen.nn.mlp import GeluMLP
+from metagen.nn.patch_embedding import init_vit_tokens
+from metagen.nn.weight_init import init_transformer_weights
 
 
 @dataclass
@@ -140,27 +144,19 @@ class VideoTransformer(nn.Module):
         self.patch_embedding = TubeletEmbedding(config)
         self.temporal_embedding = TemporalEmbedding(config)
         self.dropout = nn.Dropout(config.dropout)
-        self.blocks = nn.ModuleList(DividedSpaceTimeBlock(config) for _ in range(config.n_layers))
+        self.blocks = EncoderStack(DividedSpaceTimeBlock(config) for _ in range(config.n_layers))
         self.final_norm = nn.LayerNorm(config.d_model, eps=config.norm_eps)
         self.head = nn.Linear(config.d_model, config.num_classes)
-        self.apply(self._init_weights)
-        nn.init.trunc_normal_(self.patch_embedding.pos_embedding, std=0.02)
-        nn.init.trunc_normal_(self.temporal_embedding.pos_embedding, std=0.02)
-
-    def _init_weights(self, module: nn.Module) -> None:
-        if isinstance(module, nn.Linear):
-            nn.init.trunc_normal_(module.weight, std=0.02)
-            nn.init.zeros_(module.bias)
+        self.apply(partial(init_transformer_weights, truncated=True))
+        init_vit_tokens(self.patch_embedding.pos_embedding)
+        init_vit_tokens(self.temporal_embedding.pos_embedding)
 
     def get_num_params(self) -> int:
         return sum(p.numel() for p in self.parameters())
 
     def forward_features(self, videos: torch.Tensor) -> torch.Tensor:
         x = self.temporal_embedding(self.patch_embedding(videos))  # (B, T', N, C)
-        x = self.dropout(x)
-        for block in self.blocks:
-            x = block(x)
-        return self.final_norm(x)  # (B, T', N, C)
+        return self.final_norm(self.blocks(self.dropout(x)))  # (B, T', N, C)
 
     def forward_head(self, features: torch.Tensor) -> torch.Tensor:
         return self.head(features.mean(dim=(1, 2)))  # (B, num_classes)

@@ -1,13 +1,15 @@
 """Vision Transformer (Dosovitskiy et al., 2020) with timm's forward_features/forward_head."""
 
 from dataclasses import dataclass
+from functools import partial
 
 import torch
 from torch import nn
 
-from metagen.nn.attention import SelfAttention
 from metagen.nn.checks import check_choice, check_divisible, check_dropout, check_positive
-from metagen.nn.mlp import GeluMLP
+from metagen.nn.encoder import encoder_from_config, pool_tokens
+from metagen.nn.patch_embedding import PatchEmbedding, init_vit_tokens
+from metagen.nn.weight_init import init_transformer_weights
 
 
 @dataclass
@@ -48,44 +50,6 @@ class ViTConfig:
         return {"images": torch.randn(shape, generator=generator)}
 
 
-class PatchEmbedding(nn.Module):
-    """Patchify with a strided conv, prepend the cls token if any, add learned positions."""
-
-    def __init__(
-        self, image_size: int, patch_size: int, in_channels: int, d_model: int, *, cls_token: bool
-    ) -> None:
-        super().__init__()
-        n_tokens = (image_size // patch_size) ** 2 + int(cls_token)
-        self.proj = nn.Conv2d(in_channels, d_model, kernel_size=patch_size, stride=patch_size)
-        self.cls_token = nn.Parameter(torch.zeros(1, 1, d_model)) if cls_token else None
-        self.pos_embedding = nn.Parameter(torch.zeros(1, n_tokens, d_model))
-
-    def forward(self, images: torch.Tensor) -> torch.Tensor:
-        x = self.proj(images)  # (B, C, H/p, W/p)
-        x = x.flatten(2).transpose(1, 2)  # (B, N, C)
-        if self.cls_token is not None:
-            cls = self.cls_token.expand(x.size(0), -1, -1)  # (B, 1, C)
-            x = torch.cat((cls, x), dim=1)  # (B, 1 + N, C)
-        return x + self.pos_embedding
-
-
-class ViTBlock(nn.Module):
-    """Pre-norm transformer block with bidirectional attention."""
-
-    def __init__(self, config: ViTConfig) -> None:
-        super().__init__()
-        d = config.d_model
-        self.norm1 = nn.LayerNorm(d, eps=config.norm_eps)
-        self.attention = SelfAttention(d, config.n_heads, dropout=config.dropout)
-        self.norm2 = nn.LayerNorm(d, eps=config.norm_eps)
-        self.mlp = GeluMLP(d, config.d_ff, bias=True, dropout=config.dropout)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        x = x + self.attention(self.norm1(x))
-        x = x + self.mlp(self.norm2(x))
-        return x
-
-
 class VisionTransformer(nn.Module):
     """images (B, C, H, W) -> logits (B, num_classes)."""
 
@@ -100,31 +64,21 @@ class VisionTransformer(nn.Module):
             cls_token=config.pool == "cls",
         )
         self.dropout = nn.Dropout(config.dropout)
-        self.blocks = nn.ModuleList(ViTBlock(config) for _ in range(config.n_layers))
+        self.blocks = encoder_from_config(config)
         self.final_norm = nn.LayerNorm(config.d_model, eps=config.norm_eps)
         self.head = nn.Linear(config.d_model, config.num_classes)
-        self.apply(self._init_weights)
-        nn.init.trunc_normal_(self.patch_embedding.pos_embedding, std=0.02)
-        if self.patch_embedding.cls_token is not None:
-            nn.init.normal_(self.patch_embedding.cls_token, std=1e-6)
-
-    def _init_weights(self, module: nn.Module) -> None:
-        if isinstance(module, nn.Linear):
-            nn.init.trunc_normal_(module.weight, std=0.02)
-            nn.init.zeros_(module.bias)
+        self.apply(partial(init_transformer_weights, truncated=True))
+        init_vit_tokens(self.patch_embedding.pos_embedding, self.patch_embedding.cls_token)
 
     def get_num_params(self) -> int:
         return sum(p.numel() for p in self.parameters())
 
     def forward_features(self, images: torch.Tensor) -> torch.Tensor:
         x = self.dropout(self.patch_embedding(images))  # (B, T, C)
-        for block in self.blocks:
-            x = block(x)
-        return self.final_norm(x)  # (B, T, C)
+        return self.final_norm(self.blocks(x))  # (B, T, C)
 
     def forward_head(self, features: torch.Tensor) -> torch.Tensor:
-        pooled = features[:, 0] if self.config.pool == "cls" else features.mean(dim=1)  # (B, C)
-        return self.head(pooled)  # (B, num_classes)
+        return self.head(pool_tokens(features, self.config.pool))  # (B, num_classes)
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         return self.forward_head(self.forward_features(images))

@@ -12,11 +12,14 @@ import torch
 from torch import nn
 
 from metagen.nn.checks import check_choice, check_dropout, check_positive
-from metagen.nn.clip import ClipVisionTower, check_vision_stem, image_embedding, vision_tower_config
 from metagen.nn.cross_attention import ImageCrossAttentionBlock
-from metagen.nn.decoder_lm import DecoderLM, DecoderLMConfig, sample_next_token
+from metagen.nn.decoder_lm import DecoderLM, DecoderLMConfig
+from metagen.nn.generation import check_sampling, sample_next_token
 from metagen.nn.norm import NORM_LAYERS
 from metagen.nn.rope import rope_cos_sin
+from metagen.nn.vision_tower import check_vision_stem, vision_tower, vision_tower_config
+from metagen.nn.vit import ViTConfig
+from metagen.nn.weight_init import init_transformer_weights
 
 VLM_FUSIONS = ("early", "cross_attention", "late")
 
@@ -69,7 +72,7 @@ class VLMConfig:
             return 0
         return math.ceil(self.n_layers / self.cross_attention_every)
 
-    def vision_config(self):
+    def vision_config(self) -> ViTConfig:
         return vision_tower_config(
             self.image_size,
             self.patch_size,
@@ -151,9 +154,9 @@ class VisionLanguageModel(nn.Module):
     def __init__(self, config: VLMConfig) -> None:
         super().__init__()
         self.config = config
-        vision = config.vision_config()
-        stem = image_embedding(vision, config.vision_stem_channels, cls_token=False)
-        self.vision_encoder = ClipVisionTower(vision, patch_embedding=stem)
+        self.vision_encoder = vision_tower(
+            config.vision_config(), config.vision_stem_channels, cls_token=False
+        )
         self.connector = VisionConnector(config.vision_d_model, config.d_model)
         self.cross_attention = None
         if config.fusion == "cross_attention":
@@ -176,13 +179,7 @@ class VisionLanguageModel(nn.Module):
             )
         for module in (self.vision_encoder, self.connector, self.cross_attention, self.late_fusion):
             if module is not None:
-                module.apply(self._init_weights)
-
-    def _init_weights(self, module: nn.Module) -> None:
-        if isinstance(module, nn.Linear):
-            nn.init.normal_(module.weight, std=0.02)
-            if module.bias is not None:
-                nn.init.zeros_(module.bias)
+                module.apply(init_transformer_weights)
 
     def get_num_params(self) -> int:
         return sum(p.numel() for p in self.parameters())
@@ -251,10 +248,7 @@ class VisionLanguageModel(nn.Module):
         """Append up to max_new_tokens tokens to input_ids (B, T) given the images, decoding
         with a KV cache; temperature 0 is greedy. Stops early once every row has emitted
         eos_id, and at the text context."""
-        if temperature < 0:
-            raise ValueError(f"temperature must be >= 0, got {temperature}")
-        if top_k is not None and top_k <= 0:
-            raise ValueError(f"top_k must be positive, got {top_k}")
+        check_sampling(temperature, top_k)
         lm = self.language_model
         x, memory = self._prefix(images, input_ids)
         max_new_tokens = min(max_new_tokens, lm.config.context_length - x.size(1))
