@@ -7,14 +7,11 @@ from __future__ import annotations
 import pytest
 from tests.paths import EXAMPLE_SPECS, spec_id
 
-from metagen.data.builders import DATASET_BUILDERS
-from metagen.evaluate.baselines import BASELINE_COMPARISONS
-from metagen.evaluate.evaluation import EVALUATORS
 from metagen.handlers.tasks import registered_tasks
 from metagen.handlers.tasks.registry import get_task_handler, resolve_task_type
 from metagen.planning import make_blueprint
 from metagen.spec import load_spec
-from metagen.train.losses import LOSSES
+from metagen.tasks.registry import TASKS, datasets_ref
 
 # each example's task.type, read once
 EXAMPLE_TASKS = {path: resolve_task_type(load_spec(path)) for path in EXAMPLE_SPECS}
@@ -33,11 +30,12 @@ def test_the_task_handler_connects_to_the_runtime_registries(path) -> None:
     handler = get_task_handler(spec)
     bp = make_blueprint(spec)
     assert handler.name == EXAMPLE_TASKS[path]
-    assert bp.loss in LOSSES
+    assert bp.loss in TASKS
     if handler.name != "generation":  # generation's loss is the modality handler's runtime task
         assert bp.loss == handler.get_loss_function(spec)
-    assert bp.task in DATASET_BUILDERS and bp.task in EVALUATORS
-    metric, baseline, _ = BASELINE_COMPARISONS[bp.task]
+    row = TASKS[bp.task]
+    assert datasets_ref(row, bp.data.get("kind"))  # the task reads the plan's input kind
+    metric, baseline, _ = row.headline
     assert {metric, baseline} <= set(bp.metrics)
     assert bp.metrics and bp.metrics[0] == "loss"
     head = handler.get_head_architecture(spec, bp)
@@ -63,4 +61,4 @@ def test_every_task_plans_each_input_it_supports_from_a_minimal_spec(task, modal
         encoding="utf-8",
     )
     bp = make_blueprint(load_spec(path))
-    assert bp.task in EVALUATORS and bp.arch
+    assert datasets_ref(TASKS[bp.task], bp.data.get("kind")) and bp.arch

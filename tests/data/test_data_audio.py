@@ -23,9 +23,9 @@ from metagen.data.audio_io import (
     resample_audio,
     write_wav,
 )
-from metagen.data.builders import build_datasets
 from metagen.data.synthetic_audio import AUDIO_PITCHES, ToneClipsDataset, audio_classes
 from metagen.handlers.modalities.audio import SYNTHETIC_TONE_CLASSES
+from metagen.tasks.runtime import build_datasets
 
 
 def tone(freq: float, seconds: float, rate: int, amplitude: float = 0.5) -> np.ndarray:

@@ -10,12 +10,10 @@ import pytest
 import torch
 from PIL import Image
 
-from metagen.data.builders import build_datasets
 from metagen.data.diffusion import NoisedSamples, NoiseSchedule, ddim_sample, ddpm_sample
 from metagen.data.synthetic_images import ShapesDataset
 from metagen.data.tokenizer import ByteTokenizer
-from metagen.evaluate.evaluation import evaluate_model
-from metagen.train.losses import LOSSES
+from metagen.tasks.runtime import LOSSES, build_datasets, evaluate_model
 
 torch.set_num_threads(1)
 

@@ -2,10 +2,10 @@ import numpy as np
 import pytest
 import torch
 
-from metagen.data.builders import build_datasets
 from metagen.data.image_folder import ImageFolderDataset, split_indices
 from metagen.data.pixels import denormalize_pixels
 from metagen.data.synthetic_images import RGB_COLORS, ShapesDataset, shape_classes
+from metagen.tasks.runtime import build_datasets
 
 torch.set_num_threads(1)
 

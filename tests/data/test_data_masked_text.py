@@ -3,7 +3,6 @@
 import pytest
 import torch
 
-from metagen.data.builders import build_datasets
 from metagen.data.masked_text import (
     MLM_IGNORE_INDEX,
     MaskedTokenWindows,
@@ -11,6 +10,7 @@ from metagen.data.masked_text import (
 )
 from metagen.data.synthetic_text import make_synthetic_text
 from metagen.data.tokenizer import ByteTokenizer, MaskedByteTokenizer
+from metagen.tasks.runtime import build_datasets
 
 torch.set_num_threads(1)
 

@@ -12,10 +12,10 @@ import torch
 from sklearn.linear_model import LogisticRegression
 from sklearn.neighbors import KNeighborsClassifier
 
-from metagen.data.builders import build_datasets
 from metagen.data.record_inputs import record_inputs
 from metagen.data.text_records import encode_texts
 from metagen.data.tokenizer import ByteTokenizer
+from metagen.tasks.runtime import build_datasets
 
 BASE = {
     "val_fraction": 0.25,

@@ -6,12 +6,12 @@ import pytest
 import torch
 from PIL import Image
 
-from metagen.data.builders import build_datasets
 from metagen.data.pixels import denormalize_pixels
 from metagen.data.segmentation_folder import SegmentationFolder, resize_id_map
 from metagen.data.synthetic_images import RGB_COLORS
 from metagen.data.synthetic_scenes import SCENE_STUFF, SceneSegmentationDataset, scene_capacity
 from metagen.handlers.tasks.segmentation_plan import SCENE_SHAPE_CLASSES, SCENE_STUFF_CLASSES
+from metagen.tasks.runtime import build_datasets
 
 torch.set_num_threads(1)
 

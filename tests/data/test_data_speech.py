@@ -11,7 +11,6 @@ import pytest
 
 from metagen.data import speech_synth
 from metagen.data.audio_io import write_wav
-from metagen.data.builders import build_datasets
 from metagen.data.speech_data import SyntheticSpeechDataset
 from metagen.data.speech_folder import SpeechFolderDataset
 from metagen.data.speech_items import (
@@ -22,6 +21,7 @@ from metagen.data.speech_items import (
 )
 from metagen.data.speech_synth import SPEECH_WORDS, SpeechWordBank, espeak_word, tone_words
 from metagen.nn.speech_frontend import speech_tokens
+from metagen.tasks.runtime import build_datasets
 
 ESPEAK = shutil.which("espeak-ng")
 needs_espeak = pytest.mark.skipif(ESPEAK is None, reason="espeak-ng is not installed")

@@ -1,8 +1,8 @@
 import pytest
 import torch
 
-from metagen.data.builders import build_datasets
 from metagen.data.text_data import TokenWindows, read_text_source
+from metagen.tasks.runtime import build_datasets
 
 torch.set_num_threads(1)
 

@@ -6,10 +6,10 @@ import pytest
 import torch
 from PIL import Image
 
-from metagen.data.builders import build_datasets
 from metagen.data.pixels import denormalize_pixels
 from metagen.data.synthetic_video import DIRECTIONS, MovingShapesDataset, motion_classes
 from metagen.data.video_folder import VideoFolderDataset, frame_indices, load_clip
+from metagen.tasks.runtime import build_datasets
 
 torch.set_num_threads(1)
 

@@ -12,8 +12,8 @@ from scipy.stats import entropy
 from tests.nn.small_dims import SMALL_DIMS
 
 from metagen.data.synthetic_audio import SyntheticMusicDataset
-from metagen.evaluate.evaluation import evaluate_model
 from metagen.nn.registry import build_from_dims
+from metagen.tasks.runtime import evaluate_model
 
 torch.set_num_threads(1)
 

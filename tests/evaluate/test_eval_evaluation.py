@@ -6,7 +6,7 @@ from sklearn import metrics as skm
 from torch import nn
 from torch.utils.data import Dataset
 
-from metagen.evaluate.evaluation import evaluate_model
+from metagen.tasks.runtime import evaluate_model
 
 torch.set_num_threads(1)
 

@@ -12,7 +12,7 @@ from torch import nn
 from torchmetrics.retrieval import RetrievalMRR
 
 from metagen.data.records import TensorRecords
-from metagen.evaluate.evaluation import evaluate_model
+from metagen.tasks.runtime import evaluate_model
 
 torch.set_num_threads(1)
 TOL = 1e-6

@@ -8,7 +8,6 @@ import pytest
 import torch
 from PIL import Image
 
-from metagen.data.builders import build_datasets
 from metagen.data.image_captions import (
     CAPTION_IGNORE_INDEX,
     ShapeCaptions,
@@ -18,6 +17,7 @@ from metagen.data.image_captions import (
 from metagen.data.synthetic_images import ShapesDataset
 from metagen.data.synthetic_text import unigram_entropy_nats
 from metagen.data.tokenizer import ByteTokenizer
+from metagen.tasks.runtime import build_datasets
 
 torch.set_num_threads(1)
 TOKENIZER = ByteTokenizer()

@@ -18,7 +18,7 @@ from metagen.evaluate.retrieval import (
     same_group_at_1,
     same_group_chance,
 )
-from metagen.train.losses import LOSSES
+from metagen.tasks.runtime import LOSSES
 
 torch.set_num_threads(1)
 

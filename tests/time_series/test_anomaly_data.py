@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from metagen.data.anomaly_data import SYNTHETIC_ANOMALY_RATE
-from metagen.data.builders import build_datasets
+from metagen.tasks.runtime import build_datasets
 
 SERIES = {
     "kind": "series_window",

@@ -10,6 +10,7 @@ import pytest
 import torch
 
 from metagen.nn.registry import build_from_dims
+from metagen.tasks.runtime import LOSSES
 from metagen.train.box_ops import (
     batched_nms,
     box_iou,
@@ -20,7 +21,6 @@ from metagen.train.box_ops import (
     xyxy_to_cxcywh,
 )
 from metagen.train.hungarian import hungarian_match
-from metagen.train.losses import LOSSES
 from metagen.train.yolo_assign import YOLO_TOPK, task_aligned_assign, yolo_boxes
 
 torch.set_num_threads(1)

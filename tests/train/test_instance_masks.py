@@ -9,8 +9,8 @@ import torch.nn.functional as F
 from metagen.evaluate.instance_eval import instance_detections
 from metagen.nn.condinst import condinst_param_count
 from metagen.nn.registry import build_from_dims
+from metagen.tasks.runtime import LOSSES
 from metagen.train.condinst_masks import condinst_mask_logits, dice_loss
-from metagen.train.losses import LOSSES
 
 torch.set_num_threads(1)
 

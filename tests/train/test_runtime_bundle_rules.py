@@ -196,12 +196,13 @@ class _Bigram(torch.nn.Module):
 
 
 _train, _val, _info = build_datasets(
-    "language_modeling", {"seq_len": 16, "synthetic_chars": 4000}, "synthetic", 0
+    language_model_datasets, {"seq_len": 16, "synthetic_chars": 4000}, "synthetic", 0
 )
 _cfg = {"steps": 3, "batch_size": 4, "lr": 1e-2, "min_lr_ratio": 0.1, "warmup_steps": 1,
         "weight_decay": 0.0, "grad_clip": 1.0, "eval_every": 0, "eval_batches": 1,
         "checkpoint_every": 0, "seed": 0}
-_result = train_model(_Bigram(), task="language_modeling", train_ds=_train, val_ds=_val,
+_result = train_model(_Bigram(), task="language_modeling", loss_fn=language_modeling_loss,
+                      evaluator=evaluate_language_model, train_ds=_train, val_ds=_val,
                       cfg=_cfg, out_dir=sys.argv[1], progress=False)
 print("metagen loaded:", any(m.startswith("metagen") for m in sys.modules))
 """

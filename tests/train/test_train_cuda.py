@@ -7,9 +7,8 @@ import pytest
 import torch
 from safetensors.torch import load_file
 
-from metagen.data.builders import build_datasets
+from metagen.tasks.runtime import build_datasets, train_model
 from metagen.train.distributed import setup_distributed
-from metagen.train.loop import train_model
 
 torch.set_num_threads(1)
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")

@@ -20,7 +20,7 @@ SCRIPT = textwrap.dedent(
     from torch import nn
 
     import metagen.train.loop as loop
-    from metagen.data.builders import build_datasets
+    from metagen.tasks.runtime import EVALUATORS, LOSSES, build_datasets
     from metagen.train.distributed import cleanup_distributed, setup_distributed
 
     torch.set_num_threads(1)
@@ -50,8 +50,10 @@ SCRIPT = textwrap.dedent(
            "weight_decay": 0.0, "grad_clip": 1.0, "eval_every": 3, "eval_batches": 2,
            "checkpoint_every": 3, "seed": 0}
     model = BigramLM()
-    result = loop.train_model(model, task="language_modeling", train_ds=train, val_ds=val,
-                              cfg=cfg, out_dir=out, dist=dist, progress=False)
+    task = "language_modeling"
+    result = loop.train_model(model, task=task, loss_fn=LOSSES[task], evaluator=EVALUATORS[task],
+                              train_ds=train, val_ds=val, cfg=cfg, out_dir=out, dist=dist,
+                              progress=False)
     (out / f"rank{dist.rank}.json").write_text(json.dumps({
         "eval": result["eval"],
         "curve": result["loss_curve"],

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import torch
 
-from metagen.data.builders import build_datasets
 from metagen.nn.registry import build_from_dims
-from metagen.train.loop import train_model
+from metagen.tasks.runtime import build_datasets, train_model
 
 torch.set_num_threads(1)
 

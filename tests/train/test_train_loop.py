@@ -5,8 +5,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from metagen.data.builders import build_datasets
-from metagen.train.loop import train_model
+from metagen.tasks.runtime import build_datasets, train_model
 
 torch.set_num_threads(1)
 

@@ -9,12 +9,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from metagen.data.builders import build_datasets
-from metagen.evaluate.evaluation import evaluate_model
 from metagen.evaluate.masked_lm import no_context_baseline, unigram_baseline
 from metagen.nn.registry import build_from_dims
-from metagen.train.loop import train_model
-from metagen.train.losses import LOSSES
+from metagen.tasks.runtime import LOSSES, build_datasets, evaluate_model, train_model
 
 torch.set_num_threads(1)
 

@@ -5,8 +5,8 @@ import pytest
 import torch
 from torch import nn
 
+from metagen.tasks.runtime import LOSSES
 from metagen.train.distributed import DistInfo, setup_distributed, shard_indices
-from metagen.train.losses import LOSSES
 from metagen.train.optim import configure_optimizer
 from metagen.train.precision import autocast_context, resolve_precision
 from metagen.train.progress import ProgressBar

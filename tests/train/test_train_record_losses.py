@@ -9,8 +9,8 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from metagen.tasks.runtime import LOSSES
 from metagen.train.loop import loss_options
-from metagen.train.losses import LOSSES
 from metagen.train.record_losses import (
     EMBEDDING_TEMPERATURE,
     LOSS_VARIANTS,

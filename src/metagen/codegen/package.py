@@ -1,27 +1,51 @@
-"""Assemble the standalone `code/` package of a run, in memory, as {path: text}."""
+"""Assemble the standalone `code/` package of a run, in memory, as {path: text}.
+
+The scripts are rendered first; the runtime modules bundled beside them are exactly those
+reachable from the names the scripts import (`from data import ...`, `from training import
+...`, `from loop import ...`), so a package carries only its own model's and task's code.
+"""
 
 from __future__ import annotations
 
 import ast
 import json
+import sys
 from functools import cache
 from typing import Any
 
 from metagen.blueprint.model import Blueprint
-from metagen.codegen.bundle import bundle, defining_module, module_path, package_modules
+from metagen.codegen.bundle import (
+    TARGET_PACKAGES,
+    bundle,
+    defining_module,
+    module_path,
+    reachable,
+    sorted_imports,
+)
 from metagen.codegen.templates import render, template_names
+from metagen.tasks.registry import datasets_ref, runtime_task, split_ref
 
-# Where each generated script's glue lives; their library code comes from bundles.
-SCRIPTS = ("train.py", "evaluate.py", "export.py")
-
-REQUIREMENTS = {
-    "train": ["torch>=2.4", "numpy>=1.26", "safetensors>=0.4", "Pillow>=10"],
-    "export": ["onnx>=1.16", "onnxruntime>=1.18", "onnxscript>=0.1"],
-    # by data kind: audio files other than PCM .wav are read through libsndfile
-    "audio": ["soundfile>=0.12"],
-    # by runtime task: DETR's Hungarian matching
-    "set_detection": ["scipy>=1.10"],
+# Runnable scripts; their library code comes from the bundles.
+SCRIPTS = ("train.py", "evaluate.py", "export.py", "infer.py")
+# Bundled files, in the order each may import from the ones before it.
+BUNDLES = {
+    "data": "datasets (synthetic and user data) for training and evaluation",
+    "training": "the task's loss and metrics, checkpoints, distributed setup",
+    "loop": "the training loop: forward, loss, backward, step, evaluate, checkpoint",
 }
+# What pip installs for each package a generated file imports (torch: the CPU or CUDA build
+# the user already has).
+PIP_NAMES = {
+    "torch": "torch>=2.4",
+    "numpy": "numpy>=1.26",
+    "safetensors": "safetensors>=0.4",
+    "PIL": "Pillow>=10",
+    "soundfile": "soundfile>=0.12",
+    "scipy": "scipy>=1.10",
+    "onnxruntime": "onnxruntime>=1.18",
+}
+# torch.onnx's exporter imports these itself: a file that calls it needs them unnamed.
+TORCH_ONNX = ("onnx>=1.16", "onnxscript>=0.1")
 
 
 @cache
@@ -32,17 +56,20 @@ def architecture_classes() -> dict[str, tuple[str, str]]:
         if isinstance(node, ast.AnnAssign | ast.Assign) and isinstance(node.value, ast.Dict):
             target = node.target if isinstance(node, ast.AnnAssign) else node.targets[0]
             if isinstance(target, ast.Name) and target.id == "ARCHITECTURES":
-                return {
-                    ast.literal_eval(k): tuple(e.id for e in v.elts)  # type: ignore[union-attr]
-                    for k, v in zip(node.value.keys, node.value.values, strict=True)
-                }
+                classes: dict[str, tuple[str, str]] = {}
+                for key, value in zip(node.value.keys, node.value.values, strict=True):
+                    names = [e.id for e in getattr(value, "elts", []) if isinstance(e, ast.Name)]
+                    if key is not None and len(names) == 2:
+                        classes[ast.literal_eval(key)] = (names[0], names[1])
+                return classes
     raise LookupError("nn/registry.py defines no ARCHITECTURES dict")
 
 
 def render_model(bp: Blueprint, description: str) -> str:
     config_class, model_class = architecture_classes()[bp.arch]
+    module = defining_module("model", model_class)
     source = bundle(
-        [defining_module("nn", model_class)],
+        reachable([(module, model_class), (module, config_class)]),
         "model",
         f"{bp.name}: the {model_class} that MetaGen planned, standalone (torch only).",
         extra_imports=("import json", "from pathlib import Path", "import torch"),
@@ -57,18 +84,9 @@ def render_model(bp: Blueprint, description: str) -> str:
     return source + "\n\n" + glue
 
 
-def _runtime_files(bp: Blueprint) -> dict[str, str]:
-    data = bundle(
-        package_modules("data"),
-        "data",
-        f"{bp.name}: datasets (synthetic and user data) for training and evaluation.",
-    )
-    training = bundle(
-        package_modules("train") + package_modules("evaluate"),
-        "training",
-        f"{bp.name}: the training loop, checkpoints, distributed setup and metrics.",
-    )
-    return {"data.py": data, "training.py": training}
+def config_json(bp: Blueprint) -> str:
+    """The text of the package's `config.json`: every scale's dims, data and train settings."""
+    return json.dumps(bp.to_config(), indent=2, sort_keys=True) + "\n"
 
 
 def infer_template(bp: Blueprint) -> str:
@@ -78,30 +96,118 @@ def infer_template(bp: Blueprint) -> str:
     return specific if specific in template_names() else f"infer_{bp.task}.py.j2"
 
 
-def config_json(bp: Blueprint) -> str:
-    """The text of the package's `config.json`: every scale's dims, data and train settings."""
-    return json.dumps(bp.to_config(), indent=2, sort_keys=True) + "\n"
+def task_context(bp: Blueprint) -> dict[str, Any]:
+    """The names of the task's runtime parts, and the import lines that bring them in."""
+    row = runtime_task(bp.task)
+    datasets = split_ref(datasets_ref(row, bp.data.get("kind")))[1]
+    loss, evaluator = split_ref(row.loss)[1], split_ref(row.evaluator)[1]
+    metric, baseline, higher_is_better = row.headline
+    training = {"atomic_write_json", "cleanup_distributed", "measure_latency"}
+    return {
+        "datasets_fn": datasets,
+        "loss_fn": loss,
+        "evaluator": evaluator,
+        "headline": (metric, baseline, higher_is_better),
+        "train_imports": "\n".join(
+            sorted_imports(
+                {
+                    f"from data import build_datasets, {datasets}",
+                    "from loop import train_model",
+                    "from model import build_model, example_inputs, load_config",
+                    f"from training import {', '.join(sorted(training))}, {loss}, {evaluator}",
+                    "from training import setup_distributed",
+                }
+            )
+        ),
+        "evaluate_imports": "\n".join(
+            sorted_imports(
+                {
+                    f"from data import build_datasets, {datasets}",
+                    "from model import build_model, load_config",
+                    "from training import atomic_write_json, compare_with_baseline",
+                    f"from training import evaluate_model, load_checkpoint, {evaluator}",
+                }
+            )
+        ),
+    }
+
+
+def _imported_names(scripts: dict[str, str]) -> dict[str, set[str]]:
+    """Generated file -> the names the scripts import from it."""
+    wanted: dict[str, set[str]] = {}
+    for text in scripts.values():
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.ImportFrom) and node.module in BUNDLES:
+                wanted.setdefault(node.module, set()).update(a.name for a in node.names)
+    return wanted
+
+
+def _runtime_files(bp: Blueprint, scripts: dict[str, str]) -> dict[str, str]:
+    """data.py, training.py and loop.py: the closure of what the scripts import."""
+    wanted = _imported_names(scripts)
+    kept = reachable(
+        (defining_module(target, name), name) for target, names in wanted.items() for name in names
+    )
+    return {
+        f"{target}.py": bundle(kept, target, f"{bp.name}: {about}.")
+        for target, about in BUNDLES.items()
+    }
+
+
+def _third_party(text: str) -> set[str]:
+    """Top-level packages a generated file imports, outside the standard library and the
+    package itself (anywhere in the file: some are imported inside the one function that
+    needs them)."""
+    local = {*TARGET_PACKAGES, "loop", "evaluate", *(s[:-3] for s in SCRIPTS)}
+    roots: set[str] = set()
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Import):
+            roots.update(a.name.split(".")[0] for a in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            roots.add(node.module.split(".")[0])
+    return {r for r in roots if r not in sys.stdlib_module_names and r not in local}
+
+
+def requirements_txt(files: dict[str, str]) -> str:
+    """Exactly the packages the package's Python files import; export.py's own last."""
+    imported = {path: _third_party(text) for path, text in files.items() if path.endswith(".py")}
+    unknown = sorted(set().union(*imported.values()) - set(PIP_NAMES))
+    if unknown:
+        raise LookupError(f"no pip name for {unknown}: add them to codegen/package.py PIP_NAMES")
+    needed = set().union(*(roots for path, roots in imported.items() if path != "export.py"))
+    export_only = imported.get("export.py", set()) - needed
+
+    lines = sorted(PIP_NAMES[r] for r in needed)
+    export_lines = sorted(PIP_NAMES[r] for r in export_only)
+    if "torch.onnx." in files.get("export.py", ""):
+        export_lines += TORCH_ONNX
+    if export_lines:
+        lines += ["# export.py only:", *export_lines]
+    return "\n".join(lines) + "\n"
 
 
 def render_package(bp: Blueprint, description: str, context: dict[str, Any]) -> dict[str, str]:
     """Every file of `code/`. `context` carries the plan figures the README quotes."""
+    script_context = {
+        "name": bp.name,
+        "task": bp.task,
+        "arch": bp.arch,
+        **task_context(bp),
+        **context,
+    }
+    scripts = {
+        script: render(
+            infer_template(bp) if script == "infer.py" else f"{script}.j2", **script_context
+        )
+        for script in SCRIPTS
+    }
     files = {
         "model.py": render_model(bp, description),
-        **_runtime_files(bp),
+        **_runtime_files(bp, scripts),
+        **scripts,
         "config.json": config_json(bp),
-        "requirements.txt": "\n".join(
-            REQUIREMENTS["train"]
-            + REQUIREMENTS.get(str(bp.data.get("kind")), [])
-            + REQUIREMENTS.get(bp.task, [])
-            + ["# export.py only:"]
-            + REQUIREMENTS["export"]
-        )
-        + "\n",
     }
-    script_context = {"name": bp.name, "task": bp.task, "arch": bp.arch, **context}
-    for script in SCRIPTS:
-        files[script] = render(f"{script}.j2", **script_context)
-    files["infer.py"] = render(infer_template(bp), **script_context)
+    files["requirements.txt"] = requirements_txt(files)
     files["README.md"] = render("README.md.j2", description=description, **script_context)
     files["ruff.toml"] = render("ruff.toml.j2")
     return files

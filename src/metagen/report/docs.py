@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from metagen.codegen.templates import render
-from metagen.evaluate.baselines import BASELINE_COMPARISONS, compare_with_baseline
+from metagen.evaluate.baselines import compare_with_baseline
+from metagen.tasks.registry import TASKS
 
 
 def _curve_rows(training: dict[str, Any], most: int = 12) -> list[tuple[int, float]]:
@@ -26,13 +27,15 @@ def render_docs(
     plan: dict[str, Any], description: str, training: dict[str, Any] | None
 ) -> dict[str, str]:
     held_out = (training or {}).get("eval")
-    judged = held_out and plan.get("task") in BASELINE_COMPARISONS
+    judged = held_out and plan.get("task") in TASKS
     context = {
         "plan": plan,
         "description": description,
         "training": training,
         "curve": _curve_rows(training) if training else [],
-        "comparison": compare_with_baseline(plan["task"], held_out) if judged else None,
+        "comparison": (
+            compare_with_baseline(held_out, *TASKS[plan["task"]].headline) if judged else None
+        ),
     }
     return {
         "model_card.md": render("model_card.md.j2", **context),

@@ -4,6 +4,7 @@ import dataclasses
 import math
 import platform
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import torch
@@ -15,7 +16,6 @@ from metagen.evaluate.evaluation import evaluate_model
 from metagen.train.atomic import atomic_write_json
 from metagen.train.checkpoint import find_checkpoint, load_checkpoint, save_checkpoint, unwrap_model
 from metagen.train.distributed import DistInfo, shard_indices
-from metagen.train.losses import LOSSES
 from metagen.train.optim import configure_optimizer
 from metagen.train.precision import autocast_context, resolve_precision
 from metagen.train.progress import ProgressBar
@@ -37,6 +37,100 @@ TRAIN_KEYS = (
 )
 
 
+def train_model(
+    model: torch.nn.Module,
+    *,
+    task: str,
+    loss_fn: Callable,
+    evaluator: Callable,
+    train_ds,
+    val_ds,
+    cfg: dict,
+    out_dir,
+    resume: bool = False,
+    dist: DistInfo | None = None,
+    compile: bool = False,
+    precision: str = "auto",
+    log_fn=print,
+    progress: bool = True,
+    stop_at_step: int | None = None,
+) -> dict:
+    """Train `task` for cfg["steps"] steps of cfg["batch_size"] per rank, minimising
+    `loss_fn(outputs, batch)`, evaluating with `evaluator(model, batches, device)` every
+    cfg["eval_every"] steps and at the end; checkpoint; write out_dir/metrics.json.
+
+    `stop_at_step` ends the run early, checkpointed, as an interruption would.
+    """
+    cfg, dist = check_train_config(cfg), dist or DistInfo()
+    log = log_fn if dist.is_main else (lambda *args, **kwargs: None)
+    out_dir, precision = Path(out_dir), resolve_precision(dist.device_type, precision)
+    ckpt_dir, total = out_dir / "checkpoints", cfg["steps"]
+    raw_model, optimizer, state = _prepare(model, cfg, dist, resume, ckpt_dir, log)
+    model = _wrap_model(raw_model, dist, compile)
+    fp16_cuda = precision == "fp16" and dist.device_type == "cuda"
+    scaler = torch.amp.GradScaler(dist.device_type, enabled=fp16_cuda)
+    start_step = state.step
+    log(
+        f"training {task}: {sum(p.numel() for p in raw_model.parameters()):,} parameters, "
+        f"{total} steps, batch {cfg['batch_size']} x {dist.world_size} rank(s) on "
+        f"{dist.device} ({precision})"
+    )
+    batches = train_batches(
+        train_ds,
+        batch_size=cfg["batch_size"],
+        dist=dist,
+        seed=cfg["seed"],
+        start_step=start_step,
+        num_workers=cfg.get("num_workers", 0),  # optional: loading only, order is unchanged
+    )
+    bar = ProgressBar(total, initial=start_step, enabled=progress and dist.is_main)
+    started = time.perf_counter()
+    while state.step < total and (stop_at_step is None or state.step < stop_at_step):
+        lr = _set_lr(optimizer, cfg, state.step)
+        batch = move_batch(next(batches), dist.device)
+        loss = _train_step(model, optimizer, scaler, batch, loss_fn, cfg, dist, precision)
+        state.step += 1
+        loss_value = _mean_over_ranks(loss, dist)
+        if not math.isfinite(loss_value):
+            raise FloatingPointError(
+                f"loss became {loss_value} at step {state.step}; lower train.lr or "
+                "raise train.warmup_steps."
+            )
+        state.loss_curve.append([state.step, loss_value])
+        bar.update(state.step, loss=loss_value, lr=lr)
+        if cfg["eval_every"] > 0 and state.step % cfg["eval_every"] == 0 and state.step < total:
+            improved = _eval_and_track(
+                raw_model, evaluator, val_ds, cfg, dist, precision, state, log
+            )
+            if improved and cfg.get("keep_best", False):
+                _save(ckpt_dir, "best", raw_model, optimizer, state, task, cfg, dist)
+        if cfg["checkpoint_every"] > 0 and state.step % cfg["checkpoint_every"] == 0:
+            _save(ckpt_dir, "latest", raw_model, optimizer, state, task, cfg, dist)
+    bar.close()
+    seconds = time.perf_counter() - started
+    if cfg["checkpoint_every"] <= 0 or state.step % cfg["checkpoint_every"] != 0:
+        _save(ckpt_dir, "latest", raw_model, optimizer, state, task, cfg, dist)
+    _eval_and_track(raw_model, evaluator, val_ds, cfg, dist, precision, state, log)
+    metrics = _run_metrics(
+        task, cfg, dist, state, start_step, seconds, raw_model, precision, compile
+    )
+    if dist.is_main:
+        atomic_write_json(out_dir / "metrics.json", metrics)
+        log(f"wrote {out_dir / 'metrics.json'}")
+    if dist.is_distributed:
+        torch_dist.barrier()
+    return metrics
+
+
+@dataclasses.dataclass
+class TrainState:
+    step: int = 0
+    loss_curve: list = dataclasses.field(default_factory=list)  # [step, loss] per step
+    evals: list = dataclasses.field(default_factory=list)  # {"step": ..., metrics}
+    best_val_loss: float | None = None
+    resumed_from: int | None = None
+
+
 def check_train_config(cfg: dict) -> dict:
     missing = [key for key in TRAIN_KEYS if cfg.get(key) is None]
     if missing:
@@ -46,6 +140,20 @@ def check_train_config(cfg: dict) -> dict:
             f"steps ({cfg['steps']}) and batch_size ({cfg['batch_size']}) must be positive"
         )
     return dict(cfg)
+
+
+def _prepare(model, cfg, dist, resume, ckpt_dir, log):
+    """Seed, place the model, build the optimizer, and load `latest` when resuming."""
+    seed_everything(cfg["seed"] + dist.rank)
+    raw_model = unwrap_model(model).to(dist.device).train()
+    optimizer = configure_optimizer(raw_model, lr=cfg["lr"], weight_decay=cfg["weight_decay"])
+    if resume and find_checkpoint(ckpt_dir) is not None:
+        state = _resume(ckpt_dir, raw_model, optimizer, dist)
+        log(f"resumed from {ckpt_dir / 'latest'} at step {state.step}")
+        return raw_model, optimizer, state
+    if resume:
+        log(f"no checkpoint in {ckpt_dir}; starting from step 0")
+    return raw_model, optimizer, TrainState()
 
 
 def train_batches(
@@ -73,6 +181,42 @@ def train_batches(
         epoch, skip = epoch + 1, 0
 
 
+def _set_lr(optimizer, cfg: dict, step: int) -> float:
+    lr = lr_at(
+        step,
+        base_lr=cfg["lr"],
+        warmup_steps=cfg["warmup_steps"],
+        total_steps=cfg["steps"],
+        min_lr_ratio=cfg["min_lr_ratio"],
+    )
+    for group in optimizer.param_groups:
+        group["lr"] = lr
+    return lr
+
+
+def loss_options(cfg: dict) -> dict:
+    """Keyword options of the task's loss: label smoothing, and `loss_variant` where a task
+    has a choice of losses (regression: mse or huber) and config.json names one."""
+    options = {"label_smoothing": cfg.get("label_smoothing", 0.0)}
+    if cfg.get("loss_variant") is not None:
+        options["variant"] = cfg["loss_variant"]
+    return options
+
+
+def _train_step(model, optimizer, scaler, batch, loss_fn, cfg, dist, precision):
+    with autocast_context(dist.device_type, precision):
+        outputs = model(**model_inputs(batch))
+        loss = loss_fn(outputs, batch, **loss_options(cfg))
+    optimizer.zero_grad(set_to_none=True)
+    scaler.scale(loss).backward()
+    if cfg["grad_clip"] > 0:
+        scaler.unscale_(optimizer)
+        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg["grad_clip"])
+    scaler.step(optimizer)
+    scaler.update()
+    return loss.detach()
+
+
 def _mean_over_ranks(value: torch.Tensor, dist: DistInfo) -> float:
     if dist.is_distributed:
         value = value.clone()
@@ -81,40 +225,31 @@ def _mean_over_ranks(value: torch.Tensor, dist: DistInfo) -> float:
     return float(value)
 
 
-def _gather_rng(dist: DistInfo) -> list:
-    """Every rank's RNG states, in rank order (a collective: all ranks must call it)."""
-    if not dist.is_distributed:
-        return [rng_states()]
-    states = [None] * dist.world_size
-    torch_dist.all_gather_object(states, rng_states())
-    return states
+def _eval_and_track(model, evaluator, val_ds, cfg, dist, precision, state, log) -> bool:
+    """Evaluate, record, log; True when the validation loss is the best so far."""
+    if state.evals and state.evals[-1]["step"] == state.step:
+        return False  # already evaluated at this step
+    results = _run_eval(model, evaluator, val_ds, cfg, dist, precision, cfg["eval_batches"])
+    state.evals.append({"step": state.step, **results})
+    improved = state.best_val_loss is None or results["loss"] < state.best_val_loss
+    if improved:
+        state.best_val_loss = results["loss"]
+    shown = ", ".join(f"{k} {v:.4f}" for k, v in results.items() if isinstance(v, float))
+    log(f"step {state.step}: val {shown}")
+    return improved
 
 
-def _run_eval(model, task, val_ds, cfg, dist, precision, max_batches):
+def _run_eval(model, evaluator, val_ds, cfg, dist, precision, max_batches):
     """Evaluate on rank 0; the other ranks wait. Returns the metrics on every rank."""
     results = [None]
     if dist.is_main:
         with autocast_context(dist.device_type, precision):
             results[0] = evaluate_model(
-                model, task, val_ds, batch_size=cfg["batch_size"], max_batches=max_batches
+                model, evaluator, val_ds, batch_size=cfg["batch_size"], max_batches=max_batches
             )
     if dist.is_distributed:
         torch_dist.broadcast_object_list(results, src=0)
     return results[0]
-
-
-def _model_config(model) -> dict | None:
-    config = getattr(model, "config", None)
-    return dataclasses.asdict(config) if dataclasses.is_dataclass(config) else None
-
-
-@dataclasses.dataclass
-class TrainState:
-    step: int = 0
-    loss_curve: list = dataclasses.field(default_factory=list)  # [step, loss] per step
-    evals: list = dataclasses.field(default_factory=list)  # {"step": ..., metrics}
-    best_val_loss: float | None = None
-    resumed_from: int | None = None
 
 
 def _save(directory, name, model, optimizer, state, task, cfg, dist) -> None:
@@ -138,6 +273,22 @@ def _save(directory, name, model, optimizer, state, task, cfg, dist) -> None:
         torch_dist.barrier()
 
 
+def _gather_rng(dist: DistInfo) -> list:
+    """Every rank's RNG states, in rank order (a collective: all ranks must call it)."""
+    if not dist.is_distributed:
+        return [rng_states()]
+    states = [None] * dist.world_size
+    torch_dist.all_gather_object(states, rng_states())
+    return states
+
+
+def _model_config(model) -> dict | None:
+    config = getattr(model, "config", None)
+    if not dataclasses.is_dataclass(config) or isinstance(config, type):
+        return None
+    return dataclasses.asdict(config)
+
+
 def _resume(directory, model, optimizer, dist) -> TrainState:
     loaded = load_checkpoint(directory, model=model, optimizer=optimizer, restore_rng=False)
     extra = loaded["extra"]
@@ -152,62 +303,6 @@ def _resume(directory, model, optimizer, dist) -> TrainState:
     )
 
 
-def _set_lr(optimizer, cfg: dict, step: int) -> float:
-    lr = lr_at(
-        step,
-        base_lr=cfg["lr"],
-        warmup_steps=cfg["warmup_steps"],
-        total_steps=cfg["steps"],
-        min_lr_ratio=cfg["min_lr_ratio"],
-    )
-    for group in optimizer.param_groups:
-        group["lr"] = lr
-    return lr
-
-
-def loss_options(cfg: dict) -> dict:
-    """Keyword options of the task's loss: label smoothing, and `loss_variant` where a task
-    has a choice of losses (regression: mse or huber) and config.json names one."""
-    options = {"label_smoothing": cfg.get("label_smoothing", 0.0)}
-    if cfg.get("loss_variant") is not None:
-        options["variant"] = cfg["loss_variant"]
-    return options
-
-
-def _train_step(model, optimizer, scaler, batch, task, cfg, dist, precision):
-    with autocast_context(dist.device_type, precision):
-        outputs = model(**model_inputs(batch))
-        loss = LOSSES[task](outputs, batch, **loss_options(cfg))
-    optimizer.zero_grad(set_to_none=True)
-    scaler.scale(loss).backward()
-    if cfg["grad_clip"] > 0:
-        scaler.unscale_(optimizer)
-        torch.nn.utils.clip_grad_norm_(model.parameters(), cfg["grad_clip"])
-    scaler.step(optimizer)
-    scaler.update()
-    return loss.detach()
-
-
-def _eval_and_track(model, task, val_ds, cfg, dist, precision, state, log) -> bool:
-    """Evaluate, record, log; True when the validation loss is the best so far."""
-    if state.evals and state.evals[-1]["step"] == state.step:
-        return False  # already evaluated at this step
-    results = _run_eval(model, task, val_ds, cfg, dist, precision, cfg["eval_batches"])
-    state.evals.append({"step": state.step, **results})
-    improved = state.best_val_loss is None or results["loss"] < state.best_val_loss
-    if improved:
-        state.best_val_loss = results["loss"]
-    shown = ", ".join(f"{k} {v:.4f}" for k, v in results.items() if isinstance(v, float))
-    log(f"step {state.step}: val {shown}")
-    return improved
-
-
-def _device_name(dist: DistInfo) -> str:
-    if dist.device_type == "cuda":
-        return torch.cuda.get_device_name(torch.device(dist.device))
-    return platform.processor() or platform.machine()
-
-
 def _wrap_model(model, dist: DistInfo, compile: bool):
     """Compile, then DDP, as nanoGPT does; checkpoints always save the module underneath."""
     if compile:
@@ -218,18 +313,10 @@ def _wrap_model(model, dist: DistInfo, compile: bool):
     return model
 
 
-def _prepare(model, cfg, dist, resume, ckpt_dir, log):
-    """Seed, place the model, build the optimizer, and load `latest` when resuming."""
-    seed_everything(cfg["seed"] + dist.rank)
-    raw_model = unwrap_model(model).to(dist.device).train()
-    optimizer = configure_optimizer(raw_model, lr=cfg["lr"], weight_decay=cfg["weight_decay"])
-    if resume and find_checkpoint(ckpt_dir) is not None:
-        state = _resume(ckpt_dir, raw_model, optimizer, dist)
-        log(f"resumed from {ckpt_dir / 'latest'} at step {state.step}")
-        return raw_model, optimizer, state
-    if resume:
-        log(f"no checkpoint in {ckpt_dir}; starting from step 0")
-    return raw_model, optimizer, TrainState()
+def _device_name(dist: DistInfo) -> str:
+    if dist.device_type == "cuda":
+        return torch.cuda.get_device_name(torch.device(dist.device))
+    return platform.processor() or platform.machine()
 
 
 def _run_metrics(task, cfg, dist, state, start_step, seconds, raw_model, precision, compile):
@@ -260,84 +347,3 @@ def _run_metrics(task, cfg, dist, state, start_step, seconds, raw_model, precisi
         "seed": cfg["seed"],
         "train_config": cfg,
     }
-
-
-def train_model(
-    model: torch.nn.Module,
-    *,
-    task: str,
-    train_ds,
-    val_ds,
-    cfg: dict,
-    out_dir,
-    resume: bool = False,
-    dist: DistInfo | None = None,
-    compile: bool = False,
-    precision: str = "auto",
-    log_fn=print,
-    progress: bool = True,
-    stop_at_step: int | None = None,
-) -> dict:
-    """Train for cfg["steps"] steps of cfg["batch_size"] per rank; write out_dir/metrics.json.
-
-    `stop_at_step` ends the run early, checkpointed, as an interruption would.
-    """
-    cfg, dist = check_train_config(cfg), dist or DistInfo()
-    if task not in LOSSES:
-        raise ValueError(f"no loss for task {task!r}; known tasks: {sorted(LOSSES)}")
-    log = log_fn if dist.is_main else (lambda *args, **kwargs: None)
-    out_dir, precision = Path(out_dir), resolve_precision(dist.device_type, precision)
-    ckpt_dir, total = out_dir / "checkpoints", cfg["steps"]
-    raw_model, optimizer, state = _prepare(model, cfg, dist, resume, ckpt_dir, log)
-    model = _wrap_model(raw_model, dist, compile)
-    fp16_cuda = precision == "fp16" and dist.device_type == "cuda"
-    scaler = torch.amp.GradScaler(dist.device_type, enabled=fp16_cuda)
-    start_step = state.step
-    log(
-        f"training {task}: {sum(p.numel() for p in raw_model.parameters()):,} parameters, "
-        f"{total} steps, batch {cfg['batch_size']} x {dist.world_size} rank(s) on "
-        f"{dist.device} ({precision})"
-    )
-    batches = train_batches(
-        train_ds,
-        batch_size=cfg["batch_size"],
-        dist=dist,
-        seed=cfg["seed"],
-        start_step=start_step,
-        num_workers=cfg.get("num_workers", 0),  # optional: loading only, order is unchanged
-    )
-    bar = ProgressBar(total, initial=start_step, enabled=progress and dist.is_main)
-    started = time.perf_counter()
-    while state.step < total and (stop_at_step is None or state.step < stop_at_step):
-        lr = _set_lr(optimizer, cfg, state.step)
-        batch = move_batch(next(batches), dist.device)
-        loss = _train_step(model, optimizer, scaler, batch, task, cfg, dist, precision)
-        state.step += 1
-        loss_value = _mean_over_ranks(loss, dist)
-        if not math.isfinite(loss_value):
-            raise FloatingPointError(
-                f"loss became {loss_value} at step {state.step}; lower train.lr or "
-                "raise train.warmup_steps."
-            )
-        state.loss_curve.append([state.step, loss_value])
-        bar.update(state.step, loss=loss_value, lr=lr)
-        if cfg["eval_every"] > 0 and state.step % cfg["eval_every"] == 0 and state.step < total:
-            improved = _eval_and_track(raw_model, task, val_ds, cfg, dist, precision, state, log)
-            if improved and cfg.get("keep_best", False):
-                _save(ckpt_dir, "best", raw_model, optimizer, state, task, cfg, dist)
-        if cfg["checkpoint_every"] > 0 and state.step % cfg["checkpoint_every"] == 0:
-            _save(ckpt_dir, "latest", raw_model, optimizer, state, task, cfg, dist)
-    bar.close()
-    seconds = time.perf_counter() - started
-    if cfg["checkpoint_every"] <= 0 or state.step % cfg["checkpoint_every"] != 0:
-        _save(ckpt_dir, "latest", raw_model, optimizer, state, task, cfg, dist)
-    _eval_and_track(raw_model, task, val_ds, cfg, dist, precision, state, log)
-    metrics = _run_metrics(
-        task, cfg, dist, state, start_step, seconds, raw_model, precision, compile
-    )
-    if dist.is_main:
-        atomic_write_json(out_dir / "metrics.json", metrics)
-        log(f"wrote {out_dir / 'metrics.json'}")
-    if dist.is_distributed:
-        torch_dist.barrier()
-    return metrics

@@ -1,0 +1,47 @@
+"""Image classification data: synthetic shapes, or a user's folder of class folders."""
+
+from torch.utils.data import Subset
+
+from metagen.data.image_folder import ImageFolderDataset, find_split_folders, split_indices
+from metagen.data.synthetic_images import ShapesDataset
+
+
+def _image_folder_datasets(cfg: dict, source: str, seed: int):
+    image_size, channels = int(cfg["image_size"]), int(cfg["channels"])
+    folders = find_split_folders(source)
+    if folders is not None:
+        train = ImageFolderDataset(folders[0], image_size, channels)
+        val = ImageFolderDataset(folders[1], image_size, channels, train.class_names)
+        return train, val, train.class_names
+    full = ImageFolderDataset(source, image_size, channels)
+    train_idx, val_idx = split_indices(
+        len(full), float(cfg["val_fraction"]), seed, labels=full.labels
+    )
+    return Subset(full, train_idx), Subset(full, val_idx), full.class_names
+
+
+def _shapes_datasets(cfg: dict, seed: int):
+    shape_args = (int(cfg["image_size"]), int(cfg["channels"]))
+    num_classes = int(cfg["num_classes"])
+    # Separate seeds per split: no validation image is a training image.
+    train = ShapesDataset(int(cfg["num_train"]), *shape_args, 2 * seed, num_classes)
+    val = ShapesDataset(int(cfg["num_val"]), *shape_args, 2 * seed + 1, num_classes)
+    return train, val, train.class_names
+
+
+def image_classification_datasets(cfg: dict, source: str, seed: int):
+    if source == "synthetic":
+        train, val, class_names = _shapes_datasets(cfg, seed)
+    else:
+        train, val, class_names = _image_folder_datasets(cfg, source, seed)
+    info = {
+        "task": "classification",
+        "source": source,
+        "num_classes": len(class_names),
+        "class_names": list(class_names),
+        "image_size": int(cfg["image_size"]),
+        "channels": int(cfg["channels"]),
+        "num_train": len(train),
+        "num_val": len(val),
+    }
+    return train, val, info

@@ -1,0 +1,1 @@
+"""Runtime tasks: what training optimises, each one registry row (tasks/registry.py)."""

@@ -1,0 +1,156 @@
+"""A generated package carries only its own code (issue 9): the definitions reachable from
+its scripts, the packages it imports in requirements.txt, and its training loop in a module
+that reads top to bottom."""
+
+from __future__ import annotations
+
+import ast
+import json
+import sys
+from functools import cache
+
+import pytest
+from tests.paths import EXAMPLE_SPECS, spec_id
+
+from metagen.spec import load_spec
+from metagen.synthesis import run_files
+
+LOCAL_MODULES = {"model", "data", "training", "loop", "train", "evaluate", "infer", "export"}
+# requirement name -> the module it is imported as, written out independently of codegen
+IMPORT_NAME = {
+    "torch": "torch",
+    "numpy": "numpy",
+    "safetensors": "safetensors",
+    "Pillow": "PIL",
+    "soundfile": "soundfile",
+    "scipy": "scipy",
+    "onnxruntime": "onnxruntime",
+}
+# torch.onnx.export imports these itself; export.py calls it
+TORCH_ONNX = {"onnx", "onnxscript"}
+LINE_LIMIT = 2500
+LINE_LIMIT_GPT2 = 1500
+# Examples whose packages are still over the limit (issue 9 is open on this): the shared
+# training infrastructure (loop, checkpoints, distributed, progress, scripts) is about 1,200
+# lines in every package, and the detection, diffusion and multi-modal data and losses are
+# large. Strict: a package that comes within its limit fails here until it leaves this set.
+OVER_LIMIT = {
+    "audio/speech_recognizer.yaml",
+    "audio/whisper_tiny.yaml",
+    "image/image_diffusion.yaml",
+    "image/instance_segmentation_maskrcnn.yaml",
+    "image/object_detector_detr.yaml",
+    "image/object_detector_yolo.yaml",
+    "image/small_diffusion.yaml",
+    "image/yolo_detector.yaml",
+    "multimodal/multimodal_clip.yaml",
+    "multimodal/small_clip.yaml",
+    "multimodal/small_clip_hybrid.yaml",
+    "multimodal/small_vlm.yaml",
+    "multimodal/small_vlm_late.yaml",
+    "multimodal/vlm.yaml",
+    "text/gpt2.yaml",
+    "video/small_video_diffusion.yaml",
+    "video/video_gen.yaml",
+}
+LIMITED = [
+    pytest.param(
+        path,
+        id=spec_id(path),
+        marks=[pytest.mark.xfail(strict=True, reason="over the limit")]
+        if spec_id(path) in OVER_LIMIT
+        else [],
+    )
+    for path in EXAMPLE_SPECS
+]
+
+
+@cache
+def code_files(spec_path) -> dict[str, str]:
+    files = run_files(load_spec(spec_path), None)
+    return {path[len("code/") :]: text for path, text in files.items() if path.startswith("code/")}
+
+
+def imported_roots(text: str) -> set[str]:
+    roots = set()
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.Import):
+            roots |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module != "__future__":
+            roots.add((node.module or "").split(".")[0])
+    return roots
+
+
+def requirements(files: dict[str, str]) -> dict[str, bool]:
+    """requirement name -> whether it is listed for export.py only."""
+    listed, export_only = {}, False
+    for line in files["requirements.txt"].splitlines():
+        if line.startswith("#"):
+            export_only = "export.py" in line
+        elif line.strip():
+            name = line.split(">=")[0].split("==")[0].strip()
+            listed[name] = export_only
+    return listed
+
+
+def python_lines(files: dict[str, str]) -> int:
+    return sum(text.count("\n") for path, text in files.items() if path.endswith(".py"))
+
+
+@pytest.mark.parametrize("spec_path", EXAMPLE_SPECS, ids=spec_id)
+def test_package_imports_only_itself_the_stdlib_and_its_requirements(spec_path):
+    files = code_files(spec_path)
+    listed = requirements(files)
+    allowed = LOCAL_MODULES | set(sys.stdlib_module_names)
+    used: dict[str, set[str]] = {}
+    for path, text in files.items():
+        if path.endswith(".py"):
+            assert path[:-3] in LOCAL_MODULES, f"unexpected file {path}"
+            for root in imported_roots(text) - allowed:
+                used.setdefault(root, set()).add(path)
+    assert set(used) <= {IMPORT_NAME.get(name) for name in listed}, (used, listed)
+    for name, export_only in listed.items():
+        if name in TORCH_ONNX:
+            assert export_only and "torch.onnx.export(" in files["export.py"]
+            continue
+        users = used.get(IMPORT_NAME[name], set())
+        assert users, f"requirements.txt lists {name}, which no file imports"
+        assert export_only == (users == {"export.py"}), (name, users)
+
+
+@pytest.mark.parametrize("spec_path", EXAMPLE_SPECS, ids=spec_id)
+def test_package_has_no_code_its_task_never_runs(spec_path):
+    files = code_files(spec_path)
+    imported = set().union(*(imported_roots(t) for p, t in files.items() if p.endswith(".py")))
+    if "audio" not in load_spec(spec_path).modality.inputs:  # espeak-ng speech, WAV files
+        assert not {"subprocess", "wave", "soundfile"} & imported
+    if json.loads(files["config.json"])["task"] == "language_modeling":
+        # the issue's example: GPT-2's package read CSV series and zlib-hashed words
+        assert not {"subprocess", "wave", "zlib", "csv"} & imported
+
+
+@pytest.mark.parametrize("spec_path", EXAMPLE_SPECS, ids=spec_id)
+def test_the_loop_reads_top_to_bottom_in_its_own_module(spec_path):
+    files = code_files(spec_path)
+    loop = ast.parse(files["loop.py"])
+    definitions = [n for n in loop.body if isinstance(n, ast.FunctionDef | ast.ClassDef)]
+    assert definitions[0].name == "train_model"
+    train = ast.parse(files["train.py"])
+    imports = {
+        (n.module, a.name)
+        for n in ast.walk(train)
+        if isinstance(n, ast.ImportFrom)
+        for a in n.names
+    }
+    assert ("loop", "train_model") in imports
+
+
+def test_the_over_limit_set_names_examples():
+    assert OVER_LIMIT <= {spec_id(path) for path in EXAMPLE_SPECS}
+
+
+@pytest.mark.parametrize("spec_path", LIMITED)
+def test_package_is_within_its_line_limit(spec_path):
+    limit = LINE_LIMIT_GPT2 if spec_path.stem == "gpt2" else LINE_LIMIT
+    lines = python_lines(code_files(spec_path))
+    assert lines <= limit, f"{spec_id(spec_path)}: code/*.py has {lines} lines (limit {limit})"
