@@ -12,7 +12,9 @@ from metagen.nn.mlp import GeluMLP
 
 class EncoderBlock(nn.Module):
     """Bidirectional attention and a GELU MLP, biases everywhere. Pre-norm normalizes each
-    residual branch's input (ViT); post-norm normalizes after each residual add (BERT)."""
+    residual branch's input (ViT); post-norm normalizes after each residual add (BERT).
+    `bert_order` registers each norm after its sublayer, the order BERT's state_dict lists
+    them in (pre-norm or post-norm alike); else ViT's order, each norm first."""
 
     def __init__(
         self,
@@ -23,6 +25,7 @@ class EncoderBlock(nn.Module):
         norm_eps: float,
         dropout: float,
         pre_norm: bool,
+        bert_order: bool = False,
     ) -> None:
         super().__init__()
         self.pre_norm = pre_norm
@@ -30,11 +33,10 @@ class EncoderBlock(nn.Module):
         mlp = GeluMLP(d_model, d_ff, bias=True, dropout=dropout)
         norm1 = nn.LayerNorm(d_model, eps=norm_eps)
         norm2 = nn.LayerNorm(d_model, eps=norm_eps)
-        # Registered in the order each layout's checkpoints list them (the state_dict's order).
-        if pre_norm:
-            self.norm1, self.attention, self.norm2, self.mlp = norm1, attention, norm2, mlp
-        else:
+        if bert_order:
             self.attention, self.norm1, self.mlp, self.norm2 = attention, norm1, mlp, norm2
+        else:
+            self.norm1, self.attention, self.norm2, self.mlp = norm1, attention, norm2, mlp
 
     def forward(self, x: torch.Tensor, attn_mask: torch.Tensor | None = None) -> torch.Tensor:
         """attn_mask: as SelfAttention's (True where a query may attend to a key), or None."""
@@ -64,10 +66,19 @@ def transformer_encoder(
     norm_eps: float,
     dropout: float,
     pre_norm: bool = True,
+    bert_order: bool = False,
 ) -> EncoderStack:
     """n_layers encoder blocks of one shape (the component builder)."""
     return EncoderStack(
-        EncoderBlock(d_model, n_heads, d_ff, norm_eps=norm_eps, dropout=dropout, pre_norm=pre_norm)
+        EncoderBlock(
+            d_model,
+            n_heads,
+            d_ff,
+            norm_eps=norm_eps,
+            dropout=dropout,
+            pre_norm=pre_norm,
+            bert_order=bert_order,
+        )
         for _ in range(n_layers)
     )
 
@@ -83,17 +94,11 @@ class EncoderShape(Protocol):
     dropout: float
 
 
-def encoder_from_config(config: EncoderShape, *, pre_norm: bool = True) -> EncoderStack:
-    """The encoder stack of a config that names its shape as the ViT's does."""
+def encoder_from_config(config: EncoderShape) -> EncoderStack:
+    """The pre-norm encoder stack of a config that names its shape as the ViT's does."""
     c = config
     return transformer_encoder(
-        c.n_layers,
-        c.d_model,
-        c.n_heads,
-        c.d_ff,
-        norm_eps=c.norm_eps,
-        dropout=c.dropout,
-        pre_norm=pre_norm,
+        c.n_layers, c.d_model, c.n_heads, c.d_ff, norm_eps=c.norm_eps, dropout=c.dropout
     )
 
 
