@@ -8,18 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from metagen.blueprint.model import Blueprint, PlanError
-from metagen.handlers.tasks.base import TaskHandler, task_num_classes
+from metagen.blueprint.model import Blueprint
 from metagen.handlers.tasks.registry import register_task
-from metagen.handlers.tasks.segmentation_plan import (
-    ARCH_NAMES,
-    SCENE_STUFF_CLASSES,
-    plan_segmenter,
-)
+from metagen.handlers.tasks.segmentation_plan import SCENE_STUFF_CLASSES, SegmentationTaskHandler
 
 # Without task.num_classes: COCO panoptic's 80 thing and 53 stuff classes.
 DEFAULT_PANOPTIC_CLASSES = 133
-PANOPTIC_METRICS = [
+PANOPTIC_METRICS = (
     "loss",
     "pq",
     "sq",
@@ -37,39 +32,24 @@ PANOPTIC_METRICS = [
     "baseline_rq",
     "baseline_mean_iou",
     "baseline_pixel_accuracy",
-]
+)
 
 
 @register_task("panoptic_segmentation")
-class PanopticSegmentationTaskHandler(TaskHandler):
+class PanopticSegmentationTaskHandler(SegmentationTaskHandler):
     name = "panoptic_segmentation"
-    supported_modalities = ("image",)
-    output_type = "segmentation_mask"
-    builds_architecture = True
+    default_classes = DEFAULT_PANOPTIC_CLASSES
+    default_note = f"{DEFAULT_PANOPTIC_CLASSES} classes (COCO panoptic: 80 things, 53 stuff)."
+    fewer_than_two = "at least one stuff class (such as the background) and one thing class."
+    metrics = PANOPTIC_METRICS
 
-    def augment_blueprint(self, spec, blueprint: Blueprint) -> Blueprint:
-        num_classes = task_num_classes(
-            spec,
-            blueprint,
-            DEFAULT_PANOPTIC_CLASSES,
-            f"{DEFAULT_PANOPTIC_CLASSES} classes (COCO panoptic: 80 things, 53 stuff). "
-            "Training data with another class count resizes the head to match.",
-        )
-        if num_classes < 2:
-            raise PlanError(
-                f"task.num_classes ({num_classes}) must be at least 2 for panoptic "
-                "segmentation: at least one stuff class (such as the background) and one "
-                "thing class."
-            )
+    def thing_classes(self, num_classes: int) -> list[int]:
         stuff = SCENE_STUFF_CLASSES["panoptic"] if num_classes > 2 else 1
-        things = list(range(stuff, num_classes))
-        arch = plan_segmenter(
-            spec, blueprint, kind="panoptic", num_classes=num_classes, thing_classes=things
-        )
-        blueprint.loss = self.get_loss_function(spec)
-        blueprint.metrics = self.get_metrics(spec)
-        blueprint.decisions += [
-            f"{ARCH_NAMES[arch]} with Panoptic-DeepLab's instance head: the outputs are "
+        return list(range(stuff, num_classes))
+
+    def plan_notes(self, arch_name: str, num_classes: int, things: list[int]) -> list[str]:
+        return [
+            f"{arch_name} with Panoptic-DeepLab's instance head: the outputs are "
             f"{num_classes} class logits, a center heatmap and (dy, dx) offsets per pixel; "
             "after the forward pass, centers are the heatmap's local maxima, thing pixels join "
             "the center their offset points nearest to, and each instance takes the majority "
@@ -83,7 +63,6 @@ class PanopticSegmentationTaskHandler(TaskHandler):
             "PQ, SQ, RQ as COCO's panopticapi: segments of one class match when their IoU is "
             "over 0.5; baseline_pq is that of one segment of the most frequent class per image.",
         ]
-        return blueprint
 
     def get_head_architecture(self, spec, blueprint: Blueprint) -> dict[str, Any]:
         return {
@@ -92,9 +71,3 @@ class PanopticSegmentationTaskHandler(TaskHandler):
             "num_classes": blueprint.fixed_dims["num_classes"],
             "thing_classes": blueprint.fixed_dims["thing_classes"],
         }
-
-    def get_loss_function(self, spec) -> str:
-        return "panoptic_segmentation"
-
-    def get_metrics(self, spec) -> list[str]:
-        return list(PANOPTIC_METRICS)

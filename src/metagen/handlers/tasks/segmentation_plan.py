@@ -1,11 +1,16 @@
-"""Planning shared by the semantic and panoptic segmentation handlers: the segmenter (a U-Net
-or SegFormer) is the whole model, so these handlers set the arch, dims, data and components."""
+"""What the semantic and panoptic segmentation handlers share: the segmenter (a U-Net or
+SegFormer) is the whole model, so these handlers set the arch, dims, data and components."""
 
 from __future__ import annotations
+
+from abc import abstractmethod
+from typing import ClassVar
 
 from metagen.blueprint.model import Blueprint, PlanError
 from metagen.handlers.modalities.base import spec_family
 from metagen.handlers.modalities.image import image_params
+from metagen.handlers.tasks.base import TaskHandler, task_num_classes
+from metagen.spec import Spec
 
 SEGMENTATION_ARCHS = {"unet": "seg_unet", "cnn": "seg_unet", "transformer": "segformer"}
 ARCH_NAMES = {"seg_unet": "a U-Net", "segformer": "SegFormer"}
@@ -129,3 +134,54 @@ def plan_segmenter(
     if panoptic:
         bp.components.append(INSTANCE_COMPONENT)
     return arch
+
+
+class SegmentationTaskHandler(TaskHandler):
+    """Image in, a class per pixel out. A subclass's name ("semantic_segmentation" or
+    "panoptic_segmentation") is also its runtime task and loss; it gives its default class
+    count and its metrics, and writes its own plan notes."""
+
+    supported_modalities = ("image",)
+    output_type = "segmentation_mask"
+    builds_architecture = True
+    default_classes: ClassVar[int]
+    default_note: ClassVar[str]  # the plan's note on that default
+    fewer_than_two: ClassVar[str]  # why a segmenter needs at least 2 classes
+    metrics: ClassVar[tuple[str, ...]]
+
+    def augment_blueprint(self, spec: Spec, blueprint: Blueprint) -> Blueprint:
+        kind = self.name.removesuffix("_segmentation")
+        num_classes = task_num_classes(
+            spec,
+            blueprint,
+            self.default_classes,
+            f"{self.default_note} Training data with another class count resizes the head to "
+            "match.",
+        )
+        if num_classes < 2:
+            raise PlanError(
+                f"task.num_classes ({num_classes}) must be at least 2 for {kind} "
+                f"segmentation: {self.fewer_than_two}"
+            )
+        things = self.thing_classes(num_classes)
+        arch = plan_segmenter(
+            spec, blueprint, kind=kind, num_classes=num_classes, thing_classes=things
+        )
+        blueprint.loss = self.get_loss_function(spec)
+        blueprint.metrics = self.get_metrics(spec)
+        blueprint.decisions += self.plan_notes(ARCH_NAMES[arch], num_classes, things)
+        return blueprint
+
+    def thing_classes(self, num_classes: int) -> list[int]:
+        """The classes whose pixels carry instance ids; none for semantic segmentation."""
+        return []
+
+    @abstractmethod
+    def plan_notes(self, arch_name: str, num_classes: int, things: list[int]) -> list[str]:
+        """The plan's notes on the model, its loss and its metrics."""
+
+    def get_loss_function(self, spec: Spec) -> str:
+        return self.name
+
+    def get_metrics(self, spec: Spec) -> list[str]:
+        return list(self.metrics)
