@@ -1,15 +1,14 @@
 """Datasets for diffusion training: clean images (with captions when the model reads text),
 noised deterministically into (noisy, timesteps, targets = noise) samples."""
 
-import math
 from pathlib import Path
 
 import torch
 from torch.utils.data import Dataset, Subset
 
-from metagen.data.diffusion import NoisedSamples, NoiseSchedule
-from metagen.data.image_captions import CaptionedImages, image_caption_pairs
+from metagen.data.image_captions import image_caption_pairs
 from metagen.data.image_folder import ImageFolderDataset, find_split_folders, split_indices
+from metagen.data.noised_captions import noised_caption_datasets
 from metagen.data.video_diffusion_data import build_video_diffusion
 
 
@@ -59,33 +58,9 @@ def clean_image_pairs(cfg: dict, source: str, seed: int):
 
 
 def _image_diffusion_datasets(cfg: dict, source: str, seed: int):
-    train_pairs, val_pairs = clean_image_pairs(cfg, source, seed)
-    length, conditioned = int(cfg["caption_length"]), bool(cfg["text_conditioning"])
-    keys = ("caption_ids",) if conditioned else ()
-    schedule = NoiseSchedule(int(cfg["num_timesteps"]), str(cfg["beta_schedule"]))
-    draws = max(1, math.ceil(int(cfg["noised_samples"]) / len(train_pairs)))
-    clean_train = CaptionedImages(train_pairs, length, with_targets=False, text_key="caption_ids")
-    clean_val = CaptionedImages(val_pairs, length, with_targets=False, text_key="caption_ids")
-    # Separate seeds per split; the held-out set is noised once, the same way every time.
-    train = NoisedSamples(clean_train, schedule, 2 * seed, draws=draws, extra_keys=keys)
-    val = NoisedSamples(clean_val, schedule, 2 * seed + 1, extra_keys=keys)
-    info = {
-        "task": "diffusion",
-        "source": source,
-        "kind": "image",
-        "image_size": int(cfg["image_size"]),
-        "channels": int(cfg["channels"]),
-        "num_timesteps": schedule.num_timesteps,
-        "beta_schedule": schedule.kind,
-        "text_conditioning": conditioned,
-        "caption_length": length,
-        "num_train_images": len(train_pairs),
-        "noise_draws_per_image": draws,
-        "num_train": len(train),
-        "num_val": len(val),
-        "val_caption_examples": [val_pairs.caption(i) for i in range(min(3, len(val_pairs)))],
-    }
-    return train, val, info
+    pairs = clean_image_pairs(cfg, source, seed)
+    sizes = {"image_size": int(cfg["image_size"]), "channels": int(cfg["channels"])}
+    return noised_caption_datasets(cfg, source, seed, pairs, "image", sizes)
 
 
 # Diffusion data by sample kind (data_cfg["kind"], set by the modality handler).

@@ -2,14 +2,11 @@
 folder of clips whose class folder names are the captions), noised deterministically into
 (noisy, timesteps, targets = noise) samples by the shared diffusion machinery."""
 
-import math
-
 import torch
 from torch.utils.data import Dataset, Subset
 
-from metagen.data.diffusion import NoisedSamples, NoiseSchedule
-from metagen.data.image_captions import CaptionedImages
 from metagen.data.image_folder import find_split_folders, split_indices
+from metagen.data.noised_captions import noised_caption_datasets
 from metagen.data.pixels import normalize_pixels
 from metagen.data.synthetic_video import DIRECTIONS, MovingShapesDataset
 from metagen.data.video_folder import VideoFolderDataset
@@ -73,34 +70,13 @@ def _folder_clip_pairs(cfg: dict, source: str, seed: int) -> tuple[ClipCaptions,
 def build_video_diffusion(cfg: dict, source: str, seed: int):
     """(train, val, info) of noised clips for epsilon prediction, with caption ids."""
     if source == "synthetic":
-        train_pairs, val_pairs = _synthetic_clip_pairs(cfg, seed)
+        pairs = _synthetic_clip_pairs(cfg, seed)
     else:
-        train_pairs, val_pairs = _folder_clip_pairs(cfg, source, seed)
-    length, conditioned = int(cfg["caption_length"]), bool(cfg["text_conditioning"])
-    keys = ("caption_ids",) if conditioned else ()
-    schedule = NoiseSchedule(int(cfg["num_timesteps"]), str(cfg["beta_schedule"]))
-    draws = max(1, math.ceil(int(cfg["noised_samples"]) / len(train_pairs)))
-    clean_train = CaptionedImages(train_pairs, length, with_targets=False, text_key="caption_ids")
-    clean_val = CaptionedImages(val_pairs, length, with_targets=False, text_key="caption_ids")
-    # The held-out set is noised once, the same way every time.
-    train = NoisedSamples(clean_train, schedule, 2 * seed, draws=draws, extra_keys=keys)
-    val = NoisedSamples(clean_val, schedule, 2 * seed + 1, extra_keys=keys)
-    info = {
-        "task": "diffusion",
-        "source": source,
-        "kind": "video",
+        pairs = _folder_clip_pairs(cfg, source, seed)
+    sizes = {
         "num_frames": int(cfg["num_frames"]),
         "resolution": [int(n) for n in cfg["resolution"]],
         "channels": int(cfg["channels"]),
         "frame_rate": float(cfg.get("frame_rate") or 8),
-        "num_timesteps": schedule.num_timesteps,
-        "beta_schedule": schedule.kind,
-        "text_conditioning": conditioned,
-        "caption_length": length,
-        "num_train_clips": len(train_pairs),
-        "noise_draws_per_clip": draws,
-        "num_train": len(train),
-        "num_val": len(val),
-        "val_caption_examples": [val_pairs.caption(i) for i in range(min(3, len(val_pairs)))],
     }
-    return train, val, info
+    return noised_caption_datasets(cfg, source, seed, pairs, "video", sizes)
