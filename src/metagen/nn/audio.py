@@ -8,8 +8,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from metagen.nn.audio_frontend import LogMelSpectrogram, audio_tokens, check_audio_frontend
-from metagen.nn.checks import check_divisible, check_dropout, check_positive
-from metagen.nn.encoder import encoder_from_config
+from metagen.nn.checks import check_positive
+from metagen.nn.encoder import check_encoder_shape, encoder_from_config
 from metagen.nn.patch_embedding import init_vit_tokens
 from metagen.nn.weight_init import init_transformer_weights
 
@@ -63,15 +63,9 @@ class AudioTransformerConfig:
             self.sample_rate, self.clip_samples, self.n_fft, self.hop_length, self.n_mels
         )
         check_positive(
-            d_model=self.d_model,
-            n_layers=self.n_layers,
-            n_heads=self.n_heads,
-            d_ff=self.d_ff,
             num_classes=self.num_classes,
-            norm_eps=self.norm_eps,
         )
-        check_divisible("d_model", self.d_model, "n_heads", self.n_heads)
-        check_dropout(self.dropout)
+        check_encoder_shape(self)
 
     def example_inputs(
         self, batch_size: int, generator: torch.Generator

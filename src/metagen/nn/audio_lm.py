@@ -8,12 +8,12 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from metagen.nn.attention import CausalSelfAttention, KVCache, empty_kv_caches
+from metagen.nn.attention import CausalSelfAttention, KVCache
 from metagen.nn.audio import AudioStem, init_audio_weights
 from metagen.nn.audio_frontend import LogMelSpectrogram, audio_tokens, check_audio_frontend
 from metagen.nn.checks import check_divisible, check_dropout, check_positive
 from metagen.nn.encoder import transformer_encoder
-from metagen.nn.generation import generate_with_kv_cache
+from metagen.nn.generation import decoder_kv_caches, generate_with_kv_cache
 from metagen.nn.mlp import SwiGLU
 from metagen.nn.norm import RMSNorm
 from metagen.nn.rope import rope_cos_sin
@@ -205,11 +205,7 @@ class AudioLM(nn.Module):
 
     def new_kv_caches(self, batch_size: int, max_len: int) -> list[KVCache]:
         """One empty self-attention cache per decoder block, on the model's device and dtype."""
-        c = self.config
-        head_dim = c.d_model // c.n_heads
-        return empty_kv_caches(
-            c.n_layers, batch_size, c.n_kv_heads, max_len, head_dim, self.lm_head.weight
-        )
+        return decoder_kv_caches(self.config, batch_size, max_len, self.lm_head.weight)
 
     @torch.no_grad()
     def generate(

@@ -8,8 +8,8 @@ from functools import partial
 import torch
 from torch import nn
 
-from metagen.nn.checks import check_choice, check_divisible, check_dropout, check_positive
-from metagen.nn.encoder import transformer_encoder
+from metagen.nn.checks import check_choice, check_positive
+from metagen.nn.encoder import check_encoder_shape, transformer_encoder
 from metagen.nn.weight_init import init_transformer_weights
 
 
@@ -32,15 +32,9 @@ class BertEncoderConfig:
             vocab_size=self.vocab_size,
             context_length=self.context_length,
             type_vocab_size=self.type_vocab_size,
-            d_model=self.d_model,
-            n_layers=self.n_layers,
-            n_heads=self.n_heads,
-            d_ff=self.d_ff,
-            norm_eps=self.norm_eps,
         )
         check_choice("norm_position", self.norm_position, ("post", "pre"))
-        check_divisible("d_model", self.d_model, "n_heads", self.n_heads)
-        check_dropout(self.dropout)
+        check_encoder_shape(self)
 
     def example_inputs(
         self, batch_size: int, generator: torch.Generator

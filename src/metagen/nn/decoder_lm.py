@@ -7,9 +7,9 @@ from functools import partial
 import torch
 from torch import nn
 
-from metagen.nn.attention import CausalSelfAttention, KVCache, empty_kv_caches
+from metagen.nn.attention import CausalSelfAttention, KVCache
 from metagen.nn.checks import check_choice, check_divisible, check_dropout, check_positive
-from metagen.nn.generation import generate_with_kv_cache
+from metagen.nn.generation import decoder_kv_caches, generate_with_kv_cache
 from metagen.nn.mlp import MLP_LAYERS
 from metagen.nn.norm import NORM_LAYERS
 from metagen.nn.rope import rope_cos_sin
@@ -149,11 +149,7 @@ class DecoderLM(nn.Module):
 
     def new_kv_caches(self, batch_size: int, max_len: int) -> list[KVCache]:
         """One empty cache per block, on the model's device and in its dtype."""
-        c = self.config
-        head_dim = c.d_model // c.n_heads
-        return empty_kv_caches(
-            c.n_layers, batch_size, c.n_kv_heads, max_len, head_dim, self.lm_head.weight
-        )
+        return decoder_kv_caches(self.config, batch_size, max_len, self.lm_head.weight)
 
     @torch.no_grad()
     def generate(

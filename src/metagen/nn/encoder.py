@@ -7,6 +7,7 @@ import torch
 from torch import nn
 
 from metagen.nn.attention import SelfAttention
+from metagen.nn.checks import check_divisible, check_dropout, check_positive
 from metagen.nn.mlp import GeluMLP
 
 
@@ -92,6 +93,16 @@ class EncoderShape(Protocol):
     d_ff: int
     norm_eps: float
     dropout: float
+
+
+def check_encoder_shape(config: EncoderShape) -> None:
+    """The encoder fields of a config: positive sizes, whole heads, a dropout rate."""
+    c = config
+    check_positive(
+        d_model=c.d_model, n_layers=c.n_layers, n_heads=c.n_heads, d_ff=c.d_ff, norm_eps=c.norm_eps
+    )
+    check_divisible("d_model", c.d_model, "n_heads", c.n_heads)
+    check_dropout(c.dropout)
 
 
 def encoder_from_config(config: EncoderShape) -> EncoderStack:

@@ -12,8 +12,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from metagen.nn.checks import check_divisible, check_dropout, check_positive
-from metagen.nn.encoder import encoder_from_config
+from metagen.nn.checks import check_positive
+from metagen.nn.encoder import check_encoder_shape, encoder_from_config
 from metagen.nn.forecast_common import ForecastWindow, restore_forecast, standardize_window
 from metagen.nn.patch_embedding import init_vit_tokens
 
@@ -38,18 +38,12 @@ class PatchTSTConfig(ForecastWindow):
         check_positive(
             patch_len=self.patch_len,
             stride=self.stride,
-            d_model=self.d_model,
-            n_layers=self.n_layers,
-            n_heads=self.n_heads,
-            d_ff=self.d_ff,
-            norm_eps=self.norm_eps,
         )
         if self.patch_len > self.lookback:
             raise ValueError(
                 f"patch_len ({self.patch_len}) must be at most lookback ({self.lookback})"
             )
-        check_divisible("d_model", self.d_model, "n_heads", self.n_heads)
-        check_dropout(self.dropout)
+        check_encoder_shape(self)
 
     @property
     def num_patches(self) -> int:

@@ -2,11 +2,31 @@
 window past the context, shared by the language models."""
 
 from collections.abc import Callable
+from typing import Protocol
 
 import torch
 import torch.nn.functional as F
 
-from metagen.nn.attention import KVCache
+from metagen.nn.attention import KVCache, empty_kv_caches
+
+
+class DecoderShape(Protocol):
+    """The config fields that size a decoder's KV caches."""
+
+    n_layers: int
+    d_model: int
+    n_heads: int
+    n_kv_heads: int
+
+
+def decoder_kv_caches(
+    config: DecoderShape, batch_size: int, max_len: int, like: torch.Tensor
+) -> list[KVCache]:
+    """One empty self-attention cache per decoder block, on the device and in the dtype of
+    `like`."""
+    c = config
+    head_dim = c.d_model // c.n_heads
+    return empty_kv_caches(c.n_layers, batch_size, c.n_kv_heads, max_len, head_dim, like)
 
 
 def check_sampling(temperature: float, top_k: int | None) -> None:

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from metagen.nn.checks import check_choice, check_divisible, check_dropout, check_positive
+from metagen.nn.checks import check_choice, check_divisible, check_positive
 from metagen.nn.conv_stem import ConvStemEmbedding
-from metagen.nn.encoder import encoder_from_config, pool_tokens
+from metagen.nn.encoder import check_encoder_shape
 from metagen.nn.patch_embedding import init_vit_tokens
+from metagen.nn.vit import TokenClassifier
 from metagen.nn.weight_init import init_transformer_weights
 
 
@@ -37,19 +38,13 @@ class HybridViTConfig:
         check_positive(
             image_size=self.image_size,
             in_channels=self.in_channels,
-            d_model=self.d_model,
-            n_layers=self.n_layers,
-            n_heads=self.n_heads,
-            d_ff=self.d_ff,
             num_classes=self.num_classes,
-            norm_eps=self.norm_eps,
         )
         check_divisible(
             "image_size", self.image_size, "the stem's stride", 2 ** len(self.stem_channels)
         )
-        check_divisible("d_model", self.d_model, "n_heads", self.n_heads)
         check_choice("pool", self.pool, ("cls", "mean"))
-        check_dropout(self.dropout)
+        check_encoder_shape(self)
 
     def example_inputs(
         self, batch_size: int, generator: torch.Generator
@@ -66,7 +61,7 @@ def init_hybrid_vit_weights(module: nn.Module) -> None:
         init_transformer_weights(module, truncated=True)
 
 
-class HybridViT(nn.Module):
+class HybridViT(TokenClassifier):
     """images (B, C, H, W) -> logits (B, num_classes)."""
 
     def __init__(self, config: HybridViTConfig) -> None:
@@ -79,22 +74,9 @@ class HybridViT(nn.Module):
             config.d_model,
             cls_token=config.pool == "cls",
         )
-        self.dropout = nn.Dropout(config.dropout)
-        self.blocks = encoder_from_config(config)
-        self.final_norm = nn.LayerNorm(config.d_model, eps=config.norm_eps)
-        self.head = nn.Linear(config.d_model, config.num_classes)
+        self.add_encoder(config)
         self.apply(init_hybrid_vit_weights)
         init_vit_tokens(self.stem.pos_embedding, self.stem.cls_token)
 
-    def get_num_params(self) -> int:
-        return sum(p.numel() for p in self.parameters())
-
-    def forward_features(self, images: torch.Tensor) -> torch.Tensor:
-        x = self.dropout(self.stem(images))  # (B, T, d)
-        return self.final_norm(self.blocks(x))  # (B, T, d)
-
-    def forward_head(self, features: torch.Tensor) -> torch.Tensor:
-        return self.head(pool_tokens(features, self.config.pool))  # (B, num_classes)
-
-    def forward(self, images: torch.Tensor) -> torch.Tensor:
-        return self.forward_head(self.forward_features(images))
+    def embed(self, images: torch.Tensor) -> torch.Tensor:
+        return self.stem(images)  # (B, T, d)

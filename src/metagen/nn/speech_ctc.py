@@ -6,9 +6,8 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from metagen.nn.checks import check_divisible, check_dropout, check_positive
-from metagen.nn.speech_encoder import SpeechEncoderBlock, SpeechStem, init_speech_weights
-from metagen.nn.speech_frontend import SpeechLogMel, check_speech_frontend, speech_tokens
+from metagen.nn.checks import check_positive
+from metagen.nn.speech_encoder import SpeechEncoderModel, check_speech_encoder, init_speech_weights
 
 
 @dataclass
@@ -27,19 +26,8 @@ class SpeechCTCConfig:
     dropout: float = 0.0
 
     def __post_init__(self) -> None:
-        check_speech_frontend(
-            self.sample_rate, self.clip_samples, self.n_fft, self.hop_length, self.n_mels
-        )
-        check_positive(
-            vocab_size=self.vocab_size,
-            d_model=self.d_model,
-            n_layers=self.n_layers,
-            n_heads=self.n_heads,
-            d_ff=self.d_ff,
-            norm_eps=self.norm_eps,
-        )
-        check_divisible("d_model", self.d_model, "n_heads", self.n_heads)
-        check_dropout(self.dropout)
+        check_speech_encoder(self)
+        check_positive(vocab_size=self.vocab_size, n_layers=self.n_layers)
         if self.vocab_size < 2:
             raise ValueError(
                 f"vocab_size ({self.vocab_size}) must be at least 2: tokens and a blank"
@@ -62,22 +50,13 @@ def ctc_greedy_decode(logits: torch.Tensor) -> list[list[int]]:
     return [row[mask].tolist() for row, mask in zip(best.cpu(), keep.cpu(), strict=True)]
 
 
-class SpeechCTC(nn.Module):
+class SpeechCTC(SpeechEncoderModel):
     """waveform (B, N) -> logits (B, S, vocab_size), one row per encoder position."""
 
     def __init__(self, config: SpeechCTCConfig) -> None:
-        super().__init__()
-        c = config
-        self.config = c
-        self.frontend = SpeechLogMel(c.sample_rate, c.n_fft, c.hop_length, c.n_mels)
-        self.stem = SpeechStem(c.n_mels, c.d_model, speech_tokens(c.clip_samples, c.hop_length))
-        self.dropout = nn.Dropout(c.dropout)
-        self.encoder_blocks = nn.ModuleList(
-            SpeechEncoderBlock(c.d_model, c.n_heads, c.d_ff, norm_eps=c.norm_eps, dropout=c.dropout)
-            for _ in range(c.n_layers)
-        )
-        self.encoder_norm = nn.LayerNorm(c.d_model, eps=c.norm_eps)
-        self.ctc_head = nn.Linear(c.d_model, c.vocab_size)
+        super().__init__(config, config.n_layers)
+        self.config = config
+        self.ctc_head = nn.Linear(config.d_model, config.vocab_size)
         self.apply(init_speech_weights)
 
     def get_num_params(self) -> int:
@@ -85,10 +64,7 @@ class SpeechCTC(nn.Module):
         return sum(p.numel() for p in self.parameters())
 
     def forward_features(self, waveform: torch.Tensor) -> torch.Tensor:
-        x = self.dropout(self.stem(self.frontend(waveform)))  # (B, S, C)
-        for block in self.encoder_blocks:
-            x = block(x)
-        return self.encoder_norm(x)
+        return self.encode(waveform)  # (B, S, C)
 
     def forward_head(self, features: torch.Tensor) -> torch.Tensor:
         return self.ctc_head(features)  # (B, S, vocab_size)

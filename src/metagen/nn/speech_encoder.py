@@ -1,14 +1,20 @@
-"""Whisper's audio encoder parts: a conv stem over log-mel frames with fixed sinusoidal
-positions, and pre-norm transformer blocks with Whisper's attention biases."""
+"""Whisper's audio encoder: a conv stem over log-mel frames with fixed sinusoidal positions,
+pre-norm transformer blocks with Whisper's attention biases, and the encoder half that both
+speech models (CTC, encoder-decoder) begin with."""
 
 import math
+from typing import Protocol
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from metagen.nn.checks import check_divisible, check_dropout, check_positive
+from metagen.nn.encoder import EncoderStack
 from metagen.nn.mlp import GeluMLP
 from metagen.nn.speech_attention import SpeechAttention
+from metagen.nn.speech_frontend import SpeechLogMel, check_speech_frontend, speech_tokens
+from metagen.nn.weight_init import init_transformer_weights
 
 
 def speech_sinusoids(length: int, channels: int, max_timescale: float = 10000.0) -> torch.Tensor:
@@ -71,9 +77,51 @@ def init_speech_weights(module: nn.Module) -> None:
     if isinstance(module, nn.Conv1d):
         nn.init.kaiming_normal_(module.weight, nonlinearity="relu")
         nn.init.zeros_(module.bias)
-    elif isinstance(module, nn.Linear):
-        nn.init.trunc_normal_(module.weight, std=0.02)
-        if module.bias is not None:
-            nn.init.zeros_(module.bias)
-    elif isinstance(module, nn.Embedding):
-        nn.init.normal_(module.weight, std=0.02)
+    else:
+        init_transformer_weights(module, truncated=True, embeddings=True)
+
+
+class SpeechEncoderFields(Protocol):
+    """The fields of a speech model's config that shape its audio encoder."""
+
+    sample_rate: int
+    clip_samples: int
+    n_fft: int
+    hop_length: int
+    n_mels: int
+    d_model: int
+    n_heads: int
+    d_ff: int
+    norm_eps: float
+    dropout: float
+
+
+def check_speech_encoder(config: SpeechEncoderFields) -> None:
+    c = config
+    check_speech_frontend(c.sample_rate, c.clip_samples, c.n_fft, c.hop_length, c.n_mels)
+    check_positive(d_model=c.d_model, n_heads=c.n_heads, d_ff=c.d_ff, norm_eps=c.norm_eps)
+    check_divisible("d_model", c.d_model, "n_heads", c.n_heads)
+    check_dropout(c.dropout)
+
+
+class SpeechEncoderModel(nn.Module):
+    """A speech model's audio half (Whisper's encoder): log-mel frontend, conv stem with
+    sinusoids, n_layers pre-norm blocks, final norm. A model adds its head or decoder, then
+    applies `init_speech_weights`."""
+
+    def __init__(self, config: SpeechEncoderFields, n_layers: int) -> None:
+        super().__init__()
+        c = config
+        self.frontend = SpeechLogMel(c.sample_rate, c.n_fft, c.hop_length, c.n_mels)
+        self.stem = SpeechStem(c.n_mels, c.d_model, speech_tokens(c.clip_samples, c.hop_length))
+        self.dropout = nn.Dropout(c.dropout)
+        self.encoder_blocks = EncoderStack(
+            SpeechEncoderBlock(c.d_model, c.n_heads, c.d_ff, norm_eps=c.norm_eps, dropout=c.dropout)
+            for _ in range(n_layers)
+        )
+        self.encoder_norm = nn.LayerNorm(c.d_model, eps=c.norm_eps)
+
+    def encode(self, waveform: torch.Tensor) -> torch.Tensor:
+        """The clip (B, N) as encoder states (B, S, C)."""
+        x = self.dropout(self.stem(self.frontend(waveform)))  # (B, S, C)
+        return self.encoder_norm(self.encoder_blocks(x))

@@ -7,11 +7,10 @@ import torch
 from torch import nn
 
 from metagen.nn.attention import KVCache, empty_kv_caches
-from metagen.nn.checks import check_divisible, check_dropout, check_positive
+from metagen.nn.checks import check_positive
 from metagen.nn.mlp import GeluMLP
 from metagen.nn.speech_attention import SpeechAttention
-from metagen.nn.speech_encoder import SpeechEncoderBlock, SpeechStem, init_speech_weights
-from metagen.nn.speech_frontend import SpeechLogMel, check_speech_frontend, speech_tokens
+from metagen.nn.speech_encoder import SpeechEncoderModel, check_speech_encoder, init_speech_weights
 
 
 @dataclass
@@ -34,21 +33,13 @@ class SpeechSeq2SeqConfig:
     dropout: float = 0.0
 
     def __post_init__(self) -> None:
-        check_speech_frontend(
-            self.sample_rate, self.clip_samples, self.n_fft, self.hop_length, self.n_mels
-        )
+        check_speech_encoder(self)
         check_positive(
             vocab_size=self.vocab_size,
             n_text_ctx=self.n_text_ctx,
-            d_model=self.d_model,
             encoder_layers=self.encoder_layers,
             decoder_layers=self.decoder_layers,
-            n_heads=self.n_heads,
-            d_ff=self.d_ff,
-            norm_eps=self.norm_eps,
         )
-        check_divisible("d_model", self.d_model, "n_heads", self.n_heads)
-        check_dropout(self.dropout)
         for name in ("bos_id", "eos_id"):
             if not 0 <= getattr(self, name) < self.vocab_size:
                 raise ValueError(
@@ -91,21 +82,13 @@ class SpeechDecoderBlock(nn.Module):
         return x
 
 
-class SpeechSeq2Seq(nn.Module):
+class SpeechSeq2Seq(SpeechEncoderModel):
     """waveform (B, N) and input_ids (B, T) (start token + transcript) -> logits (B, T, V)."""
 
     def __init__(self, config: SpeechSeq2SeqConfig) -> None:
-        super().__init__()
+        super().__init__(config, config.encoder_layers)
         c = config
         self.config = c
-        self.frontend = SpeechLogMel(c.sample_rate, c.n_fft, c.hop_length, c.n_mels)
-        self.stem = SpeechStem(c.n_mels, c.d_model, speech_tokens(c.clip_samples, c.hop_length))
-        self.dropout = nn.Dropout(c.dropout)
-        self.encoder_blocks = nn.ModuleList(
-            SpeechEncoderBlock(c.d_model, c.n_heads, c.d_ff, norm_eps=c.norm_eps, dropout=c.dropout)
-            for _ in range(c.encoder_layers)
-        )
-        self.encoder_norm = nn.LayerNorm(c.d_model, eps=c.norm_eps)
         self.token_embedding = nn.Embedding(c.vocab_size, c.d_model)
         self.position_embedding = nn.Embedding(c.n_text_ctx, c.d_model)
         self.blocks = nn.ModuleList(SpeechDecoderBlock(c) for _ in range(c.decoder_layers))
@@ -117,13 +100,6 @@ class SpeechSeq2Seq(nn.Module):
     def get_num_params(self) -> int:
         """Parameters, the tied output layer counted once and the frozen positions included."""
         return sum(p.numel() for p in self.parameters())
-
-    def encode(self, waveform: torch.Tensor) -> torch.Tensor:
-        """The clip (B, N) as encoder states (B, S, C)."""
-        x = self.dropout(self.stem(self.frontend(waveform)))  # (B, S, C)
-        for block in self.encoder_blocks:
-            x = block(x)
-        return self.encoder_norm(x)
 
     def audio_kvs(self, audio: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor]]:
         """Cross-attention keys and values of the encoder states, one pair per decoder block."""

@@ -10,8 +10,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from metagen.nn.checks import check_divisible, check_dropout, check_positive
-from metagen.nn.encoder import EncoderStack
+from metagen.nn.checks import check_divisible, check_positive
+from metagen.nn.encoder import EncoderStack, check_encoder_shape
 from metagen.nn.patch_embedding import init_vit_tokens
 from metagen.nn.unet import CaptionEncoder, TimestepEmbedding, UNetCrossAttention, check_captions
 from metagen.nn.video_transformer import DividedSpaceTimeBlock, TemporalEmbedding, TubeletEmbedding
@@ -50,18 +50,12 @@ class VideoDiffusionConfig:
             tubelet_size=self.tubelet_size,
             patch_size=self.patch_size,
             in_channels=self.in_channels,
-            d_model=self.d_model,
-            n_layers=self.n_layers,
-            n_heads=self.n_heads,
-            d_ff=self.d_ff,
-            norm_eps=self.norm_eps,
         )
         check_positive(**{f"resolution[{i}]": side for i, side in enumerate(self.resolution)})
         check_divisible("num_frames", self.num_frames, "tubelet_size", self.tubelet_size)
         check_divisible("height", self.resolution[0], "patch_size", self.patch_size)
         check_divisible("width", self.resolution[1], "patch_size", self.patch_size)
-        check_divisible("d_model", self.d_model, "n_heads", self.n_heads)
-        check_dropout(self.dropout)
+        check_encoder_shape(self)
         if self.text_conditioning:
             check_captions(self)
 

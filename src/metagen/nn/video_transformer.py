@@ -11,8 +11,8 @@ import torch
 from torch import nn
 
 from metagen.nn.attention import SelfAttention
-from metagen.nn.checks import check_divisible, check_dropout, check_positive
-from metagen.nn.encoder import EncoderStack
+from metagen.nn.checks import check_divisible, check_positive
+from metagen.nn.encoder import EncoderStack, check_encoder_shape
 from metagen.nn.mlp import GeluMLP
 from metagen.nn.patch_embedding import init_vit_tokens
 from metagen.nn.weight_init import init_transformer_weights
@@ -44,18 +44,12 @@ class VideoTransformerConfig:
             tubelet_size=self.tubelet_size,
             patch_size=self.patch_size,
             in_channels=self.in_channels,
-            d_model=self.d_model,
-            n_layers=self.n_layers,
-            n_heads=self.n_heads,
-            d_ff=self.d_ff,
             num_classes=self.num_classes,
-            norm_eps=self.norm_eps,
         )
         check_divisible("num_frames", self.num_frames, "tubelet_size", self.tubelet_size)
         check_divisible("height", height, "patch_size", self.patch_size)
         check_divisible("width", width, "patch_size", self.patch_size)
-        check_divisible("d_model", self.d_model, "n_heads", self.n_heads)
-        check_dropout(self.dropout)
+        check_encoder_shape(self)
 
     @property
     def grid(self) -> tuple[int, int]:

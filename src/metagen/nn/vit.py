@@ -2,12 +2,13 @@
 
 from dataclasses import dataclass
 from functools import partial
+from typing import Protocol
 
 import torch
 from torch import nn
 
-from metagen.nn.checks import check_choice, check_divisible, check_dropout, check_positive
-from metagen.nn.encoder import encoder_from_config, pool_tokens
+from metagen.nn.checks import check_choice, check_divisible, check_positive
+from metagen.nn.encoder import EncoderShape, check_encoder_shape, encoder_from_config, pool_tokens
 from metagen.nn.patch_embedding import PatchEmbedding, init_vit_tokens
 from metagen.nn.weight_init import init_transformer_weights
 
@@ -31,17 +32,11 @@ class ViTConfig:
             image_size=self.image_size,
             patch_size=self.patch_size,
             in_channels=self.in_channels,
-            d_model=self.d_model,
-            n_layers=self.n_layers,
-            n_heads=self.n_heads,
-            d_ff=self.d_ff,
             num_classes=self.num_classes,
-            norm_eps=self.norm_eps,
         )
         check_divisible("image_size", self.image_size, "patch_size", self.patch_size)
-        check_divisible("d_model", self.d_model, "n_heads", self.n_heads)
         check_choice("pool", self.pool, ("cls", "mean"))
-        check_dropout(self.dropout)
+        check_encoder_shape(self)
 
     def example_inputs(
         self, batch_size: int, generator: torch.Generator
@@ -50,7 +45,45 @@ class ViTConfig:
         return {"images": torch.randn(shape, generator=generator)}
 
 
-class VisionTransformer(nn.Module):
+class ClassifierShape(EncoderShape, Protocol):
+    """The config fields of a token classifier past its embedding."""
+
+    num_classes: int
+    pool: str
+
+
+class TokenClassifier(nn.Module):
+    """The ViT past its token embedding: dropout, pre-norm encoder blocks, final norm and a
+    linear head on the pooled tokens, with timm's forward_features/forward_head. A subclass
+    registers its embedding first, under the name its checkpoints use, then calls
+    `add_encoder`; `embed` runs the embedding."""
+
+    config: ClassifierShape
+
+    def add_encoder(self, config: ClassifierShape) -> None:
+        self.dropout = nn.Dropout(config.dropout)
+        self.blocks = encoder_from_config(config)
+        self.final_norm = nn.LayerNorm(config.d_model, eps=config.norm_eps)
+        self.head = nn.Linear(config.d_model, config.num_classes)
+
+    def embed(self, images: torch.Tensor) -> torch.Tensor:
+        raise NotImplementedError
+
+    def get_num_params(self) -> int:
+        return sum(p.numel() for p in self.parameters())
+
+    def forward_features(self, images: torch.Tensor) -> torch.Tensor:
+        x = self.dropout(self.embed(images))  # (B, T, C)
+        return self.final_norm(self.blocks(x))  # (B, T, C)
+
+    def forward_head(self, features: torch.Tensor) -> torch.Tensor:
+        return self.head(pool_tokens(features, self.config.pool))  # (B, num_classes)
+
+    def forward(self, images: torch.Tensor) -> torch.Tensor:
+        return self.forward_head(self.forward_features(images))
+
+
+class VisionTransformer(TokenClassifier):
     """images (B, C, H, W) -> logits (B, num_classes)."""
 
     def __init__(self, config: ViTConfig) -> None:
@@ -63,22 +96,9 @@ class VisionTransformer(nn.Module):
             config.d_model,
             cls_token=config.pool == "cls",
         )
-        self.dropout = nn.Dropout(config.dropout)
-        self.blocks = encoder_from_config(config)
-        self.final_norm = nn.LayerNorm(config.d_model, eps=config.norm_eps)
-        self.head = nn.Linear(config.d_model, config.num_classes)
+        self.add_encoder(config)
         self.apply(partial(init_transformer_weights, truncated=True))
         init_vit_tokens(self.patch_embedding.pos_embedding, self.patch_embedding.cls_token)
 
-    def get_num_params(self) -> int:
-        return sum(p.numel() for p in self.parameters())
-
-    def forward_features(self, images: torch.Tensor) -> torch.Tensor:
-        x = self.dropout(self.patch_embedding(images))  # (B, T, C)
-        return self.final_norm(self.blocks(x))  # (B, T, C)
-
-    def forward_head(self, features: torch.Tensor) -> torch.Tensor:
-        return self.head(pool_tokens(features, self.config.pool))  # (B, num_classes)
-
-    def forward(self, images: torch.Tensor) -> torch.Tensor:
-        return self.forward_head(self.forward_features(images))
+    def embed(self, images: torch.Tensor) -> torch.Tensor:
+        return self.patch_embedding(images)  # (B, T, C)
