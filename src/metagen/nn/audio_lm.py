@@ -3,6 +3,7 @@ decoder, cross-attending to it, predicts the continuation one mu-law sample at a
 
 import math
 from dataclasses import dataclass
+from typing import cast
 
 import torch
 import torch.nn.functional as F
@@ -171,7 +172,8 @@ class AudioLM(nn.Module):
         return self.encoder_norm(self.encoder_blocks(x))
 
     def memory_kvs(self, memory: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor]]:
-        return [block.cross_attention.memory_kv(memory) for block in self.blocks]
+        blocks = cast(list[AudioDecoderBlock], list(self.blocks))
+        return [block.cross_attention.memory_kv(memory) for block in blocks]
 
     def decode(
         self,

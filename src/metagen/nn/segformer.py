@@ -109,7 +109,7 @@ class MiTAttention(nn.Module):
         B, N, C = x.shape
         nh, hs = self.heads, C // self.heads
         context = x
-        if self.reduce is not None:
+        if self.reduce is not None and self.reduce_norm is not None:
             grid = x.transpose(1, 2).reshape(B, C, h, w)  # (B, C, h, w)
             context = self.reduce(grid).flatten(2).transpose(1, 2)  # (B, M, C)
             context = self.reduce_norm(context)

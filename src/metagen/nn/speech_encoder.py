@@ -76,7 +76,8 @@ def init_speech_weights(module: nn.Module) -> None:
     # models learned to read the audio only after many more steps.
     if isinstance(module, nn.Conv1d):
         nn.init.kaiming_normal_(module.weight, nonlinearity="relu")
-        nn.init.zeros_(module.bias)
+        if module.bias is not None:
+            nn.init.zeros_(module.bias)
     else:
         init_transformer_weights(module, truncated=True, embeddings=True)
 

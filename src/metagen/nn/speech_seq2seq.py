@@ -2,6 +2,7 @@
 cross-attends to it, with learned positions and an output layer tied to the token embedding."""
 
 from dataclasses import dataclass
+from typing import cast
 
 import torch
 from torch import nn
@@ -103,7 +104,8 @@ class SpeechSeq2Seq(SpeechEncoderModel):
 
     def audio_kvs(self, audio: torch.Tensor) -> list[tuple[torch.Tensor, torch.Tensor]]:
         """Cross-attention keys and values of the encoder states, one pair per decoder block."""
-        return [block.cross_attention.project_kv(audio) for block in self.blocks]
+        blocks = cast(list[SpeechDecoderBlock], list(self.blocks))
+        return [block.cross_attention.project_kv(audio) for block in blocks]
 
     def decode(
         self,

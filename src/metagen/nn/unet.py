@@ -3,6 +3,7 @@ conditioned on a caption by cross-attention (Rombach et al., 2022)."""
 
 import math
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import torch
 import torch.nn.functional as F
@@ -128,13 +129,27 @@ class TimestepEmbedding(nn.Module):
         return self.linear2(F.silu(self.linear1(x)))  # (B, time_dim)
 
 
+class CaptionShape(Protocol):
+    """The config fields of a denoiser's caption encoder (U-Net, video)."""
+
+    caption_vocab_size: int
+    caption_length: int
+    caption_d_model: int
+    caption_n_layers: int
+    caption_n_heads: int
+    dropout: float
+
+    @property
+    def time_dim(self) -> int: ...
+
+
 class CaptionEncoder(nn.Module):
     """Byte tokens (B, L) -> contextual features (B, L, d) for cross-attention, and a pooled
     vector (B, time_dim) added to the timestep embedding (Imagen): the first (bos) token's
     features, projected. Embeddings, learned positions, pre-norm bidirectional blocks; padding
     is attended to, as in Stable Diffusion's text encoder."""
 
-    def __init__(self, config: UNetConfig) -> None:
+    def __init__(self, config: CaptionShape) -> None:
         super().__init__()
         d = config.caption_d_model
         self.token_embedding = nn.Embedding(config.caption_vocab_size, d)

@@ -100,7 +100,7 @@ class DenoiserBlock(DividedSpaceTimeBlock):
         if config.text_conditioning:
             self.cross_attention = UNetCrossAttention(d, config.n_heads, config.caption_d_model)
 
-    def forward(
+    def forward(  # type: ignore[override]  # conditioned: also the timestep and caption
         self, x: torch.Tensor, time_emb: torch.Tensor, context: torch.Tensor | None = None
     ) -> torch.Tensor:
         B, T, N, C = x.size()

@@ -6,6 +6,7 @@ patch of one frame), then applies the MLP: three residual lines.
 
 from dataclasses import dataclass, field
 from functools import partial
+from typing import Protocol
 
 import torch
 from torch import nn
@@ -66,11 +67,27 @@ class VideoTransformerConfig:
         return {"videos": torch.randn(shape, generator=generator)}
 
 
+class SpaceTimeShape(Protocol):
+    """The config fields of the space-time tokens and blocks (video transformer, denoiser)."""
+
+    in_channels: int
+    tubelet_size: int
+    patch_size: int
+    d_model: int
+    n_heads: int
+    d_ff: int
+    norm_eps: float
+    dropout: float
+
+    @property
+    def grid(self) -> tuple[int, int]: ...
+
+
 class TubeletEmbedding(nn.Module):
     """Spatial embedding: a strided Conv3d over t x p x p tubelets, plus a learned position per
     patch of a frame (shared by every frame)."""
 
-    def __init__(self, config: VideoTransformerConfig) -> None:
+    def __init__(self, config: SpaceTimeShape) -> None:
         super().__init__()
         t, p = config.tubelet_size, config.patch_size
         n_patches = config.grid[1]
@@ -88,7 +105,7 @@ class TubeletEmbedding(nn.Module):
 class TemporalEmbedding(nn.Module):
     """Temporal embedding: a learned position per time step (shared by every patch)."""
 
-    def __init__(self, config: VideoTransformerConfig) -> None:
+    def __init__(self, config: SpaceTimeShape) -> None:
         super().__init__()
         self.pos_embedding = nn.Parameter(torch.zeros(1, config.grid[0], 1, config.d_model))
 
@@ -99,7 +116,7 @@ class TemporalEmbedding(nn.Module):
 class DividedSpaceTimeBlock(nn.Module):
     """Pre-norm block: temporal attention, spatial attention, MLP, each residual."""
 
-    def __init__(self, config: VideoTransformerConfig) -> None:
+    def __init__(self, config: SpaceTimeShape) -> None:
         super().__init__()
         d = config.d_model
         self.temporal_norm = nn.LayerNorm(d, eps=config.norm_eps)
