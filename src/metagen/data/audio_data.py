@@ -66,6 +66,8 @@ class AudioFolderDataset(Dataset):
 
 def audio_classification_datasets(cfg: dict, source: str, seed: int):
     rate, clip = int(cfg["sample_rate"]), int(cfg["clip_samples"])
+    train: Dataset
+    val: Dataset
     if source == "synthetic":
         num_classes = int(cfg["num_classes"])
         # Separate seeds per split: no validation clip is a training clip.
@@ -138,6 +140,8 @@ class AudioWindows(Dataset):
 
 def audio_generation_datasets(cfg: dict, source: str, seed: int):
     rate, prompt, seq_len = int(cfg["sample_rate"]), int(cfg["prompt_samples"]), int(cfg["seq_len"])
+    train: Dataset
+    val: Dataset
     if source == "synthetic":
         train = SyntheticMusicDataset(int(cfg["num_train"]), rate, prompt, seq_len, 2 * seed)
         val = SyntheticMusicDataset(int(cfg["num_val"]), rate, prompt, seq_len, 2 * seed + 1)

@@ -68,4 +68,4 @@ def resize_mask(mask: np.ndarray, size: int) -> np.ndarray:
     from PIL import Image
 
     image = Image.fromarray(mask.astype(np.uint8) * 255)
-    return np.array(image.resize((size, size), Image.NEAREST)) > 127
+    return np.array(image.resize((size, size), Image.Resampling.NEAREST)) > 127

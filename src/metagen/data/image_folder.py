@@ -37,9 +37,9 @@ def load_image(path, image_size: int, channels: int) -> np.ndarray:
     from PIL import Image
 
     try:
-        with Image.open(path) as image:
-            image = image.convert("RGB" if channels == 3 else "L")
-            image = image.resize((image_size, image_size), Image.BILINEAR)
+        with Image.open(path) as opened:
+            image = opened.convert("RGB" if channels == 3 else "L")
+            image = image.resize((image_size, image_size), Image.Resampling.BILINEAR)
             pixels = np.array(image, dtype=np.uint8)
     except Exception as err:
         raise ValueError(
@@ -119,7 +119,7 @@ def split_indices(
     if n < 2:
         raise ValueError(f"cannot split {n} samples into train and validation")
     generator = torch.Generator().manual_seed(seed)
-    groups = {}
+    groups: dict = {}
     for index, label in enumerate(labels if labels is not None else [0] * n):
         groups.setdefault(label, []).append(index)
     train, val = [], []

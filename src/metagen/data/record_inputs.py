@@ -31,7 +31,8 @@ def _csv_rows(path, columns: list[str] | None, keep: tuple[str, ...] = ()):
                 "Give the columns the model was trained on (the target may be left out)",
             )
         at = [header.index(name) for name in wanted]
-        values, kept, names = [], {name: [] for name in keep}, []
+        kept: dict[str, list[str]] = {name: [] for name in keep}
+        values, names = [], []
         for row in rows:
             if not any(cell.strip() for cell in row):
                 continue
@@ -129,10 +130,11 @@ def _text_inputs(path, info: dict, ranking: bool):
             raise ValueError(f"{path}:{number}: 'documents' must be a non-empty list of texts.")
         lists.append((query, [_text_field(path, number, {"d": d}, "d") for d in documents]))
     size = max(len(docs) for _, docs in lists)
-    texts = []
+    slots: list[str | None] = []
     for query, docs in lists:  # padding slots are None: a lone bos, scored and not shown
-        texts += [f"{query} | {doc}" for doc in docs] + [None] * (size - len(docs))
-    ids, mask = encode_texts(texts, seq_len)
+        slots += [f"{query} | {doc}" for doc in docs]
+        slots += [None] * (size - len(docs))
+    ids, mask = encode_texts(slots, seq_len)
     inputs = {
         "input_ids": ids.reshape(len(lists), size, seq_len),
         "attention_mask": mask.reshape(len(lists), size, seq_len),

@@ -89,7 +89,7 @@ def series_synthetic(task: str, cfg: dict, seed: int) -> tuple[tuple, tuple]:
     """((x, y) train, (x, y) held-out) of `task`: series (n, C, L) with classes or cycles, or
     view pairs (n, 2, C, L) and None; each split from its own seed."""
     length, channels = int(cfg["series_length"]), int(cfg["channels"])
-    splits = []
+    splits: list[tuple] = []
     for n, sample_seed in ((int(cfg["num_train"]), 2 * seed), (int(cfg["num_val"]), 2 * seed + 1)):
         if task == "classification":
             classes = min(int(cfg["num_classes"]), len(SERIES_CLASS_NAMES))

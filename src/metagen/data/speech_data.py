@@ -63,7 +63,8 @@ class SyntheticSpeechDataset(Dataset):
         ]
         voice = self.voices[int(rng.integers(len(self.voices)))]
         clip = np.zeros(self.clip_samples)
-        start, spoken = int(rng.uniform(0.02, 0.15) * rate), []
+        start = int(rng.uniform(0.02, 0.15) * rate)
+        spoken: list[str] = []
         for word in words:
             speech = _stretch(bank.render(word, voice, rng), rng.uniform(*SPEED_PERTURBATION))
             tokens = len(" ".join(spoken + [word])) + (0 if self.ctc else 1)  # + eos

@@ -4,6 +4,8 @@ beyond 8 classes, which shape it is).
 The direction shows only in how frames differ, so a model must compare frames to tell it.
 """
 
+from collections.abc import Sequence
+
 import numpy as np
 import torch
 from torch.utils.data import Dataset
@@ -54,7 +56,7 @@ class MovingShapesDataset(Dataset):
         self,
         size: int,
         num_frames: int = 8,
-        resolution: tuple[int, int] = (32, 32),
+        resolution: Sequence[int] = (32, 32),
         channels: int = 3,
         seed: int = 0,
         num_classes: int = 8,

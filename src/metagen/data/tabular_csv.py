@@ -25,6 +25,12 @@ class CsvTable:
     lines: list[int]  # the file line of each row, for messages
     query_ids: list[str] | None = None
 
+    def ranking_query_ids(self) -> list[str]:
+        """The query of each row of a table read with ranking=True, which always sets them."""
+        if self.query_ids is None:
+            raise ValueError(f"{self.path} was not read as a ranking table")
+        return self.query_ids
+
 
 def csv_error(path, line: int | None, problem: str, fix: str) -> ValueError:
     where = f"{path}:{line}" if line is not None else str(path)

@@ -22,15 +22,18 @@ def tabular_csv_split(
     if files is None:
         table = read_csv(source, target, ranking=ranking)
         if ranking:
-            keys = sorted(set(table.query_ids))
+            query_ids = table.ranking_query_ids()
+            keys = sorted(set(query_ids))
             train_keys, _ = split_indices(len(keys), float(cfg["val_fraction"]), seed)
             in_train = {keys[i] for i in train_keys}
             rows = np.arange(len(table.targets))
-            mask = np.array([q in in_train for q in table.query_ids])
+            mask = np.array([q in in_train for q in query_ids])
             return table, rows[mask], rows[~mask]
         labels = table.targets if stratify else None
-        train, val = split_indices(len(table.targets), float(cfg["val_fraction"]), seed, labels)
-        return table, np.array(train), np.array(val)
+        train_rows, val_rows = split_indices(
+            len(table.targets), float(cfg["val_fraction"]), seed, labels
+        )
+        return table, np.array(train_rows), np.array(val_rows)
     train, held_out = (read_csv(path, target, ranking=ranking) for path in files)
     if held_out.feature_names != train.feature_names:
         raise csv_error(
@@ -47,7 +50,7 @@ def tabular_csv_split(
         train.target_name,
         train.targets + held_out.targets,
         train.lines + held_out.lines,
-        None if not ranking else train.query_ids + held_out.query_ids,
+        None if not ranking else train.ranking_query_ids() + held_out.ranking_query_ids(),
     )
     n = len(train.targets)
     return table, np.arange(n), np.arange(n, n + len(held_out.targets))
@@ -202,9 +205,11 @@ def tabular_ranking_datasets(cfg: dict, source: str, seed: int):
                 "a relevance grade is negative",
                 "Grades are 0 (irrelevant) or more",
             )
-        lists = [
-            _tabular_lists(table.features, grades, table.query_ids, rows) for rows in (train, val)
-        ]
+        query_ids = table.ranking_query_ids()
+        lists = (
+            _tabular_lists(table.features, grades, query_ids, train),
+            _tabular_lists(table.features, grades, query_ids, val),
+        )
         names = table.feature_names
     mean, std = standardizer(lists[0][0][lists[0][1] >= 0])
     train_ds, val_ds = (

@@ -86,7 +86,7 @@ def read_jsonl_records(path, task: str) -> list[tuple]:
         raise jsonl_error(
             path, None, f"the file is not UTF-8 text ({error.reason})", task
         ) from None
-    records = []
+    records: list[tuple] = []
     for number, text in enumerate(lines, start=1):
         if not text.strip():
             continue

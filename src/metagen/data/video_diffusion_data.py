@@ -50,7 +50,7 @@ def _folder_clip_pairs(cfg: dict, source: str, seed: int) -> tuple[ClipCaptions,
     if folders is not None:
         train = VideoFolderDataset(folders[0], *shape)
         val = VideoFolderDataset(folders[1], *shape, class_names=train.class_names)
-        splits = ((train, train.labels), (val, val.labels))
+        splits: tuple[tuple[Dataset, list[int]], ...] = ((train, train.labels), (val, val.labels))
         names = train.class_names
     else:
         full = VideoFolderDataset(source, *shape)

@@ -86,7 +86,7 @@ def _frame_from_array(
         frame = frame[:, :, 0]
     image = Image.fromarray(frame).convert("RGB" if channels == 3 else "L")
     height, width = resolution
-    image = image.resize((width, height), Image.BILINEAR)
+    image = image.resize((width, height), Image.Resampling.BILINEAR)
     return np.asarray(image, dtype=np.uint8).reshape(height, width, channels)
 
 
@@ -104,9 +104,9 @@ def load_clip(path, num_frames: int, resolution, channels: int) -> np.ndarray:
         frames = [_load_frame(f, resolution, channels) for f in picked]
     else:
         array = np.load(path, mmap_mode="r", allow_pickle=False)
-        picked = frame_indices(array.shape[0], num_frames)
+        indices = frame_indices(array.shape[0], num_frames)
         frames = [
-            _frame_from_array(np.asarray(array[i]), resolution, channels, path) for i in picked
+            _frame_from_array(np.asarray(array[i]), resolution, channels, path) for i in indices
         ]
     return np.stack(frames).reshape(num_frames, height, width, channels)
 
@@ -117,9 +117,11 @@ def _load_frame(path: Path, resolution, channels: int) -> np.ndarray:
 
     height, width = resolution
     try:
-        with Image.open(path) as image:
-            image = image.convert("RGB" if channels == 3 else "L")
-            pixels = np.asarray(image.resize((width, height), Image.BILINEAR), dtype=np.uint8)
+        with Image.open(path) as opened:
+            image = opened.convert("RGB" if channels == 3 else "L")
+            pixels = np.asarray(
+                image.resize((width, height), Image.Resampling.BILINEAR), dtype=np.uint8
+            )
     except Exception as err:
         raise ValueError(
             f"cannot read frame {path} ({type(err).__name__}: {err}); delete or replace it."
