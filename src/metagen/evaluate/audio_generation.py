@@ -25,7 +25,7 @@ def evaluate_audio_generation(model, batches, device) -> dict:
         samples += targets.size(0)
         seen = torch.bincount(targets.reshape(-1).cpu(), minlength=logits.size(-1)).double()
         counts = seen if counts is None else counts + seen
-    if tokens == 0:
+    if tokens == 0 or counts is None:
         raise ValueError("cannot evaluate on an empty dataset")
     mean = loss_sum / tokens
     probs = counts[counts > 0] / tokens

@@ -1,6 +1,8 @@
 """Held-out panoptic quality of the post-processed predictions, and the semantic branch's
 mIoU, each beside the baseline that predicts the most frequent class everywhere."""
 
+from typing import Any
+
 from metagen.data.batch import model_inputs, move_batch
 from metagen.evaluate.metrics import confusion_matrix
 from metagen.evaluate.panoptic_grouping import panoptic_from_outputs
@@ -10,7 +12,8 @@ from metagen.train.segmentation_losses import panoptic_segmentation_loss
 
 
 def evaluate_panoptic_segmentation(model, batches, device) -> dict:
-    things = list(unwrap_model(model).config.thing_classes)
+    network: Any = unwrap_model(model)  # the registry's panoptic segmenter, with its config
+    things = list(network.config.thing_classes)
     confusion, stats, records, loss_sum, samples = None, None, [], 0.0, 0
     for batch in batches:
         batch = move_batch(batch, device)
@@ -28,7 +31,7 @@ def evaluate_panoptic_segmentation(model, batches, device) -> dict:
         counts = confusion_matrix(semantic.flatten(), classes.flatten(), num_classes)
         confusion = counts if confusion is None else confusion + counts
         samples += classes.size(0)
-    if samples == 0:
+    if samples == 0 or stats is None or confusion is None:
         raise ValueError("cannot evaluate on an empty dataset")
     return {
         "loss": loss_sum / samples,

@@ -14,7 +14,8 @@ NDCG_KS = (5, 10)
 
 def _collect(model, batches, device, keys: tuple[str, ...]):
     """Model outputs and the batches' `keys`, concatenated on the CPU."""
-    outputs, kept = [], {key: [] for key in keys}
+    outputs: list[torch.Tensor] = []
+    kept: dict[str, list[torch.Tensor]] = {key: [] for key in keys}
     for batch in batches:
         batch = move_batch(batch, device)
         outputs.append(model(**model_inputs(batch)).float().cpu())
@@ -50,17 +51,18 @@ def evaluate_embedding(model, batches, device) -> dict:
         groups.append(batch["labels"].cpu())
     if not outputs:
         raise ValueError("cannot evaluate on an empty dataset")
-    similarity, groups = pair_similarity(torch.cat(outputs)), torch.cat(groups)
+    similarity, labels = pair_similarity(torch.cat(outputs)), torch.cat(groups)
     results = {"loss": sum(losses) / len(losses)}
-    results.update(retrieval_metrics(similarity, groups, RECALL_KS))
-    results["num_samples"] = len(groups)
+    results.update(retrieval_metrics(similarity, labels, RECALL_KS))
+    results["num_samples"] = len(labels)
     return results
 
 
 def evaluate_ranking(model, batches, device) -> dict:
     """NDCG@k (linear gains) and MRR (relevant: grade > 0) per list over its real items, and a
     random order's expected values for the same lists."""
-    losses, sums, lists = [], {}, 0
+    losses, lists = [], 0
+    sums: dict[str, float] = {}
     for batch in batches:
         batch = move_batch(batch, device)
         out = model(**model_inputs(batch)).float()

@@ -17,6 +17,6 @@ def evaluate_semantic_segmentation(model, batches, device) -> dict:
         counts = confusion_matrix(logits.argmax(1).flatten(), targets.flatten(), logits.size(1))
         confusion = counts.cpu() if confusion is None else confusion + counts.cpu()
         samples += targets.size(0)
-    if samples == 0:
+    if samples == 0 or confusion is None:
         raise ValueError("cannot evaluate on an empty dataset")
     return {"loss": loss_sum / samples, **semantic_summary(confusion), "num_samples": samples}

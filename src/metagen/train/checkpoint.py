@@ -19,7 +19,7 @@ def unwrap_model(model: torch.nn.Module) -> torch.nn.Module:
         if isinstance(model, torch.nn.parallel.DistributedDataParallel):
             model = model.module
         elif hasattr(model, "_orig_mod"):
-            model = model._orig_mod
+            model = model.get_submodule("_orig_mod")
         else:
             return model
 

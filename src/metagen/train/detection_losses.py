@@ -106,9 +106,9 @@ def _detr_layer_loss(logits, boxes, gt_boxes, gt_classes, num_boxes) -> torch.Te
     class_weight = torch.ones(K1, device=logits.device)
     class_weight[-1] = DETR_NO_OBJECT_WEIGHT
     loss = F.cross_entropy(logits.transpose(1, 2), target_classes, weight=class_weight)
-    pred, true = torch.cat(pred), torch.cat(true)
-    l1 = F.l1_loss(pred, true, reduction="sum") / num_boxes
-    giou = paired_giou(cxcywh_to_xyxy(pred), cxcywh_to_xyxy(true))
+    matched, targets = torch.cat(pred), torch.cat(true)
+    l1 = F.l1_loss(matched, targets, reduction="sum") / num_boxes
+    giou = paired_giou(cxcywh_to_xyxy(matched), cxcywh_to_xyxy(targets))
     return (
         loss
         + DETR_COST_WEIGHTS["l1"] * l1

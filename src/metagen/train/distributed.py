@@ -58,8 +58,9 @@ def shard_indices(
     num_samples: int, dist: DistInfo, *, epoch: int, seed: int, shuffle: bool = True
 ) -> list[int]:
     """This rank's sample order for `epoch`: a seeded permutation, split evenly across ranks."""
-    sampler = DistributedSampler(
-        range(num_samples),
+    # The sampler only takes the len() of its dataset, so a range of indices serves.
+    sampler: DistributedSampler[int] = DistributedSampler(
+        range(num_samples),  # type: ignore[arg-type]
         num_replicas=dist.world_size,
         rank=dist.rank,
         shuffle=shuffle,

@@ -1,6 +1,7 @@
 """Seeding and capturing every RNG (python, numpy, torch, cuda) for exact resume."""
 
 import random
+from typing import cast
 
 import numpy as np
 import torch
@@ -14,7 +15,10 @@ def seed_everything(seed: int) -> None:
 
 def rng_states() -> dict:
     """All RNG states, as types that `torch.load(weights_only=True)` accepts."""
-    kind, keys, pos, has_gauss, cached = np.random.get_state()
+    # numpy's stubs give the no-argument call the dict overload; the global RandomState (an
+    # MT19937) returns the legacy tuple.
+    legacy = cast(tuple[str, np.ndarray, int, int, float], np.random.get_state())
+    kind, keys, pos, has_gauss, cached = legacy
     states = {
         "python": random.getstate(),
         "numpy": (kind, torch.from_numpy(keys.astype(np.int64)), pos, has_gauss, cached),

@@ -43,7 +43,7 @@ def task_aligned_assign(
     anchor_points: torch.Tensor,
     gt_boxes: torch.Tensor,
     gt_classes: torch.Tensor,
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
     """scores (B, A, K) in [0, 1], pred_boxes (B, A, 4), anchor_points (A, 2), gt_boxes
     (B, M, 4), gt_classes (B, M) with -1 for padding -> target boxes (B, A, 4), target scores
     (B, A, K), the foreground mask (B, A) and the index of each cell's box (B, A)."""
