@@ -27,15 +27,15 @@ def render_docs(
     plan: dict[str, Any], description: str, training: dict[str, Any] | None
 ) -> dict[str, str]:
     held_out = (training or {}).get("eval")
-    judged = held_out and plan.get("task") in TASKS
+    comparison = None
+    if held_out and plan.get("task") in TASKS:
+        comparison = compare_with_baseline(held_out, *TASKS[plan["task"]].headline)
     context = {
         "plan": plan,
         "description": description,
         "training": training,
         "curve": _curve_rows(training) if training else [],
-        "comparison": (
-            compare_with_baseline(held_out, *TASKS[plan["task"]].headline) if judged else None
-        ),
+        "comparison": comparison,
     }
     return {
         "model_card.md": render("model_card.md.j2", **context),
