@@ -9,7 +9,6 @@ from torch.utils.data import Dataset, Subset
 from metagen.data.image_captions import image_caption_pairs
 from metagen.data.image_folder import ImageFolderDataset, find_split_folders, split_indices
 from metagen.data.noised_captions import noised_caption_datasets
-from metagen.data.video_diffusion_data import build_video_diffusion
 
 
 class FolderCaptions(Dataset):
@@ -57,21 +56,7 @@ def clean_image_pairs(cfg: dict, source: str, seed: int):
     return _folder_pairs(cfg, source, seed)
 
 
-def _image_diffusion_datasets(cfg: dict, source: str, seed: int):
+def image_diffusion_datasets(cfg: dict, source: str, seed: int):
     pairs = clean_image_pairs(cfg, source, seed)
     sizes = {"image_size": int(cfg["image_size"]), "channels": int(cfg["channels"])}
     return noised_caption_datasets(cfg, source, seed, pairs, "image", sizes)
-
-
-# Diffusion data by sample kind (data_cfg["kind"], set by the modality handler).
-DIFFUSION_DATA = {
-    "image": _image_diffusion_datasets,
-    "video": build_video_diffusion,
-}
-
-
-def build_diffusion_datasets(cfg: dict, source: str, seed: int):
-    kind = cfg.get("kind", "image")
-    if kind not in DIFFUSION_DATA:
-        raise ValueError(f"no diffusion data for {kind!r}; known: {sorted(DIFFUSION_DATA)}")
-    return DIFFUSION_DATA[kind](cfg, source, seed)

@@ -175,8 +175,8 @@ TASKS: dict[str, RuntimeTask] = {
         _row(
             "diffusion",
             {
-                "image": f"{D}diffusion_data:build_diffusion_datasets",
-                "video": f"{D}diffusion_data:build_diffusion_datasets",
+                "image": f"{D}diffusion_data:image_diffusion_datasets",
+                "video": f"{D}video_diffusion_data:build_video_diffusion",
             },
             f"{T}diffusion_loss:denoising_loss",
             f"{E}diffusion_eval:evaluate_denoiser",
