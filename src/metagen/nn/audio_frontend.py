@@ -61,6 +61,9 @@ class LogMelSpectrogram(nn.Module):
     No parameters: the window and the filterbank are buffers rebuilt from the config.
     """
 
+    window: torch.Tensor  # buffers, registered below
+    mel_filters: torch.Tensor
+
     def __init__(self, sample_rate: int, n_fft: int, hop_length: int, n_mels: int) -> None:
         super().__init__()
         check_positive(sample_rate=sample_rate, n_fft=n_fft, hop_length=hop_length, n_mels=n_mels)

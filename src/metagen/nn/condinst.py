@@ -84,7 +84,12 @@ class CondInstSegmenter(nn.Module):
         c3, c4, c5 = config.channels[2:]
         self.backbone = YoloBackbone(config.in_channels, config.channels, config.c2f_blocks)
         self.neck = YoloNeck(config.channels, config.neck_blocks)
-        self.head = YoloHead(config)
+        self.head = YoloHead(
+            channels=config.channels,
+            num_classes=config.num_classes,
+            reg_max=config.reg_max,
+            image_size=config.image_size,
+        )
         hidden = condinst_controller_width(config.channels)
         params = condinst_param_count(CONDINST_MASK_CHANNELS, CONDINST_HEAD_CHANNELS)
         self.controller = nn.ModuleList(

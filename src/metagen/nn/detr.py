@@ -3,6 +3,7 @@ the feature map, a decoder of learned object queries, and class + box heads appl
 decoder layer (the auxiliary decoding losses). Hungarian matching lives with the loss."""
 
 from dataclasses import dataclass, field
+from typing import cast
 
 import torch
 from torch import nn
@@ -124,15 +125,16 @@ class DETR(nn.Module):
         # The decoder starts from zero content, so its first self-attention averages identical
         # values: its query, key and value weights cannot change the output. They are kept
         # (DETR's count) and frozen, so rounding noise in their zero gradients moves nothing.
-        first = self.decoder[0].self_attn
-        for p in (
+        first = cast(DetrDecoderLayer, self.decoder[0]).self_attn
+        frozen: list[torch.Tensor] = [
             first.q_proj.weight,
             first.q_proj.bias,
             first.k_proj.weight,
             first.k_proj.bias,
             first.v_proj.weight,
-        ):
-            p.requires_grad_(False)
+        ]
+        for weight in frozen:
+            weight.requires_grad_(False)
 
     def get_num_params(self) -> int:
         return sum(p.numel() for p in self.parameters())

@@ -3,7 +3,7 @@ conditioned on a caption by cross-attention (Rombach et al., 2022)."""
 
 import math
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, cast
 
 import torch
 import torch.nn.functional as F
@@ -376,7 +376,7 @@ class UNet(nn.Module):
             time_emb = time_emb + pooled
         h = self.stem(noisy)  # (B, base * mults[0], H, W)
         skips = [h]
-        for level in self.down:
+        for level in cast(list[UNetLevel], self.down):
             for index in range(len(level.blocks)):
                 h = level.block(index, h, time_emb, context)
                 skips.append(h)
@@ -384,7 +384,7 @@ class UNet(nn.Module):
                 h = level.resample(h)  # (B, ch, H/2, W/2)
                 skips.append(h)
         h = self.middle(h, time_emb, context)
-        for level in self.up:
+        for level in cast(list[UNetLevel], self.up):
             for index in range(len(level.blocks)):
                 h = level.block(index, torch.cat([h, skips.pop()], dim=1), time_emb, context)
             if level.resample is not None:

@@ -48,7 +48,7 @@ def conv3d_bn(
     in_channels: int, out_channels: int, kernel: tuple[int, int, int], stride: tuple[int, int, int]
 ) -> nn.Sequential:
     """Conv3d without bias (the BN has one), then BatchNorm3d."""
-    padding = tuple(k // 2 for k in kernel)
+    padding = (kernel[0] // 2, kernel[1] // 2, kernel[2] // 2)
     conv = nn.Conv3d(in_channels, out_channels, kernel, stride, padding=padding, bias=False)
     return nn.Sequential(conv, nn.BatchNorm3d(out_channels))
 

@@ -5,6 +5,7 @@ sides, and a class branch). Decoding, assignment and NMS live with the loss and 
 
 import math
 from dataclasses import dataclass, field
+from typing import cast
 
 import torch
 from torch import nn
@@ -105,32 +106,38 @@ def _yolo_branch(c_in: int, hidden: int, c_out: int) -> nn.Sequential:
     )
 
 
+def _branch_bias(branch: nn.Module) -> torch.Tensor:
+    """The bias of a head branch's last layer, the 1x1 conv that gives its logits."""
+    bias = cast(nn.Conv2d, cast(nn.Sequential, branch)[-1]).bias
+    if bias is None:
+        raise ValueError("a YOLO head branch ends in a conv with a bias")
+    return bias
+
+
 class YoloHead(nn.Module):
     """Decoupled per-level branches: box (4 * reg_max distance logits) and class logits; the
     DFL projection turns each side's logits into an expected distance."""
 
-    def __init__(self, config: YoloConfig) -> None:
+    def __init__(
+        self, *, channels: list[int], num_classes: int, reg_max: int, image_size: int
+    ) -> None:
         super().__init__()
-        box_hidden, cls_hidden = yolo_head_widths(
-            config.channels, config.num_classes, config.reg_max
-        )
-        widths = config.channels[2:]
-        self.reg_max = config.reg_max
-        self.box = nn.ModuleList(_yolo_branch(c, box_hidden, 4 * config.reg_max) for c in widths)
-        self.cls = nn.ModuleList(_yolo_branch(c, cls_hidden, config.num_classes) for c in widths)
+        box_hidden, cls_hidden = yolo_head_widths(channels, num_classes, reg_max)
+        widths = channels[2:]
+        self.reg_max = reg_max
+        self.box = nn.ModuleList(_yolo_branch(c, box_hidden, 4 * reg_max) for c in widths)
+        self.cls = nn.ModuleList(_yolo_branch(c, cls_hidden, num_classes) for c in widths)
         # Ultralytics' bias init: box logits start flat; class scores start at a prior of about
         # 5 objects per image spread over the level's cells.
         for branch, stride in zip(self.cls, YOLO_STRIDES, strict=True):
-            cells = (config.image_size / stride) ** 2
-            nn.init.constant_(branch[-1].bias, math.log(5 / config.num_classes / cells))
+            cells = (image_size / stride) ** 2
+            nn.init.constant_(_branch_bias(branch), math.log(5 / num_classes / cells))
         for branch in self.box:
-            nn.init.constant_(branch[-1].bias, 1.0)
+            nn.init.constant_(_branch_bias(branch), 1.0)
         # Distribution Focal Loss's fixed projection: each side's distance is the expected bin.
-        self.dfl = nn.Conv2d(config.reg_max, 1, 1, bias=False).requires_grad_(False)
+        self.dfl = nn.Conv2d(reg_max, 1, 1, bias=False).requires_grad_(False)
         with torch.no_grad():
-            self.dfl.weight.copy_(
-                torch.arange(config.reg_max, dtype=torch.float32).view(1, -1, 1, 1)
-            )
+            self.dfl.weight.copy_(torch.arange(reg_max, dtype=torch.float32).view(1, -1, 1, 1))
 
     def forward(self, features) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
         boxes, classes = [], []
@@ -170,7 +177,12 @@ class YoloDetector(nn.Module):
         self.config = config
         self.backbone = YoloBackbone(config.in_channels, config.channels, config.c2f_blocks)
         self.neck = YoloNeck(config.channels, config.neck_blocks)
-        self.head = YoloHead(config)
+        self.head = YoloHead(
+            channels=config.channels,
+            num_classes=config.num_classes,
+            reg_max=config.reg_max,
+            image_size=config.image_size,
+        )
 
     def get_num_params(self) -> int:
         return sum(p.numel() for p in self.parameters())
