@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from tests.paths import EXAMPLES, SEED_SPECS
+from tests.paths import EXAMPLES, seed_spec
 
 from metagen.blueprint.model import PlanError
 from metagen.codegen.package import infer_template
@@ -30,10 +30,7 @@ def audio_spec(**modality) -> dict:
 
 
 def test_musicgen_seed_fills_its_budget_with_encoder_and_decoder():
-    path = SEED_SPECS / "audio_musicgen.yaml"
-    if not path.is_file():
-        pytest.skip(f"no seed spec at {path}")
-    bp = make_blueprint(load_spec(path))
+    bp = make_blueprint(load_spec(seed_spec("audio_musicgen")))
     plan = plan_dict(bp)
     assert plan["arch"] == "audio_lm" and plan["task"] == "audio_generation"
     assert 0.9 * 1_000_000_000 <= plan["params_total"] <= 1_000_000_000

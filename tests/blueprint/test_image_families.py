@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from tests.paths import SEED_SPECS
+from tests.paths import seed_spec
 
 from metagen.blueprint.counts import count_params
 from metagen.blueprint.model import PlanError
@@ -34,10 +34,7 @@ def diffusion_plan(budget="100M", inputs="text, image", image="", extra=""):
 
 
 def test_seed_image_diffusion_is_a_6b_text_conditioned_unet():
-    path = SEED_SPECS / "image_diffusion.yaml"
-    if not path.exists():
-        pytest.skip("../shared/specs/seed is not beside this checkout")
-    plan = plan_dict(make_blueprint(load_spec(path)))
+    plan = plan_dict(make_blueprint(load_spec(seed_spec("image_diffusion"))))
     assert plan["arch"] == "unet" and plan["task"] == "diffusion"
     assert FLOOR_RATIO * 6e9 <= plan["params_total"] <= 6e9
     dims = plan["dims"]
@@ -80,7 +77,7 @@ def test_unet_lands_in_budget_window_for_common_sizes(budget, size):
         assert plan["params_total"] <= plan["budget_max"]
 
 
-def test_small_memory_budget_warns_as_the_guide_advises():
+def test_small_memory_budget_warns_that_diffusion_needs_48_gb():
     plan = diffusion_plan("100M", extra=", memory_budget: 24GB")
     assert any("48 GB" in w for w in plan["warnings"])
     assert not any(

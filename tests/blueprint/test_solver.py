@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from tests.paths import EXAMPLE_SPECS, spec_id
+from tests.paths import EXAMPLE_SPECS, seed_spec, spec_id
 
 from metagen.blueprint.catalog import VARIANTS
 from metagen.blueprint.counts import count_params
@@ -67,12 +67,7 @@ def test_image_lands_in_budget_window(family: str, budget: str) -> None:
 
 
 def test_seed_text_llm_is_an_8b_class_shape() -> None:
-    from tests.paths import SEED_SPECS
-
-    path = SEED_SPECS / "text_llm.yaml"
-    if not path.exists():
-        pytest.skip("../shared/specs/seed is not beside this checkout")
-    plan = plan_dict(make_blueprint(load_spec(path)))
+    plan = plan_dict(make_blueprint(load_spec(seed_spec("text_llm"))))
     dims = plan["dims"]
     assert 7.2e9 <= plan["params_total"] <= 8e9
     assert dims["d_model"] >= 4096 and dims["n_layers"] >= 28

@@ -1,4 +1,4 @@
-"""The CLI contracts of DESIGN.md for every shipped spec: validate, plan, synth, schema.
+"""The CLI contracts of README.md ("Use") for every shipped spec: validate, plan, synth, schema.
 
 Each test is parametrized over `tests.paths`, so a new example or seed spec is covered
 without touching this file.
@@ -12,11 +12,10 @@ import re
 import pytest
 import yaml
 from tests.cli.helpers import BASE_SPEC, entries, error_paragraph, invoke, replace_line, write_spec
-from tests.paths import EXAMPLE_SPECS, SEED_SPEC_FILES, SEEDS_BUILT, spec_id
+from tests.paths import EXAMPLE_SPECS, SEEDS_BUILT, SEEDS_NOT_BUILT, seed_spec, spec_id
 
-SEEDS_READY = [p for p in SEED_SPEC_FILES if p.stem in SEEDS_BUILT]
-SEEDS_LATER = [p for p in SEED_SPEC_FILES if p.stem not in SEEDS_BUILT]
-PLANNABLE = EXAMPLE_SPECS + SEEDS_READY
+# The built seed specs are examples, so the example list covers them.
+SHIPPED = EXAMPLE_SPECS + SEEDS_NOT_BUILT
 
 # Words the "not built yet" message must use for the seeds we know; a new seed only needs
 # the generic "needs <capability>, which is not built yet" sentence.
@@ -62,15 +61,13 @@ def _plan_json(spec) -> dict:
 
 def test_spec_lists_are_not_empty():
     assert EXAMPLE_SPECS, "no example specs found"
-    assert {p.stem for p in SEEDS_READY} <= SEEDS_BUILT
+    assert all(seed_spec(name) in EXAMPLE_SPECS for name in SEEDS_BUILT)
 
 
 # 1. validate ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "spec", SEED_SPEC_FILES + EXAMPLE_SPECS, ids=_ids(SEED_SPEC_FILES + EXAMPLE_SPECS)
-)
+@pytest.mark.parametrize("spec", SHIPPED, ids=_ids(SHIPPED))
 def test_validate_accepts_every_shipped_spec(spec):
     result = invoke("validate", spec)
     assert result.exit_code == 0, result.output
@@ -102,7 +99,7 @@ def test_synth_shows_the_warning_and_records_it_in_the_docs(tmp_path):
 # 2. plan ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("spec", PLANNABLE, ids=_ids(PLANNABLE))
+@pytest.mark.parametrize("spec", EXAMPLE_SPECS, ids=_ids(EXAMPLE_SPECS))
 def test_plan_json_is_exact_and_complete(spec):
     plan = _plan_json(spec)
     total = plan["params_total"]
@@ -129,7 +126,7 @@ def test_plan_json_is_exact_and_complete(spec):
     assert memory["training_adamw_bytes"] >= memory["weights_fp32_bytes"]
 
 
-@pytest.mark.parametrize("spec", PLANNABLE, ids=_ids(PLANNABLE))
+@pytest.mark.parametrize("spec", EXAMPLE_SPECS, ids=_ids(EXAMPLE_SPECS))
 def test_plan_json_sizes_the_kv_cache_of_a_causal_decoder_only(spec):
     plan = _plan_json(spec)
     memory = plan["memory"]
@@ -150,7 +147,7 @@ def test_plan_json_sizes_the_kv_cache_of_a_causal_decoder_only(spec):
     )
 
 
-@pytest.mark.parametrize("spec", PLANNABLE[:1], ids=_ids(PLANNABLE[:1]))
+@pytest.mark.parametrize("spec", EXAMPLE_SPECS[:1], ids=_ids(EXAMPLE_SPECS[:1]))
 def test_plan_prints_a_readable_table(spec):
     plan = _plan_json(spec)
     result = invoke("plan", spec)
@@ -160,7 +157,7 @@ def test_plan_prints_a_readable_table(spec):
         assert component["name"] in result.stdout
 
 
-@pytest.mark.parametrize("spec", SEEDS_LATER, ids=_ids(SEEDS_LATER))
+@pytest.mark.parametrize("spec", SEEDS_NOT_BUILT, ids=_ids(SEEDS_NOT_BUILT))
 @pytest.mark.parametrize("command", ["plan", "synth"])
 def test_unbuilt_capability_stops_with_not_built_yet(spec, command, tmp_path):
     out = tmp_path / "runs"
@@ -178,7 +175,7 @@ def test_unbuilt_capability_stops_with_not_built_yet(spec, command, tmp_path):
 # Layout of a run directory ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("spec", PLANNABLE, ids=_ids(PLANNABLE))
+@pytest.mark.parametrize("spec", EXAMPLE_SPECS, ids=_ids(EXAMPLE_SPECS))
 def test_synth_writes_the_documented_run_directory(spec, tmp_path):
     out = tmp_path / "runs"
     result = invoke("synth", spec, "--out", out, "--run-id", "r1")

@@ -1,5 +1,6 @@
-"""The guide's "Best Practices" tables as warnings: an objective or family the guide does not
-recommend for the spec's use case is a located warning; the recommended ones are silent."""
+"""The best-practice tables of `src/metagen/spec/best_practices.py` as warnings: an objective
+or family the tables do not recommend for the spec's use case is a located warning; the
+recommended ones are silent."""
 
 import pytest
 from tests.paths import EXAMPLE_SPECS, SEED_SPEC_FILES, spec_id
@@ -12,7 +13,7 @@ from metagen.spec.best_practices import (
 )
 from metagen.spec.vocab import FAMILIES, OBJECTIVES
 
-# One spec per row of the guide's tables: (inputs, outputs, task lines).
+# One spec per row of the tables: (inputs, outputs, task lines).
 USE_CASES = {
     "text generation": ("[text]", "[text]", ""),
     "image generation": ("[text, image]", "[image]", ""),
@@ -29,7 +30,7 @@ def _spec(use_case: str, extra: str = ""):
 
 
 def _advice(spec) -> list:
-    return [w for w in spec.warnings if "Multi-Modal Guide recommends" in w.message]
+    return [w for w in spec.warnings if "is unusual for" in w.message]
 
 
 def test_the_tables_cover_the_same_use_cases_the_classifier_returns():
@@ -40,7 +41,7 @@ def test_the_tables_cover_the_same_use_cases_the_classifier_returns():
 
 @pytest.mark.parametrize("use_case", sorted(RECOMMENDED_OBJECTIVES))
 @pytest.mark.parametrize("objective", OBJECTIVES)
-def test_objective_warns_exactly_when_the_guide_does_not_recommend_it(use_case, objective):
+def test_objective_warns_exactly_when_the_tables_do_not_recommend_it(use_case, objective):
     spec = _spec(use_case, f"training:\n  objective: [{objective}]\n")
     advice = _advice(spec)
     if guide_use_case(spec) != use_case:
@@ -59,7 +60,7 @@ def test_objective_warns_exactly_when_the_guide_does_not_recommend_it(use_case, 
 
 @pytest.mark.parametrize("use_case", sorted(RECOMMENDED_FAMILIES))
 @pytest.mark.parametrize("family", FAMILIES)
-def test_family_warns_exactly_when_the_guide_does_not_recommend_it(use_case, family):
+def test_family_warns_exactly_when_the_tables_do_not_recommend_it(use_case, family):
     advice = _advice(_spec(use_case, f"architecture:\n  family: {family}\n"))
     if family in RECOMMENDED_FAMILIES[use_case]:
         assert advice == []
@@ -69,7 +70,7 @@ def test_family_warns_exactly_when_the_guide_does_not_recommend_it(use_case, fam
         assert f"'{family}' is unusual for {use_case}" in warning.message
 
 
-def test_tasks_outside_the_guide_tables_are_not_judged():
+def test_tasks_outside_the_tables_are_not_judged():
     spec = parse_spec_text(
         "name: x\nmodality:\n  inputs: [image]\n  outputs: [bounding_boxes]\n"
         "task:\n  type: object_detection\narchitecture:\n  family: cnn\n",
@@ -79,6 +80,6 @@ def test_tasks_outside_the_guide_tables_are_not_judged():
 
 
 @pytest.mark.parametrize("path", EXAMPLE_SPECS + SEED_SPEC_FILES, ids=spec_id)
-def test_examples_and_seed_specs_follow_the_guide(path):
+def test_examples_and_seed_specs_follow_the_tables(path):
     spec = parse_spec_text(path.read_text(encoding="utf-8"), source=str(path))
     assert _advice(spec) == []

@@ -2,15 +2,11 @@
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from tests.paths import REPO, SEED_SPEC_FILES
 
 from metagen.spec import Spec, SpecError, SpecWarning, load_spec, parse_spec_text
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
-SEED_DIR = (REPO_ROOT / ".." / "shared" / "specs" / "seed").resolve()
-SEED_SPECS = sorted(SEED_DIR.glob("*.yaml")) if SEED_DIR.is_dir() else []
 
 MINIMAL = "name: tiny\nmodality:\n  inputs: [text]\n  outputs: [text]\n"
 
@@ -21,8 +17,7 @@ def _error(text: str) -> SpecError:
     return info.value
 
 
-@pytest.mark.skipif(not SEED_SPECS, reason=f"no seed specs found in {SEED_DIR}")
-@pytest.mark.parametrize("path", SEED_SPECS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", SEED_SPEC_FILES, ids=lambda p: p.stem)
 def test_every_seed_spec_loads_unchanged(path):
     spec = load_spec(path)
     assert isinstance(spec, Spec)
@@ -31,9 +26,8 @@ def test_every_seed_spec_loads_unchanged(path):
     assert spec.warnings == []
 
 
-@pytest.mark.skipif(not SEED_SPECS, reason=f"no seed specs found in {SEED_DIR}")
 def test_seed_values_are_parsed():
-    specs = {p.stem: load_spec(p) for p in SEED_SPECS}
+    specs = {p.stem: load_spec(p) for p in SEED_SPEC_FILES}
     assert specs["text_llm"].constraints.parameter_budget.max == 8_000_000_000
     assert specs["text_llm"].constraints.context_window == 262_144
     assert specs["audio_musicgen"].constraints.context_window == 32_768
@@ -169,7 +163,7 @@ def test_warning_has_position_and_str():
 
 def test_import_does_not_import_torch():
     code = "import metagen.spec, sys; assert 'torch' not in sys.modules, 'torch imported'"
-    src = str(REPO_ROOT / "src")
+    src = str(REPO / "src")
     result = subprocess.run(
         [sys.executable, "-c", code],
         env={"PYTHONPATH": src, "PATH": ""},
