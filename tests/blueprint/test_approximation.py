@@ -1,6 +1,6 @@
-"""Unsupported outputs (the guide's `taste`): the model is built as the nearest supported
-output, the plan and limitations.md say what was approximated, and an input with no
-approximation is a clear error."""
+"""Unsupported outputs (such as `taste`, an example from the external design document): the
+model is built as the nearest supported output, the plan and limitations.md say what was
+approximated, and an input with no approximation is a clear error."""
 
 import pytest
 

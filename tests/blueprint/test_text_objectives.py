@@ -15,8 +15,9 @@ SPEC = (
     "training:\n  objective: [{objective}]\n"
     "constraints:\n  parameter_budget:\n    max: 5M\n"
 )
-# `classification` makes the spec a classification task (as the guide's image_vit), which the
-# text classifier serves; the planned-but-unbuilt objectives have their own "not built" error.
+# `classification` makes the spec a classification task (as in
+# examples/specs/image/image_vit.yaml), which the text classifier serves; the
+# planned-but-unbuilt objectives have their own "not built" error.
 FOREIGN = [
     o
     for o in OBJECTIVES

@@ -1,4 +1,4 @@
-"""Fast to start: validate, plan, synth and schema never import torch (DESIGN.md).
+"""Fast to start: validate, plan, synth and schema never import torch (docs/internals.md).
 
 Each command runs in a fresh interpreter through `metagen.cli.main()`, which also imports
 `metagen.train_cli`, so that module must stay torch-free too.

@@ -1,5 +1,5 @@
-"""architecture.fusion: the guide's fusion strategies as a closed vocabulary, and the warning
-when a single-input spec sets one."""
+"""architecture.fusion: the strategies of `src/metagen/spec/vocab.py` as a closed vocabulary,
+and the warning when a single-input spec sets one."""
 
 import pytest
 
@@ -25,7 +25,7 @@ def test_every_fusion_is_accepted_without_warning(fusion):
     assert spec.warnings == []
 
 
-def test_guide_strategies_are_the_vocabulary():
+def test_the_four_strategies_are_the_vocabulary():
     assert set(FUSIONS) == {"early", "late", "cross_attention", "contrastive"}
 
 
