@@ -12,7 +12,6 @@ from typer.testing import CliRunner, Result
 import metagen.train_cli  # noqa: F401  (registers `train` and `demo` on the app)
 from metagen.cli import app
 
-REPO = Path(__file__).resolve().parents[2]
 METAGEN = Path(sys.executable).with_name("metagen")
 
 # A valid, small text LM spec; tests derive broken variants from it line by line.

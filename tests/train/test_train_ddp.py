@@ -3,13 +3,13 @@ import os
 import subprocess
 import sys
 import textwrap
-from pathlib import Path
 
 import torch
+from tests.paths import REPO
 
 torch.set_num_threads(1)
 
-SRC = Path(__file__).resolve().parents[2] / "src"
+SRC = REPO / "src"
 
 SCRIPT = textwrap.dedent(
     """
