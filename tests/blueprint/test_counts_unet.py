@@ -10,8 +10,8 @@ import torch
 from tests.blueprint.test_counts import measured_flops
 from tests.nn.small_dims import UNET_BASE, unique_params_by_name
 
+from metagen.archs.build import build_from_dims, example_inputs_for
 from metagen.blueprint.counts import count_flops, count_layer_params
-from metagen.nn.registry import build_from_dims, example_inputs_for
 
 torch.set_num_threads(1)
 

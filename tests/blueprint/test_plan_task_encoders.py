@@ -7,13 +7,13 @@ from __future__ import annotations
 import pytest
 import torch
 
+from metagen.archs.build import build_from_dims
 from metagen.blueprint.catalog import get_variant
 from metagen.blueprint.counts import count_params
 from metagen.blueprint.model import PlanError
 from metagen.codegen.package import infer_template
 from metagen.codegen.templates import template_names
 from metagen.handlers.tasks import get_task_handler
-from metagen.nn.registry import build_from_dims
 from metagen.planning import make_blueprint, plan_dict
 from metagen.spec import parse_spec_text
 

@@ -13,7 +13,7 @@ import torch
 from tests.codegen.generated import generated_package, synth_run
 from tests.paths import EXAMPLE_SPECS, REPO, spec_id
 
-from metagen.nn.registry import build_from_dims, example_inputs_for
+from metagen.archs.build import build_from_dims, example_inputs_for
 
 RUFF = REPO / ".venv" / "bin" / "ruff"
 

@@ -11,8 +11,8 @@ import torch.nn.functional as F
 from scipy.stats import entropy
 from tests.nn.small_dims import SMALL_DIMS
 
+from metagen.archs.build import build_from_dims
 from metagen.data.synthetic_audio import SyntheticMusicDataset
-from metagen.nn.registry import build_from_dims
 from metagen.tasks.runtime import evaluate_model
 
 torch.set_num_threads(1)

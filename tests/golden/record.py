@@ -27,7 +27,7 @@ def recording_dir(spec_path: Path) -> Path:
 def state_dict_shapes(arch: str, dims: dict[str, Any]) -> dict[str, list[int]]:
     import torch
 
-    from metagen.nn.registry import build_from_dims
+    from metagen.archs.build import build_from_dims
 
     with torch.device("meta"):
         model = build_from_dims(arch, dims)

@@ -9,11 +9,11 @@ import torch
 import torch.nn.functional as F
 from tests.nn.small_dims import SMALL_DIMS
 
+from metagen.archs.build import build_from_dims, example_inputs_for
+from metagen.archs.clip.model import LOGIT_SCALE_INIT, LOGIT_SCALE_MAX
 from metagen.blueprint.catalog import VARIANTS
 from metagen.blueprint.counts import count_params
-from metagen.nn.clip import LOGIT_SCALE_INIT, LOGIT_SCALE_MAX
 from metagen.nn.conv_stem import ConvStemEmbedding
-from metagen.nn.registry import build_from_dims, example_inputs_for
 from metagen.planning import make_blueprint
 from metagen.spec import parse_spec_text
 

@@ -7,9 +7,9 @@ import pytest
 import torch
 from tests.nn.small_dims import SMALL_DIMS
 
+from metagen.archs.build import build_from_dims, example_inputs_for
 from metagen.blueprint.counts import count_kv_cache_bytes
 from metagen.nn.audio_frontend import LogMelSpectrogram, hz_to_mel, mel_filterbank, mel_to_hz
-from metagen.nn.registry import build_from_dims, example_inputs_for
 
 torch.set_num_threads(1)
 

@@ -4,9 +4,9 @@ import pytest
 import torch
 from tests.nn.small_dims import unique_params_by_name
 
+from metagen.archs.build import build_from_dims
 from metagen.blueprint.catalog import VARIANTS
 from metagen.blueprint.counts import count_params
-from metagen.nn.registry import build_from_dims
 
 # Published counts quoted from their sources, independent of the catalog's own numbers.
 PUBLISHED = {

@@ -4,7 +4,7 @@ import pytest
 import torch
 from tests.nn.small_dims import SMALL_DIMS
 
-from metagen.nn.decoder_lm import DecoderLM, DecoderLMConfig
+from metagen.archs.decoder_lm.model import DecoderLM, DecoderLMConfig
 from metagen.nn.norm import RMSNorm
 from metagen.nn.rope import apply_rope, rope_cos_sin
 

@@ -4,8 +4,8 @@ import pytest
 import torch
 from tests.nn.small_dims import SMALL_DIMS, unique_params_by_name
 
+from metagen.archs.build import build_from_dims
 from metagen.blueprint.counts import count_flops, count_params
-from metagen.nn.registry import build_from_dims
 
 torch.set_num_threads(1)
 

@@ -5,8 +5,9 @@ import re
 import pytest
 from tests.nn.small_dims import SMALL_DIMS
 
+from metagen.archs.build import build_from_dims, example_inputs_for
+from metagen.archs.registry import archs
 from metagen.nn.attention import CausalSelfAttention
-from metagen.nn.registry import ARCHITECTURES, build_from_dims, example_inputs_for
 
 LM = SMALL_DIMS["decoder_lm"]["rope_swiglu_gqa"]
 VIT = SMALL_DIMS["vit"]["cls"]
@@ -93,7 +94,7 @@ def test_bad_dims_raise_value_error_naming_values(arch, dims, message):
 
 
 def test_unknown_arch():
-    known = re.escape(f"unknown arch 'capsnet'; known: {sorted(ARCHITECTURES)}")
+    known = re.escape(f"unknown arch 'capsnet'; known: {sorted(archs())}")
     with pytest.raises(ValueError, match=known):
         build_from_dims("capsnet", {})
 
@@ -106,7 +107,7 @@ def test_attention_checks_its_own_arguments():
 
 
 def test_generate_rejects_negative_temperature():
-    from metagen.nn.decoder_lm import DecoderLM, DecoderLMConfig
+    from metagen.archs.decoder_lm.model import DecoderLM, DecoderLMConfig
 
     model = DecoderLM(DecoderLMConfig(**LM))
     with pytest.raises(ValueError, match="temperature must be >= 0, got -1"):

@@ -5,8 +5,9 @@ import pytest
 import torch
 from tests.nn.small_dims import CASE_IDS, CASES, SMALL_DIMS, unique_params_by_name
 
+from metagen.archs.build import build_from_dims, example_inputs_for
+from metagen.archs.registry import archs
 from metagen.blueprint.counts import count_layer_params, count_params
-from metagen.nn.registry import ARCHITECTURES, build_from_dims, example_inputs_for
 
 torch.set_num_threads(1)
 
@@ -73,7 +74,7 @@ def expected_shape(arch: str, dims: dict, inputs: dict) -> tuple[int, ...]:
 
 
 def test_every_architecture_has_small_dims():
-    assert set(SMALL_DIMS) == set(ARCHITECTURES)
+    assert set(SMALL_DIMS) == set(archs())
 
 
 @pytest.mark.parametrize(("arch", "dims"), CASES, ids=CASE_IDS)

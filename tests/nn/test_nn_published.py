@@ -3,8 +3,8 @@
 import pytest
 import torch
 
+from metagen.archs.build import build_from_dims
 from metagen.blueprint.counts import count_params
-from metagen.nn.registry import build_from_dims
 
 
 def gpt2(d_model: int, n_layers: int, n_heads: int) -> dict:

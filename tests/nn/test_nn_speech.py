@@ -11,10 +11,10 @@ import pytest
 import torch
 from tests.nn.small_dims import SPEECH_CTC_BASE, SPEECH_SEQ2SEQ_BASE
 
+from metagen.archs.build import build_from_dims
+from metagen.archs.speech_ctc.model import ctc_greedy_decode
 from metagen.blueprint.catalog import VARIANTS
 from metagen.blueprint.counts import count_params
-from metagen.nn.registry import build_from_dims
-from metagen.nn.speech_ctc import ctc_greedy_decode
 from metagen.nn.speech_encoder import speech_sinusoids
 from metagen.nn.speech_frontend import SpeechLogMel, speech_tokens
 

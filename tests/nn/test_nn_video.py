@@ -5,9 +5,9 @@ import pytest
 import torch
 from tests.nn.small_dims import SMALL_DIMS
 
+from metagen.archs.build import build_from_dims
+from metagen.archs.video_transformer.model import DividedSpaceTimeBlock, VideoTransformerConfig
 from metagen.blueprint.counts import count_params
-from metagen.nn.registry import build_from_dims
-from metagen.nn.video_transformer import DividedSpaceTimeBlock, VideoTransformerConfig
 
 torch.set_num_threads(1)
 

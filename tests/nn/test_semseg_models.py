@@ -5,8 +5,8 @@ import pytest
 import torch
 from tests.nn.small_dims import SEG_UNET_BASE, SEGFORMER_BASE
 
+from metagen.archs.build import build_from_dims
 from metagen.data.synthetic_scenes import SceneSegmentationDataset
-from metagen.nn.registry import build_from_dims
 from metagen.train.segmentation_losses import panoptic_segmentation_loss, semantic_segmentation_loss
 
 torch.set_num_threads(1)

@@ -4,7 +4,7 @@ with a ValueError that names the values."""
 import pytest
 from tests.nn.small_dims import SMALL_DIMS
 
-from metagen.nn.registry import build_from_dims
+from metagen.archs.build import build_from_dims
 
 BAD = [
     ("patchtst", {"patch_len": 30}, r"patch_len \(30\) must be at most lookback \(20\)"),

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from metagen.nn.registry import build_from_dims
+from metagen.archs.build import build_from_dims
 from metagen.tasks.runtime import LOSSES
 from metagen.train.box_ops import (
     batched_nms,

@@ -6,9 +6,9 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from metagen.archs.build import build_from_dims
+from metagen.archs.condinst.model import condinst_param_count
 from metagen.evaluate.instance_eval import instance_detections
-from metagen.nn.condinst import condinst_param_count
-from metagen.nn.registry import build_from_dims
 from metagen.tasks.runtime import LOSSES
 from metagen.train.condinst_masks import condinst_mask_logits, dice_loss
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import torch
 
-from metagen.nn.registry import build_from_dims
+from metagen.archs.build import build_from_dims
 from metagen.tasks.runtime import build_datasets, train_model
 
 torch.set_num_threads(1)

@@ -8,9 +8,9 @@ import torch
 import torch.nn.functional as F
 from tests.nn.small_dims import SPEECH_CTC_BASE, SPEECH_SEQ2SEQ_BASE
 
+from metagen.archs.build import build_from_dims
 from metagen.data.batch import model_inputs
 from metagen.data.speech_items import SPEECH_IGNORE_INDEX, speech_item
-from metagen.nn.registry import build_from_dims
 from metagen.tasks.runtime import LOSSES
 from metagen.train.speech_losses import speech_ctc_loss, speech_seq2seq_loss
 

@@ -1,4 +1,4 @@
-"""Exact parameters and forward FLOPs of the anomaly autoencoder (`nn/anomaly_autoencoder.py`)
+"""Exact parameters and forward FLOPs of the anomaly autoencoder (`archs/anomaly_autoencoder/model.py`)
 from dims alone. Pure Python; `counts.py` registers them in ARCH_COUNTS."""
 
 from __future__ import annotations

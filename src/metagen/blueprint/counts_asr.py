@@ -1,5 +1,5 @@
-"""Exact parameters and forward FLOPs of the speech recognizers (`nn/speech_seq2seq.py`,
-`nn/speech_ctc.py`), from dims alone. Pure Python; `counts.py` registers them in ARCH_COUNTS.
+"""Exact parameters and forward FLOPs of the speech recognizers (`archs/speech_encoder_decoder/model.py`,
+`archs/speech_ctc/model.py`), from dims alone. Pure Python; `counts.py` registers them in ARCH_COUNTS.
 
 FLOPs follow `torch.utils.flop_counter.FlopCounterMode`: the mel projection (a matmul over
 every STFT frame, before Whisper's last frame is dropped), the convolutions, the linears and

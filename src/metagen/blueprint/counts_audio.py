@@ -1,5 +1,5 @@
-"""Exact parameters and forward FLOPs of the audio architectures (`nn/audio.py`,
-`nn/audio_lm.py`), from dims alone. Pure Python; `counts.py` registers them in ARCH_COUNTS.
+"""Exact parameters and forward FLOPs of the audio architectures (`archs/audio_transformer/model.py`,
+`archs/audio_lm/model.py`), from dims alone. Pure Python; `counts.py` registers them in ARCH_COUNTS.
 
 FLOPs follow `torch.utils.flop_counter.FlopCounterMode`, which counts the mel projection
 (a matmul) and the convolutions but not the STFT (an FFT, outside its registry).

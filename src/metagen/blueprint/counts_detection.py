@@ -1,6 +1,6 @@
 """Exact parameters and forward FLOPs of the detectors, from dims alone (pure Python).
 
-yolo: YOLOv8's layout (nn/yolo.py). detr: DETR (nn/detr.py). FLOPs follow `counts.py`
+yolo: YOLOv8's layout (archs/yolo/model.py). detr: DETR (archs/detr/model.py). FLOPs follow `counts.py`
 (FlopCounterMode's): 2 * output pixels * kernel area * c_in * c_out per conv, 2*m*n*k per
 matmul, 4 * T_q * T_k * d per attention call; pooling, upsampling and norms are free.
 """
@@ -11,7 +11,7 @@ from typing import Any
 
 Dims = dict[str, Any]
 
-YOLO_STRIDES = (8, 16, 32)  # as nn/yolo.py
+YOLO_STRIDES = (8, 16, 32)  # as archs/yolo/model.py
 YOLO_REQUIRED = (
     "image_size",
     "in_channels",
@@ -71,7 +71,7 @@ def _sppf(c_in: int, c_out: int) -> tuple[int, int]:
 
 
 def yolo_head_widths(d: Dims) -> tuple[int, int]:
-    """As nn/yolo.py: the box and class branches' hidden widths."""
+    """As archs/yolo/model.py: the box and class branches' hidden widths."""
     p3, reg_max = d["channels"][2], d["reg_max"]
     return max(16, p3 // 4, 4 * reg_max), max(p3, min(d["num_classes"], 100))
 
@@ -130,7 +130,7 @@ def yolo_flops(d: Dims, seq_len: int | None = None) -> int:
 
 # --- condinst ---------------------------------------------------------------------------------
 
-CONDINST_MASK_CHANNELS = 8  # as nn/condinst.py
+CONDINST_MASK_CHANNELS = 8  # as archs/condinst/model.py
 CONDINST_DYNAMIC_PARAMS = 169  # (8 + 2) * 8 + 8 + 8 * 8 + 8 + 8 + 1
 CONDINST_REQUIRED = YOLO_REQUIRED
 
@@ -178,7 +178,7 @@ def condinst_flops(d: Dims, seq_len: int | None = None) -> int:
 # --- detr ------------------------------------------------------------------------------------
 
 DETR_EXPANSION = {"basic": 1, "bottleneck": 4}
-# stem -> (kernel, stride, max-pool), as nn/resnet.py
+# stem -> (kernel, stride, max-pool), as archs/resnet/model.py
 DETR_STEMS = {"imagenet": (7, 2, True), "cifar": (3, 1, False)}
 
 

@@ -1,4 +1,4 @@
-"""Exact parameters and forward FLOPs of `encoder_mlm` (nn/encoder_mlm.py), from dims alone.
+"""Exact parameters and forward FLOPs of `encoder_mlm` (archs/encoder_mlm/model.py), from dims alone.
 
 Pure Python, the same conventions as blueprint/counts.py: 2*m*n*k per matmul, 4 * T * T * d
 per attention layer, embeddings, norms, biases and activations free. The pooler is not run by

@@ -1,8 +1,8 @@
 """Exact parameters and forward FLOPs of the multi-modal models, from dims alone (pure Python).
 
-clip: two towers and a learnable temperature (nn/clip.py). vlm: image tower, MLP connector,
+clip: two towers and a learnable temperature (archs/clip/model.py). vlm: image tower, MLP connector,
 optional cross-attention layers, a decoder LM and, under late fusion, the fusion layer
-(nn/vlm.py). Either image tower patchifies, or (non-empty `vision_stem_channels`, family
+(archs/vlm/model.py). Either image tower patchifies, or (non-empty `vision_stem_channels`, family
 hybrid) starts with the conv stem that `counts_unet.py` counts. Layers are counted per block
 stack ("image_encoder.blocks"), which keeps the solver's many counts cheap. FLOPs follow `counts.py`
 (FlopCounterMode's conventions): 2*m*n*k per matmul, 2 * output pixels * kernel area * c_in

@@ -1,5 +1,5 @@
-"""Exact parameters and forward FLOPs of the segmentation U-Net (`nn/seg_unet.py`) and SegFormer
-(`nn/segformer.py`), with Panoptic-DeepLab's instance head (`nn/panoptic_head.py`), from dims
+"""Exact parameters and forward FLOPs of the segmentation U-Net (`archs/seg_unet/model.py`) and SegFormer
+(`archs/segformer/model.py`), with Panoptic-DeepLab's instance head (`nn/panoptic_head.py`), from dims
 alone (pure Python).
 
 FLOPs follow `counts.py` (FlopCounterMode's conventions): 2*m*n*k per matmul, 2 * output
@@ -34,7 +34,7 @@ SEGFORMER_REQUIRED = (
     "decoder_dim",
     "instance_head",
 )
-# (kernel, stride) of the MiT patch embeddings, as nn/segformer.py.
+# (kernel, stride) of the MiT patch embeddings, as archs/segformer/model.py.
 MIT_PATCH_EMBEDDINGS = ((7, 4), (3, 2), (3, 2), (3, 2))
 INSTANCE_OUTPUTS = (1, 2)  # center heatmap, (dy, dx) offsets
 

@@ -1,4 +1,4 @@
-"""Exact parameters and forward FLOPs of the sequence tagger (`nn/sequence_tagger.py`) from
+"""Exact parameters and forward FLOPs of the sequence tagger (`archs/sequence_tagger/model.py`) from
 dims alone. Pure Python; `counts.py` registers them in ARCH_COUNTS. The CRF's scores are
 parameters but no forward FLOPs: they are used by the loss and the decoder."""
 

@@ -1,5 +1,5 @@
 """Exact parameters and forward FLOPs of the task encoders (`tabular_mlp`, `text_encoder`,
-`series_cnn`: nn/tabular_mlp.py, nn/text_encoder.py, nn/series_cnn.py), from dims alone.
+`series_cnn`: archs/tabular_mlp/model.py, archs/text_encoder/model.py, archs/series_cnn/model.py), from dims alone.
 
 Pure Python, the conventions of blueprint/counts.py: 2*m*n*k per matmul, 2 * output steps *
 kernel * c_in * c_out per convolution, 4 * T * T * d per attention layer; embeddings, norms,

@@ -1,5 +1,5 @@
-"""Exact parameters and forward FLOPs of the diffusion U-Net (`nn/unet.py`) and the hybrid
-CNN + transformer classifier (`nn/hybrid_vit.py`), with the conv stem (`nn/conv_stem.py`) that
+"""Exact parameters and forward FLOPs of the diffusion U-Net (`archs/unet/model.py`) and the hybrid
+CNN + transformer classifier (`archs/hybrid_vit/model.py`), with the conv stem (`nn/conv_stem.py`) that
 CLIP's and the VLM's hybrid image towers share, from dims alone (pure Python).
 
 FLOPs follow `counts.py` (FlopCounterMode's conventions): 2*m*n*k per matmul, 2 * output
@@ -66,7 +66,7 @@ def _transformer_block_flops(tokens: int, d: int, d_ff: int) -> int:
 
 
 class _UNetWalk:
-    """Adds up each layer's params and FLOPs in nn/unet.py's order. Identical blocks of a level
+    """Adds up each layer's params and FLOPs in archs/unet/model.py's order. Identical blocks of a level
     are counted once, times their number, so a count costs the same at any depth."""
 
     def __init__(self, d: Dims) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 Dims = dict[str, Any]
 
 VIDEO_CNN_EXPANSION = {"basic": 1, "bottleneck": 4}
-# stem -> (kernel, stride), each (time, height, width); as nn/video_cnn.py VIDEO_CNN_STEMS
+# stem -> (kernel, stride), each (time, height, width); as archs/video_cnn/model.py VIDEO_CNN_STEMS
 VIDEO_CNN_STEM = {"kinetics": ((3, 7, 7), (1, 2, 2)), "small": ((3, 3, 3), (1, 1, 1))}
 
 
@@ -70,7 +70,7 @@ def video_transformer_flops(d: Dims, seq_len: int | None = None) -> int:
 
 # --- video_diffusion -------------------------------------------------------------------------
 
-VIDEO_TIMESTEP_FEATURES = 256  # as nn/video_diffusion.py
+VIDEO_TIMESTEP_FEATURES = 256  # as archs/video_diffusion/model.py
 
 
 def _vit_block(d: int) -> int:

@@ -38,12 +38,16 @@ from metagen.blueprint.shapes_tagger import smoke_sequence_tagger
 from metagen.blueprint.shapes_task_encoders import TASK_ENCODER_SMOKE_DIMS
 from metagen.blueprint.shapes_unet import smoke_hybrid_vit, smoke_unet
 from metagen.blueprint.shapes_video import smoke_video_diffusion
-
-SMOKE_LM_WIDTH = 128
-SMOKE_LM_HEADS = 4
-SMOKE_LM_VOCAB = 320  # enough for the byte-level tokenizer (259 ids)
-SMOKE_SEQ_LEN = 64
-SMOKE_IMAGE_SIZE = 32
+from metagen.blueprint.smoke import (
+    SMOKE_AUDIO_SEQ_LEN,
+    SMOKE_IMAGE_SIZE,
+    SMOKE_LM_HEADS,
+    SMOKE_LM_VOCAB,
+    SMOKE_LM_WIDTH,
+    SMOKE_NUM_FRAMES,
+    SMOKE_RESOLUTION,
+    SMOKE_SEQ_LEN,
+)
 
 
 def smoke_lm(dims: dict[str, Any]) -> dict[str, Any]:
@@ -99,8 +103,6 @@ def smoke_resnet(dims: dict[str, Any]) -> dict[str, Any]:
 
 
 # Smoke clips: 8 frames of 32x32.
-SMOKE_NUM_FRAMES = 8
-SMOKE_RESOLUTION = [SMOKE_IMAGE_SIZE, SMOKE_IMAGE_SIZE]
 
 
 def smoke_video_transformer(dims: dict[str, Any]) -> dict[str, Any]:
@@ -132,7 +134,6 @@ def smoke_video_cnn(dims: dict[str, Any]) -> dict[str, Any]:
 # Smoke audio: classifier clips of at most a second, prompts of at most half a second; decoders
 # train on windows of 64 samples (one CPU run of audio_generation_small, 300 steps of 32:
 # held-out 3.39 nats against a unigram entropy of 5.14).
-SMOKE_AUDIO_SEQ_LEN = 64
 
 
 def smoke_audio_transformer(dims: dict[str, Any]) -> dict[str, Any]:

@@ -31,9 +31,9 @@ SMOKE_SPEECH_FRAMES_PER_SECOND = 50
 
 
 def speech_seq2seq_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Any]:
-    from metagen.blueprint.shapes import Shape, _widths
+    from metagen.blueprint.shape_builds import Shape, widths
 
-    for d in _widths(128, 2048):
+    for d in widths(128, 2048):
         if d >= 512 and d % 128:
             continue
         base = {**fixed, "d_model": d, "n_heads": d // 64, "d_ff": 4 * d}

@@ -47,9 +47,9 @@ def video_caption_dims(d_model: int) -> dict[str, int]:
 
 
 def video_diffusion_shapes(fixed: dict[str, Any], budget: int) -> Iterator[Any]:
-    from metagen.blueprint.shapes import Shape, _widths
+    from metagen.blueprint.shape_builds import Shape, widths
 
-    for d in _widths(128, 4096):
+    for d in widths(128, 4096):
         if d >= 512 and d % 128:
             continue
         base = {**fixed, "d_model": d, "n_heads": d // 64, "d_ff": 4 * d, **video_caption_dims(d)}

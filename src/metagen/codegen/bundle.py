@@ -23,7 +23,13 @@ from importlib import resources
 IMPORT_LINE_LENGTH = 100
 # Which generated file each runtime package lands in; the training loop has a file of its
 # own, so that a reader of train.py finds the loop in a short module, top to bottom.
-TARGET_FILE = {"nn": "model", "data": "data", "train": "training", "evaluate": "training"}
+TARGET_FILE = {
+    "nn": "model",
+    "archs": "model",
+    "data": "data",
+    "train": "training",
+    "evaluate": "training",
+}
 OWN_FILE = {"metagen.train.loop": "loop"}
 # The runtime packages whose modules land in each generated file.
 TARGET_PACKAGES = {"model": ("nn",), "data": ("data",), "training": ("train", "evaluate")}
@@ -40,7 +46,7 @@ class Definition:
 
 @dataclass(frozen=True)
 class ModuleSource:
-    name: str  # dotted, e.g. "metagen.nn.norm"
+    name: str  # dotted, e.g. "metagen.nn.norm" or "metagen.archs.vit.model"
     definitions: tuple[Definition, ...]
     # binding -> its import line, for stdlib and third-party imports
     imports: tuple[tuple[str, str], ...]

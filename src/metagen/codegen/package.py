@@ -10,15 +10,14 @@ from __future__ import annotations
 import ast
 import json
 import sys
-from functools import cache
 from typing import Any
 
+from metagen.archs.registry import arch
 from metagen.blueprint.model import Blueprint
 from metagen.codegen.bundle import (
     TARGET_PACKAGES,
     bundle,
     defining_module,
-    module_path,
     reachable,
     sorted_imports,
 )
@@ -48,38 +47,20 @@ PIP_NAMES = {
 TORCH_ONNX = ("onnx>=1.16", "onnxscript>=0.1")
 
 
-@cache
-def architecture_classes() -> dict[str, tuple[str, str]]:
-    """arch -> (config class, model class), read from nn/registry.py's ARCHITECTURES."""
-    tree = ast.parse(module_path("metagen.nn.registry").read_text(encoding="utf-8"))
-    for node in tree.body:
-        if isinstance(node, ast.AnnAssign | ast.Assign) and isinstance(node.value, ast.Dict):
-            target = node.target if isinstance(node, ast.AnnAssign) else node.targets[0]
-            if isinstance(target, ast.Name) and target.id == "ARCHITECTURES":
-                classes: dict[str, tuple[str, str]] = {}
-                for key, value in zip(node.value.keys, node.value.values, strict=True):
-                    names = [e.id for e in getattr(value, "elts", []) if isinstance(e, ast.Name)]
-                    if key is not None and len(names) == 2:
-                        classes[ast.literal_eval(key)] = (names[0], names[1])
-                return classes
-    raise LookupError("nn/registry.py defines no ARCHITECTURES dict")
-
-
 def render_model(bp: Blueprint, description: str) -> str:
-    config_class, model_class = architecture_classes()[bp.arch]
-    module = defining_module("model", model_class)
+    row = arch(bp.arch)
     source = bundle(
-        reachable([(module, model_class), (module, config_class)]),
+        reachable([(row.model_module, row.model), (row.model_module, row.config)]),
         "model",
-        f"{bp.name}: the {model_class} that MetaGen planned, standalone (torch only).",
+        f"{bp.name}: the {row.model} that MetaGen planned, standalone (torch only).",
         extra_imports=("import json", "from pathlib import Path", "import torch"),
     )
     glue = render(
         "model_glue.py.j2",
         name=bp.name,
         description=description,
-        config_class=config_class,
-        model_class=model_class,
+        config_class=row.config,
+        model_class=row.model,
     )
     return source + "\n\n" + glue
 

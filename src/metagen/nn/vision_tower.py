@@ -4,11 +4,11 @@ the hybrid ViT's conv stem, a pre-norm, ViT encoder blocks and a final norm."""
 import torch
 from torch import nn
 
+from metagen.archs.vit.model import ViTConfig
 from metagen.nn.checks import check_positive
 from metagen.nn.conv_stem import ConvStemEmbedding
 from metagen.nn.encoder import encoder_from_config
 from metagen.nn.patch_embedding import PatchEmbedding
-from metagen.nn.vit import ViTConfig
 
 
 def check_vision_stem(patch_size: int, stem_channels: list[int]) -> None:

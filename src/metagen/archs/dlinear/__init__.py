@@ -1,0 +1,11 @@
+"""The dlinear architecture's registry row; model.py says what it is."""
+
+from metagen.archs.registry import Arch
+
+ARCH = Arch(
+    name="dlinear",
+    model="DLinear",
+    config="DLinearConfig",
+    default_budget=1_000_000,
+    has_variants=False,
+)

@@ -1,0 +1,70 @@
+"""Counting pieces that every arch's counts.py shares: the parameters and forward FLOPs of
+common layers, from numbers alone (no torch; `metagen plan` runs without it).
+
+FLOPs follow torch.utils.flop_counter: 2*m*n*k per matmul (biases, norms, activations,
+pooling and embeddings are free), 2 * output pixels * kernel area * c_in * c_out per
+convolution, and 4 * heads * T_q * T_k * head_dim per attention call, with no discount for a
+causal mask. The tests check every arch's counts against the built module and that counter.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+Dims = dict[str, Any]
+
+NORM_PARAMS_PER_CHANNEL = {"rmsnorm": 1, "layernorm": 2}  # scale; scale and bias
+MLP_MATRICES = {"swiglu": 3, "gelu": 2}
+
+
+def pick(table: dict[str, Any], dims: Dims, key: str) -> Any:
+    """table[dims[key]], or a ValueError that names the value and the choices."""
+    value = dims[key]
+    if value not in table:
+        raise ValueError(f"{key} must be one of {sorted(table)}, got {value!r}")
+    return table[value]
+
+
+def linear(d_in: int, d_out: int, bias: bool = True) -> int:
+    return d_in * d_out + (d_out if bias else 0)
+
+
+def conv_bn(c_in: int, c_out: int, kernel: int) -> int:
+    """A conv without bias, then BatchNorm (scale and shift)."""
+    return c_in * c_out * kernel * kernel + 2 * c_out
+
+
+def conv_out(size: int, kernel: int, stride: int, padding: int) -> int:
+    """The output length of a convolution along one axis."""
+    return (size + 2 * padding - kernel) // stride + 1
+
+
+def layer_norm(width: int) -> int:
+    return 2 * width
+
+
+def attention_params(d_model: int, bias: bool = True, kv_dim: int | None = None) -> int:
+    """Query, key and value projections (keys and values of `kv_dim`, GQA) and the output."""
+    kv = d_model if kv_dim is None else kv_dim
+    return linear(d_model, d_model + 2 * kv, bias) + linear(d_model, d_model, bias)
+
+
+def gelu_mlp_params(d_model: int, d_ff: int, bias: bool = True) -> int:
+    return linear(d_model, d_ff, bias) + linear(d_ff, d_model, bias)
+
+
+def encoder_block_params(d_model: int, d_ff: int) -> int:
+    """A pre- or post-norm transformer encoder block: two LayerNorms, attention and a GELU
+    MLP, biases everywhere (ViT, BERT, Whisper's encoder)."""
+    return 2 * layer_norm(d_model) + attention_params(d_model) + gelu_mlp_params(d_model, d_ff)
+
+
+def attention_flops(tokens: int, d_model: int, context: int | None = None) -> int:
+    """q @ k^T and scores @ v over all heads, for `tokens` queries over `context` keys."""
+    return 4 * tokens * (tokens if context is None else context) * d_model
+
+
+def encoder_block_flops(tokens: int, d_model: int, d_ff: int) -> int:
+    """Projections, attention and the MLP of one encoder block over `tokens` tokens."""
+    projections = 2 * tokens * d_model * 4 * d_model
+    return projections + attention_flops(tokens, d_model) + 2 * 2 * tokens * d_model * d_ff
