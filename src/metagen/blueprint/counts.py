@@ -395,12 +395,6 @@ def _counts_for(arch: str, dims: Dims) -> _ArchCounts:
     if arch not in ARCH_COUNTS:
         raise ValueError(f"no counts for arch {arch!r}; known: {sorted(ARCH_COUNTS)}")
     counts = ARCH_COUNTS[arch]
-    from metagen.blueprint.counts_fields import required_dims
-    _extra = [k for k in required_dims(arch) if k not in dims]
-    if _extra:
-        import traceback
-        with open("/tmp/missing.log", "a") as f:
-            f.write(f"{arch} {_extra} {traceback.extract_stack()[-4]}\n")
     missing = [key for key in counts.required if key not in dims]
     if missing:
         raise ValueError(f"{arch} dims lack {missing}")
