@@ -1,4 +1,4 @@
-"""`metagen demo`: the guide's 8B language model and a ResNet-50, planned exactly, generated,
+"""`metagen demo`: an 8B language model (examples/specs/text/text_llm.yaml) and a ResNet-50, planned exactly, generated,
 and smoke-trained on built-in synthetic data, in a few minutes on a laptop CPU."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from rich.console import Console
 from metagen.spec import parse_spec_text
 from metagen.synthesis import synthesize
 
-# The Multi-Modal Guide's text_llm, verbatim, and the published ResNet-50.
+# examples/specs/text/text_llm.yaml's 8B model, and the published ResNet-50.
 DEMO_SPECS = {
     "text_llm": """\
 metagen_version: "1.0"

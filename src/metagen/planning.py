@@ -51,7 +51,7 @@ def _training_overrides(spec: Spec) -> dict[str, Any]:
 def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
     """Run the handlers and the solver: every dim of every scale fixed."""
     bp = _new_blueprint(spec, seed)
-    # An unsupported output (the guide's `taste`) is built as the nearest supported one.
+    # An unsupported output (`taste`, say) is built as the nearest supported one.
     spec, approximations = approximate_outputs(spec)
     bp.approximations = approximations
     task_handler = get_task_handler(spec)

@@ -9,7 +9,7 @@ from metagen.spec import parse_spec_text
 from metagen.spec.best_practices import (
     RECOMMENDED_FAMILIES,
     RECOMMENDED_OBJECTIVES,
-    guide_use_case,
+    best_practice_use_case,
 )
 from metagen.spec.vocab import FAMILIES, OBJECTIVES
 
@@ -35,7 +35,7 @@ def _advice(spec) -> list:
 
 def test_the_tables_cover_the_same_use_cases_the_classifier_returns():
     for use_case in USE_CASES:
-        assert guide_use_case(_spec(use_case)) == use_case
+        assert best_practice_use_case(_spec(use_case)) == use_case
     assert set(RECOMMENDED_FAMILIES) <= set(RECOMMENDED_OBJECTIVES) == set(USE_CASES)
 
 
@@ -44,11 +44,11 @@ def test_the_tables_cover_the_same_use_cases_the_classifier_returns():
 def test_objective_warns_exactly_when_the_tables_do_not_recommend_it(use_case, objective):
     spec = _spec(use_case, f"training:\n  objective: [{objective}]\n")
     advice = _advice(spec)
-    if guide_use_case(spec) != use_case:
+    if best_practice_use_case(spec) != use_case:
         # A classification objective makes a generator spec a classifier (as `image_vit`):
         # images are judged as image classification, the rest as outside the tables.
         assert objective == "classification"
-        assert guide_use_case(spec) in ("image classification", None) and advice == []
+        assert best_practice_use_case(spec) in ("image classification", None) and advice == []
     elif objective in RECOMMENDED_OBJECTIVES[use_case]:
         assert advice == []
     else:
@@ -76,7 +76,7 @@ def test_tasks_outside_the_tables_are_not_judged():
         "task:\n  type: object_detection\narchitecture:\n  family: cnn\n",
         source="spec.yaml",
     )
-    assert guide_use_case(spec) is None and _advice(spec) == []
+    assert best_practice_use_case(spec) is None and _advice(spec) == []
 
 
 @pytest.mark.parametrize("path", EXAMPLE_SPECS + SEED_SPEC_FILES, ids=spec_id)

@@ -1,5 +1,5 @@
-"""Best-effort approximation of output modalities MetaGen does not support (the guide's
-`taste`): the spec is rewritten to the nearest output that is built, and the plan says so.
+"""Best-effort approximation of output modalities MetaGen does not support (`taste`,
+say): the spec is rewritten to the nearest output that is built, and the plan says so.
 
 What the unsupported output becomes follows what the inputs can produce:
 - from text, or text + image: text, a description of it in words (a language model);

@@ -1,4 +1,4 @@
-"""Capabilities that the seed documents ask for and that are not built yet.
+"""Capabilities that our requirements ask for (tests/fixtures/seed_specs/ holds their specs) and that are not built yet.
 
 A spec that needs one of these validates, but `plan` and `synth` stop with a message that
 names the missing capability. They never fall back to a stand-in architecture.

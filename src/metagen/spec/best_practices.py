@@ -1,8 +1,9 @@
-"""The Multi-Modal Guide's "Best Practices" tables, as data the warning checks read.
+"""MetaGen's best-practice tables (from the design document our requirements come from), as
+data the warning checks read.
 
-A spec falls in one of the guide's use cases (or in none, and is not checked). A use case
-lists the objectives and families the guide recommends; anything else is legal but earns a
-warning, because the guide's advice is advice: the handlers decide what they can build.
+A spec falls in one of the tables' use cases (or in none, and is not checked). A use case
+lists the objectives and families the tables recommend; anything else is legal but earns a
+warning, because the advice is advice: the handlers decide what they can build.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from metagen.spec.schema import Spec
 
-# "Match Objective to Modality". The guide's "Audio" row recommends autoregressive training:
+# "Match Objective to Modality". The "Audio" row recommends autoregressive training:
 # that is advice for audio generation, so it is read as such (an audio classifier trains on
 # labels, as an image classifier does).
 RECOMMENDED_OBJECTIVES = {
@@ -24,7 +25,7 @@ RECOMMENDED_OBJECTIVES = {
 }
 
 # "Match Architecture to Task". `hybrid` (a convolutional stem feeding a ViT) is added to the
-# image-classification row: it is the guide's own image family, half cnn and half ViT.
+# image-classification row: it is the tables' own image family, half cnn and half ViT.
 RECOMMENDED_FAMILIES = {
     "text generation": ("transformer",),
     "image generation": ("diffusion",),
@@ -33,8 +34,8 @@ RECOMMENDED_FAMILIES = {
 }
 
 
-def guide_use_case(spec: Spec) -> str | None:
-    """The row of the guide's tables that ``spec`` belongs to, or None when none fits.
+def best_practice_use_case(spec: Spec) -> str | None:
+    """The row of the tables that ``spec`` belongs to, or None when none fits.
 
     A model that generates one medium and no text is that medium's generator, whatever
     conditions it (text + image -> image is image generation), as the handlers route it."""
@@ -47,7 +48,7 @@ def guide_use_case(spec: Spec) -> str | None:
         or (task_type == "generation" and "classification" in objectives)
     )
     if task_type not in ("generation", "classification"):
-        return None  # detection, forecasting, ...: the guide's tables do not cover them
+        return None  # detection, forecasting, ...: the tables do not cover them
     if classifying:
         return "image classification" if inputs == {"image"} else None
     if "text" not in outputs:

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from metagen.spec.best_practices import (
     RECOMMENDED_FAMILIES,
     RECOMMENDED_OBJECTIVES,
-    guide_use_case,
+    best_practice_use_case,
 )
 from metagen.spec.errors import SpecWarning
 from metagen.spec.positions import Positions, dotted
@@ -47,8 +47,8 @@ def unsupported_outputs(spec: Spec) -> Iterable[Finding]:
 
 @warning_check
 def objective_fits_modality(spec: Spec) -> Iterable[Finding]:
-    """The guide's "Match Objective to Modality" table."""
-    use_case = guide_use_case(spec)
+    """The "Match Objective to Modality" table of spec/best_practices.py."""
+    use_case = best_practice_use_case(spec)
     recommended = RECOMMENDED_OBJECTIVES.get(use_case or "")
     if not recommended or spec.training is None:
         return
@@ -56,22 +56,22 @@ def objective_fits_modality(spec: Spec) -> Iterable[Finding]:
         if objective not in recommended:
             yield (
                 ("training", "objective", index),
-                f"training.objective {objective!r} is unusual for {use_case}: the Multi-Modal "
-                f"Guide recommends {' or '.join(recommended)}",
+                f"training.objective {objective!r} is unusual for {use_case}: MetaGen's "
+                f"best-practice table recommends {' or '.join(recommended)}",
             )
 
 
 @warning_check
 def family_fits_task(spec: Spec) -> Iterable[Finding]:
-    """The guide's "Match Architecture to Task" table."""
-    use_case = guide_use_case(spec)
+    """The "Match Architecture to Task" table of spec/best_practices.py."""
+    use_case = best_practice_use_case(spec)
     recommended = RECOMMENDED_FAMILIES.get(use_case or "")
     family = spec.architecture.family if spec.architecture else None
     if recommended and family is not None and family not in recommended:
         yield (
             ("architecture", "family"),
-            f"architecture.family {family!r} is unusual for {use_case}: the Multi-Modal Guide "
-            f"recommends {' or '.join(recommended)}",
+            f"architecture.family {family!r} is unusual for {use_case}: MetaGen's best-practice "
+            f"table recommends {' or '.join(recommended)}",
         )
 
 

@@ -86,7 +86,7 @@ FAMILIES = (
     "two_tower",
 )
 
-# How a multi-modal model combines its inputs (the Multi-Modal Guide's fusion strategies).
+# How a multi-modal model combines its inputs.
 FUSIONS = ("early", "late", "cross_attention", "contrastive")
 
 DEVICES = ("cpu", "edge", "mobile", "consumer_gpu", "datacenter_gpu", "tpu")

@@ -1,4 +1,4 @@
-"""The modality handler interface of the Multi-Modal Guide."""
+"""The modality handler interface: what a modality contributes to the Blueprint."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ class Component:
 
 
 def spec_family(spec: Spec, default: str = "transformer") -> str:
-    """The architecture family, `default` when the spec leaves it out (the guide's default is
+    """The architecture family, `default` when the spec leaves it out (the spec language's default is
     `transformer`; a task with one built family defaults to that one)."""
     family = spec.architecture.family if spec.architecture else None
     return family or default

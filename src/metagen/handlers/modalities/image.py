@@ -20,7 +20,7 @@ COSINE_SCHEDULE_MAX_SIZE = 64
 # Captions: byte tokens (256 bytes, bos, eos, pad) in CLIP's 77-token window.
 CAPTION_VOCAB = 259
 CAPTION_LENGTH = 77
-# The Multi-Modal Guide: "Image models typically need higher memory budget (48GB+ for diffusion)".
+# The design document behind our requirements: "Image models typically need higher memory budget (48GB+ for diffusion)".
 DIFFUSION_MEMORY_ADVICE = 48_000_000_000
 
 _ARCH_BY_FAMILY = {
@@ -205,7 +205,7 @@ class ImageModalityHandler(ModalityHandler):
             bp.warnings.append(
                 f"constraints.memory_budget ({bp.memory_budget / 1e9:.1f} GB) is below the "
                 f"{DIFFUSION_MEMORY_ADVICE / 1e9:.0f} GB that diffusion models typically need "
-                "(Multi-Modal Guide): U-Net activations at full resolution dominate training "
+                "U-Net activations at full resolution dominate training "
                 "memory. Expect small batches or activation checkpointing."
             )
         bp.components = [(c.name, c.role) for c in _unet_components(text)]

@@ -1,7 +1,7 @@
 """Multi-modal (text + image in): CLIP-style contrastive towers, or a vision-language model
 that puts image tokens before the text in a causal LM (early fusion), lets the LM attend to
 them from cross-attention layers, or combines the separately encoded image and text at the
-final layer (late fusion). The fusion follows the objective, as the guide's table says, and
+final layer (late fusion). The fusion follows the objective, as the spec language's table says (README.md), and
 `architecture.fusion` overrides it. Family hybrid gives either model's image tower the hybrid
 ViT's convolutional stem in place of the patchify."""
 

@@ -23,7 +23,7 @@ GENERATED_MEDIA = ("image", "audio", "video")
 
 
 def route_modality(spec: Spec) -> str:
-    """The modality key, as the guide's table reads: a model that outputs one medium (and no
+    """The modality key, as the spec language's table reads (README.md): a model that outputs one medium (and no
     text) belongs to that medium's handler whatever conditions it (text+image -> image is
     image diffusion); otherwise the single input type, or `multimodal` for several."""
     inputs, outputs = set(spec.modality.inputs), set(spec.modality.outputs)

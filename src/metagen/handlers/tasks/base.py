@@ -1,4 +1,4 @@
-"""The task handler interface of the Extended Model Types roadmap."""
+"""The task handler interface: head, loss, metrics and data for one task type."""
 
 from __future__ import annotations
 

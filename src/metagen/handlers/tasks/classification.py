@@ -18,7 +18,7 @@ from metagen.handlers.tasks.task_encoders import (
     plan_task_encoder,
 )
 
-# The roadmap's default when a spec gives no class count: ImageNet's.
+# The default when a spec gives no class count: ImageNet's.
 DEFAULT_NUM_CLASSES = 1000
 # Classes the built-in synthetic shapes data can draw, by channels (6 shapes x 6 or 2 colours).
 SYNTHETIC_SHAPE_CLASSES = {3: 36, 1: 12}

@@ -25,8 +25,8 @@ def registered_tasks() -> dict[str, type[TaskHandler]]:
 
 
 def resolve_task_type(spec: Spec) -> str:
-    """`task.type`, except that a `generation` spec trained for classification (the guide's
-    `image_vit`) is a classification task, and one that writes text from audio is speech
+    """`task.type`, except that a `generation` spec trained for classification
+    (examples/specs/image/image_vit.yaml) is a classification task, and one that writes text from audio is speech
     recognition."""
     task_type = spec.task.type if spec.task else "generation"
     objectives = spec.training.objective if spec.training else []
