@@ -16,6 +16,7 @@ from metagen.blueprint.shape_builds import (
     swiglu_hidden,
     widths,
 )
+from metagen.blueprint.smoke import SMOKE_LM_HEADS, SMOKE_LM_VOCAB, SMOKE_LM_WIDTH, SMOKE_SEQ_LEN
 
 
 def grid(fixed: dict[str, Any], budget: int) -> Iterator[Shape]:
@@ -38,3 +39,19 @@ def grid(fixed: dict[str, Any], budget: int) -> Iterator[Shape]:
             max(2, math.ceil(d / 192)),
             max(2, d // (32 if d < 512 else 48)),
         )
+
+
+def smoke_dims(dims: dict[str, Any]) -> dict[str, Any]:
+    """Two blocks of the smoke width, keeping the KV-head and MLP ratios."""
+    kv_ratio = dims["n_heads"] // dims["n_kv_heads"]
+    ff_ratio = dims["d_ff"] / dims["d_model"]
+    return {
+        **dims,
+        "vocab_size": min(dims["vocab_size"], SMOKE_LM_VOCAB),
+        "context_length": 4 * SMOKE_SEQ_LEN,
+        "d_model": SMOKE_LM_WIDTH,
+        "n_layers": 2,
+        "n_heads": SMOKE_LM_HEADS,
+        "n_kv_heads": max(1, SMOKE_LM_HEADS // kv_ratio),
+        "d_ff": 32 * round(ff_ratio * SMOKE_LM_WIDTH / 32),
+    }

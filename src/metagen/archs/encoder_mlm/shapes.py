@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from metagen.blueprint.shape_builds import Shape, at_depth, widths
+from metagen.blueprint.smoke import SMOKE_LM_HEADS, SMOKE_LM_VOCAB, SMOKE_LM_WIDTH, SMOKE_SEQ_LEN
 
 
 def grid(fixed: dict[str, Any], budget: int) -> Iterator[Shape]:
@@ -21,3 +22,17 @@ def grid(fixed: dict[str, Any], budget: int) -> Iterator[Shape]:
             max(2, math.ceil(d / 128)),
             max(2, d // 32),
         )
+
+
+def smoke_dims(dims: dict[str, Any]) -> dict[str, Any]:
+    """Two blocks of the smoke width, keeping the MLP ratio."""
+    ff_ratio = dims["d_ff"] / dims["d_model"]
+    return {
+        **dims,
+        "vocab_size": min(dims["vocab_size"], SMOKE_LM_VOCAB),
+        "context_length": min(dims["context_length"], 4 * SMOKE_SEQ_LEN),
+        "d_model": SMOKE_LM_WIDTH,
+        "n_layers": 2,
+        "n_heads": SMOKE_LM_HEADS,
+        "d_ff": 32 * round(ff_ratio * SMOKE_LM_WIDTH / 32),
+    }

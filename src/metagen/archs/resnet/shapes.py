@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from metagen.blueprint.shape_builds import Shape, at_stage_depth
+from metagen.blueprint.smoke import SMOKE_IMAGE_SIZE
 
 # (block, stage depths before and after the variable third stage, its range)
 _RESNET_PATTERNS = (
@@ -28,3 +29,14 @@ def grid(fixed: dict[str, Any], budget: int) -> Iterator[Shape]:
                 lo,
                 hi,
             )
+
+
+def smoke_dims(dims: dict[str, Any]) -> dict[str, Any]:
+    """One basic-or-bottleneck block per stage, 16 wide, on the CIFAR stem."""
+    return {
+        **dims,
+        "width": 16,
+        "layers": [1, 1, 1, 1],
+        "stem": "cifar",
+        "image_size": SMOKE_IMAGE_SIZE,
+    }

