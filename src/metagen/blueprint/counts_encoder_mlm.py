@@ -1,60 +1,53 @@
-"""Exact parameters and forward FLOPs of `encoder_mlm` (archs/encoder_mlm/model.py), from dims alone.
-
-Pure Python, the same conventions as blueprint/counts.py: 2*m*n*k per matmul, 4 * T * T * d
-per attention layer, embeddings, norms, biases and activations free. The pooler is not run by
-the MLM forward, so it costs parameters but no FLOPs.
+"""Exact parameters and forward FLOPs of `encoder_mlm` (archs/encoder_mlm/model.py), from dims
+alone. Pure Python. The pooler is not run by the MLM forward, so it costs parameters but no
+FLOPs.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-ENCODER_MLM_REQUIRED = (
-    "vocab_size",
-    "context_length",
-    "type_vocab_size",
-    "d_model",
-    "n_layers",
-    "d_ff",
-    "norm_position",
-    "pooler",
+from metagen.blueprint.counting import (
+    Dims,
+    encoder_block_flops,
+    encoder_block_params,
+    layer_norm,
+    linear,
+    pick,
 )
-_NORM_POSITIONS = ("post", "pre")
+from metagen.blueprint.counts_pieces import linear_flops, stack
+
+FINAL_NORM = {"post": False, "pre": True}  # per norm_position: pre-norm adds a final norm
 
 
-def _dense(d_in: int, d_out: int) -> int:
-    return d_in * d_out + d_out  # every encoder_mlm linear has a bias
-
-
-def _layer_norm(d: int) -> int:
-    return 2 * d
-
-
-def encoder_mlm_layers(d: dict[str, Any]) -> dict[str, int]:
-    """Parameters per layer: embeddings, blocks.i, final_norm (pre-norm only), pooler (if
-    any), mlm_head (its decoder weight is the token embedding, counted there)."""
-    if d["norm_position"] not in _NORM_POSITIONS:
-        raise ValueError(
-            f"norm_position must be one of {list(_NORM_POSITIONS)}, got {d['norm_position']!r}"
-        )
-    dm, ff, vocab = d["d_model"], d["d_ff"], d["vocab_size"]
-    embeddings = (vocab + d["context_length"] + d["type_vocab_size"]) * dm + _layer_norm(dm)
-    attention = _dense(dm, 3 * dm) + _dense(dm, dm)
-    block = attention + _dense(dm, ff) + _dense(ff, dm) + 2 * _layer_norm(dm)
-    layers = {"embeddings": embeddings}
-    layers.update({f"blocks.{i}": block for i in range(d["n_layers"])})
-    if d["norm_position"] == "pre":
-        layers["final_norm"] = _layer_norm(dm)
+def bert_encoder_layers(d: Dims) -> dict[str, int]:
+    """embeddings (tokens, positions, types and a LayerNorm), blocks.i, final_norm (pre-norm
+    only), pooler (if any): the encoder that `text_encoder` shares."""
+    dm = d["d_model"]
+    tables = d["vocab_size"] + d["context_length"] + d["type_vocab_size"]
+    layers = {"embeddings": tables * dm + layer_norm(dm)}
+    layers.update(stack("blocks", d["n_layers"], encoder_block_params(dm, d["d_ff"])))
+    if pick(FINAL_NORM, d, "norm_position"):
+        layers["final_norm"] = layer_norm(dm)
     if d["pooler"]:
-        layers["pooler"] = _dense(dm, dm)
-    layers["mlm_head"] = _dense(dm, dm) + _layer_norm(dm) + vocab  # transform, norm, bias
+        layers["pooler"] = linear(dm, dm)
     return layers
 
 
-def encoder_mlm_flops(d: dict[str, Any], seq_len: int | None) -> int:
-    """Forward FLOPs of one sequence of seq_len tokens (default context_length)."""
+def bert_encoder_flops(d: Dims, seq_len: int | None) -> int:
+    """The blocks over one sequence of seq_len tokens (default context_length)."""
     t = d["context_length"] if seq_len is None else seq_len
-    dm, ff = d["d_model"], d["d_ff"]
-    block = 2 * t * dm * 3 * dm + 2 * t * dm * dm + 4 * t * t * dm + 2 * 2 * t * dm * ff
-    head = 2 * t * dm * dm + 2 * t * dm * d["vocab_size"]
-    return d["n_layers"] * block + head
+    return d["n_layers"] * encoder_block_flops(t, d["d_model"], d["d_ff"])
+
+
+def encoder_mlm_layers(d: Dims) -> dict[str, int]:
+    """The encoder, then mlm_head (its decoder weight is the token embedding, counted there)."""
+    dm = d["d_model"]
+    layers = bert_encoder_layers(d)
+    layers["mlm_head"] = linear(dm, dm) + layer_norm(dm) + d["vocab_size"]  # + decoder bias
+    return layers
+
+
+def encoder_mlm_flops(d: Dims, seq_len: int | None) -> int:
+    t = d["context_length"] if seq_len is None else seq_len
+    dm = d["d_model"]
+    head = linear_flops(t, dm, dm) + linear_flops(t, dm, d["vocab_size"])
+    return bert_encoder_flops(d, seq_len) + head

@@ -1,30 +1,25 @@
-"""Exact parameters and forward FLOPs of the forecasters (`nn/forecast_*.py`), from dims
-alone. Pure Python; `counts.py` registers them in ARCH_COUNTS.
+"""Exact parameters and forward FLOPs of the forecasters (`archs/{tft,patchtst,rnn_forecaster,
+dlinear,nbeats}/model.py`), from dims alone. Pure Python.
 
-FLOPs follow `torch.utils.flop_counter.FlopCounterMode`: 2*m*n*k per matmul, 4 * heads *
-T^2 * head_dim per attention call; recurrent layers count their input and hidden matmuls at
-every step (2 * T * gates * hidden * (inputs + hidden)), which the counter sees for a GRU but
-not for the fused CPU LSTM kernel, so the tests map that kernel to the same formula.
+Recurrent layers count their input and hidden matmuls at every step (2 * T * gates * hidden
+* (inputs + hidden)), which FlopCounterMode sees for a GRU but not for the fused CPU LSTM
+kernel, so the tests map that kernel to the same formula.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-Dims = dict[str, Any]
-
-FORECAST_WINDOW = ("lookback", "horizon", "channels")
-TFT_REQUIRED = (*FORECAST_WINDOW, "d_model", "n_layers", "n_heads")
-PATCHTST_REQUIRED = (*FORECAST_WINDOW, "patch_len", "stride", "d_model", "n_layers", "d_ff")
-RNN_FORECASTER_REQUIRED = (*FORECAST_WINDOW, "cell", "d_model", "n_layers", "d_ff")
-DLINEAR_REQUIRED = FORECAST_WINDOW
-NBEATS_REQUIRED = (*FORECAST_WINDOW, "d_model", "n_blocks", "n_fc")
+from metagen.blueprint.counting import (
+    Dims,
+    attention_flops,
+    encoder_block_flops,
+    encoder_block_params,
+    layer_norm,
+    linear,
+    pick,
+)
+from metagen.blueprint.counts_pieces import linear_flops, mlp_stack, stack
 
 RNN_GATES = {"lstm": 4, "gru": 3}
-
-
-def _linear(d_in: int, d_out: int) -> int:
-    return d_in * d_out + d_out
 
 
 def rnn_layer_params(gates: int, d_in: int, hidden: int) -> int:
@@ -40,26 +35,23 @@ def rnn_layer_flops(gates: int, d_in: int, hidden: int, steps: int) -> int:
 
 
 def _gate_add_norm(d: int) -> int:
-    return _linear(d, 2 * d) + 2 * d
+    return linear(d, 2 * d) + layer_norm(d)
 
 
 def _grn(d_in: int, d_hidden: int, d_out: int) -> int:
-    skip = _linear(d_in, d_out) if d_in != d_out else 0
-    return skip + _linear(d_in, d_hidden) + _linear(d_hidden, d_out) + _gate_add_norm(d_out)
+    skip = linear(d_in, d_out) if d_in != d_out else 0
+    return skip + linear(d_in, d_hidden) + linear(d_hidden, d_out) + _gate_add_norm(d_out)
 
 
 def _grn_flops(d_in: int, d_hidden: int, d_out: int, steps: int) -> int:
-    skip = d_in * d_out if d_in != d_out else 0
-    return 2 * steps * (skip + d_in * d_hidden + d_hidden * d_out + d_out * 2 * d_out)
-
-
-def _tft_head_dim(d: Dims) -> int:
-    return d["d_model"] // d["n_heads"]
+    skip = linear_flops(steps, d_in, d_out) if d_in != d_out else 0
+    layers = linear_flops(steps, d_in, d_hidden) + linear_flops(steps, d_hidden, d_out)
+    return skip + layers + linear_flops(steps, d_out, 2 * d_out)
 
 
 def tft_layers(d: Dims) -> dict[str, int]:
-    dm, c, hd = d["d_model"], d["channels"], _tft_head_dim(d)
-    block = 2 * _linear(dm, dm) + _linear(dm, hd) + _linear(hd, dm)  # q, k, shared v, out
+    dm, c, hd = d["d_model"], d["channels"], d["d_model"] // d["n_heads"]
+    block = 2 * linear(dm, dm) + linear(dm, hd) + linear(hd, dm)  # q, k, shared v, out
     block += _gate_add_norm(dm) + _grn(dm, dm, dm)
     layers = {
         "input_embedding": 2 * c * dm,
@@ -70,24 +62,24 @@ def tft_layers(d: Dims) -> dict[str, int]:
         "decoder": rnn_layer_params(4, dm, dm),
         "lstm_gate": _gate_add_norm(dm),
     }
-    layers.update({f"blocks.{i}": block for i in range(d["n_layers"])})
+    layers.update(stack("blocks", d["n_layers"], block))
     layers["output_gate"] = _gate_add_norm(dm)
-    layers["head"] = _linear(dm, 1)
+    layers["head"] = linear(dm, 1)
     return layers
 
 
 def tft_flops(d: Dims, seq_len: int | None) -> int:
-    dm, c, hd = d["d_model"], d["channels"], _tft_head_dim(d)
+    dm, c, hd = d["d_model"], d["channels"], d["d_model"] // d["n_heads"]
     lookback, horizon = d["lookback"], d["horizon"]
     t = lookback + horizon
     selection = c * _grn_flops(dm, dm, dm, lookback)
     if c > 1:
         selection += _grn_flops(c * dm, dm, c, lookback)
     lstms = rnn_layer_flops(4, dm, dm, lookback) + rnn_layer_flops(4, dm, dm, horizon)
-    gate = 2 * t * dm * 2 * dm
-    attention = 2 * t * (2 * dm * dm + dm * hd + hd * dm) + 4 * t * t * dm
-    block = attention + gate + _grn_flops(dm, dm, dm, t)
-    return selection + lstms + 2 * gate + d["n_layers"] * block + 2 * horizon * dm
+    gate = linear_flops(t, dm, 2 * dm)
+    projections = 2 * linear_flops(t, dm, dm) + linear_flops(t, dm, hd) + linear_flops(t, hd, dm)
+    block = projections + attention_flops(t, dm) + gate + _grn_flops(dm, dm, dm, t)
+    return selection + lstms + 2 * gate + d["n_layers"] * block + linear_flops(horizon, dm, 1)
 
 
 # --- patchtst --------------------------------------------------------------------------------
@@ -98,43 +90,36 @@ def patchtst_patches(d: Dims) -> int:
 
 
 def patchtst_layers(d: Dims) -> dict[str, int]:
-    dm, ff, n = d["d_model"], d["d_ff"], patchtst_patches(d)
-    block = _linear(dm, 3 * dm) + _linear(dm, dm) + _linear(dm, ff) + _linear(ff, dm) + 4 * dm
-    layers = {"patch_embedding": _linear(d["patch_len"] * d["channels"], dm) + n * dm}
-    layers.update({f"blocks.{i}": block for i in range(d["n_layers"])})
-    layers["final_norm"] = 2 * dm
-    layers["head"] = _linear(n * dm, d["horizon"])
+    dm, n = d["d_model"], patchtst_patches(d)
+    layers = {"patch_embedding": linear(d["patch_len"] * d["channels"], dm) + n * dm}
+    layers.update(stack("blocks", d["n_layers"], encoder_block_params(dm, d["d_ff"])))
+    layers["final_norm"] = layer_norm(dm)
+    layers["head"] = linear(n * dm, d["horizon"])
     return layers
 
 
 def patchtst_flops(d: Dims, seq_len: int | None) -> int:
-    dm, ff, n = d["d_model"], d["d_ff"], patchtst_patches(d)
-    embed = 2 * n * d["patch_len"] * d["channels"] * dm
-    block = 2 * n * dm * 4 * dm + 4 * n * n * dm + 2 * 2 * n * dm * ff
-    return embed + d["n_layers"] * block + 2 * n * dm * d["horizon"]
+    dm, n = d["d_model"], patchtst_patches(d)
+    embed = linear_flops(n, d["patch_len"] * d["channels"], dm)
+    blocks = d["n_layers"] * encoder_block_flops(n, dm, d["d_ff"])
+    return embed + blocks + linear_flops(1, n * dm, d["horizon"])
 
 
 # --- rnn_forecaster --------------------------------------------------------------------------
 
 
-def _rnn_gates(d: Dims) -> int:
-    if d["cell"] not in RNN_GATES:
-        raise ValueError(f"cell must be one of {sorted(RNN_GATES)}, got {d['cell']!r}")
-    return RNN_GATES[d["cell"]]
-
-
 def rnn_forecaster_layers(d: Dims) -> dict[str, int]:
-    gates, dm = _rnn_gates(d), d["d_model"]
+    gates, dm, ff = pick(RNN_GATES, d, "cell"), d["d_model"], d["d_ff"]
     encoder = rnn_layer_params(gates, d["channels"], dm)
     encoder += (d["n_layers"] - 1) * rnn_layer_params(gates, dm, dm)
-    return {"encoder": encoder, "head": _linear(dm, d["d_ff"]) + _linear(d["d_ff"], d["horizon"])}
+    return {"encoder": encoder, "head": linear(dm, ff) + linear(ff, d["horizon"])}
 
 
 def rnn_forecaster_flops(d: Dims, seq_len: int | None) -> int:
-    gates, dm, steps = _rnn_gates(d), d["d_model"], d["lookback"]
+    gates, dm, steps, ff = pick(RNN_GATES, d, "cell"), d["d_model"], d["lookback"], d["d_ff"]
     encoder = rnn_layer_flops(gates, d["channels"], dm, steps)
     encoder += (d["n_layers"] - 1) * rnn_layer_flops(gates, dm, dm, steps)
-    return encoder + 2 * (dm * d["d_ff"] + d["d_ff"] * d["horizon"])
+    return encoder + linear_flops(1, dm, ff) + linear_flops(1, ff, d["horizon"])
 
 
 # --- dlinear and nbeats ----------------------------------------------------------------------
@@ -142,19 +127,20 @@ def rnn_forecaster_flops(d: Dims, seq_len: int | None) -> int:
 
 def dlinear_layers(d: Dims) -> dict[str, int]:
     window = d["lookback"] * d["channels"]
-    return {"trend": _linear(window, d["horizon"]), "seasonal": _linear(window, d["horizon"])}
+    return {"trend": linear(window, d["horizon"]), "seasonal": linear(window, d["horizon"])}
 
 
 def dlinear_flops(d: Dims, seq_len: int | None) -> int:
-    return 2 * 2 * d["lookback"] * d["channels"] * d["horizon"]
+    return 2 * linear_flops(1, d["lookback"] * d["channels"], d["horizon"])
 
 
 def _nbeats_block(d: Dims, backcast: bool) -> tuple[int, int]:
-    """(params, FLOPs) of one N-BEATS block; the last has no backcast."""
-    window, dm, horizon = d["lookback"] * d["channels"], d["d_model"], d["horizon"]
-    matrices = window * dm + (d["n_fc"] - 1) * dm * dm + dm * horizon + backcast * dm * window
-    biases = d["n_fc"] * dm + horizon + backcast * window
-    return matrices + biases, 2 * matrices
+    """(params, FLOPs) of one N-BEATS block: n_fc layers, a forecast head and, in all but
+    the last block, a backcast head."""
+    window, dm = d["lookback"] * d["channels"], d["d_model"]
+    weights, biases = mlp_stack(window, dm, d["n_fc"], d["horizon"])
+    weights, biases = weights + backcast * dm * window, biases + backcast * window
+    return weights + biases, 2 * weights
 
 
 def nbeats_layers(d: Dims) -> dict[str, int]:
