@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from metagen.archs.registry import arch
 from metagen.blueprint.counts import count_flops, count_params
 from metagen.blueprint.memory import DEVICE_MEMORY, memory_report
 from metagen.blueprint.model import Blueprint, ScaleConfig
-from metagen.blueprint.scales import FULL_DATA, SMOKE_DATA, SMOKE_DIMS, train_config
+from metagen.blueprint.scales import FULL_DATA, SMOKE_DATA, train_config
 from metagen.blueprint.solver import solve
 from metagen.handlers.approximation import approximate_outputs
 from metagen.handlers.modalities import get_handler
@@ -74,7 +75,7 @@ def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
         data={**bp.data, **FULL_DATA[bp.task]},
         train={**train_config(bp.task, "full", overrides), "precision": precision, "seed": bp.seed},
     )
-    smoke = SMOKE_DIMS[bp.arch](full)
+    smoke = arch(bp.arch).smoke_dims(full)
     bp.scales["smoke"] = ScaleConfig(
         model=smoke,
         data={**bp.data, **SMOKE_DATA[bp.task], **bp.smoke_data, **_smoke_data_from(smoke)},

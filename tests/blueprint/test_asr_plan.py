@@ -8,10 +8,10 @@ import pytest
 import yaml
 from tests.paths import EXAMPLES
 
-from metagen.blueprint.catalog import VARIANTS
+from metagen.archs.speech_encoder_decoder.shapes import SMOKE_SPEECH_TEXT_CTX, SMOKE_SPEECH_VOCAB
+from metagen.blueprint.catalog import all_variants
 from metagen.blueprint.counts import count_params
 from metagen.blueprint.model import PlanError
-from metagen.blueprint.shapes_asr import SMOKE_SPEECH_TEXT_CTX, SMOKE_SPEECH_VOCAB
 from metagen.codegen.package import infer_template
 from metagen.data.tokenizer import ByteTokenizer
 from metagen.handlers.tasks import speech_recognition
@@ -77,7 +77,7 @@ def test_ctc_objective_builds_the_encoder_with_a_ctc_head(tmp_path):
 def test_whisper_tiny_example_plans_its_published_count():
     bp = make_blueprint(load_spec(EXAMPLES / "audio" / "whisper_tiny.yaml"))
     plan = plan_dict(bp)
-    assert plan["params_total"] == VARIANTS["whisper_tiny"].published_params == 37_760_640
+    assert plan["params_total"] == all_variants()["whisper_tiny"].published_params == 37_760_640
     parts = {c["name"]: c["params"] for c in plan["components"]}
     assert parts["stem"] == 80 * 384 * 3 + 384 + 384 * 384 * 3 + 384 + 1500 * 384
     assert parts["lm_head"] == 0 and parts["token_embedding"] == 51865 * 384

@@ -7,7 +7,7 @@ import time
 import pytest
 from tests.paths import EXAMPLE_SPECS, seed_spec, spec_id
 
-from metagen.blueprint.catalog import VARIANTS
+from metagen.blueprint.catalog import all_variants
 from metagen.blueprint.counts import count_params
 from metagen.blueprint.model import PlanError
 from metagen.blueprint.solver import FLOOR_RATIO
@@ -89,9 +89,9 @@ def test_memory_budget_caps_the_params() -> None:
     assert any("Memory limit" in d for d in plan["decisions"])
 
 
-@pytest.mark.parametrize("name", sorted(VARIANTS))
+@pytest.mark.parametrize("name", sorted(all_variants()))
 def test_variant_plans_at_published_count(name: str) -> None:
-    variant = VARIANTS[name]
+    variant = all_variants()[name]
     per_component = count_params(variant.arch, variant.dims)
     assert variant.published_part(per_component) == variant.published_params
 

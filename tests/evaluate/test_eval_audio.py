@@ -9,7 +9,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 from scipy.stats import entropy
-from tests.nn.small_dims import SMALL_DIMS
+from tests.archs.small_dims import SMALL_DIMS
 
 from metagen.archs.build import build_from_dims
 from metagen.data.synthetic_audio import SyntheticMusicDataset

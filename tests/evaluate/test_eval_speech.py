@@ -7,7 +7,7 @@ import random
 
 import pytest
 import torch
-from tests.nn.small_dims import SPEECH_CTC_BASE, SPEECH_SEQ2SEQ_BASE
+from tests.archs.small_dims import SPEECH_CTC_BASE, SPEECH_SEQ2SEQ_BASE
 from torchmetrics.text import CharErrorRate, WordErrorRate
 
 from metagen.archs.build import build_from_dims

@@ -7,11 +7,11 @@ import math
 import pytest
 import torch
 import torch.nn.functional as F
-from tests.nn.small_dims import SMALL_DIMS
+from tests.archs.small_dims import SMALL_DIMS
 
 from metagen.archs.build import build_from_dims, example_inputs_for
 from metagen.archs.clip.model import LOGIT_SCALE_INIT, LOGIT_SCALE_MAX
-from metagen.blueprint.catalog import VARIANTS
+from metagen.blueprint.catalog import all_variants
 from metagen.blueprint.counts import count_params
 from metagen.nn.conv_stem import ConvStemEmbedding
 from metagen.planning import make_blueprint
@@ -22,7 +22,7 @@ CLIP_DIMS = SMALL_DIMS["clip"]["rgb"]
 
 
 def test_clip_vit_b_32_has_its_published_count_on_the_meta_device():
-    variant = VARIANTS["clip_vit_b_32"]
+    variant = all_variants()["clip_vit_b_32"]
     with torch.device("meta"):
         model = build_from_dims("clip", variant.dims)
     assert sum(p.numel() for p in model.parameters()) == 151_277_313 == variant.published_params

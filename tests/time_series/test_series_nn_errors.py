@@ -2,7 +2,7 @@
 with a ValueError that names the values."""
 
 import pytest
-from tests.nn.small_dims import SMALL_DIMS
+from tests.archs.small_dims import SMALL_DIMS
 
 from metagen.archs.build import build_from_dims
 

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
-from tests.nn.small_dims import SPEECH_CTC_BASE, SPEECH_SEQ2SEQ_BASE
+from tests.archs.small_dims import SPEECH_CTC_BASE, SPEECH_SEQ2SEQ_BASE
 
 from metagen.archs.build import build_from_dims
 from metagen.data.batch import model_inputs

@@ -13,6 +13,7 @@ are named by string: codegen reads their source, the library imports them.
 
 from __future__ import annotations
 
+import ast
 import importlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from metagen.blueprint.catalog import Variant
-    from metagen.blueprint.shapes import Shape
+    from metagen.blueprint.shape_builds import Shape
 
 Dims = dict[str, Any]
 
@@ -63,6 +64,52 @@ class Arch:
 
     def variants(self) -> tuple[Variant, ...]:
         return self._part("variants", "VARIANTS") if self.has_variants else ()
+
+    def config_fields(self) -> tuple[str, ...]:
+        """The fields of the config dataclass, bases first, read from model.py's source (no
+        torch): the dims a plan gives this arch."""
+        return tuple(name for name, _ in dataclass_fields(self.model_module, self.config))
+
+    def structural_fields(self) -> tuple[str, ...]:
+        """The fields that shape the model, which its counts read: all but the floats (rates,
+        epsilons and the like change no parameter count)."""
+        fields = dataclass_fields(self.model_module, self.config)
+        return tuple(name for name, annotation in fields if annotation != "float")
+
+
+@cache
+def _module_tree(module: str) -> ast.Module:
+    parts = module.split(".")
+    path = resources.files(parts[0]).joinpath(*parts[1:-1], parts[-1] + ".py")
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
+@cache
+def dataclass_fields(module: str, name: str) -> tuple[tuple[str, str], ...]:
+    """(field, annotation) of class `name` in `module`, with those of the bases it inherits
+    (defined there or imported from another metagen module) first."""
+    tree = _module_tree(module)
+    imported = {
+        alias.name: node.module
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("metagen.")
+        for alias in node.names
+    }
+    for node in tree.body:
+        if isinstance(node, ast.ClassDef) and node.name == name:
+            fields: list[tuple[str, str]] = []
+            for base in node.bases:
+                if isinstance(base, ast.Name) and base.id in imported:
+                    fields += dataclass_fields(imported[base.id] or "", base.id)
+                elif isinstance(base, ast.Name):
+                    fields += dataclass_fields(module, base.id)
+            own = [
+                (item.target.id, ast.unparse(item.annotation))
+                for item in node.body
+                if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)
+            ]
+            return tuple(dict(fields + own).items())
+    raise LookupError(f"{module} defines no class {name}")
 
 
 @cache

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from metagen.archs.vlm.counts import vlm_kv_cache_positions
 from metagen.blueprint.counts import count_kv_cache_bytes
-from metagen.blueprint.counts_multimodal import vlm_kv_cache_positions
 
 GIB = 1024**3
 

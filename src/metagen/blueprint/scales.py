@@ -1,14 +1,14 @@
-"""The scale table: smoke dims per architecture, and training settings per scale.
+"""The scale table: training settings and data sizes per task at each scale.
 
-`smoke` keeps the topology (block types, norm, MLP kind, GQA ratio, pooling, stem) and
-shrinks the dims so that any spec trains on a laptop CPU in about a minute.
+`smoke` keeps the topology and shrinks everything so that any spec trains on a laptop CPU in
+about a minute; each arch's smoke dims live in its folder (archs/<arch>/shapes.py).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
+from metagen.archs.clip.shapes import SMOKE_CAPTION_LEN
 from metagen.blueprint.scale_entries import data_sizes, schedule
 from metagen.blueprint.scales_asr import (
     ASR_FULL_DATA,
@@ -20,7 +20,6 @@ from metagen.blueprint.scales_detection import (
     DETECTION_FULL_DATA,
     DETECTION_FULL_TRAIN,
     DETECTION_SMOKE_DATA,
-    DETECTION_SMOKE_DIMS,
     DETECTION_SMOKE_TRAIN,
 )
 from metagen.blueprint.scales_records import (
@@ -29,165 +28,11 @@ from metagen.blueprint.scales_records import (
     RECORD_SMOKE_DATA,
     RECORD_SMOKE_TRAIN,
 )
-from metagen.blueprint.shapes_anomaly import smoke_anomaly_autoencoder
-from metagen.blueprint.shapes_asr import ASR_SMOKE_DIMS
-from metagen.blueprint.shapes_forecast import FORECAST_SMOKE_DIMS
-from metagen.blueprint.shapes_multimodal import SMOKE_CAPTION_LEN, smoke_clip, smoke_vlm
-from metagen.blueprint.shapes_segmentation import smoke_seg_unet, smoke_segformer
-from metagen.blueprint.shapes_tagger import smoke_sequence_tagger
-from metagen.blueprint.shapes_task_encoders import TASK_ENCODER_SMOKE_DIMS
-from metagen.blueprint.shapes_unet import smoke_hybrid_vit, smoke_unet
-from metagen.blueprint.shapes_video import smoke_video_diffusion
 from metagen.blueprint.smoke import (
     SMOKE_AUDIO_SEQ_LEN,
     SMOKE_IMAGE_SIZE,
-    SMOKE_LM_HEADS,
-    SMOKE_LM_VOCAB,
-    SMOKE_LM_WIDTH,
-    SMOKE_NUM_FRAMES,
-    SMOKE_RESOLUTION,
     SMOKE_SEQ_LEN,
 )
-
-
-def smoke_lm(dims: dict[str, Any]) -> dict[str, Any]:
-    kv_ratio = dims["n_heads"] // dims["n_kv_heads"]
-    ff_ratio = dims["d_ff"] / dims["d_model"]
-    return {
-        **dims,
-        "vocab_size": min(dims["vocab_size"], SMOKE_LM_VOCAB),
-        "context_length": 4 * SMOKE_SEQ_LEN,
-        "d_model": SMOKE_LM_WIDTH,
-        "n_layers": 2,
-        "n_heads": SMOKE_LM_HEADS,
-        "n_kv_heads": max(1, SMOKE_LM_HEADS // kv_ratio),
-        "d_ff": 32 * round(ff_ratio * SMOKE_LM_WIDTH / 32),
-    }
-
-
-def smoke_encoder_mlm(dims: dict[str, Any]) -> dict[str, Any]:
-    ff_ratio = dims["d_ff"] / dims["d_model"]
-    return {
-        **dims,
-        "vocab_size": min(dims["vocab_size"], SMOKE_LM_VOCAB),
-        "context_length": min(dims["context_length"], 4 * SMOKE_SEQ_LEN),
-        "d_model": SMOKE_LM_WIDTH,
-        "n_layers": 2,
-        "n_heads": SMOKE_LM_HEADS,
-        "d_ff": 32 * round(ff_ratio * SMOKE_LM_WIDTH / 32),
-    }
-
-
-def smoke_vit(dims: dict[str, Any]) -> dict[str, Any]:
-    # 4x4 patches of 8 pixels: on 32-pixel synthetic shapes this learned faster than 8x8
-    # patches of 4 (one H100 run each, lr 1e-3, 300 steps: 54% against 41% held-out).
-    return {
-        **dims,
-        "image_size": SMOKE_IMAGE_SIZE,
-        "patch_size": 8,
-        "d_model": 128,
-        "n_layers": 2,
-        "n_heads": 4,
-        "d_ff": 4 * 128,
-    }
-
-
-def smoke_resnet(dims: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **dims,
-        "width": 16,
-        "layers": [1, 1, 1, 1],
-        "stem": "cifar",
-        "image_size": SMOKE_IMAGE_SIZE,
-    }
-
-
-# Smoke clips: 8 frames of 32x32.
-
-
-def smoke_video_transformer(dims: dict[str, Any]) -> dict[str, Any]:
-    # 2-frame tubelets: on the moving-shapes clips (8 classes, 150 steps, lr 2e-3, CPU) they
-    # reached 37% held-out where 1-frame patches stayed at chance (17%); width 96 then 97%.
-    return {
-        **dims,
-        "num_frames": SMOKE_NUM_FRAMES,
-        "resolution": SMOKE_RESOLUTION,
-        "tubelet_size": 2,
-        "patch_size": 8,
-        "d_model": 96,
-        "n_layers": 2,
-        "n_heads": 4,
-        "d_ff": 4 * 96,
-    }
-
-
-def smoke_video_cnn(dims: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **dims,
-        "width": 8,
-        "layers": [1, 1, 1, 1],
-        "num_frames": SMOKE_NUM_FRAMES,
-        "resolution": SMOKE_RESOLUTION,
-    }
-
-
-# Smoke audio: classifier clips of at most a second, prompts of at most half a second; decoders
-# train on windows of 64 samples (one CPU run of audio_generation_small, 300 steps of 32:
-# held-out 3.39 nats against a unigram entropy of 5.14).
-
-
-def smoke_audio_transformer(dims: dict[str, Any]) -> dict[str, Any]:
-    clip = max(dims["n_fft"], min(dims["clip_samples"], dims["sample_rate"]))
-    return {
-        **dims,
-        "clip_samples": clip,
-        "d_model": 128,
-        "n_layers": 2,
-        "n_heads": 4,
-        "d_ff": 4 * 128,
-    }
-
-
-def smoke_audio_lm(dims: dict[str, Any]) -> dict[str, Any]:
-    kv_ratio = dims["n_heads"] // dims["n_kv_heads"]
-    prompt = max(dims["n_fft"], min(dims["prompt_samples"], dims["sample_rate"] // 2))
-    return {
-        **dims,
-        "prompt_samples": prompt,
-        "context_length": 4 * SMOKE_AUDIO_SEQ_LEN,
-        "d_model": 128,
-        "encoder_layers": 2,
-        "encoder_d_ff": 4 * 128,
-        "n_layers": 2,
-        "n_heads": 4,
-        "n_kv_heads": max(1, 4 // kv_ratio),
-        "d_ff": 320,
-    }
-
-
-SMOKE_DIMS: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
-    **TASK_ENCODER_SMOKE_DIMS,
-    **ASR_SMOKE_DIMS,
-    **DETECTION_SMOKE_DIMS,
-    **FORECAST_SMOKE_DIMS,
-    "anomaly_autoencoder": smoke_anomaly_autoencoder,
-    "sequence_tagger": smoke_sequence_tagger,
-    "clip": smoke_clip,
-    "vlm": smoke_vlm,
-    "decoder_lm": smoke_lm,
-    "encoder_mlm": smoke_encoder_mlm,
-    "vit": smoke_vit,
-    "resnet": smoke_resnet,
-    "unet": smoke_unet,
-    "hybrid_vit": smoke_hybrid_vit,
-    "audio_transformer": smoke_audio_transformer,
-    "audio_lm": smoke_audio_lm,
-    "video_transformer": smoke_video_transformer,
-    "video_cnn": smoke_video_cnn,
-    "video_diffusion": smoke_video_diffusion,
-    "seg_unet": smoke_seg_unet,
-    "segformer": smoke_segformer,
-}
 
 # Training settings per task at each scale: schedule(steps, batch_size, lr, weight_decay,
 # warmup_steps, task extras). Spec values (training.steps, batch_size, learning_rate,

@@ -5,8 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from metagen.archs.speech_encoder_decoder.shapes import (
+    SMOKE_SPEECH_MAX_WORDS,
+    SMOKE_SPEECH_TEXT_CTX,
+)
 from metagen.blueprint.scale_entries import data_sizes, schedule
-from metagen.blueprint.shapes_asr import SMOKE_SPEECH_MAX_WORDS, SMOKE_SPEECH_TEXT_CTX
 
 # Whisper tiny trained with AdamW at lr 1.5e-3, batch 256, 2048 warmup steps, weight decay 0.1.
 _FULL_TRAIN = schedule(20_000, 64, 1e-3, 0.1, 1000)

@@ -13,39 +13,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from metagen.archs.detr.shapes import SMOKE_DETR_IMAGE_SIZE
+from metagen.archs.yolo.shapes import SMOKE_DETECTION_IMAGE_SIZE
 from metagen.blueprint.scale_entries import data_sizes, schedule
-
-SMOKE_DETECTION_IMAGE_SIZE = 64
-SMOKE_DETR_IMAGE_SIZE = 32
-
-
-def smoke_yolo(dims: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **dims,
-        "image_size": SMOKE_DETECTION_IMAGE_SIZE,
-        "channels": [8, 16, 32, 48, 64],
-        "c2f_blocks": [1, 1, 1, 1],
-        "neck_blocks": 1,
-    }
-
-
-def smoke_detr(dims: dict[str, Any]) -> dict[str, Any]:
-    return {
-        **dims,
-        "image_size": SMOKE_DETR_IMAGE_SIZE,
-        "backbone_layers": [1, 1, 1, 1],
-        "backbone_width": 8,
-        "backbone_stem": "cifar",
-        "d_model": 64,
-        "n_heads": 4,
-        "encoder_layers": 2,
-        "decoder_layers": 2,
-        "d_ff": 256,
-        "num_queries": 4,
-    }
-
-
-DETECTION_SMOKE_DIMS = {"yolo": smoke_yolo, "detr": smoke_detr, "condinst": smoke_yolo}
 
 DETECTION_FULL_TRAIN: dict[str, dict[str, Any]] = {
     # YOLOv8 trains with SGD 0.01 or AdamW ~1e-3 (its "auto" optimizer for short runs),

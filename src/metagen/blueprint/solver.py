@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from metagen.blueprint.catalog import VARIANTS, Variant, get_variant
+from metagen.archs.registry import arch
+from metagen.blueprint.catalog import Variant, all_variants, get_variant
 from metagen.blueprint.counts import count_params
 from metagen.blueprint.memory import INFERENCE_BYTES_PER_PARAM, memory_cap
 from metagen.blueprint.model import Blueprint, PlanError
-from metagen.blueprint.shapes import DEFAULT_BUDGET, SHAPES, Shape
+from metagen.blueprint.shape_builds import Shape
 
 # The solver aims for params in [FLOOR_RATIO * max, max].
 FLOOR_RATIO = 0.9
@@ -48,7 +49,7 @@ def effective_cap(bp: Blueprint) -> int:
     if bp.budget_max is not None:
         cap = bp.budget_max
     else:
-        cap = DEFAULT_BUDGET[bp.arch]
+        cap = arch(bp.arch).default_budget
         bp.decisions.append(
             f"No parameter_budget.max in the spec; sized to the default {_fmt(cap)} for {bp.arch}."
         )
@@ -64,7 +65,7 @@ def effective_cap(bp: Blueprint) -> int:
 
 def solve_shape(bp: Blueprint) -> Fit:
     cap = effective_cap(bp)
-    shapes = list(SHAPES[bp.arch](bp.fixed_dims, cap))
+    shapes = list(arch(bp.arch).grid(bp.fixed_dims, cap))
     fits = [f for s in shapes if (f := deepest_fit(bp.arch, s, cap)) is not None]
     if not fits:
         smallest = min(total_params(bp.arch, s.build(s.depth_min)) for s in shapes)
@@ -137,7 +138,7 @@ def solve(bp: Blueprint) -> dict[str, Any]:
     if bp.variant is not None:
         variant = get_variant(bp.variant)
         if variant is None:
-            known = ", ".join(sorted(n for n, v in VARIANTS.items() if v.arch == bp.arch))
+            known = ", ".join(sorted(n for n, v in all_variants().items() if v.arch == bp.arch))
             raise PlanError(
                 f"architecture.variant '{bp.variant}' is not in the catalog for {bp.arch}. "
                 f"Known {bp.arch} variants: {known or 'none yet'}. Remove the variant to let "

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from metagen.archs.series_cnn.shapes import SMOKE_SERIES_LENGTH
 from metagen.blueprint.catalog import get_variant
 from metagen.blueprint.model import Blueprint, PlanError
-from metagen.blueprint.shapes_task_encoders import SMOKE_SERIES_LENGTH
 from metagen.handlers.modalities.text import BYTE_VOCAB_PADDED
 from metagen.handlers.planned import FAMILIES, not_built
 from metagen.spec import Spec

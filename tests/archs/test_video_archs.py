@@ -3,7 +3,7 @@ the denoiser's unpatchify inverts the tubelet patchify, and R3D-18 has its publi
 
 import pytest
 import torch
-from tests.nn.small_dims import SMALL_DIMS
+from tests.archs.small_dims import SMALL_DIMS
 
 from metagen.archs.build import build_from_dims
 from metagen.archs.video_transformer.model import DividedSpaceTimeBlock, VideoTransformerConfig

@@ -2,7 +2,7 @@
 
 import pytest
 import torch
-from tests.nn.small_dims import SMALL_DIMS
+from tests.archs.small_dims import SMALL_DIMS
 
 from metagen.archs.decoder_lm.model import DecoderLM, DecoderLMConfig
 from metagen.nn.norm import RMSNorm

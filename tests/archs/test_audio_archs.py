@@ -5,7 +5,7 @@ recomputation, and the KV-cache bytes of the plan against the real cache tensors
 import numpy as np
 import pytest
 import torch
-from tests.nn.small_dims import SMALL_DIMS
+from tests.archs.small_dims import SMALL_DIMS
 
 from metagen.archs.build import build_from_dims, example_inputs_for
 from metagen.blueprint.counts import count_kv_cache_bytes

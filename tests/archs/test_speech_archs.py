@@ -9,11 +9,11 @@ import math
 import numpy as np
 import pytest
 import torch
-from tests.nn.small_dims import SPEECH_CTC_BASE, SPEECH_SEQ2SEQ_BASE
+from tests.archs.small_dims import SPEECH_CTC_BASE, SPEECH_SEQ2SEQ_BASE
 
 from metagen.archs.build import build_from_dims
 from metagen.archs.speech_ctc.model import ctc_greedy_decode
-from metagen.blueprint.catalog import VARIANTS
+from metagen.blueprint.catalog import all_variants
 from metagen.blueprint.counts import count_params
 from metagen.nn.speech_encoder import speech_sinusoids
 from metagen.nn.speech_frontend import SpeechLogMel, speech_tokens
@@ -25,7 +25,7 @@ WHISPER_TINY_POSITIONS = 1500 * 384  # the encoder's frozen sinusoidal table
 
 
 def test_whisper_tiny_has_its_published_count_on_the_meta_device():
-    variant = VARIANTS["whisper_tiny"]
+    variant = all_variants()["whisper_tiny"]
     assert variant.published_params == WHISPER_TINY_PARAMS
     with torch.device("meta"):
         model = build_from_dims(variant.arch, variant.dims)

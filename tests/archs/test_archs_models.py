@@ -3,7 +3,7 @@ gradients, counts, and a training step."""
 
 import pytest
 import torch
-from tests.nn.small_dims import CASE_IDS, CASES, SMALL_DIMS, unique_params_by_name
+from tests.archs.small_dims import CASE_IDS, CASES, SMALL_DIMS, unique_params_by_name
 
 from metagen.archs.build import build_from_dims, example_inputs_for
 from metagen.archs.registry import archs

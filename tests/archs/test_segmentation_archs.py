@@ -3,7 +3,7 @@ the training loss falling on one fixed batch of synthetic scenes."""
 
 import pytest
 import torch
-from tests.nn.small_dims import SEG_UNET_BASE, SEGFORMER_BASE
+from tests.archs.small_dims import SEG_UNET_BASE, SEGFORMER_BASE
 
 from metagen.archs.build import build_from_dims
 from metagen.data.synthetic_scenes import SceneSegmentationDataset

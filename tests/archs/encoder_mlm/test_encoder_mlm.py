@@ -2,7 +2,7 @@
 
 import pytest
 import torch
-from tests.nn.small_dims import SMALL_DIMS, unique_params_by_name
+from tests.archs.small_dims import SMALL_DIMS, unique_params_by_name
 
 from metagen.archs.build import build_from_dims
 from metagen.blueprint.counts import count_flops, count_params

@@ -7,8 +7,8 @@ import itertools
 
 import pytest
 import torch
-from tests.blueprint.test_counts import measured_flops
-from tests.nn.small_dims import UNET_BASE, unique_params_by_name
+from tests.archs.small_dims import UNET_BASE, unique_params_by_name
+from tests.archs.test_archs_counts import measured_flops
 
 from metagen.archs.build import build_from_dims, example_inputs_for
 from metagen.blueprint.counts import count_flops, count_layer_params

@@ -3,7 +3,7 @@
 import re
 
 import pytest
-from tests.nn.small_dims import SMALL_DIMS
+from tests.archs.small_dims import SMALL_DIMS
 
 from metagen.archs.build import build_from_dims, example_inputs_for
 from metagen.archs.registry import archs

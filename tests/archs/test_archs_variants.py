@@ -2,10 +2,10 @@
 
 import pytest
 import torch
-from tests.nn.small_dims import unique_params_by_name
+from tests.archs.small_dims import unique_params_by_name
 
 from metagen.archs.build import build_from_dims
-from metagen.blueprint.catalog import VARIANTS
+from metagen.blueprint.catalog import all_variants
 from metagen.blueprint.counts import count_params
 
 # Published counts quoted from their sources, independent of the catalog's own numbers.
@@ -21,9 +21,9 @@ PUBLISHED = {
 BERT_MLM_HEAD = 768 * 768 + 768 + 2 * 768 + 30_522
 
 
-@pytest.mark.parametrize("name", sorted(VARIANTS))
+@pytest.mark.parametrize("name", sorted(all_variants()))
 def test_variant_builds_with_its_published_count(name):
-    variant = VARIANTS[name]
+    variant = all_variants()[name]
     with torch.device("meta"):
         model = build_from_dims(variant.arch, variant.dims)
     components = count_params(variant.arch, variant.dims)
@@ -35,11 +35,11 @@ def test_variant_builds_with_its_published_count(name):
 
 @pytest.mark.parametrize("name", sorted(PUBLISHED))
 def test_catalog_quotes_the_published_numbers(name):
-    assert VARIANTS[name].published_params == PUBLISHED[name]
+    assert all_variants()[name].published_params == PUBLISHED[name]
 
 
 def test_bert_base_is_the_published_encoder_plus_its_mlm_head():
-    variant = VARIANTS["bert_base"]
+    variant = all_variants()["bert_base"]
     components = count_params(variant.arch, variant.dims)
     assert variant.published_components == ("embeddings", "blocks", "pooler")
     assert components["mlm_head"] == BERT_MLM_HEAD == 622_650
