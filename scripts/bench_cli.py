@@ -17,20 +17,16 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-SEED_DIR = REPO.parent / "shared" / "specs" / "seed"
 EXAMPLES = REPO / "examples" / "specs"
 METAGEN = Path(sys.executable).with_name("metagen")
 DEFAULT_SPECS = ["text_llm", "image_vit", "imagenet_classifier"]
 
 
 def find_spec(name: str) -> Path:
-    """The seed spec `name`, else the example spec of that name."""
-    seed = SEED_DIR / f"{name}.yaml"
-    if seed.is_file():
-        return seed
+    """The example spec `name` (the seed specs are examples, verbatim)."""
     found = sorted(EXAMPLES.rglob(f"{name}.yaml"))
     if not found:
-        raise SystemExit(f"no spec named {name!r} in {SEED_DIR} or {EXAMPLES}")
+        raise SystemExit(f"no spec named {name!r} in {EXAMPLES}")
     return found[0]
 
 
