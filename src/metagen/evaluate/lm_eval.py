@@ -8,7 +8,9 @@ from metagen.data.synthetic_text import unigram_entropy_nats
 from metagen.evaluate.metrics import bits_per_byte, perplexity
 
 
-def evaluate_language_model(model, batches, device) -> dict:
+def next_token_totals(model, batches, device) -> tuple[float, int, int, torch.Tensor]:
+    """(summed cross-entropy in nats, tokens, samples, every target flattened) of a model
+    that predicts each position's next token, over `batches`."""
     loss_sum, tokens, samples, seen = 0.0, 0, 0, []
     for batch in batches:
         batch = move_batch(batch, device)
@@ -23,13 +25,18 @@ def evaluate_language_model(model, batches, device) -> dict:
         seen.append(targets.flatten().cpu())
     if tokens == 0:
         raise ValueError("cannot evaluate on an empty dataset")
+    return loss_sum, tokens, samples, torch.cat(seen)
+
+
+def evaluate_language_model(model, batches, device) -> dict:
+    loss_sum, tokens, samples, targets = next_token_totals(model, batches, device)
     mean = loss_sum / tokens
     return {
         "loss": mean,
         "perplexity": perplexity(mean),
         "bits_per_byte": bits_per_byte(mean),
         # the baseline: the best loss without context on these very targets
-        "unigram_entropy_nats": unigram_entropy_nats(torch.cat(seen)),
+        "unigram_entropy_nats": unigram_entropy_nats(targets),
         "num_tokens": tokens,
         "num_samples": samples,
     }
