@@ -1,12 +1,10 @@
 """Masked-language-model data: BERT's masking of 15% of the tokens, fixed per window."""
 
-import math
-
 import torch
 from torch.utils.data import Dataset
 
-from metagen.data.synthetic_text import make_synthetic_text, unigram_entropy_nats
-from metagen.data.text_data import read_text_source, split_tokens
+from metagen.data.synthetic_text import unigram_entropy_nats
+from metagen.data.text_data import text_token_splits
 from metagen.data.tokenizer import MaskedByteTokenizer
 
 MLM_IGNORE_INDEX = -100  # targets at positions the loss skips (F.cross_entropy's default)
@@ -72,14 +70,9 @@ class MaskedTokenWindows(Dataset):
 
 def build_masked_lm_datasets(cfg: dict, source: str, seed: int):
     """(train, val, info) of masked windows from synthetic text or a text file/folder."""
-    seq_len, val_fraction = int(cfg["seq_len"]), float(cfg["val_fraction"])
+    seq_len = int(cfg["seq_len"])
     tokenizer = MaskedByteTokenizer()
-    if source == "synthetic":
-        text = make_synthetic_text(int(cfg["synthetic_chars"]), seed)
-    else:
-        min_chars = math.ceil((seq_len + 1) / min(val_fraction, 1.0 - val_fraction))
-        text = read_text_source(source, min_chars=min_chars)
-    train_ids, val_ids = split_tokens(tokenizer.encode(text), val_fraction)
+    train_ids, val_ids = text_token_splits(cfg, source, seed, tokenizer, seq_len + 1)
     # Separate masking seeds per split, as the image data uses separate drawing seeds.
     train = MaskedTokenWindows(train_ids, seq_len, tokenizer.mask_id, 2 * seed, cfg["stride"])
     val = MaskedTokenWindows(val_ids, seq_len, tokenizer.mask_id, 2 * seed + 1)

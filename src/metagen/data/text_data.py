@@ -1,9 +1,12 @@
 """Plain-text sources, token windows for next-token prediction, and a train/val split."""
 
+import math
 from pathlib import Path
 
 import torch
 from torch.utils.data import Dataset
+
+from metagen.data.synthetic_text import make_synthetic_text
 
 TEXT_SUFFIXES = (".txt", ".md")
 
@@ -88,3 +91,15 @@ class TokenWindows(Dataset):
         start = index * self.stride
         chunk = self.tokens[start : start + self.seq_len + 1]
         return {"input_ids": chunk[:-1], "targets": chunk[1:]}
+
+
+def text_token_splits(cfg: dict, source: str, seed: int, tokenizer, window: int):
+    """(train ids, held-out ids) of synthetic text or a user's text file or folder, split by
+    cfg["val_fraction"]; a user's text must give each split at least `window` tokens."""
+    val_fraction = float(cfg["val_fraction"])
+    if source == "synthetic":
+        text = make_synthetic_text(int(cfg["synthetic_chars"]), seed)
+    else:
+        min_chars = math.ceil(window / min(val_fraction, 1.0 - val_fraction))
+        text = read_text_source(source, min_chars=min_chars)
+    return split_tokens(tokenizer.encode(text), val_fraction)
