@@ -35,7 +35,7 @@ class Arch:
     config: str  # its config dataclass in model.py
     # parameters a spec without a budget gets: a small, common size for this arch
     default_budget: int
-    # counts.py defines layers(dims) -> {component: params} and flops(dims, seq_len) -> int;
+    # counts.py defines layers(dims) -> {layer path: params} and flops(dims, seq_len) -> int;
     # shapes.py defines grid(fixed_dims, budget) -> Shapes and smoke_dims(dims) -> dims
     has_variants: bool = False  # variants.py defines VARIANTS, a tuple of Variant
 
