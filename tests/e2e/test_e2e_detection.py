@@ -47,10 +47,10 @@ def test_detector_beats_no_detections(name, tmp_path) -> None:
     run_script(
         code,
         "-c",
-        "from data import build_datasets; from model import load_config; "
-        "from PIL import Image; import numpy as np; "
+        "from data import build_datasets, build_detection_datasets; "
+        "from model import load_config; from PIL import Image; import numpy as np; "
         "cfg = load_config()['scales']['smoke']['data']; "
-        "_, val, _ = build_datasets(load_config()['task'], cfg, 'synthetic', 0); "
+        "_, val, _ = build_datasets(build_detection_datasets, cfg, 'synthetic', 0); "
         "pixels, _ = val.scene(0); "
         f"Image.fromarray((pixels.transpose(1, 2, 0) * 255).astype(np.uint8)).save('{image}')",
     )
