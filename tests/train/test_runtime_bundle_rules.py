@@ -174,9 +174,14 @@ def _bundle(paths: list[Path]) -> str:
         visit(name)
     lines = []
     for name in order:
-        for line in by_name[name].read_text().splitlines():
-            if not line.startswith("from metagen."):
-                lines.append(line)
+        text = by_name[name].read_text().splitlines()
+        internal = {  # every line of each metagen import, which may wrap
+            i
+            for node in _tree(by_name[name]).body
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("metagen.")
+            for i in range(node.lineno - 1, node.end_lineno or node.lineno)
+        }
+        lines += [line for i, line in enumerate(text) if i not in internal]
     return "\n".join(lines) + "\n"
 
 

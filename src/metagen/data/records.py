@@ -58,3 +58,21 @@ def record_split_files(source: str, suffix: str) -> tuple[Path, Path] | None:
             f"one {suffix} file to split it by val_fraction, or add the missing file."
         )
     return train, found[0]
+
+
+# The file a user's records come in, per input kind (or a folder with train and val files).
+RECORD_SUFFIXES = {"tabular": ".csv", "text": ".jsonl", "series": ".csv"}
+
+
+def check_record_file(kind: str | None, source: str) -> None:
+    """A record file of the wrong type is a clear error before any parsing."""
+    path, suffix = Path(source), RECORD_SUFFIXES.get(str(kind))
+    if suffix is None or source == "synthetic" or not path.is_file():
+        return
+    if path.suffix.lower() != suffix:
+        given = path.suffix or "a file without a suffix"
+        raise ValueError(
+            f"--data {source}: a {kind} model reads a {suffix} file (or a folder "
+            f"with train{suffix} and val{suffix}), not {given}. Convert the data, "
+            "or pass the right file."
+        )

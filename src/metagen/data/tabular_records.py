@@ -7,7 +7,13 @@ import numpy as np
 import torch
 
 from metagen.data.image_folder import split_indices
-from metagen.data.records import TensorRecords, record_split_files, standardize, standardizer
+from metagen.data.records import (
+    TensorRecords,
+    check_record_file,
+    record_split_files,
+    standardize,
+    standardizer,
+)
 from metagen.data.tabular_csv import CsvTable, csv_class_names, csv_error, csv_numbers, read_csv
 from metagen.data.tabular_synthetic import tabular_synthetic
 
@@ -17,6 +23,7 @@ def tabular_csv_split(
 ) -> tuple[CsvTable, np.ndarray, np.ndarray]:
     """(table, train rows, held-out rows); a folder's two files are stacked into one table.
     A ranking file's lists (rows with one query_id) go to one side whole."""
+    check_record_file(cfg.get("kind"), source)
     files = record_split_files(source, ".csv")
     target = cfg.get("target")
     if files is None:

@@ -7,7 +7,13 @@ import numpy as np
 import torch
 
 from metagen.data.image_folder import split_indices
-from metagen.data.records import TensorRecords, record_split_files, standardize, standardizer
+from metagen.data.records import (
+    TensorRecords,
+    check_record_file,
+    record_split_files,
+    standardize,
+    standardizer,
+)
 from metagen.data.text_jsonl import read_jsonl_records
 from metagen.data.text_task_synthetic import text_class_names, text_synthetic
 from metagen.data.tokenizer import ByteTokenizer
@@ -39,6 +45,7 @@ def _text_splits(task: str, cfg: dict, source: str, seed: int, stratify: bool = 
     """(train, held-out) samples: synthetic, a folder's two JSONL files, or one file split."""
     if source == "synthetic":
         return text_synthetic(task, cfg, seed)
+    check_record_file(cfg.get("kind"), source)
     files = record_split_files(source, ".jsonl")
     if files is not None:
         return read_jsonl_records(files[0], task), read_jsonl_records(files[1], task)
