@@ -36,11 +36,16 @@ def state_dict_shapes(arch: str, dims: dict[str, Any]) -> dict[str, list[int]]:
 
 def observe(spec_path: Path) -> dict[str, str]:
     """The text of each recorded file for one example, computed now."""
+    from unittest import mock
+
     from metagen.codegen.package import config_json
     from metagen.planning import make_blueprint, plan_dict
     from metagen.spec import load_spec
 
-    bp = make_blueprint(load_spec(spec_path), None)
+    # The speech note says whether this machine has espeak-ng; the recording must not depend
+    # on that, so it is always made as on a machine without it.
+    with mock.patch("metagen.handlers.tasks.speech_recognition.shutil.which", return_value=None):
+        bp = make_blueprint(load_spec(spec_path), None)
     config = bp.to_config()
     state_dicts = {
         scale: state_dict_shapes(config["arch"], values["model"])
