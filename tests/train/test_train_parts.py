@@ -97,6 +97,20 @@ def test_progress_bar_prints_one_line_per_ten_percent_off_a_tty():
     assert "loss 0.02" in lines[-1] and "it/s" in lines[-1] and "eta" in lines[-1]
 
 
+def test_progress_bar_prints_the_last_step_once_whatever_the_interval():
+    stream = io.StringIO()
+    bar = ProgressBar(10, stream=stream, every_percent=30)
+    for step in (*range(1, 11), 10):  # the last step reported twice, as a resumed run may
+        bar.update(step, loss=0.5)
+    lines = stream.getvalue().splitlines()
+    assert [line.split("] ")[1].split(" ")[0] for line in lines] == [
+        "3/10",
+        "6/10",
+        "9/10",
+        "10/10",
+    ]
+
+
 def test_progress_bar_redraws_in_place_on_a_tty():
     class Tty(io.StringIO):
         def isatty(self):

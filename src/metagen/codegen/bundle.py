@@ -21,6 +21,8 @@ from importlib import resources
 
 # The generated package's line length (templates/ruff.toml.j2): longer merged imports wrap.
 IMPORT_LINE_LENGTH = 100
+# Each bundled module opens with one comment line naming its source file, ruled to this width.
+MODULE_RULE = 96
 # Which generated file each runtime package lands in; the training loop has a file of its
 # own, so that a reader of train.py finds the loop in a short module, top to bottom.
 TARGET_FILE = {
@@ -227,8 +229,11 @@ def bundle(
         definitions = read_module(module).definitions
         body = "\n".join(definitions[i].text for i in sorted(kept[module])).strip("\n")
         path = module.replace(".", "/") + ".py"
-        sections.append(f"# {'-' * 70}\n# {path}\n\n{body}")
-    head = f'"""{header}"""\n\nfrom __future__ import annotations\n\n{imports}\n\n'
+        sections.append(f"# {path} {'-' * (MODULE_RULE - len(path))}\n{body}")
+    # isort's rule: two blank lines after the imports before a def or class, else one
+    first = next((line for line in "\n".join(sections).splitlines() if line[:1] != "#"), "")
+    gap = "\n\n\n" if first.startswith(("def ", "class ", "@", "async ")) else "\n\n"
+    head = f'"""{header}"""\n\nfrom __future__ import annotations\n\n{imports}{gap}'
     return head + "\n\n\n".join(sections) + "\n"
 
 

@@ -6,14 +6,8 @@ import torch
 # A regression sample carries its target's spread, to report errors in target units.
 # Detection and instance segmentation: padded objects per image (class -1 is padding).
 TARGET_KEYS = (
-    "targets",
-    "labels",
-    "naive_forecast",
-    "mase_scale",
-    "target_scale",
-    "gt_boxes",
-    "gt_classes",
-    "gt_masks",
+    *("targets", "labels", "naive_forecast", "mase_scale", "target_scale"),
+    *("gt_boxes", "gt_classes", "gt_masks"),
 )
 
 

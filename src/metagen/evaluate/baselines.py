@@ -2,22 +2,13 @@
 both for each task)."""
 
 
-def compare_with_baseline(
-    results: dict, metric: str, baseline_metric: str, higher_is_better: bool
-) -> dict:
+def compare_with_baseline(results: dict, metric: str, baseline_metric: str, higher_is_better):
     """`metric` beside `baseline_metric`, both from one evaluator's results. A metric the
-    evaluator could not measure (a string saying why) is passed on, unjudged."""
+    evaluator could not measure (a string saying why) is passed on, unjudged (None)."""
     value, baseline = results.get(metric), results.get(baseline_metric)
-    comparison = {
-        "metric": metric,
-        "value": value,
-        "baseline": baseline_metric,
-        "baseline_value": baseline,
-        "higher_is_better": higher_is_better,
-    }
-    if not (isinstance(value, float | int) and isinstance(baseline, float | int)):
-        comparison["beats_baseline"] = None
-        return comparison
-    better = value > baseline if higher_is_better else value < baseline
-    comparison["beats_baseline"] = bool(better)
-    return comparison
+    beats = None
+    if isinstance(value, float | int) and isinstance(baseline, float | int):
+        beats = bool(value > baseline if higher_is_better else value < baseline)
+    compared = {"metric": metric, "value": value, "baseline": baseline_metric}
+    judged = {"baseline_value": baseline, "higher_is_better": higher_is_better}
+    return {**compared, **judged, "beats_baseline": beats}

@@ -6,31 +6,22 @@ import time
 import torch
 
 
-def measure_latency(
-    model: torch.nn.Module, inputs: dict, *, device: str = "cpu", runs: int = 20, warmup: int = 3
-) -> dict:
+def measure_latency(model, inputs: dict, *, device="cpu", runs=20, warmup=3) -> dict:
     """Median and spread of wall-clock forward time in milliseconds, in eval mode."""
     was_training = model.training
     model.eval()
     inputs = {k: v.to(device) for k, v in inputs.items()}
+    sync = torch.cuda.synchronize if device.startswith("cuda") else lambda: None
     timings = []
     with torch.no_grad():
-        for i in range(warmup + runs):
-            if device.startswith("cuda"):
-                torch.cuda.synchronize()
+        for _ in range(warmup + runs):
+            sync()
             start = time.perf_counter()
             model(**inputs)
-            if device.startswith("cuda"):
-                torch.cuda.synchronize()
-            if i >= warmup:
-                timings.append(1000 * (time.perf_counter() - start))
+            sync()
+            timings.append(1000 * (time.perf_counter() - start))
     model.train(was_training)
-    return {
-        "median": statistics.median(timings),
-        "min": min(timings),
-        "max": max(timings),
-        "runs": runs,
-        "batch_size": next(iter(inputs.values())).shape[0],
-        "device": device,
-        "threads": torch.get_num_threads(),
-    }
+    timings = timings[warmup:]
+    spread = {"median": statistics.median(timings), "min": min(timings), "max": max(timings)}
+    setting = {"runs": runs, "device": device, "threads": torch.get_num_threads()}
+    return {**spread, **setting, "batch_size": next(iter(inputs.values())).shape[0]}

@@ -25,35 +25,20 @@ def unwrap_model(model: torch.nn.Module) -> torch.nn.Module:
 
 
 def save_checkpoint(
-    directory,
-    *,
-    model: torch.nn.Module,
-    optimizer: torch.optim.Optimizer | None,
-    step: int,
-    config: dict,
-    extra: dict | None = None,
-    name: str = "latest",
-) -> Path:
+    directory, model, optimizer, step: int, config: dict, extra=None, name="latest"
+):
     """Write `directory/name/` atomically; a crash mid-save leaves the previous one intact."""
     from safetensors.torch import save_model
 
-    directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
-    target = directory / name
-    tmp = directory / f".{name}.tmp-{os.getpid()}"
-    if tmp.exists():
-        shutil.rmtree(tmp)
-    tmp.mkdir()
+    target = Path(directory) / name
+    tmp = target.with_name(f".{name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
     try:
         save_model(unwrap_model(model), str(tmp / WEIGHTS_FILE))  # drops tied duplicates
-        state = {
-            "step": step,
-            "config": config,
-            "extra": extra or {},
-            "optimizer": optimizer.state_dict() if optimizer is not None else None,
-            "rng": rng_states(),
-        }
-        torch.save(state, tmp / STATE_FILE)
+        optimizer_state = optimizer.state_dict() if optimizer is not None else None
+        state = {"step": step, "config": config, "extra": extra or {}, "rng": rng_states()}
+        torch.save({**state, "optimizer": optimizer_state}, tmp / STATE_FILE)
         atomic_replace_dir(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
@@ -70,14 +55,7 @@ def find_checkpoint(directory, name: str = "latest") -> Path | None:
     return None
 
 
-def load_checkpoint(
-    directory,
-    *,
-    model: torch.nn.Module,
-    optimizer: torch.optim.Optimizer | None = None,
-    name: str = "latest",
-    restore_rng: bool = True,
-) -> dict:
+def load_checkpoint(directory, *, model, optimizer=None, name="latest", restore_rng=True) -> dict:
     """Load weights (and optimizer, RNG) in place; return step, config and extra."""
     from safetensors.torch import load_model
 

@@ -23,17 +23,8 @@ from metagen.train.rng import restore_rng_states, rng_states, seed_everything
 from metagen.train.schedule import lr_at
 
 TRAIN_KEYS = (
-    "steps",
-    "batch_size",
-    "lr",
-    "min_lr_ratio",
-    "warmup_steps",
-    "weight_decay",
-    "grad_clip",
-    "eval_every",
-    "eval_batches",
-    "checkpoint_every",
-    "seed",
+    *("steps", "batch_size", "lr", "min_lr_ratio", "warmup_steps", "weight_decay", "grad_clip"),
+    *("eval_every", "eval_batches", "checkpoint_every", "seed"),
 )
 
 
@@ -75,14 +66,8 @@ def train_model(
         f"{total} steps, batch {cfg['batch_size']} x {dist.world_size} rank(s) on "
         f"{dist.device} ({precision})"
     )
-    batches = train_batches(
-        train_ds,
-        batch_size=cfg["batch_size"],
-        dist=dist,
-        seed=cfg["seed"],
-        start_step=start_step,
-        num_workers=cfg.get("num_workers", 0),  # optional: loading only, order is unchanged
-    )
+    # num_workers is optional: it changes only how batches load, not their order
+    batches = train_batches(train_ds, cfg, dist, start_step, cfg.get("num_workers", 0))
     bar = ProgressBar(total, initial=start_step, enabled=progress and dist.is_main)
     started = time.perf_counter()
     while state.step < total and (stop_at_step is None or state.step < stop_at_step):
@@ -156,10 +141,9 @@ def _prepare(model, cfg, dist, resume, ckpt_dir, log):
     return raw_model, optimizer, TrainState()
 
 
-def train_batches(
-    dataset, *, batch_size: int, dist: DistInfo, seed: int, start_step: int, num_workers: int = 0
-):
-    """Endless batches for this rank; batch k of the run depends only on (seed, k)."""
+def train_batches(dataset, cfg: dict, dist: DistInfo, start_step: int, num_workers: int = 0):
+    """Endless batches for this rank; batch k of the run depends only on (cfg["seed"], k)."""
+    batch_size, seed = cfg["batch_size"], cfg["seed"]
     per_epoch = len(dataset) // dist.world_size // batch_size
     if per_epoch == 0:
         raise ValueError(
@@ -182,13 +166,7 @@ def train_batches(
 
 
 def _set_lr(optimizer, cfg: dict, step: int) -> float:
-    lr = lr_at(
-        step,
-        base_lr=cfg["lr"],
-        warmup_steps=cfg["warmup_steps"],
-        total_steps=cfg["steps"],
-        min_lr_ratio=cfg["min_lr_ratio"],
-    )
+    lr = lr_at(step, cfg["lr"], cfg["warmup_steps"], cfg["steps"], cfg["min_lr_ratio"])
     for group in optimizer.param_groups:
         group["lr"] = lr
     return lr
@@ -255,20 +233,10 @@ def _run_eval(model, evaluator, val_ds, cfg, dist, precision, max_batches):
 def _save(directory, name, model, optimizer, state, task, cfg, dist) -> None:
     rank_rng = _gather_rng(dist)  # every rank takes part, only rank 0 writes
     if dist.is_main:
-        save_checkpoint(
-            directory,
-            model=model,
-            optimizer=optimizer,
-            step=state.step,
-            config={"task": task, "train": cfg, "model": _model_config(model)},
-            extra={
-                "loss_curve": state.loss_curve,
-                "evals": state.evals,
-                "best_val_loss": state.best_val_loss,
-                "rank_rng": rank_rng,
-            },
-            name=name,
-        )
+        config = {"task": task, "train": cfg, "model": _model_config(model)}
+        history = {"loss_curve": state.loss_curve, "evals": state.evals}
+        extra = {**history, "best_val_loss": state.best_val_loss, "rank_rng": rank_rng}
+        save_checkpoint(directory, model, optimizer, state.step, config, extra, name=name)
     if dist.is_distributed:
         torch_dist.barrier()
 
@@ -291,16 +259,10 @@ def _model_config(model) -> dict | None:
 
 def _resume(directory, model, optimizer, dist) -> TrainState:
     loaded = load_checkpoint(directory, model=model, optimizer=optimizer, restore_rng=False)
-    extra = loaded["extra"]
-    rank_rng = extra["rank_rng"]
-    restore_rng_states(rank_rng[dist.rank % len(rank_rng)])
-    return TrainState(
-        step=loaded["step"],
-        loss_curve=extra["loss_curve"],
-        evals=extra["evals"],
-        best_val_loss=extra["best_val_loss"],
-        resumed_from=loaded["step"],
-    )
+    extra, step = loaded["extra"], loaded["step"]
+    restore_rng_states(extra["rank_rng"][dist.rank % len(extra["rank_rng"])])
+    kept = {key: extra[key] for key in ("loss_curve", "evals", "best_val_loss")}
+    return TrainState(step=step, resumed_from=step, **kept)
 
 
 def _wrap_model(model, dist: DistInfo, compile: bool):

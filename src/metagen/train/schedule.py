@@ -3,9 +3,7 @@
 import math
 
 
-def lr_at(
-    step: int, *, base_lr: float, warmup_steps: int, total_steps: int, min_lr_ratio: float = 0.1
-) -> float:
+def lr_at(step: int, base_lr: float, warmup_steps: int, total_steps: int, min_lr_ratio=0.1):
     """The learning rate for optimizer step `step` (0-based)."""
     min_lr = base_lr * min_lr_ratio
     if step < warmup_steps:
