@@ -100,6 +100,18 @@ def test_vlm_kv_cache_decoding_equals_recomputing(dims):
     assert torch.equal(generated, expected)
 
 
+def test_vlm_generation_stops_once_every_row_has_emitted_eos():
+    torch.manual_seed(0)
+    dims = VLM_CASES["early_rope_gqa"]
+    model = build_from_dims("vlm", dims).eval()
+    inputs = example_inputs_for("vlm", dims, batch_size=1)
+    prompt = inputs["input_ids"][:, :4]
+    full = model.generate(inputs["images"], prompt, 6, temperature=0)[0, 4:].tolist()
+    eos = full[2]
+    stopped = model.generate(inputs["images"], prompt, 6, temperature=0, eos_id=eos)
+    assert stopped[0, 4:].tolist() == full[: full.index(eos) + 1]
+
+
 @pytest.mark.parametrize("dims", VLM_CASES.values(), ids=VLM_CASES)
 def test_vlm_text_depends_on_the_image_and_is_causal(dims):
     torch.manual_seed(0)

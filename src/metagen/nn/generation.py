@@ -2,7 +2,6 @@
 window past the context, shared by the language models."""
 
 from collections.abc import Callable
-from typing import Protocol
 
 import torch
 import torch.nn.functional as F
@@ -10,23 +9,20 @@ import torch.nn.functional as F
 from metagen.nn.attention import KVCache, empty_kv_caches
 
 
-class DecoderShape(Protocol):
-    """The config fields that size a decoder's KV caches."""
-
-    n_layers: int
-    d_model: int
-    n_heads: int
-    n_kv_heads: int
-
-
-def decoder_kv_caches(
-    config: DecoderShape, batch_size: int, max_len: int, like: torch.Tensor
-) -> list[KVCache]:
-    """One empty self-attention cache per decoder block, on the device and in the dtype of
-    `like`."""
+def decoder_kv_caches(config, batch_size: int, max_len: int, like: torch.Tensor) -> list[KVCache]:
+    """One empty self-attention cache per block of a decoder whose config has n_layers,
+    d_model, n_heads and n_kv_heads, on the device and in the dtype of `like`."""
     c = config
     head_dim = c.d_model // c.n_heads
     return empty_kv_caches(c.n_layers, batch_size, c.n_kv_heads, max_len, head_dim, like)
+
+
+def next_positions(kv_caches: list[KVCache] | None, length: int, context_length: int, device):
+    """The positions (length,) that follow those already cached, within the context."""
+    start = kv_caches[0].length if kv_caches else 0
+    if start + length > context_length:
+        raise ValueError(f"{start + length} positions exceed context_length ({context_length})")
+    return torch.arange(start, start + length, device=device)
 
 
 def check_sampling(temperature: float, top_k: int | None) -> None:
@@ -57,8 +53,10 @@ def generate_with_kv_cache(
     keep: int,
     temperature: float,
     top_k: int | None,
+    eos_id: int | None = None,
 ) -> torch.Tensor:
-    """Append max_new_tokens sampled tokens to tokens (B, T); temperature 0 is greedy.
+    """Append max_new_tokens sampled tokens to tokens (B, T); temperature 0 is greedy; with
+    `eos_id`, stop early once every row has emitted it.
 
     next_logits(pending, kv_caches) gives the logits (B, V) after the pending tokens, which
     it appends to the caches. When the caches would pass `context` positions they restart
@@ -66,6 +64,7 @@ def generate_with_kv_cache(
     """
     check_sampling(temperature, top_k)
     pending = tokens  # tokens not yet in the cache
+    done = torch.zeros(tokens.size(0), dtype=torch.bool, device=tokens.device)
     for _ in range(max_new_tokens):
         if kv_caches[0].length + pending.size(1) > context:  # the window slides: start over
             for cache in kv_caches:
@@ -74,4 +73,8 @@ def generate_with_kv_cache(
         next_id = sample_next_token(next_logits(pending, kv_caches), temperature, top_k)  # (B, 1)
         tokens = torch.cat((tokens, next_id), dim=1)
         pending = next_id
+        if eos_id is not None:
+            done |= next_id[:, 0] == eos_id
+            if bool(done.all()):
+                break
     return tokens

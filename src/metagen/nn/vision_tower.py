@@ -10,6 +10,9 @@ from metagen.nn.conv_stem import ConvStemEmbedding
 from metagen.nn.encoder import encoder_from_config
 from metagen.nn.patch_embedding import PatchEmbedding
 
+# the ViT fields that an image tower's config holds as vision_<field>
+VISION_TOWER_WIDTHS = ("d_model", "n_layers", "n_heads", "d_ff")
+
 
 def check_vision_stem(patch_size: int, stem_channels: list[int]) -> None:
     """A conv stem halves the image once per stage, so its tokens are 2**stages pixels wide."""
@@ -21,31 +24,14 @@ def check_vision_stem(patch_size: int, stem_channels: list[int]) -> None:
         )
 
 
-def vision_tower_config(
-    image_size: int,
-    patch_size: int,
-    in_channels: int,
-    d_model: int,
-    n_layers: int,
-    n_heads: int,
-    d_ff: int,
-    norm_eps: float,
-    dropout: float,
-) -> ViTConfig:
-    """The ViT shape of an image tower (its classifier head is never built)."""
-    return ViTConfig(
-        image_size=image_size,
-        patch_size=patch_size,
-        in_channels=in_channels,
-        d_model=d_model,
-        n_layers=n_layers,
-        n_heads=n_heads,
-        d_ff=d_ff,
-        num_classes=1,
-        pool="cls",
-        norm_eps=norm_eps,
-        dropout=dropout,
-    )
+def vision_tower_config(config) -> ViTConfig:
+    """The ViT shape of the image tower of a CLIP or VLM config: its image_size, patch_size,
+    in_channels, vision_* widths and depth, norm_eps and dropout (the ViT's classifier head is
+    never built)."""
+    image = ("image_size", "patch_size", "in_channels", "norm_eps", "dropout")
+    shape = {name: getattr(config, name) for name in image}
+    shape |= {name: getattr(config, f"vision_{name}") for name in VISION_TOWER_WIDTHS}
+    return ViTConfig(**shape, num_classes=1, pool="cls")
 
 
 def image_embedding(

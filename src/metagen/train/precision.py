@@ -10,9 +10,7 @@ PRECISION_DTYPES = {"bf16": torch.bfloat16, "fp16": torch.float16, "fp32": None}
 def resolve_precision(device_type: str, precision: str) -> str:
     """Map "auto" to bf16 on a CUDA device that supports it, else fp32; check the others."""
     if precision == "auto":
-        if device_type == "cuda" and torch.cuda.is_bf16_supported():
-            return "bf16"
-        return "fp32"
+        return "bf16" if device_type == "cuda" and torch.cuda.is_bf16_supported() else "fp32"
     if precision not in PRECISION_DTYPES:
         raise ValueError(
             f"precision {precision!r} is not one of auto, {', '.join(PRECISION_DTYPES)}"
@@ -23,6 +21,4 @@ def resolve_precision(device_type: str, precision: str) -> str:
 def autocast_context(device_type: str, precision: str):
     """A context manager that runs the forward pass in the resolved precision."""
     dtype = PRECISION_DTYPES[resolve_precision(device_type, precision)]
-    if dtype is None:
-        return contextlib.nullcontext()
-    return torch.autocast(device_type=device_type, dtype=dtype)
+    return contextlib.nullcontext() if dtype is None else torch.autocast(device_type, dtype=dtype)

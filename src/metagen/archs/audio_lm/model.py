@@ -1,7 +1,6 @@
 """Audio language model: a spectrogram encoder reads a prompt clip; a causal transformer
 decoder, cross-attending to it, predicts the continuation one mu-law sample at a time."""
 
-import math
 from dataclasses import dataclass
 from typing import cast
 
@@ -14,10 +13,11 @@ from metagen.nn.attention import CausalSelfAttention, KVCache
 from metagen.nn.audio_frontend import LogMelSpectrogram, audio_tokens, check_audio_frontend
 from metagen.nn.checks import check_divisible, check_dropout, check_positive
 from metagen.nn.encoder import transformer_encoder
-from metagen.nn.generation import decoder_kv_caches, generate_with_kv_cache
+from metagen.nn.generation import decoder_kv_caches, generate_with_kv_cache, next_positions
 from metagen.nn.mlp import SwiGLU
 from metagen.nn.norm import RMSNorm
 from metagen.nn.rope import rope_cos_sin
+from metagen.nn.weight_init import scale_residual_projections
 
 
 @dataclass
@@ -158,10 +158,7 @@ class AudioLM(nn.Module):
         self.final_norm = RMSNorm(c.d_model, eps=c.norm_eps)
         self.lm_head = nn.Linear(c.d_model, c.n_levels, bias=False)
         self.apply(init_audio_weights)
-        # GPT-2: scale the projections that write into the residual stream
-        for name, p in self.named_parameters():
-            if name.startswith("blocks.") and name.endswith("out_proj.weight"):
-                nn.init.normal_(p, mean=0.0, std=0.02 / math.sqrt(2 * c.n_layers))
+        scale_residual_projections(self, c.n_layers)
 
     def get_num_params(self) -> int:
         return sum(p.numel() for p in self.parameters())
@@ -182,13 +179,8 @@ class AudioLM(nn.Module):
         kv_caches: list[KVCache] | None = None,
     ) -> torch.Tensor:
         """Decoder features (B, T, C) of input_ids after the cached positions, if any."""
-        B, T = input_ids.size()
-        start = kv_caches[0].length if kv_caches else 0
-        if start + T > self.config.context_length:
-            raise ValueError(
-                f"{start + T} positions exceed context_length ({self.config.context_length})"
-            )
-        positions = torch.arange(start, start + T, device=input_ids.device)  # (T,)
+        context, T = self.config.context_length, input_ids.size(1)
+        positions = next_positions(kv_caches, T, context, input_ids.device)  # (T,)
         head_dim = self.config.d_model // self.config.n_heads
         rope = rope_cos_sin(positions, head_dim, self.config.rope_theta)  # 2 x (T, hs)
         x = self.dropout(self.token_embedding(input_ids))  # (B, T, C)

@@ -137,17 +137,7 @@ class CLIP(nn.Module):
         super().__init__()
         self.config = config
         c = config
-        vision = vision_tower_config(
-            c.image_size,
-            c.patch_size,
-            c.in_channels,
-            c.vision_d_model,
-            c.vision_n_layers,
-            c.vision_n_heads,
-            c.vision_d_ff,
-            c.norm_eps,
-            c.dropout,
-        )
+        vision = vision_tower_config(c)
         text = DecoderLMConfig(
             vocab_size=c.vocab_size,
             context_length=c.context_length,

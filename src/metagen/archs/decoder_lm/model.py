@@ -1,6 +1,5 @@
 """Decoder-only language model (GPT-2 / Llama family), in nanoGPT reading order."""
 
-import math
 from dataclasses import dataclass
 from functools import partial
 
@@ -9,11 +8,11 @@ from torch import nn
 
 from metagen.nn.attention import CausalSelfAttention, KVCache
 from metagen.nn.checks import check_choice, check_divisible, check_dropout, check_positive
-from metagen.nn.generation import decoder_kv_caches, generate_with_kv_cache
+from metagen.nn.generation import decoder_kv_caches, generate_with_kv_cache, next_positions
 from metagen.nn.mlp import MLP_LAYERS
 from metagen.nn.norm import NORM_LAYERS
 from metagen.nn.rope import rope_cos_sin
-from metagen.nn.weight_init import init_transformer_weights
+from metagen.nn.weight_init import init_transformer_weights, scale_residual_projections
 
 
 @dataclass
@@ -108,10 +107,7 @@ class DecoderLM(nn.Module):
         if config.tie_embeddings:
             self.lm_head.weight = self.token_embedding.weight
         self.apply(partial(init_transformer_weights, embeddings=True))
-        # GPT-2: scale the projections that write into the residual stream by 1/sqrt(2 * n_layers)
-        for name, p in self.named_parameters():
-            if name.endswith("out_proj.weight"):
-                nn.init.normal_(p, mean=0.0, std=0.02 / math.sqrt(2 * config.n_layers))
+        scale_residual_projections(self, config.n_layers)
 
     def get_num_params(self) -> int:
         """Parameters, counting a tied embedding once."""
@@ -120,13 +116,8 @@ class DecoderLM(nn.Module):
     def forward_features(
         self, input_ids: torch.Tensor, kv_caches: list[KVCache] | None = None
     ) -> torch.Tensor:
-        B, T = input_ids.size()
-        start = kv_caches[0].length if kv_caches else 0
-        if start + T > self.config.context_length:
-            raise ValueError(
-                f"{start + T} positions exceed context_length ({self.config.context_length})"
-            )
-        positions = torch.arange(start, start + T, device=input_ids.device)  # (T,)
+        context, T = self.config.context_length, input_ids.size(1)
+        positions = next_positions(kv_caches, T, context, input_ids.device)  # (T,)
         x = self.token_embedding(input_ids)  # (B, T, C)
         rope = None
         if self.position_embedding is not None:

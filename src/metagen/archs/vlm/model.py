@@ -6,7 +6,7 @@ the mean-pooled image to every text position's state (concat, Linear, GELU, Line
 so the KV cache holds text only and the image feature is fixed for the whole decode."""
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import torch
 from torch import nn
@@ -15,7 +15,7 @@ from metagen.archs.decoder_lm.model import DecoderLM, DecoderLMConfig
 from metagen.archs.vit.model import ViTConfig
 from metagen.nn.checks import check_choice, check_dropout, check_positive
 from metagen.nn.cross_attention import ImageCrossAttentionBlock
-from metagen.nn.generation import check_sampling, sample_next_token
+from metagen.nn.generation import generate_with_kv_cache
 from metagen.nn.norm import NORM_LAYERS
 from metagen.nn.rope import rope_cos_sin
 from metagen.nn.vision_tower import check_vision_stem, vision_tower, vision_tower_config
@@ -73,38 +73,15 @@ class VLMConfig:
         return math.ceil(self.n_layers / self.cross_attention_every)
 
     def vision_config(self) -> ViTConfig:
-        return vision_tower_config(
-            self.image_size,
-            self.patch_size,
-            self.in_channels,
-            self.vision_d_model,
-            self.vision_n_layers,
-            self.vision_n_heads,
-            self.vision_d_ff,
-            self.norm_eps,
-            self.dropout,
-        )
+        return vision_tower_config(self)
 
     def lm_config(self) -> DecoderLMConfig:
-        """The LM; with early fusion its positions cover the image tokens and the text."""
+        """The LM, from this config's fields of the same names; with early fusion its
+        positions cover the image tokens and the text."""
         image_positions = self.n_image_tokens if self.fusion == "early" else 0
-        return DecoderLMConfig(
-            vocab_size=self.vocab_size,
-            context_length=self.context_length + image_positions,
-            d_model=self.d_model,
-            n_layers=self.n_layers,
-            n_heads=self.n_heads,
-            n_kv_heads=self.n_kv_heads,
-            d_ff=self.d_ff,
-            norm=self.norm,
-            mlp=self.mlp,
-            position=self.position,
-            bias=self.bias,
-            tie_embeddings=self.tie_embeddings,
-            rope_theta=self.rope_theta,
-            norm_eps=self.norm_eps,
-            dropout=self.dropout,
-        )
+        shape = {f.name: getattr(self, f.name) for f in fields(DecoderLMConfig)}
+        shape["context_length"] += image_positions
+        return DecoderLMConfig(**shape)
 
     def example_inputs(
         self, batch_size: int, generator: torch.Generator
@@ -248,24 +225,28 @@ class VLM(nn.Module):
         """Append up to max_new_tokens tokens to input_ids (B, T) given the images, decoding
         with a KV cache; temperature 0 is greedy. Stops early once every row has emitted
         eos_id, and at the text context."""
-        check_sampling(temperature, top_k)
         lm = self.language_model
         x, memory = self._prefix(images, input_ids)
-        max_new_tokens = min(max_new_tokens, lm.config.context_length - x.size(1))
+        context = lm.config.context_length
+        max_new_tokens = min(max_new_tokens, context - x.size(1))
         if max_new_tokens <= 0:
-            raise ValueError(f"the prompt fills the context ({lm.config.context_length} positions)")
+            raise ValueError(f"the prompt fills the context ({context} positions)")
         kv_caches = lm.new_kv_caches(input_ids.size(0), x.size(1) + max_new_tokens)
-        logits = lm.lm_head(self._decode(x, 0, memory, kv_caches)[:, -1])  # (B, V)
-        done = torch.zeros(input_ids.size(0), dtype=torch.bool, device=input_ids.device)
-        for step in range(max_new_tokens):
-            next_id = sample_next_token(logits, temperature, top_k)  # (B, 1)
-            input_ids = torch.cat((input_ids, next_id), dim=1)
-            if eos_id is not None:
-                done |= next_id[:, 0] == eos_id
-                if bool(done.all()):
-                    break
-            if step + 1 < max_new_tokens:
-                start = kv_caches[0].length
-                embedded = lm.token_embedding(next_id)  # (B, 1, C)
-                logits = lm.lm_head(self._decode(embedded, start, memory, kv_caches)[:, -1])
-        return input_ids
+
+        def next_logits(pending: torch.Tensor, caches: list) -> torch.Tensor:
+            start = caches[0].length  # 0: the first step reads the image and the prompt
+            embedded = x if start == 0 else lm.token_embedding(pending)  # (B, T, C)
+            return lm.lm_head(self._decode(embedded, start, memory, caches)[:, -1])  # (B, V)
+
+        # max_new_tokens is capped at the context, so the window never slides
+        return generate_with_kv_cache(
+            next_logits,
+            input_ids,
+            max_new_tokens,
+            kv_caches,
+            context=context,
+            keep=context,
+            temperature=temperature,
+            top_k=top_k,
+            eos_id=eos_id,
+        )
