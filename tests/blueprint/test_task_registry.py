@@ -11,7 +11,7 @@ from metagen.handlers.tasks import registered_tasks
 from metagen.handlers.tasks.registry import get_task_handler, resolve_task_type
 from metagen.planning import make_blueprint
 from metagen.spec import load_spec
-from metagen.tasks.registry import TASKS, datasets_ref
+from metagen.tasks.registry import datasets_ref, runtime_task, tasks
 
 # each example's task.type, read once
 EXAMPLE_TASKS = {path: resolve_task_type(load_spec(path)) for path in EXAMPLE_SPECS}
@@ -30,10 +30,10 @@ def test_the_task_handler_connects_to_the_runtime_registries(path) -> None:
     handler = get_task_handler(spec)
     bp = make_blueprint(spec)
     assert handler.name == EXAMPLE_TASKS[path]
-    assert bp.loss in TASKS
+    assert bp.loss in tasks()
     if handler.name != "generation":  # generation's loss is the modality handler's runtime task
         assert bp.loss == handler.get_loss_function(spec)
-    row = TASKS[bp.task]
+    row = runtime_task(bp.task)
     assert datasets_ref(row, bp.data.get("kind"))  # the task reads the plan's input kind
     metric, baseline, _ = row.headline
     assert {metric, baseline} <= set(bp.metrics)
@@ -61,4 +61,4 @@ def test_every_task_plans_each_input_it_supports_from_a_minimal_spec(task, modal
         encoding="utf-8",
     )
     bp = make_blueprint(load_spec(path))
-    assert datasets_ref(TASKS[bp.task], bp.data.get("kind")) and bp.arch
+    assert datasets_ref(runtime_task(bp.task), bp.data.get("kind")) and bp.arch
