@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
+from typing import Any
 
 # The input kinds whose records (rows, texts, series) the shared record readers serve.
 RECORD_KINDS = ("tabular", "text", "series")
@@ -37,6 +38,18 @@ class RuntimeTask:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "datasets", MappingProxyType(dict(self.datasets)))
+
+    @property
+    def package(self) -> str:
+        return f"{__package__}.{self.name}"
+
+    def train_defaults(self, scale: str) -> dict[str, Any]:
+        """The training settings of defaults.py at `scale` ("full" or "smoke")."""
+        return importlib.import_module(f"{self.package}.defaults").TRAIN[scale]
+
+    def data_defaults(self, scale: str) -> dict[str, Any]:
+        """The data sizes of defaults.py at `scale`."""
+        return importlib.import_module(f"{self.package}.defaults").DATA[scale]
 
 
 def record_datasets(task: str, kinds: tuple[str, ...] = RECORD_KINDS) -> dict[str, str]:
