@@ -14,11 +14,11 @@ from metagen.blueprint.counts import count_params
 from metagen.blueprint.model import PlanError
 from metagen.codegen.package import infer_template
 from metagen.data.tokenizer import ByteTokenizer
-from metagen.handlers.tasks import speech_recognition
 from metagen.handlers.tasks.registry import resolve_task_type
 from metagen.planning import make_blueprint, plan_dict
 from metagen.spec import load_spec
 from metagen.spec.errors import SpecError
+from metagen.tasks.speech_recognition import handler
 
 
 def write(tmp_path, doc: dict):
@@ -100,10 +100,10 @@ def test_whisper_tiny_notes_the_frontend_it_overrides(tmp_path):
 
 
 def test_the_plan_says_which_synthetic_speech_it_will_use(tmp_path, monkeypatch):
-    monkeypatch.setattr(speech_recognition.shutil, "which", lambda name: None)
+    monkeypatch.setattr(handler.shutil, "which", lambda name: None)
     bp = make_blueprint(write(tmp_path, asr_spec()))
     assert any("FALLBACK" in d and "not speech" in d for d in bp.decisions)
-    monkeypatch.setattr(speech_recognition.shutil, "which", lambda name: "/usr/bin/espeak-ng")
+    monkeypatch.setattr(handler.shutil, "which", lambda name: "/usr/bin/espeak-ng")
     bp = make_blueprint(write(tmp_path, asr_spec()))
     assert any(d.startswith("Synthetic data: espeak-ng (/usr/bin/espeak-ng)") for d in bp.decisions)
 
