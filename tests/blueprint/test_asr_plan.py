@@ -57,7 +57,7 @@ def test_audio_to_text_generation_is_speech_recognition(tmp_path):
     )
     assert bp.dims["n_text_ctx"] == 448 and bp.data["seq_len"] == 448  # Whisper's
     assert bp.data["max_words"] == 4 and bp.data["clip_samples"] == 16000
-    assert infer_template(bp) == "infer_speech_recognition.py.j2"
+    assert infer_template(bp) == "tasks/speech_recognition/infer.py.j2"
     assert "wer" in bp.metrics and "constant_transcript_wer" in bp.metrics
 
 
@@ -70,7 +70,7 @@ def test_ctc_objective_builds_the_encoder_with_a_ctc_head(tmp_path):
     assert (bp.arch, bp.task) == ("speech_ctc", "speech_recognition_ctc")
     assert [name for name, _ in bp.components][-1] == "ctc_head"
     assert "seq_len" not in bp.data and "n_text_ctx" not in bp.dims
-    assert infer_template(bp) == "infer_speech_recognition_ctc.py.j2"
+    assert infer_template(bp) == "tasks/speech_recognition_ctc/infer.py.j2"
     assert any("blank = the last id" in d for d in bp.decisions)
 
 
