@@ -23,7 +23,3 @@ def masked_lm_loss(outputs, batch: dict, label_smoothing: float = 0.0):
         ignore_index=-100,
         label_smoothing=label_smoothing,
     )
-
-
-def classification_loss(outputs, batch: dict, label_smoothing: float = 0.0):
-    return F.cross_entropy(outputs.float(), batch["labels"], label_smoothing=label_smoothing)

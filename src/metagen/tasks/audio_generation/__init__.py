@@ -5,7 +5,7 @@ from metagen.tasks.registry import RuntimeTask
 TASK = RuntimeTask(
     name="audio_generation",
     datasets={
-        "audio": "metagen.data.audio_data:audio_generation_datasets",
+        "audio": "metagen.tasks.audio_generation.data:audio_generation_datasets",
     },
     # next mu-law sample: the same cross-entropy as next-token language modelling
     loss="metagen.train.losses:language_modeling_loss",
