@@ -3,13 +3,13 @@
 import pytest
 import torch
 
-from metagen.data.masked_text import (
+from metagen.data.synthetic_text import make_synthetic_text
+from metagen.data.tokenizer import ByteTokenizer, MaskedByteTokenizer
+from metagen.tasks.masked_lm.data import (
     MLM_IGNORE_INDEX,
     MaskedTokenWindows,
     apply_mlm_masking,
 )
-from metagen.data.synthetic_text import make_synthetic_text
-from metagen.data.tokenizer import ByteTokenizer, MaskedByteTokenizer
 from metagen.tasks.runtime import build_datasets
 
 torch.set_num_threads(1)

@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from metagen.archs.build import build_from_dims
-from metagen.evaluate.masked_lm import no_context_baseline, unigram_baseline
+from metagen.tasks.masked_lm.evaluate import no_context_baseline, unigram_baseline
 from metagen.tasks.runtime import LOSSES, build_datasets, evaluate_model, train_model
 
 torch.set_num_threads(1)

@@ -9,6 +9,6 @@ TASK = RuntimeTask(
     },
     # next mu-law sample: the same cross-entropy as next-token language modelling
     loss="metagen.train.losses:language_modeling_loss",
-    evaluator="metagen.evaluate.audio_generation:evaluate_audio_generation",
+    evaluator="metagen.tasks.audio_generation.evaluate:evaluate_audio_generation",
     headline=("loss", "unigram_entropy_nats", False),
 )

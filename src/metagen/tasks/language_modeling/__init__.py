@@ -5,7 +5,7 @@ from metagen.tasks.registry import RuntimeTask
 TASK = RuntimeTask(
     name="language_modeling",
     datasets={
-        "text": "metagen.data.lm_data:language_model_datasets",
+        "text": "metagen.tasks.language_modeling.data:language_model_datasets",
     },
     loss="metagen.train.losses:language_modeling_loss",
     evaluator="metagen.evaluate.lm_eval:evaluate_language_model",
