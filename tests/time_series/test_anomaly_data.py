@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from metagen.data.anomaly_data import SYNTHETIC_ANOMALY_RATE
+from metagen.tasks.anomaly_detection.data import SYNTHETIC_ANOMALY_RATE
 from metagen.tasks.runtime import build_datasets
 
 SERIES = {

@@ -6,13 +6,13 @@ import pytest
 import torch
 from sklearn.metrics import average_precision_score, f1_score, roc_auc_score
 
-from metagen.evaluate.anomaly_eval import (
+from metagen.tasks.anomaly_detection.evaluate import (
     average_precision,
     evaluate_anomaly_detector,
     f1_optimal_threshold,
     roc_auc,
 )
-from metagen.evaluate.anomaly_eval import f1_score as our_f1
+from metagen.tasks.anomaly_detection.evaluate import f1_score as our_f1
 
 
 def fixture(seed: int, ties: bool) -> tuple[np.ndarray, np.ndarray]:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from metagen.data.forecast_data import detect_season_length
-from metagen.data.synthetic_series import seasonal_series, series_rng
 from metagen.data.time_series_csv import read_series_csv
 from metagen.tasks.runtime import build_datasets
+from metagen.tasks.time_series_forecast.data import detect_season_length
+from metagen.tasks.time_series_forecast.data_synthetic import seasonal_series, series_rng
 
 CFG = {
     "lookback": 16,

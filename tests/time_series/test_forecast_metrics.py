@@ -16,8 +16,8 @@ from torchmetrics.functional import (
     symmetric_mean_absolute_percentage_error as tm_smape,
 )
 
-from metagen.data.forecast_data import forecast_sample, mase_scale, seasonal_naive
-from metagen.evaluate.forecast_eval import (
+from metagen.tasks.time_series_forecast.data import forecast_sample, mase_scale, seasonal_naive
+from metagen.tasks.time_series_forecast.evaluate import (
     evaluate_forecaster,
     forecast_mae,
     forecast_mase,

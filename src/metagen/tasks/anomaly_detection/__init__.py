@@ -5,10 +5,10 @@ from metagen.tasks.registry import RuntimeTask
 TASK = RuntimeTask(
     name="anomaly_detection",
     datasets={
-        "series_window": "metagen.data.anomaly_data:build_anomaly_datasets",
-        "tabular": "metagen.data.anomaly_data:build_anomaly_datasets",
+        "series_window": "metagen.tasks.anomaly_detection.data:build_anomaly_datasets",
+        "tabular": "metagen.tasks.anomaly_detection.data:build_anomaly_datasets",
     },
-    loss="metagen.train.series_losses:anomaly_reconstruction_loss",
-    evaluator="metagen.evaluate.anomaly_eval:evaluate_anomaly_detector",
+    loss="metagen.tasks.anomaly_detection.loss:anomaly_reconstruction_loss",
+    evaluator="metagen.tasks.anomaly_detection.evaluate:evaluate_anomaly_detector",
     headline=("roc_auc", "random_roc_auc", True),
 )

@@ -5,9 +5,9 @@ from metagen.tasks.registry import RuntimeTask
 TASK = RuntimeTask(
     name="time_series_forecast",
     datasets={
-        "forecast": "metagen.data.forecast_data:build_forecast_datasets",
+        "forecast": "metagen.tasks.time_series_forecast.data:build_forecast_datasets",
     },
-    loss="metagen.train.series_losses:forecast_loss",
-    evaluator="metagen.evaluate.forecast_eval:evaluate_forecaster",
+    loss="metagen.tasks.time_series_forecast.loss:forecast_loss",
+    evaluator="metagen.tasks.time_series_forecast.evaluate:evaluate_forecaster",
     headline=("mase", "naive_mase", False),
 )

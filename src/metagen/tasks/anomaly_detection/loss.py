@@ -1,11 +1,6 @@
-"""Losses of the time-series tasks."""
+"""The anomaly detector's training loss: reconstruction error (and a VAE's KL term)."""
 
 import torch.nn.functional as F
-
-
-def forecast_loss(outputs, batch: dict, label_smoothing: float = 0.0):
-    """Mean squared error of the forecast (B, H), in the data's units."""
-    return F.mse_loss(outputs.float(), batch["targets"].float())
 
 
 def anomaly_reconstruction_loss(outputs, batch: dict, label_smoothing: float = 0.0):

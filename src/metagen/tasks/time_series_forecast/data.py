@@ -5,8 +5,8 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
-from metagen.data.synthetic_series import seasonal_series, series_rng
 from metagen.data.time_series_csv import read_series_csv
+from metagen.tasks.time_series_forecast.data_synthetic import seasonal_series, series_rng
 
 # The synthetic season when the spec gives none: 24 steps (hourly data's day), at most half
 # the lookback so that every window sees two seasons.
