@@ -10,7 +10,7 @@ import pytest
 from tests.e2e.runs import metagen_train, read_json, run_script
 from tests.paths import EXAMPLES
 
-from metagen.data.tagging_synthetic import synthetic_tagged_sentence
+from metagen.tasks.sequence_labeling.data_synthetic import synthetic_tagged_sentence
 
 pytestmark = pytest.mark.slow
 

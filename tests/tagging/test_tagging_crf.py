@@ -8,7 +8,7 @@ import itertools
 import pytest
 import torch
 
-from metagen.train.crf import crf_log_likelihood, crf_viterbi_decode
+from metagen.tasks.sequence_labeling.loss_crf import crf_log_likelihood, crf_viterbi_decode
 
 
 def brute_force(emissions, length, start, transitions, end):

@@ -8,10 +8,10 @@ import json
 import numpy as np
 import pytest
 
-from metagen.data.tagging_data import word_id
-from metagen.data.tagging_synthetic import synthetic_tagged_sentence
-from metagen.evaluate.tagging_eval import bio_spans
 from metagen.tasks.runtime import build_datasets
+from metagen.tasks.sequence_labeling.data import word_id
+from metagen.tasks.sequence_labeling.data_synthetic import synthetic_tagged_sentence
+from metagen.tasks.sequence_labeling.evaluate import bio_spans
 
 CFG = {"seq_len": 12, "vocab_size": 1000, "val_fraction": 0.25, "num_train": 40, "num_val": 10}
 

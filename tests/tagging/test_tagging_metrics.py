@@ -9,8 +9,8 @@ import pytest
 import torch
 from sklearn.metrics import accuracy_score
 
-from metagen.data.tagging_data import bio_tag_names
-from metagen.evaluate.tagging_eval import bio_spans, entity_scores, evaluate_tagger
+from metagen.tasks.sequence_labeling.data import bio_tag_names
+from metagen.tasks.sequence_labeling.evaluate import bio_spans, entity_scores, evaluate_tagger
 
 NAMES = bio_tag_names(["LOC", "PER"])  # O B-LOC I-LOC B-PER I-PER
 ID = {name: i for i, name in enumerate(NAMES)}

@@ -5,9 +5,9 @@ from metagen.tasks.registry import RuntimeTask
 TASK = RuntimeTask(
     name="sequence_labeling",
     datasets={
-        "tagging": "metagen.data.tagging_data:build_tagging_datasets",
+        "tagging": "metagen.tasks.sequence_labeling.data:build_tagging_datasets",
     },
-    loss="metagen.train.tagging_loss:sequence_labeling_loss",
-    evaluator="metagen.evaluate.tagging_eval:evaluate_tagger",
+    loss="metagen.tasks.sequence_labeling.loss:sequence_labeling_loss",
+    evaluator="metagen.tasks.sequence_labeling.evaluate:evaluate_tagger",
     headline=("entity_f1", "all_o_entity_f1", True),
 )

@@ -10,7 +10,7 @@ import torch
 import torch.nn.functional as F
 
 from metagen.data.batch import model_inputs, move_batch
-from metagen.train.crf import crf_log_likelihood, crf_viterbi_decode
+from metagen.tasks.sequence_labeling.loss_crf import crf_log_likelihood, crf_viterbi_decode
 
 
 def bio_spans(tags: list[int]) -> set[tuple[int, int, int]]:

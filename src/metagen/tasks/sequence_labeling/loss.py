@@ -3,7 +3,7 @@ word when the model has a CRF. Padding (target -100, word id 0) is left out."""
 
 import torch.nn.functional as F
 
-from metagen.train.crf import crf_log_likelihood
+from metagen.tasks.sequence_labeling.loss_crf import crf_log_likelihood
 
 
 def sequence_labeling_loss(outputs, batch: dict, label_smoothing: float = 0.0):
