@@ -7,7 +7,7 @@ TASK = RuntimeTask(
     datasets={
         "audio": "metagen.data.speech_data:build_speech_datasets",
     },
-    loss="metagen.train.speech_losses:speech_seq2seq_loss",
-    evaluator="metagen.evaluate.speech_eval:evaluate_speech_seq2seq",
+    loss="metagen.tasks.speech_recognition.loss:speech_seq2seq_loss",
+    evaluator="metagen.tasks.speech_recognition.evaluate:evaluate_speech_seq2seq",
     headline=("wer", "constant_transcript_wer", False),
 )

@@ -7,7 +7,7 @@ TASK = RuntimeTask(
     datasets={
         "audio": "metagen.data.speech_data:build_ctc_speech_datasets",
     },
-    loss="metagen.train.speech_losses:speech_ctc_loss",
-    evaluator="metagen.evaluate.speech_eval:evaluate_speech_ctc",
+    loss="metagen.tasks.speech_recognition_ctc.loss:speech_ctc_loss",
+    evaluator="metagen.tasks.speech_recognition_ctc.evaluate:evaluate_speech_ctc",
     headline=("wer", "constant_transcript_wer", False),
 )
