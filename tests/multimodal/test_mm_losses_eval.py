@@ -11,14 +11,15 @@ from sklearn.metrics import top_k_accuracy_score
 
 from metagen.data.image_captions import CAPTION_IGNORE_INDEX
 from metagen.data.synthetic_text import unigram_entropy_nats
-from metagen.evaluate.multimodal_eval import evaluate_captioning, evaluate_contrastive
-from metagen.evaluate.retrieval import (
+from metagen.tasks.contrastive.evaluate import evaluate_contrastive
+from metagen.tasks.contrastive.evaluate_retrieval import (
     recall_at_k,
     retrieval_ranks,
     same_group_at_1,
     same_group_chance,
 )
 from metagen.tasks.runtime import LOSSES
+from metagen.tasks.vlm.evaluate import evaluate_captioning
 
 torch.set_num_threads(1)
 

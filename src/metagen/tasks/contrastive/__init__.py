@@ -7,8 +7,8 @@ TASK = RuntimeTask(
     datasets={
         "image_text": "metagen.data.image_captions:build_contrastive_datasets",
     },
-    loss="metagen.train.multimodal_losses:contrastive_loss",
-    evaluator="metagen.evaluate.multimodal_eval:evaluate_contrastive",
+    loss="metagen.tasks.contrastive.loss:contrastive_loss",
+    evaluator="metagen.tasks.contrastive.evaluate:evaluate_contrastive",
     # Galleries repeat captions (many images fit "a red circle"), so the headline asks whether
     # the image a caption retrieves fits that caption, not whether it is the one it came with.
     headline=("same_caption_at_1_text_to_image", "chance_same_caption_at_1", True),

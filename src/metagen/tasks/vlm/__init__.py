@@ -7,7 +7,7 @@ TASK = RuntimeTask(
     datasets={
         "image_text": "metagen.data.image_captions:build_vlm_datasets",
     },
-    loss="metagen.train.multimodal_losses:caption_loss",
-    evaluator="metagen.evaluate.multimodal_eval:evaluate_captioning",
+    loss="metagen.tasks.vlm.loss:caption_loss",
+    evaluator="metagen.tasks.vlm.evaluate:evaluate_captioning",
     headline=("loss", "unigram_entropy_nats", False),
 )

@@ -1,9 +1,7 @@
-"""Losses of the multi-modal tasks: symmetric InfoNCE (CLIP) and caption cross-entropy (VLM)."""
+"""The contrastive (CLIP) loss: symmetric InfoNCE."""
 
 import torch
 import torch.nn.functional as F
-
-from metagen.data.image_captions import CAPTION_IGNORE_INDEX
 
 
 def symmetric_info_nce(logits: torch.Tensor, label_smoothing: float = 0.0) -> torch.Tensor:
@@ -18,15 +16,3 @@ def symmetric_info_nce(logits: torch.Tensor, label_smoothing: float = 0.0) -> to
 
 def contrastive_loss(outputs, batch: dict, label_smoothing: float = 0.0):
     return symmetric_info_nce(outputs, label_smoothing)
-
-
-def caption_loss(outputs, batch: dict, label_smoothing: float = 0.0):
-    """Next-token cross-entropy on the caption tokens; padding targets are ignored."""
-    logits = outputs  # (B, T, V)
-    targets = batch["targets"]  # (B, T)
-    return F.cross_entropy(
-        logits.reshape(-1, logits.size(-1)).float(),
-        targets.reshape(-1),
-        ignore_index=CAPTION_IGNORE_INDEX,
-        label_smoothing=label_smoothing,
-    )
