@@ -1,4 +1,4 @@
-"""The diffusion machinery (data/diffusion.py) against closed forms, and its datasets."""
+"""The diffusion machinery (tasks/diffusion/data_noise.py) against closed forms, and its datasets."""
 
 from __future__ import annotations
 
@@ -10,9 +10,14 @@ import pytest
 import torch
 from PIL import Image
 
-from metagen.data.diffusion import NoisedSamples, NoiseSchedule, ddim_sample, ddpm_sample
 from metagen.data.synthetic_images import ShapesDataset
 from metagen.data.tokenizer import ByteTokenizer
+from metagen.tasks.diffusion.data_noise import (
+    NoisedSamples,
+    NoiseSchedule,
+    ddim_sample,
+    ddpm_sample,
+)
 from metagen.tasks.runtime import LOSSES, build_datasets, evaluate_model
 
 torch.set_num_threads(1)

@@ -5,10 +5,10 @@ from metagen.tasks.registry import RuntimeTask
 TASK = RuntimeTask(
     name="diffusion",
     datasets={
-        "image": "metagen.data.diffusion_data:image_diffusion_datasets",
-        "video": "metagen.data.video_diffusion_data:build_video_diffusion",
+        "image": "metagen.tasks.diffusion.data:image_diffusion_datasets",
+        "video": "metagen.tasks.diffusion.data_video:build_video_diffusion",
     },
-    loss="metagen.train.diffusion_loss:denoising_loss",
-    evaluator="metagen.evaluate.diffusion_eval:evaluate_denoiser",
+    loss="metagen.tasks.diffusion.loss:denoising_loss",
+    evaluator="metagen.tasks.diffusion.evaluate:evaluate_denoiser",
     headline=("loss", "zero_noise_mse", False),
 )

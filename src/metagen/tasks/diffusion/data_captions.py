@@ -3,8 +3,8 @@ noised several times, the held-out pairs once, the same way every time."""
 
 import math
 
-from metagen.data.diffusion import NoisedSamples, NoiseSchedule
 from metagen.data.image_captions import CaptionedImages
+from metagen.tasks.diffusion.data_noise import NoisedSamples, NoiseSchedule
 
 
 def noised_caption_datasets(cfg: dict, source: str, seed: int, pairs, kind: str, sizes: dict):

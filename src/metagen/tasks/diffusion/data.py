@@ -8,7 +8,7 @@ from torch.utils.data import Dataset, Subset
 
 from metagen.data.image_captions import image_caption_pairs
 from metagen.data.image_folder import ImageFolderDataset, find_split_folders, split_indices
-from metagen.data.noised_captions import noised_caption_datasets
+from metagen.tasks.diffusion.data_captions import noised_caption_datasets
 
 
 class FolderCaptions(Dataset):

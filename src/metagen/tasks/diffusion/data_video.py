@@ -6,10 +6,10 @@ import torch
 from torch.utils.data import Dataset, Subset
 
 from metagen.data.image_folder import find_split_folders, split_indices
-from metagen.data.noised_captions import noised_caption_datasets
 from metagen.data.pixels import normalize_pixels
 from metagen.data.synthetic_video import DIRECTIONS, MovingShapesDataset
 from metagen.data.video_folder import VideoFolderDataset
+from metagen.tasks.diffusion.data_captions import noised_caption_datasets
 
 
 class ClipCaptions(Dataset):
