@@ -7,14 +7,14 @@ import pytest
 import torch
 from torchmetrics.functional.detection import panoptic_quality as tm_panoptic_quality
 
-from metagen.evaluate.panoptic_eval import evaluate_panoptic_segmentation
-from metagen.evaluate.panoptic_grouping import panoptic_from_outputs
 from metagen.evaluate.segmentation_metrics import (
     panoptic_quality,
     panoptic_stats,
     target_segments,
     uniform_prediction_stats,
 )
+from metagen.tasks.panoptic_segmentation.evaluate import evaluate_panoptic_segmentation
+from metagen.tasks.panoptic_segmentation.evaluate_grouping import panoptic_from_outputs
 from metagen.train.segmentation_losses import panoptic_segmentation_loss, panoptic_targets
 
 torch.set_num_threads(1)

@@ -8,6 +8,6 @@ TASK = RuntimeTask(
         "image": "metagen.data.segmentation_data:build_panoptic_datasets",
     },
     loss="metagen.train.segmentation_losses:panoptic_segmentation_loss",
-    evaluator="metagen.evaluate.panoptic_eval:evaluate_panoptic_segmentation",
+    evaluator="metagen.tasks.panoptic_segmentation.evaluate:evaluate_panoptic_segmentation",
     headline=("pq", "baseline_pq", True),
 )

@@ -8,6 +8,6 @@ TASK = RuntimeTask(
         "image": "metagen.data.segmentation_data:build_semantic_datasets",
     },
     loss="metagen.train.segmentation_losses:semantic_segmentation_loss",
-    evaluator="metagen.evaluate.segmentation_eval:evaluate_semantic_segmentation",
+    evaluator="metagen.tasks.semantic_segmentation.evaluate:evaluate_semantic_segmentation",
     headline=("mean_iou", "baseline_mean_iou", True),
 )

@@ -5,8 +5,8 @@ from typing import Any
 
 from metagen.data.batch import model_inputs, move_batch
 from metagen.evaluate.metrics import confusion_matrix
-from metagen.evaluate.panoptic_grouping import panoptic_from_outputs
 from metagen.evaluate.segmentation_metrics import panoptic_stats, panoptic_summary, target_segments
+from metagen.tasks.panoptic_segmentation.evaluate_grouping import panoptic_from_outputs
 from metagen.train.checkpoint import unwrap_model
 from metagen.train.segmentation_losses import panoptic_segmentation_loss
 
