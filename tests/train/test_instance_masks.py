@@ -8,9 +8,9 @@ import torch.nn.functional as F
 
 from metagen.archs.build import build_from_dims
 from metagen.archs.condinst.model import condinst_param_count
-from metagen.evaluate.instance_eval import instance_detections
+from metagen.tasks.instance_segmentation.evaluate import instance_detections
+from metagen.tasks.instance_segmentation.loss import condinst_mask_logits, dice_loss
 from metagen.tasks.runtime import LOSSES
-from metagen.train.condinst_masks import condinst_mask_logits, dice_loss
 
 torch.set_num_threads(1)
 

@@ -7,7 +7,7 @@ TASK = RuntimeTask(
     datasets={
         "image": "metagen.data.detection_data:build_detection_datasets",
     },
-    loss="metagen.train.condinst_masks:instance_segmentation_loss",
-    evaluator="metagen.evaluate.instance_eval:evaluate_instance_segmentation",
+    loss="metagen.tasks.instance_segmentation.loss:instance_segmentation_loss",
+    evaluator="metagen.tasks.instance_segmentation.evaluate:evaluate_instance_segmentation",
     headline=("mask_map", "mask_no_detections_map", True),
 )

@@ -7,8 +7,8 @@ TASK = RuntimeTask(
     datasets={
         "image": "metagen.data.detection_data:build_detection_datasets",
     },
-    loss="metagen.train.detection_losses:set_detection_loss",
-    evaluator="metagen.evaluate.detection_eval:evaluate_set_detection",
+    loss="metagen.tasks.set_detection.loss:set_detection_loss",
+    evaluator="metagen.tasks.set_detection.evaluate:evaluate_set_detection",
     headline=("map", "no_detections_map", True),
     requirements=("scipy>=1.10",),  # DETR's Hungarian matching
 )

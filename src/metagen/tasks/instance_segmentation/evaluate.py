@@ -5,7 +5,10 @@ import torch
 import torch.nn.functional as F
 
 from metagen.evaluate.detection_eval import dense_detections, evaluate_detector
-from metagen.train.condinst_masks import condinst_mask_logits, instance_segmentation_loss
+from metagen.tasks.instance_segmentation.loss import (
+    condinst_mask_logits,
+    instance_segmentation_loss,
+)
 
 
 def instance_detections(outputs: dict, images: torch.Tensor) -> list[dict]:
