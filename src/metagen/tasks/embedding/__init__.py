@@ -6,6 +6,6 @@ TASK = RuntimeTask(
     name="embedding",
     datasets=record_datasets("embedding"),
     loss="metagen.train.record_losses:embedding_loss",
-    evaluator="metagen.evaluate.record_eval:evaluate_embedding",
+    evaluator="metagen.tasks.embedding.evaluate:evaluate_embedding",
     headline=("recall_at_1", "chance_recall_at_1", True),
 )

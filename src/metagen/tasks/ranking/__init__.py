@@ -6,6 +6,6 @@ TASK = RuntimeTask(
     name="ranking",
     datasets=record_datasets("ranking", ("tabular", "text")),
     loss="metagen.train.record_losses:ranking_loss",
-    evaluator="metagen.evaluate.record_eval:evaluate_ranking",
+    evaluator="metagen.tasks.ranking.evaluate:evaluate_ranking",
     headline=("ndcg_at_10", "random_ndcg_at_10", True),
 )

@@ -6,6 +6,6 @@ TASK = RuntimeTask(
     name="regression",
     datasets=record_datasets("regression"),
     loss="metagen.train.record_losses:regression_loss",
-    evaluator="metagen.evaluate.record_eval:evaluate_regression",
+    evaluator="metagen.tasks.regression.evaluate:evaluate_regression",
     headline=("rmse", "mean_predictor_rmse", False),
 )
