@@ -68,7 +68,7 @@ def test_audio_classifier_routes_to_the_classification_task():
     ("change", "words"),
     [
         ({"modality": {"inputs": ["text"], "outputs": ["audio"]}}, "text-conditioned audio"),
-        # audio -> text is speech recognition (tests/blueprint/test_asr_plan.py)
+        # audio -> text is speech recognition (tests/tasks/speech_recognition/test_asr_plan.py)
         ({"modality": {"inputs": ["audio"], "outputs": ["label"]}}, "task.type: classification"),
         ({"training": {"objective": ["diffusion"]}}, "diffusion"),
         ({"architecture": {"family": "cnn"}}, "does not fit the audio modality"),
