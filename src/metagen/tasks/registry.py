@@ -1,11 +1,27 @@
 """One row per runtime task, and the registry that finds them: one folder each under tasks/.
 
-A runtime task is what training optimises (`blueprint.task`, config.json's `task`). Its row,
-`TASK = RuntimeTask(...)` in `tasks/<task>/__init__.py`, names the data builder for each input
-kind, the loss, the evaluator and the headline metric, each as `"module:function"`, so that
-planning and codegen never import torch: codegen reads the named functions' source into the
-generated package, and the library (`tasks/runtime.py`) imports them when it trains or
-evaluates.
+A runtime task is what training optimises (`blueprint.task`, config.json's `task`). Its
+folder, `tasks/<task>/`, holds everything about it:
+- `__init__.py`: its row, `TASK = RuntimeTask(...)`: the data builder for each input kind,
+  the loss, the evaluator and the headline metric, each named as `"module:function"`;
+- `data*.py`, `loss*.py`, `evaluate*.py`: the runtime code only this task runs (torch;
+  codegen/bundle.py puts each in the package's data.py or training.py by its first word);
+- `defaults.py`: training settings and data sizes per scale, `TRAIN` and `DATA`;
+- `handler.py`, where the spec's `task.type` has this name: the task handler;
+- `infer.py.j2`, and `infer_<kind>.py.j2` where an input kind needs its own: the package's
+  inference script.
+All but the runtime code are pure Python: planning never imports torch. Codegen reads the
+named functions' source into the generated package; the library imports them
+(`tasks/runtime.py`) when it trains or evaluates.
+
+Code that several tasks run stays shared, as blocks several archs use stay in `nn/`: data
+readers and generators in `data/`, loop and loss pieces in `train/`, metrics and scoring in
+`evaluate/`. A module moves into a task's folder when all of it serves that task; a module
+that serves several stays whole, and a task's few-line entry point stays beside the shared
+code it wraps (the record builders beside their readers; the YOLO loss and evaluator beside
+the box losses and decoding that instance segmentation reuses), since moving it would cut
+the module in two in every package of that task. A row names its own folder and the shared
+packages, never another task's folder.
 """
 
 from __future__ import annotations
