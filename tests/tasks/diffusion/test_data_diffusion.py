@@ -1,4 +1,5 @@
-"""The diffusion machinery (tasks/diffusion/data_noise.py) against closed forms, and its datasets."""
+"""The diffusion machinery (tasks/diffusion/data_noise.py) against closed forms, and its
+datasets."""
 
 from __future__ import annotations
 

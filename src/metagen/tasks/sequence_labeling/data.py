@@ -2,8 +2,8 @@
 
 Words map to ids by CRC-32 into vocab_size - 1 buckets (0 is padding), case kept: no
 vocabulary file, the same id in training and at inference (rare collisions share an id).
-Tags follow one scheme (tasks/sequence_labeling/evaluate.py): O is 0, entity type k is B = 2k + 1 and
-I = 2k + 2, types in sorted order. User data is JSONL, one sentence per line:
+Tags follow one scheme (tasks/sequence_labeling/evaluate.py): O is 0, entity type k is
+B = 2k + 1 and I = 2k + 2, types in sorted order. User data is JSONL, one sentence per line:
 {"tokens": ["Ada", "lives", "in", "Paris"], "tags": ["B-PER", "O", "O", "B-LOC"]}: a file
 (its last val_fraction held out) or a folder with train.jsonl and val.jsonl (or test.jsonl).
 """
