@@ -31,8 +31,8 @@ TARGET_FILE = {
     "train": "training",
     "evaluate": "training",
 }
-# A task folder's runtime modules land by the first word of their name: data*.py in data.py,
-# loss*.py and evaluate*.py in training.py (tasks/<task>/data_video.py beside data/). Its
+# A task folder's runtime modules land by the first word of their name: data*.py in data.py
+# (tasks/diffusion/data_video.py too), loss*.py and evaluate*.py in training.py. The folder's
 # __init__.py, defaults.py and handler.py are planning code, never bundled.
 TASK_MODULE_FILE = {"data": "data", "loss": "training", "evaluate": "training"}
 OWN_FILE = {"metagen.train.loop": "loop"}
@@ -70,7 +70,7 @@ def runtime_package(module: str) -> str:
 
 
 def task_module_kind(module: str) -> str:
-    """ "data" for metagen.tasks.diffusion.data_video: the first word of the module's name."""
+    """The first word of a task module's name: "data" for metagen.tasks.diffusion.data_video."""
     return module.rsplit(".", 1)[1].split("_")[0]
 
 
@@ -263,12 +263,9 @@ def task_modules() -> tuple[str, ...]:
     folders = resources.files("metagen").joinpath("tasks").iterdir()
     for folder in sorted(folders, key=lambda f: f.name):
         if folder.is_dir():
-            stems = sorted(p.name[:-3] for p in folder.iterdir() if p.name.endswith(".py"))
-            found += [
-                f"metagen.tasks.{folder.name}.{stem}"
-                for stem in stems
-                if stem.split("_")[0] in TASK_MODULE_FILE
-            ]
+            names = sorted(p.name[:-3] for p in folder.iterdir() if p.name.endswith(".py"))
+            modules = [f"metagen.tasks.{folder.name}.{name}" for name in names]
+            found += [m for m in modules if task_module_kind(m) in TASK_MODULE_FILE]
     return tuple(found)
 
 
