@@ -6,6 +6,8 @@ are its own (reached from its row, naming only shared code and its own folder)."
 from __future__ import annotations
 
 import inspect
+import subprocess
+import sys
 from importlib import import_module, resources
 
 import pytest
@@ -43,6 +45,18 @@ def _parts(row):
 def test_every_folder_is_a_registered_task() -> None:
     assert FOLDERS == sorted(tasks()), "each tasks/<task>/ folder holds that task's row"
     assert len(FOLDERS) >= 20
+
+
+def test_rows_defaults_and_handlers_never_import_torch() -> None:
+    """Planning reads every row, a task's defaults and every handler: all pure Python."""
+    probe = (
+        "import sys; import metagen.handlers.tasks; from metagen.tasks.registry import tasks\n"
+        "for row in tasks().values(): row.train_defaults('full'); row.data_defaults('smoke')\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'torch'))"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]", done.stdout[:500]
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda row: row.name)
