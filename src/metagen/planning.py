@@ -8,7 +8,7 @@ from metagen.archs.registry import arch
 from metagen.blueprint.counts import count_flops, count_params
 from metagen.blueprint.memory import DEVICE_MEMORY, memory_report
 from metagen.blueprint.model import Blueprint, ScaleConfig
-from metagen.blueprint.scales import FULL_DATA, SMOKE_DATA, train_config
+from metagen.blueprint.scales import data_config, train_config
 from metagen.blueprint.solver import solve
 from metagen.handlers.approximation import approximate_outputs
 from metagen.handlers.modalities import get_handler
@@ -72,13 +72,18 @@ def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
     precision = spec.training.precision if spec.training else "auto"
     bp.scales["full"] = ScaleConfig(
         model=full,
-        data={**bp.data, **FULL_DATA[bp.task]},
+        data={**bp.data, **data_config(bp.task, "full")},
         train={**train_config(bp.task, "full", overrides), "precision": precision, "seed": bp.seed},
     )
     smoke = arch(bp.arch).smoke_dims(full)
     bp.scales["smoke"] = ScaleConfig(
         model=smoke,
-        data={**bp.data, **SMOKE_DATA[bp.task], **bp.smoke_data, **_smoke_data_from(smoke)},
+        data={
+            **bp.data,
+            **data_config(bp.task, "smoke"),
+            **bp.smoke_data,
+            **_smoke_data_from(smoke),
+        },
         train={**train_config(bp.task, "smoke", {}), "precision": precision, "seed": bp.seed},
     )
     _check_memory(bp)

@@ -43,7 +43,7 @@ def test_musicgen_seed_fills_its_budget_with_encoder_and_decoder():
     kv = 2 * dims["n_layers"] * dims["n_kv_heads"] * head_dim * 32768 * 2  # K and V, bf16
     assert plan["memory"]["kv_cache_bf16_bytes"] == kv
     assert plan["memory"]["kv_cache_context_length"] == 32768
-    assert infer_template(bp) == "infer_audio_generation.py.j2"
+    assert infer_template(bp) == "tasks/audio_generation/infer.py.j2"
 
 
 def test_schema_defaults_reach_the_frontend(tmp_path):
@@ -61,14 +61,14 @@ def test_audio_classifier_routes_to_the_classification_task():
     assert (bp.arch, bp.task, bp.data["kind"]) == ("audio_transformer", "classification", "audio")
     assert bp.dims["clip_samples"] == 4000 and bp.dims["num_classes"] == 12
     assert bp.scales["smoke"].data["clip_samples"] == bp.scales["smoke"].model["clip_samples"]
-    assert infer_template(bp) == "infer_classification_audio.py.j2"
+    assert infer_template(bp) == "tasks/classification/infer_audio.py.j2"
 
 
 @pytest.mark.parametrize(
     ("change", "words"),
     [
         ({"modality": {"inputs": ["text"], "outputs": ["audio"]}}, "text-conditioned audio"),
-        # audio -> text is speech recognition (tests/blueprint/test_asr_plan.py)
+        # audio -> text is speech recognition (tests/tasks/speech_recognition/test_asr_plan.py)
         ({"modality": {"inputs": ["audio"], "outputs": ["label"]}}, "task.type: classification"),
         ({"training": {"objective": ["diffusion"]}}, "diffusion"),
         ({"architecture": {"family": "cnn"}}, "does not fit the audio modality"),

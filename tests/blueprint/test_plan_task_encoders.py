@@ -158,7 +158,7 @@ def test_tabular_generation_asks_for_a_task_type():
 def test_synthetic_class_capacities_match_the_data():
     from metagen.data.series_task_synthetic import SERIES_CLASS_NAMES
     from metagen.data.text_task_synthetic import TEXT_LEXICONS
-    from metagen.handlers.tasks.classification import SYNTHETIC_RECORD_CLASSES
+    from metagen.tasks.classification.handler import SYNTHETIC_RECORD_CLASSES
 
     assert SYNTHETIC_RECORD_CLASSES["text"] == len(TEXT_LEXICONS)
     assert SYNTHETIC_RECORD_CLASSES["series"] == len(SERIES_CLASS_NAMES)

@@ -9,11 +9,6 @@ import soundfile
 import torch
 
 from metagen.data import audio_io
-from metagen.data.audio_data import (
-    AudioFolderDataset,
-    audio_classification_datasets,
-    audio_generation_datasets,
-)
 from metagen.data.audio_io import (
     fit_audio_length,
     load_audio,
@@ -25,6 +20,11 @@ from metagen.data.audio_io import (
 )
 from metagen.data.synthetic_audio import AUDIO_PITCHES, ToneClipsDataset, audio_classes
 from metagen.handlers.modalities.audio import SYNTHETIC_TONE_CLASSES
+from metagen.tasks.audio_generation.data import audio_generation_datasets
+from metagen.tasks.classification.data_audio import (
+    AudioFolderDataset,
+    audio_classification_datasets,
+)
 from metagen.tasks.runtime import build_datasets
 
 

@@ -12,8 +12,12 @@ from torchmetrics.text import CharErrorRate, WordErrorRate
 
 from metagen.archs.build import build_from_dims
 from metagen.data.speech_items import speech_item
-from metagen.evaluate.speech_eval import transcript_metrics
-from metagen.evaluate.speech_metrics import char_error_rate, edit_distance, word_error_rate
+from metagen.evaluate.speech_eval import (
+    char_error_rate,
+    edit_distance,
+    transcript_metrics,
+    word_error_rate,
+)
 from metagen.tasks.runtime import evaluate_model
 
 torch.set_num_threads(1)

@@ -9,13 +9,13 @@ import torch.nn.functional as F
 from torchmetrics.classification import MulticlassAccuracy, MulticlassJaccardIndex
 
 from metagen.evaluate.metrics import confusion_matrix
-from metagen.evaluate.segmentation_eval import evaluate_semantic_segmentation
 from metagen.evaluate.segmentation_metrics import (
     majority_confusion,
     mean_iou,
     pixel_accuracy,
     semantic_summary,
 )
+from metagen.tasks.semantic_segmentation.evaluate import evaluate_semantic_segmentation
 from metagen.train.segmentation_losses import semantic_segmentation_loss, soft_dice_loss
 
 torch.set_num_threads(1)

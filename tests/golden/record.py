@@ -44,7 +44,7 @@ def observe(spec_path: Path) -> dict[str, str]:
 
     # The speech note says whether this machine has espeak-ng; the recording must not depend
     # on that, so it is always made as on a machine without it.
-    with mock.patch("metagen.handlers.tasks.speech_recognition.shutil.which", return_value=None):
+    with mock.patch("metagen.tasks.speech_recognition.handler.shutil.which", return_value=None):
         bp = make_blueprint(load_spec(spec_path), None)
     config = bp.to_config()
     state_dicts = {

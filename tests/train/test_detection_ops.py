@@ -11,6 +11,7 @@ import torch
 
 from metagen.archs.build import build_from_dims
 from metagen.tasks.runtime import LOSSES
+from metagen.tasks.set_detection.loss import hungarian_match
 from metagen.train.box_ops import (
     batched_nms,
     box_iou,
@@ -20,7 +21,6 @@ from metagen.train.box_ops import (
     pairwise_giou,
     xyxy_to_cxcywh,
 )
-from metagen.train.hungarian import hungarian_match
 from metagen.train.yolo_assign import YOLO_TOPK, task_aligned_assign, yolo_boxes
 
 torch.set_num_threads(1)

@@ -1,4 +1,5 @@
-"""The bundling rules of docs/internals.md, checked on data/, train/ and evaluate/."""
+"""The bundling rules of docs/internals.md, checked on data/, train/, evaluate/ and the task
+folders' runtime modules (tasks/<task>/data*.py, loss*.py, evaluate*.py)."""
 
 import ast
 import sys
@@ -12,7 +13,26 @@ MINE = ("data", "train", "evaluate")
 MODULE_LEVEL_OK = {"torch", "numpy"} | set(sys.stdlib_module_names)
 # scipy: DETR's Hungarian matching (linear_sum_assignment), imported where it runs.
 FUNCTION_LEVEL_OK = {"safetensors", "PIL", "onnxruntime", "soundfile", "scipy"}
-MODULES = sorted(p for d in MINE for p in (PKG / d).glob("*.py") if p.name != "__init__.py")
+SHARED = sorted(p for d in MINE for p in (PKG / d).glob("*.py") if p.name != "__init__.py")
+# codegen/bundle.py TASK_MODULE_FILE: a task module lands by the first word of its name
+TASK_MODULE_FILE = {"data": "data", "loss": "training", "evaluate": "training"}
+TASK_MODULES = sorted(
+    p for p in PKG.glob("tasks/*/*.py") if p.stem.split("_")[0] in TASK_MODULE_FILE
+)
+MODULES = SHARED + TASK_MODULES
+
+
+def _dotted(path: Path) -> str:
+    """metagen.tasks.diffusion.data_video for src/metagen/tasks/diffusion/data_video.py."""
+    return ".".join(("metagen", *path.relative_to(PKG).with_suffix("").parts))
+
+
+def _path(module: str) -> Path:
+    return PKG.joinpath(*module.split(".")[1:]).with_suffix(".py")
+
+
+def _id(path: Path) -> str:
+    return str(path.relative_to(PKG))
 
 
 def _tree(path: Path) -> ast.Module:
@@ -32,10 +52,21 @@ def _top_level_names(tree: ast.Module) -> set[str]:
 
 
 def test_there_are_modules_to_check():
-    assert {p.parent.name for p in MODULES} == set(MINE) and len(MODULES) >= 15
+    assert {p.parent.name for p in SHARED} == set(MINE) and len(SHARED) >= 15
+    assert len({p.parent for p in TASK_MODULES}) >= 15
 
 
-@pytest.mark.parametrize("path", MODULES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_task_folders_hold_only_known_modules():
+    """Every module of a task folder is its row, its defaults, its handler or runtime code
+    that lands in a generated file by the first word of its name."""
+    planning = {"__init__", "defaults", "handler"}
+    for path in PKG.glob("tasks/*/*.py"):
+        assert path.stem in planning or path in TASK_MODULES, (
+            f"{_id(path)}: name it data*, loss*, evaluate*"
+        )
+
+
+@pytest.mark.parametrize("path", MODULES, ids=_id)
 def test_module_follows_bundling_rules(path):
     tree = _tree(path)
     body = tree.body
@@ -50,7 +81,7 @@ def test_module_follows_bundling_rules(path):
             assert node.level == 0 and node.module, f"line {node.lineno}: relative import"
             parts = node.module.split(".")
             if parts[0] == "metagen":
-                assert len(parts) == 3 and parts[1] in RUNTIME, node.module
+                assert _path(node.module) in MODULES or parts[1] == "nn", node.module
             else:
                 assert parts[0] in MODULE_LEVEL_OK, f"line {node.lineno}: {node.module}"
                 assert node.module != "__future__"
@@ -83,6 +114,16 @@ def test_module_follows_bundling_rules(path):
                         assert name.split(".")[0] in FUNCTION_LEVEL_OK, f"{path.name}: {name}"
 
 
+@pytest.mark.parametrize("path", MODULES, ids=_id)
+def test_shared_code_never_imports_a_task_and_a_task_only_its_own(path):
+    """Shared modules serve every task; a task folder's runtime code reads the shared modules
+    and its own folder, never another task's."""
+    for node in _tree(path).body:
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("metagen.tasks."):
+            assert path in TASK_MODULES, f"{_id(path)}: shared code imports {node.module}"
+            assert _path(node.module).parent == path.parent, f"{_id(path)}: {node.module}"
+
+
 def test_top_level_names_are_unique_across_runtime_modules():
     seen: dict[str, str] = {}
     all_runtime = sorted(
@@ -92,9 +133,9 @@ def test_top_level_names_are_unique_across_runtime_modules():
         for p in (PKG / d).glob("*.py")
         if p.name != "__init__.py"
     )
-    for path in all_runtime:
+    for path in all_runtime + TASK_MODULES:
         for name in _top_level_names(_tree(path)):
-            where = f"{path.parent.name}/{path.name}"
+            where = _id(path)
             assert name not in seen, f"{name} defined in both {seen[name]} and {where}"
             seen[name] = where
 
@@ -124,31 +165,37 @@ def _bound_imports(tree: ast.Module) -> dict[str, str]:
 GENERATED_FILES = {"data": ("data",), "training": ("train", "evaluate")}
 
 
+def _bundled_into(target: str) -> list[Path]:
+    shared = [
+        p for package in GENERATED_FILES[target] for p in sorted((PKG / package).glob("*.py"))
+    ]
+    tasks = [p for p in TASK_MODULES if TASK_MODULE_FILE[p.stem.split("_")[0]] == target]
+    return shared + tasks
+
+
 @pytest.mark.parametrize("target", sorted(GENERATED_FILES))
 def test_one_generated_file_has_one_meaning_per_name(target):
     """Bundled imports are hoisted into one block: a name must mean one thing per file."""
     meaning: dict[str, tuple[str, str]] = {}
     defined: dict[str, str] = {}
-    for package in GENERATED_FILES[target]:
-        for path in sorted((PKG / package).glob("*.py")):
-            tree = _tree(path)
-            for name, target_name in _bound_imports(tree).items():
-                if name in meaning:
-                    assert meaning[name][0] == target_name, (
-                        f"{name} means {target_name} in {path.name}, {meaning[name]} elsewhere"
-                    )
-                meaning[name] = (target_name, path.name)
-            defined |= {n: path.name for n in _top_level_names(tree)}
+    for path in _bundled_into(target):
+        tree = _tree(path)
+        for name, target_name in _bound_imports(tree).items():
+            if name in meaning:
+                assert meaning[name][0] == target_name, (
+                    f"{name} means {target_name} in {_id(path)}, {meaning[name]} elsewhere"
+                )
+            meaning[name] = (target_name, _id(path))
+        defined |= {n: _id(path) for n in _top_level_names(tree)}
     shadowed = sorted(set(defined) & set(meaning))
     assert not shadowed, f"definitions shadow imported names: {shadowed}"
 
 
-@pytest.mark.parametrize("path", MODULES, ids=lambda p: f"{p.parent.name}/{p.name}")
+@pytest.mark.parametrize("path", MODULES, ids=_id)
 def test_internal_imports_name_what_the_module_defines(path):
     for node in _tree(path).body:
         if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("metagen."):
-            _, package, module = node.module.split(".")
-            source = PKG / package / f"{module}.py"
+            source = _path(node.module)
             assert source.is_file(), f"{path.name}: {node.module} does not exist"
             names = _top_level_names(_tree(source))
             for alias in node.names:
@@ -158,7 +205,7 @@ def test_internal_imports_name_what_the_module_defines(path):
 
 def _bundle(paths: list[Path]) -> str:
     """Concatenate modules in import order, dropping metagen imports, as codegen does."""
-    by_name = {f"metagen.{p.parent.name}.{p.stem}": p for p in paths}
+    by_name = {_dotted(p): p for p in paths}
     done, order = set(), []
 
     def visit(name):

@@ -12,7 +12,8 @@ from metagen.archs.build import build_from_dims
 from metagen.data.batch import model_inputs
 from metagen.data.speech_items import SPEECH_IGNORE_INDEX, speech_item
 from metagen.tasks.runtime import LOSSES
-from metagen.train.speech_losses import speech_ctc_loss, speech_seq2seq_loss
+from metagen.tasks.speech_recognition.loss import speech_seq2seq_loss
+from metagen.tasks.speech_recognition_ctc.loss import speech_ctc_loss
 
 torch.set_num_threads(1)
 

@@ -35,8 +35,9 @@ class Blueprint:
     # Dims the handlers fixed; the solver fills the rest (width, depth, heads).
     fixed_dims: dict[str, Any] = field(default_factory=dict)
     data: dict[str, Any] = field(default_factory=dict)
-    # Smoke-scale data settings that depend on the input, over SMOKE_DATA[task] (a text
-    # classifier's shorter windows); the full scale reads `data`.
+    # Smoke-scale data settings that depend on the input, over the task's smoke data sizes
+    # (tasks/<task>/defaults.py; a text classifier's shorter windows); the full scale reads
+    # `data`.
     smoke_data: dict[str, Any] = field(default_factory=dict)
     variant: str | None = None
     budget_max: int | None = None

@@ -1,4 +1,5 @@
-"""Bundle runtime code (nn/, data/, train/, evaluate/) into generated files.
+"""Bundle runtime code (nn/, archs/, data/, train/, evaluate/ and the task folders' modules)
+into generated files.
 
 The generated package ships the very source that the test suite runs: this module reads
 those files as text (never importing torch) and keeps only the top-level definitions that
@@ -32,6 +33,10 @@ TARGET_FILE = {
     "train": "training",
     "evaluate": "training",
 }
+# A task folder's runtime modules land by the first word of their name: data*.py in data.py
+# (tasks/diffusion/data_video.py too), loss*.py and evaluate*.py in training.py. The folder's
+# __init__.py, defaults.py and handler.py are planning code, never bundled.
+TASK_MODULE_FILE = {"data": "data", "loss": "training", "evaluate": "training"}
 OWN_FILE = {"metagen.train.loop": "loop"}
 # The runtime packages whose modules land in each generated file.
 TARGET_PACKAGES = {"model": ("nn",), "data": ("data",), "training": ("train", "evaluate")}
@@ -66,9 +71,18 @@ def runtime_package(module: str) -> str:
     return module.split(".")[1]
 
 
+def task_module_kind(module: str) -> str:
+    """The first word of a task module's name: "data" for metagen.tasks.diffusion.data_video."""
+    return module.rsplit(".", 1)[1].split("_")[0]
+
+
 def target_file(module: str) -> str:
     """The generated file (without .py) that `module` lands in."""
-    return OWN_FILE.get(module) or TARGET_FILE[runtime_package(module)]
+    if module in OWN_FILE:
+        return OWN_FILE[module]
+    if runtime_package(module) == "tasks":
+        return TASK_MODULE_FILE[task_module_kind(module)]
+    return TARGET_FILE[runtime_package(module)]
 
 
 def module_path(module: str):
@@ -246,6 +260,20 @@ def package_modules(package: str) -> list[str]:
     return [f"metagen.{package}.{n}" for n in names]
 
 
+@cache
+def task_modules() -> tuple[str, ...]:
+    """Every runtime module of the task folders (tasks/<task>/data*.py, loss*.py, evaluate*.py),
+    sorted by name."""
+    found: list[str] = []
+    folders = resources.files("metagen").joinpath("tasks").iterdir()
+    for folder in sorted(folders, key=lambda f: f.name):
+        if folder.is_dir():
+            names = sorted(p.name[:-3] for p in folder.iterdir() if p.name.endswith(".py"))
+            modules = [f"metagen.tasks.{folder.name}.{name}" for name in names]
+            found += [m for m in modules if task_module_kind(m) in TASK_MODULE_FILE]
+    return tuple(found)
+
+
 _TOP_LEVEL_NAME = re.compile(r"^(?:class|def)\s+(\w+)|^([A-Za-z_]\w*)\s*[:=]", re.MULTILINE)
 
 
@@ -262,6 +290,7 @@ def defining_module(target: str, name: str) -> str:
     candidates = [m for m, t in OWN_FILE.items() if t == target]
     for package in TARGET_PACKAGES.get(target, ()):
         candidates += [m for m in package_modules(package) if m not in OWN_FILE]
+    candidates += [m for m in task_modules() if target_file(m) == target]
     for module in candidates:
         if name in _defined_names(module):
             return module

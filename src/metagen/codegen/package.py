@@ -72,10 +72,10 @@ def config_json(bp: Blueprint) -> str:
 
 
 def infer_template(bp: Blueprint) -> str:
-    """Inference differs most by task and input: `infer_<task>_<kind>.py.j2` where one
-    exists (classifying audio is not classifying images), else `infer_<task>.py.j2`."""
-    specific = f"infer_{bp.task}_{bp.data.get('kind')}.py.j2"
-    return specific if specific in template_names() else f"infer_{bp.task}.py.j2"
+    """Inference differs most by task and input: the task folder's `infer_<kind>.py.j2`
+    where one exists (classifying audio is not classifying images), else its `infer.py.j2`."""
+    specific = f"tasks/{bp.task}/infer_{bp.data.get('kind')}.py.j2"
+    return specific if specific in template_names() else f"tasks/{bp.task}/infer.py.j2"
 
 
 def task_context(bp: Blueprint) -> dict[str, Any]:

@@ -1,4 +1,7 @@
-"""The Jinja environment for glue templates. Model code never lives in a template."""
+"""The Jinja environment for glue templates. Model code never lives in a template.
+
+Templates are named by their path: `train.py.j2` in codegen/templates/, and each runtime task's
+inference scripts in its folder, `tasks/<task>/infer.py.j2`."""
 
 from __future__ import annotations
 
@@ -44,7 +47,12 @@ def md_quote(value: Any) -> str:
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.PackageLoader("metagen.codegen", "templates"),
+        loader=jinja2.ChoiceLoader(
+            [
+                jinja2.PackageLoader("metagen.codegen", "templates"),
+                jinja2.PrefixLoader({"tasks": jinja2.PackageLoader("metagen", "tasks")}),
+            ]
+        ),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         autoescape=False,

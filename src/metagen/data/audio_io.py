@@ -11,6 +11,11 @@ AUDIO_SUFFIXES = (".wav", ".flac", ".ogg")
 MU_LAW_LEVELS = 256
 
 
+def _audio_files(folder: Path, recursive: bool = False) -> list[Path]:
+    found = folder.rglob("*") if recursive else folder.iterdir()
+    return sorted(p for p in found if p.is_file() and p.suffix.lower() in AUDIO_SUFFIXES)
+
+
 def _soundfile():
     try:
         import soundfile

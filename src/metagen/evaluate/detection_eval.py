@@ -2,16 +2,15 @@
 
 Dense (YOLO) decoding follows Ultralytics' validation settings: every (cell, class) score
 above 0.001 is a candidate (at most 1000 per image, best first), per-class NMS at IoU 0.7,
-then the 100 best. Set (DETR) decoding keeps every query's best real class, as DETR's
-PostProcess; the top 100 by score.
+then the 100 best. Set (DETR) decoding is tasks/set_detection/evaluate.py.
 """
 
 import torch
 
 from metagen.data.batch import model_inputs, move_batch
 from metagen.evaluate.coco_map import CocoAccumulator
-from metagen.train.box_ops import batched_nms, cxcywh_to_xyxy
-from metagen.train.detection_losses import dense_detection_loss, set_detection_loss
+from metagen.train.box_ops import batched_nms
+from metagen.train.detection_losses import dense_detection_loss
 from metagen.train.yolo_assign import yolo_boxes
 
 DETECTION_SCORE_THRESHOLD = 0.001
@@ -44,22 +43,6 @@ def dense_detections(outputs: dict, images: torch.Tensor) -> list[dict]:
                 "classes": classes[keep],
                 "cells": cells[keep],
             }
-        )
-    return results
-
-
-def set_detections(outputs: dict, images: torch.Tensor) -> list[dict]:
-    """The last decoder layer's queries as detections, in the same form as dense_detections."""
-    height, width = images.shape[-2:]
-    probs = outputs["class_logits"][:, -1].float().softmax(-1)[..., :-1]  # (B, Q, K)
-    scores, classes = probs.max(-1)
-    scale = torch.tensor([width, height, width, height], device=probs.device)
-    boxes = cxcywh_to_xyxy(outputs["boxes"][:, -1].float()) * scale  # (B, Q, 4)
-    results = []
-    for b in range(len(scores)):
-        order = scores[b].argsort(descending=True, stable=True)[:DETECTION_MAX]
-        results.append(
-            {"boxes": boxes[b, order], "scores": scores[b, order], "classes": classes[b, order]}
         )
     return results
 
@@ -128,7 +111,3 @@ def evaluate_detector(model, batches, device, decode, loss_fn, iou_types=("bbox"
 
 def evaluate_dense_detection(model, batches, device) -> dict:
     return evaluate_detector(model, batches, device, dense_detections, dense_detection_loss)
-
-
-def evaluate_set_detection(model, batches, device) -> dict:
-    return evaluate_detector(model, batches, device, set_detections, set_detection_loss)

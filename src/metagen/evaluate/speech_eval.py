@@ -1,37 +1,47 @@
-"""Held-out speech recognition: the training loss, then greedy transcripts scored by WER and
-CER beside two trivial baselines: the empty transcript, and one constant transcript (the most
-frequent held-out reference, which knows the held-out set and is hard to beat)."""
+"""Held-out speech recognition, shared by both recognizers: the training loss, then greedy
+transcripts scored by WER and CER (corpus level, as torchmetrics computes them) beside two
+trivial baselines: the empty transcript, and one constant transcript (the most frequent
+held-out reference, which knows the held-out set and is hard to beat)."""
 
 from collections import Counter
 
-import torch
-import torch.nn.functional as F
-
 from metagen.data.batch import model_inputs, move_batch
-from metagen.data.speech_items import SPEECH_IGNORE_INDEX
 from metagen.data.tokenizer import ByteTokenizer
-from metagen.evaluate.speech_metrics import char_error_rate, word_error_rate
-from metagen.train.speech_losses import speech_ctc_loss
 
 
-def _seq2seq_loss_sum(outputs: torch.Tensor, batch: dict) -> tuple[float, int]:
-    """Summed cross-entropy over the predicted tokens, and their count."""
-    targets = batch["targets"]
-    loss = F.cross_entropy(
-        outputs.reshape(-1, outputs.size(-1)).float(),
-        targets.reshape(-1),
-        ignore_index=SPEECH_IGNORE_INDEX,
-        reduction="sum",
-    )
-    return float(loss), int((targets != SPEECH_IGNORE_INDEX).sum())
+def edit_distance(hypothesis, reference) -> int:
+    """Levenshtein distance between two sequences: substitutions, insertions, deletions."""
+    previous = list(range(len(reference) + 1))
+    for i, h in enumerate(hypothesis, 1):
+        current = [i]
+        for j, r in enumerate(reference, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (h != r)))
+        previous = current
+    return previous[-1]
 
 
-def _ctc_loss_sum(outputs: torch.Tensor, batch: dict) -> tuple[float, int]:
-    """Summed per-clip CTC loss over transcript length (torch's "mean" before the batch
-    average), and the clip count."""
-    per_clip = speech_ctc_loss(outputs, batch, reduction="none")  # (B,)
-    lengths = (batch["targets"] != SPEECH_IGNORE_INDEX).sum(dim=1).clamp_min(1)
-    return float((per_clip / lengths).sum()), int(per_clip.numel())
+def _error_rate(pairs) -> float:
+    errors = total = 0
+    for hypothesis, reference in pairs:
+        errors += edit_distance(hypothesis, reference)
+        total += len(reference)
+    if total == 0:
+        raise ValueError("cannot compute an error rate against empty references")
+    return errors / total
+
+
+def word_error_rate(predictions: list[str], references: list[str]) -> float:
+    """Word edits over reference words, summed over the corpus; words split on whitespace."""
+    if len(predictions) != len(references):
+        raise ValueError(f"{len(predictions)} predictions for {len(references)} references")
+    return _error_rate((p.split(), r.split()) for p, r in zip(predictions, references, strict=True))
+
+
+def char_error_rate(predictions: list[str], references: list[str]) -> float:
+    """Character edits over reference characters (spaces included), summed over the corpus."""
+    if len(predictions) != len(references):
+        raise ValueError(f"{len(predictions)} predictions for {len(references)} references")
+    return _error_rate(zip(predictions, references, strict=True))
 
 
 def transcript_metrics(predictions: list[str], references: list[str]) -> dict:
@@ -65,11 +75,3 @@ def _evaluate_speech(model, batches, device, loss_sum) -> dict:
     if not references:
         raise ValueError("cannot evaluate on an empty dataset")
     return {"loss": total / max(weight, 1), **transcript_metrics(predictions, references)}
-
-
-def evaluate_speech_seq2seq(model, batches, device) -> dict:
-    return _evaluate_speech(model, batches, device, _seq2seq_loss_sum)
-
-
-def evaluate_speech_ctc(model, batches, device) -> dict:
-    return _evaluate_speech(model, batches, device, _ctc_loss_sum)

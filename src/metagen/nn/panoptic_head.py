@@ -1,6 +1,7 @@
 """Panoptic-DeepLab's instance branch (Cheng et al., 2020): a center heatmap and, at every
-pixel, the (dy, dx) offset to the center of its instance. `evaluate/panoptic_grouping.py`
-turns them with the semantic logits into (class, instance id) per pixel."""
+pixel, the (dy, dx) offset to the center of its instance.
+`tasks/panoptic_segmentation/evaluate_grouping.py` turns them with the semantic logits into
+(class, instance id) per pixel."""
 
 import torch
 from torch import nn

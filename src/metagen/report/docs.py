@@ -10,7 +10,7 @@ from typing import Any
 
 from metagen.codegen.templates import render
 from metagen.evaluate.baselines import compare_with_baseline
-from metagen.tasks.registry import TASKS
+from metagen.tasks.registry import tasks
 
 
 def _curve_rows(training: dict[str, Any], most: int = 12) -> list[tuple[int, float]]:
@@ -28,8 +28,8 @@ def render_docs(
 ) -> dict[str, str]:
     held_out = (training or {}).get("eval")
     comparison = None
-    if held_out and plan.get("task") in TASKS:
-        comparison = compare_with_baseline(held_out, *TASKS[plan["task"]].headline)
+    if held_out and plan.get("task") in tasks():
+        comparison = compare_with_baseline(held_out, *tasks()[plan["task"]].headline)
     context = {
         "plan": plan,
         "description": description,

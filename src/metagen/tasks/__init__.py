@@ -1,1 +1,2 @@
-"""Runtime tasks: what training optimises, each one registry row (tasks/registry.py)."""
+"""Runtime tasks: what training optimises, one folder each (tasks/registry.py says what a folder
+holds and what stays shared)."""

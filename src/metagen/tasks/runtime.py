@@ -8,7 +8,7 @@ import importlib
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from metagen.tasks.registry import TASKS, datasets_ref, runtime_task, split_ref
+from metagen.tasks.registry import datasets_ref, runtime_task, split_ref, tasks
 
 
 def resolve(ref: str) -> Callable:
@@ -24,15 +24,15 @@ class _Parts(Mapping[str, Callable]):
         self.column = column
 
     def __getitem__(self, task: str) -> Callable:
-        if task not in TASKS:
+        if task not in tasks():
             raise KeyError(task)
-        return resolve(getattr(TASKS[task], self.column))
+        return resolve(getattr(tasks()[task], self.column))
 
     def __iter__(self) -> Iterator[str]:
-        return iter(TASKS)
+        return iter(tasks())
 
     def __len__(self) -> int:
-        return len(TASKS)
+        return len(tasks())
 
 
 LOSSES: Mapping[str, Callable] = _Parts("loss")

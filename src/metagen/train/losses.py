@@ -1,4 +1,5 @@
-"""Cross-entropy losses of the token and class tasks: loss(outputs, batch) -> scalar."""
+"""Next-token cross-entropy: the loss of language modelling, and of audio generation over
+mu-law tokens."""
 
 import torch.nn.functional as F
 
@@ -11,19 +12,3 @@ def language_modeling_loss(outputs, batch: dict, label_smoothing: float = 0.0):
         targets.reshape(-1),
         label_smoothing=label_smoothing,
     )
-
-
-def masked_lm_loss(outputs, batch: dict, label_smoothing: float = 0.0):
-    """Cross-entropy over the masked positions only: targets are -100 everywhere else."""
-    logits = outputs  # (B, T, V)
-    targets = batch["targets"]  # (B, T), -100 where nothing is predicted
-    return F.cross_entropy(
-        logits.reshape(-1, logits.size(-1)).float(),
-        targets.reshape(-1),
-        ignore_index=-100,
-        label_smoothing=label_smoothing,
-    )
-
-
-def classification_loss(outputs, batch: dict, label_smoothing: float = 0.0):
-    return F.cross_entropy(outputs.float(), batch["labels"], label_smoothing=label_smoothing)

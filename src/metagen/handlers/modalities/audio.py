@@ -35,7 +35,7 @@ class AudioModalityHandler(ModalityHandler):
         self.task_type = resolve_task_type(spec)
         self.generates = self.task_type == "generation"
         if self.generates and "audio" not in outputs:
-            # Audio to text is speech recognition (handlers/tasks/speech_recognition.py).
+            # Audio to text is speech recognition (tasks/speech_recognition/handler.py).
             raise PlanError(
                 f"An audio model with task.type generation continues audio, but "
                 f"modality.outputs is {list(outputs)}. Add audio to the outputs, or set "

@@ -1,0 +1,19 @@
+"""Contrastive (CLIP) training settings and data sizes per scale."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from metagen.archs.clip.shapes import SMOKE_CAPTION_LEN
+from metagen.blueprint.scale_entries import data_sizes, schedule
+
+TRAIN: dict[str, dict[str, Any]] = {
+    # CLIP ViT-B/32: AdamW, lr 5e-4, weight decay 0.2, warmup 2000 (at batch 32k).
+    "full": schedule(10_000, 256, 5e-4, 0.2, 500),
+    "smoke": schedule(200, 64, 2e-3, 0.0, 20),
+}
+DATA: dict[str, dict[str, Any]] = {
+    "full": data_sizes(100_000, 5_000),
+    # Image-caption pairs: shapes drawn on demand with their captions.
+    "smoke": {"seq_len": SMOKE_CAPTION_LEN, "num_train": 20_000, "num_val": 512},
+}

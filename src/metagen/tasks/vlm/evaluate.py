@@ -1,0 +1,54 @@
+"""Held-out evaluation of a VLM: the caption loss beside the unigram entropy of the same
+tokens and the loss with mismatched images."""
+
+import torch
+import torch.nn.functional as F
+
+from metagen.data.batch import move_batch
+from metagen.data.image_captions import CAPTION_IGNORE_INDEX
+from metagen.data.synthetic_text import unigram_entropy_nats
+from metagen.evaluate.metrics import perplexity
+
+
+def evaluate_captioning(model, batches, device) -> dict:
+    """Caption-token loss against the unigram entropy of the same tokens (the best model that
+    ignores both image and context), and against the loss when each caption is scored with
+    the previous sample's image (how much the model reads the image)."""
+    loss_sum, rolled_sum, rolled_tokens, correct, samples = 0.0, 0.0, 0, 0, 0
+    kept = []
+    for batch in batches:
+        batch = move_batch(batch, device)
+        images, input_ids, targets = batch["images"], batch["input_ids"], batch["targets"]
+        valid = targets != CAPTION_IGNORE_INDEX  # (B, T)
+        logits = model(images=images, input_ids=input_ids).float()  # (B, T, V)
+        loss_sum += float(_caption_loss_sum(logits, targets))
+        correct += int(((logits.argmax(dim=-1) == targets) & valid).sum())
+        if images.size(0) > 1:
+            rolled = model(images=images.roll(1, dims=0), input_ids=input_ids).float()
+            rolled_sum += float(_caption_loss_sum(rolled, targets))
+            rolled_tokens += int(valid.sum())
+        kept.append(targets[valid].cpu())
+        samples += targets.size(0)
+    tokens = sum(t.numel() for t in kept)
+    if tokens == 0:
+        raise ValueError("cannot evaluate on an empty dataset")
+    mean = loss_sum / tokens
+    results = {
+        "loss": mean,
+        "perplexity": perplexity(mean),
+        "token_accuracy": correct / tokens,
+        "unigram_entropy_nats": unigram_entropy_nats(torch.cat(kept)),
+    }
+    if rolled_tokens:
+        results["loss_mismatched_images"] = rolled_sum / rolled_tokens
+    results.update(num_tokens=tokens, num_samples=samples)
+    return results
+
+
+def _caption_loss_sum(logits: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+    return F.cross_entropy(
+        logits.reshape(-1, logits.size(-1)),
+        targets.reshape(-1),
+        ignore_index=CAPTION_IGNORE_INDEX,
+        reduction="sum",
+    )
