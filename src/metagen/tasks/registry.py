@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from types import MappingProxyType
@@ -49,8 +49,6 @@ class RuntimeTask:
     # (headline metric, the same metric of a trivial baseline, higher is better): a trained
     # model must beat the baseline, reported beside it by the evaluator
     headline: tuple[str, str, bool]
-    # packages beyond torch and numpy that the task's runtime parts import
-    requirements: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "datasets", MappingProxyType(dict(self.datasets)))

@@ -10,5 +10,4 @@ TASK = RuntimeTask(
     loss="metagen.tasks.set_detection.loss:set_detection_loss",
     evaluator="metagen.tasks.set_detection.evaluate:evaluate_set_detection",
     headline=("map", "no_detections_map", True),
-    requirements=("scipy>=1.10",),  # DETR's Hungarian matching
 )
