@@ -21,6 +21,8 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from metagen.folder_registry import folder_rows
+
 if TYPE_CHECKING:
     from metagen.blueprint.catalog import Variant
     from metagen.blueprint.shape_builds import Shape
@@ -115,15 +117,7 @@ def dataclass_fields(module: str, name: str) -> tuple[tuple[str, str], ...]:
 @cache
 def archs() -> dict[str, Arch]:
     """Every arch, by name: each folder under archs/ with a row in its __init__.py."""
-    folder = resources.files(__package__)
-    found: dict[str, Arch] = {}
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.is_dir() and entry.joinpath("__init__.py").is_file():
-            row = importlib.import_module(f"{__package__}.{entry.name}").ARCH
-            if row.name != entry.name:
-                raise LookupError(f"archs/{entry.name}/ registers {row.name!r}: use one name")
-            found[row.name] = row
-    return found
+    return folder_rows(__package__, "ARCH")
 
 
 def arch(name: str) -> Arch:

@@ -30,9 +30,10 @@ import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from types import MappingProxyType
 from typing import Any
+
+from metagen.folder_registry import folder_rows
 
 # The input kinds whose records (rows, texts, series) the shared record readers serve.
 RECORD_KINDS = ("tabular", "text", "series")
@@ -75,15 +76,7 @@ def record_datasets(task: str, kinds: tuple[str, ...] = RECORD_KINDS) -> dict[st
 @cache
 def tasks() -> dict[str, RuntimeTask]:
     """Every runtime task, by name: each folder under tasks/ with a row in its __init__.py."""
-    folder = resources.files(__package__)
-    found: dict[str, RuntimeTask] = {}
-    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
-        if entry.is_dir() and entry.joinpath("__init__.py").is_file():
-            row = importlib.import_module(f"{__package__}.{entry.name}").TASK
-            if row.name != entry.name:
-                raise LookupError(f"tasks/{entry.name}/ registers {row.name!r}: use one name")
-            found[row.name] = row
-    return found
+    return folder_rows(__package__, "TASK")
 
 
 def runtime_task(name: str) -> RuntimeTask:

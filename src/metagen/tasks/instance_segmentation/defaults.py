@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from metagen.archs.yolo.shapes import SMOKE_DETECTION_IMAGE_SIZE
-from metagen.blueprint.scale_entries import data_sizes, schedule
+from metagen.blueprint.scale_entries import schedule
+from metagen.tasks.dense_detection.defaults import DATA as DETECTOR_DATA
 
 TRAIN: dict[str, dict[str, Any]] = {
     # CondInst on the dense detector: the detector's settings.
@@ -16,12 +16,5 @@ TRAIN: dict[str, dict[str, Any]] = {
     # 0.86 after 200.
     "smoke": schedule(150, 32, 3e-3, 0.0, 15, eval_every=75, eval_batches=4),
 }
-DATA: dict[str, dict[str, Any]] = {
-    "full": data_sizes(50_000, 2_000),
-    # Scenes are drawn on demand, so a large train set costs no memory.
-    "smoke": {
-        "image_size": SMOKE_DETECTION_IMAGE_SIZE,
-        "num_train": 20_000,
-        "num_val": 256,
-    },
-}
+# The detector's scenes, with their masks: the same sizes.
+DATA = DETECTOR_DATA
