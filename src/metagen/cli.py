@@ -118,7 +118,7 @@ def synth(
 
     loaded = guarded(lambda: load_spec(spec))
     show_warnings([w.located for w in loaded.warnings])
-    rid = run_id or default_run_id()
+    rid = default_run_id() if run_id is None else run_id
     guarded(lambda: check_run_id(rid))
     target = guarded(lambda: synthesize(loaded, out_dir, rid, seed=seed, force=force))
     out.print(labelled("wrote", "green", str(target)))

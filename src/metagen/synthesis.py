@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -20,6 +21,10 @@ from metagen.spec import Spec
 
 class OutputError(Exception):
     """The output location cannot be written as asked."""
+
+
+# Every run directory has it, so --force can tell a run from a user's own folder.
+RUN_MARKER = "spec_resolved.yaml"
 
 
 def _architecture_yaml(bp: Blueprint, plan: dict[str, Any]) -> str:
@@ -52,7 +57,7 @@ def run_files(spec: Spec, seed: int | None) -> dict[str, str]:
     resolved["seed"] = bp.seed
     description = spec.description or ""
     files = {
-        "spec_resolved.yaml": yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True),
+        RUN_MARKER: yaml.safe_dump(resolved, sort_keys=False, allow_unicode=True),
         "blueprint/architecture.yaml": _architecture_yaml(bp, plan),
         "blueprint/params.json": _params_json(plan),
     }
@@ -65,17 +70,18 @@ def run_files(spec: Spec, seed: int | None) -> dict[str, str]:
 
 
 def write_tree(files: dict[str, str], target: Path, *, force: bool) -> Path:
-    """Write `files` under `target` via a temporary sibling and one rename."""
-    if target.exists() and not force:
-        raise OutputError(
-            f"{target} already exists. Choose another --run-id, or pass --force to replace it."
-        )
+    """Write `files` under `target` via a temporary sibling and one rename. On any failure
+    (a full disk included) the location is left as it was found."""
+    check_target(target, force=force)
+    # the folders this call creates, deepest first, removed again if it fails
+    created = [p for p in (target.parent, *target.parent.parents) if not p.exists()]
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
     except OSError as error:
+        _remove_empty(created)
         raise OutputError(
-            f"cannot create the run directory under {target.parent} ({error.strerror}). Pass "
+            f"cannot create the run directory under {target.parent} ({_reason(error)}). Pass "
             "--out a folder that exists or can be created."
         ) from None
     try:
@@ -85,13 +91,72 @@ def write_tree(files: dict[str, str], target: Path, *, force: bool) -> Path:
             path.write_text(text, encoding="utf-8")
         (staging / "logs").mkdir(exist_ok=True)
         os.chmod(staging, 0o755)
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(staging, target)
-    except BaseException:
+        replace_dir(staging, target)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        _remove_empty(created)
+        raise OutputError(
+            f"cannot write the run directory {target} ({_reason(error)}); nothing was "
+            "changed there. Free some space or pass --out a writable folder."
+        ) from None
+    except BaseException:  # Ctrl-C: no half-written staging folder stays behind
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return target
+
+
+def check_target(target: Path, *, force: bool) -> None:
+    """Refuse a run directory that --force must not replace: a link, a file, or a folder
+    that `metagen synth` did not write."""
+    if target.is_symlink():
+        raise OutputError(
+            f"{target} is a symbolic link (to {os.readlink(target)}); MetaGen does not write "
+            "through or replace links. Remove the link, or choose another --run-id or --out."
+        )
+    if not target.exists():
+        return
+    if not force:
+        raise OutputError(
+            f"{target} already exists. Choose another --run-id, or pass --force to replace it."
+        )
+    if not target.is_dir():
+        raise OutputError(
+            f"{target} is a file, not a run directory, so --force does not replace it. Move "
+            "it away or choose another --run-id."
+        )
+    if any(target.iterdir()) and not (target / RUN_MARKER).is_file():
+        raise OutputError(
+            f"{target} is a folder that `metagen synth` did not write (it has no {RUN_MARKER}), "
+            "so --force does not replace it. Choose another --run-id or --out."
+        )
+
+
+def replace_dir(staging: Path, target: Path) -> None:
+    """Put the complete folder `staging` at `target`. An old run moves aside first and is
+    deleted only once the new one is in place, so a failure keeps it."""
+    aside = None
+    if target.exists():
+        aside = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
+        os.replace(target, aside / target.name)
+    try:
+        os.replace(staging, target)
+    except OSError:
+        if aside is not None:
+            os.replace(aside / target.name, target)
+            aside.rmdir()
+        raise
+    if aside is not None:
+        shutil.rmtree(aside, ignore_errors=True)
+
+
+def _remove_empty(folders: list[Path]) -> None:
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+def _reason(error: OSError) -> str:
+    return error.strerror or str(error)
 
 
 def synthesize(

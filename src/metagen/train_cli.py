@@ -44,7 +44,7 @@ def resolve_run_dir(target: Path, out_dir: Path, run_id: str | None, seed: int |
         raise UsageError(f"{target} is neither a spec (.yaml) nor a run directory.")
     spec = load_spec(target)
     show_warnings([w.located for w in spec.warnings])
-    rid = run_id or f"{spec.name}-{default_run_id()}"
+    rid = f"{spec.name}-{default_run_id()}" if run_id is None else run_id
     check_run_id(rid)
     return synthesize(spec, out_dir, rid, seed=seed)
 
@@ -93,26 +93,22 @@ def refresh_docs(run_dir: Path, metrics: dict[str, Any], scale: str) -> None:
 
 # train.py's exit status when it rejects the data, before it writes anything.
 DATA_REJECTED = 2
+INTERRUPTED = 130  # the shell's status for a process stopped by Ctrl-C (128 + SIGINT)
 
 
 def run_training(
     run_dir: Path, command: list[str], scale: str, *, fresh: bool = False
 ) -> dict[str, Any]:
-    """Run train.py. A run directory synthesized for this call (`fresh`) is removed again when
-    the data is rejected, so bad input leaves nothing behind."""
+    """Run train.py. A run directory synthesized for this call (`fresh`) is removed again
+    when the run fails before its first checkpoint, so bad input leaves nothing behind; a
+    checkpoint, once written, is kept for --resume."""
     started = time.perf_counter()
-    result = subprocess.run(command, check=False)
-    if result.returncode == DATA_REJECTED and fresh:
-        shutil.rmtree(run_dir, ignore_errors=True)
-        raise UsageError(
-            "train.py rejected its input before training (the message above says why); the run "
-            "directory synthesized for it was removed, so nothing was written."
-        )
-    if result.returncode != 0:
-        raise UsageError(
-            f"training in {run_dir} stopped with exit code {result.returncode}; the message "
-            "above says why."
-        )
+    try:
+        returncode = subprocess.run(command, check=False).returncode
+    except KeyboardInterrupt:  # train.py got the same Ctrl-C and has stopped
+        returncode = INTERRUPTED
+    if returncode != 0:
+        raise UsageError(_failure(run_dir, scale, returncode, fresh))
     metrics = json.loads((run_dir / "train" / scale / "metrics.json").read_text(encoding="utf-8"))
     refresh_docs(run_dir, metrics, scale)
     out.print(
@@ -120,6 +116,36 @@ def run_training(
         f"{run_dir / 'train' / scale / 'metrics.json'}"
     )
     return metrics
+
+
+def _failure(run_dir: Path, scale: str, returncode: int, fresh: bool) -> str:
+    """What a failed train.py run means, after removing a fresh run dir that holds nothing
+    worth keeping."""
+    checkpoints = run_dir / "train" / scale / "checkpoints"
+    has_checkpoint = checkpoints.is_dir() and any(
+        (path / "model.safetensors").is_file() for path in checkpoints.iterdir()
+    )
+    if returncode == DATA_REJECTED and fresh:
+        shutil.rmtree(run_dir, ignore_errors=True)
+        return (
+            "train.py rejected its input before training (the message above says why); the "
+            "run directory synthesized for it was removed, so nothing was written."
+        )
+    stopped = (
+        "was interrupted" if returncode == INTERRUPTED else f"stopped with exit code {returncode}"
+    )
+    if fresh and not has_checkpoint:
+        shutil.rmtree(run_dir, ignore_errors=True)
+        return (
+            f"training {stopped} before its first checkpoint (the message above says why); "
+            f"the run directory {run_dir} synthesized for it was removed."
+        )
+    if has_checkpoint:
+        return (
+            f"training in {run_dir} {stopped}; its checkpoint is kept: continue with "
+            f"`metagen train {run_dir} --scale {scale} --resume`."
+        )
+    return f"training in {run_dir} {stopped}; the message above says why."
 
 
 def summarize(metrics: dict[str, Any]) -> str:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
@@ -103,6 +105,77 @@ def test_unsafe_run_id_is_refused(run_id, tmp_path):
     assert "--run-id" in message
     assert entries(work) == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["spec.yaml", "work"]
+
+
+def test_an_empty_run_id_is_refused_not_replaced_by_a_timestamp(tmp_path):
+    spec = _write(tmp_path, BASE_SPEC)
+    message = error_paragraph(invoke("synth", spec, "--out", tmp_path / "runs", "--run-id", ""))
+    assert "--run-id ''" in message
+    assert not (tmp_path / "runs").exists()
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]], ids=["plain", "force"])
+@pytest.mark.parametrize("link_to", ["real", "nowhere"], ids=["link", "dangling"])
+def test_a_run_dir_that_is_a_symlink_is_refused_and_kept(link_to, force, tmp_path):
+    spec = _write(tmp_path, BASE_SPEC)
+    out = tmp_path / "runs"
+    (out / "real").mkdir(parents=True)
+    (out / "real" / "mine.txt").write_text("keep me", encoding="utf-8")
+    (out / "r").symlink_to(link_to)
+    before = snapshot(out / "real")
+    message = error_paragraph(invoke("synth", spec, "--out", out, "--run-id", "r", *force))
+    assert "symbolic link" in message and f"(to {link_to})" in message
+    assert snapshot(out / "real") == before and os.readlink(out / "r") == link_to
+    assert entries(out) == ["r", "real"]
+
+
+def test_force_does_not_replace_a_file_or_a_folder_synth_did_not_write(tmp_path):
+    spec = _write(tmp_path, BASE_SPEC)
+    out = tmp_path / "runs"
+    out.mkdir()
+    (out / "file").write_text("mine", encoding="utf-8")
+    (out / "photos").mkdir()
+    (out / "photos" / "cat.jpg").write_bytes(b"\xff\xd8")
+    before = snapshot(out)
+    message = error_paragraph(invoke("synth", spec, "--out", out, "--run-id", "file", "--force"))
+    assert "is a file" in message
+    message = error_paragraph(invoke("synth", spec, "--out", out, "--run-id", "photos", "--force"))
+    assert "did not write" in message and "spec_resolved.yaml" in message
+    assert snapshot(out) == before
+
+
+def _fill_disk_after(monkeypatch, writes: int) -> None:
+    """Path.write_text fails with ENOSPC after `writes` successful writes."""
+    real_write = Path.write_text
+    count = {"n": 0}
+
+    def write_text(self, *args, **kwargs):
+        count["n"] += 1
+        if count["n"] > writes:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(self))
+        return real_write(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "write_text", write_text)
+
+
+def test_a_full_disk_is_an_error_and_leaves_the_location_as_it_was(tmp_path, monkeypatch):
+    spec = _write(tmp_path, BASE_SPEC)
+    _fill_disk_after(monkeypatch, writes=3)
+    message = error_paragraph(invoke("synth", spec, "--out", tmp_path / "a" / "runs"))
+    assert "No space left on device" in message and "nothing was changed" in message
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["spec.yaml"]  # not even a/runs
+
+
+def test_a_full_disk_during_force_keeps_the_old_run(tmp_path, monkeypatch):
+    spec = _write(tmp_path, BASE_SPEC)
+    out = tmp_path / "runs"
+    synth(spec, out)
+    (out / "r" / "logs" / "mine.txt").write_text("keep me", encoding="utf-8")
+    before = snapshot(out)
+    _fill_disk_after(monkeypatch, writes=3)
+    message = error_paragraph(invoke("synth", spec, "--out", out, "--run-id", "r", "--force"))
+    assert "No space left on device" in message
+    assert snapshot(out) == before
 
 
 # 6. Free text is data, never code or markup -----------------------------------------------

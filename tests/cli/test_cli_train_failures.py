@@ -1,0 +1,52 @@
+"""`metagen train` after train.py fails: a run directory synthesized for the call is removed
+when nothing in it is worth keeping, and a checkpoint is kept for --resume."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from metagen.cli import UsageError
+from metagen.train_cli import run_training
+
+
+def _exits(code: int) -> list[str]:
+    return [sys.executable, "-c", f"import sys; sys.exit({code})"]
+
+
+def _run_dir(tmp_path, with_checkpoint: bool):
+    run_dir = tmp_path / "run"
+    (run_dir / "code").mkdir(parents=True)
+    if with_checkpoint:
+        latest = run_dir / "train" / "smoke" / "checkpoints" / "latest"
+        latest.mkdir(parents=True)
+        (latest / "model.safetensors").write_bytes(b"weights")
+    return run_dir
+
+
+@pytest.mark.parametrize("code", [1, 2, 137])
+def test_a_fresh_run_that_fails_before_its_first_checkpoint_is_removed(tmp_path, code):
+    run_dir = _run_dir(tmp_path, with_checkpoint=False)
+    with pytest.raises(UsageError) as raised:
+        run_training(run_dir, _exits(code), "smoke", fresh=True)
+    assert not run_dir.exists()
+    assert "removed" in str(raised.value)
+
+
+def test_a_fresh_run_with_a_checkpoint_is_kept_for_resume(tmp_path):
+    run_dir = _run_dir(tmp_path, with_checkpoint=True)
+    with pytest.raises(UsageError) as raised:
+        run_training(run_dir, _exits(1), "smoke", fresh=True)
+    assert (run_dir / "train" / "smoke" / "checkpoints" / "latest").is_dir()
+    assert f"metagen train {run_dir} --scale smoke --resume" in str(raised.value)
+    assert "exit code 1" in str(raised.value)
+
+
+@pytest.mark.parametrize("code", [1, 2])
+def test_a_run_dir_the_user_gave_is_never_removed(tmp_path, code):
+    run_dir = _run_dir(tmp_path, with_checkpoint=False)
+    with pytest.raises(UsageError) as raised:
+        run_training(run_dir, _exits(code), "smoke", fresh=False)
+    assert (run_dir / "code").is_dir()
+    assert f"exit code {code}" in str(raised.value)
