@@ -1,0 +1,1 @@
+"""Import published checkpoints (issue 11): read them safely, map them into a run."""
