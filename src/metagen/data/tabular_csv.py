@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
+from metagen.data.class_count import require_two_classes
+
 # Values read as "missing" rather than as text, so the message can say so.
 CSV_MISSING = ("", "na", "n/a", "nan", "null", "none", "?")
 # The column that groups a ranking file's rows into lists (one list per query).
@@ -180,8 +182,14 @@ def read_csv(path, target: str | None, *, ranking: bool = False) -> CsvTable:
 
 
 def csv_class_names(table: CsvTable) -> list[str]:
-    """The distinct target values, numerically sorted when they are all numbers."""
+    """The distinct target values, numerically sorted when they are all numbers; two at least."""
     names = sorted(set(table.targets))
+    require_two_classes(
+        names,
+        f"{table.path}, target column {table.target_name!r}",
+        "Add rows of the other classes, or name the label column as the target "
+        "(modality.tabular.target or modality.time_series.target; else the last column).",
+    )
     try:
         return sorted(names, key=float)
     except ValueError:

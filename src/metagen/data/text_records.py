@@ -6,6 +6,7 @@ UTF-8 bytes cut to seq_len, then padding that attention_mask hides."""
 import numpy as np
 import torch
 
+from metagen.data.class_count import require_two_classes
 from metagen.data.image_folder import split_indices
 from metagen.data.records import (
     TensorRecords,
@@ -81,6 +82,11 @@ def text_classification_datasets(cfg: dict, source: str, seed: int):
         class_names = text_class_names(int(cfg["num_classes"]))
     else:
         class_names = _label_names([label for _, label in train])
+        require_two_classes(
+            class_names,
+            f"{source}, 'label' of the training records",
+            "Add records of the other classes.",
+        )
         unseen = sorted({label for _, label in val} - set(class_names))
         if unseen:
             raise ValueError(

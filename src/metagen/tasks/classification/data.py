@@ -2,6 +2,7 @@
 
 from torch.utils.data import Subset
 
+from metagen.data.class_count import require_two_classes
 from metagen.data.image_folder import ImageFolderDataset, find_split_folders, split_indices
 from metagen.data.synthetic_images import ShapesDataset
 
@@ -34,6 +35,12 @@ def image_classification_datasets(cfg: dict, source: str, seed: int):
         train, val, class_names = _shapes_datasets(cfg, seed)
     else:
         train, val, class_names = _image_folder_datasets(cfg, source, seed)
+        require_two_classes(
+            class_names,
+            f"image folder {source}",
+            "Add a folder of images for every other class, root/<class_name>/<image>.png "
+            "(in root/train/ when the data is split).",
+        )
     info = {
         "task": "classification",
         "source": source,

@@ -7,6 +7,7 @@ import torch
 from torch.utils.data import Dataset, Subset
 
 from metagen.data.audio_io import AUDIO_SUFFIXES, _audio_files, fit_audio_length, load_audio
+from metagen.data.class_count import require_two_classes
 from metagen.data.image_folder import find_split_folders, split_indices
 from metagen.data.synthetic_audio import ToneClipsDataset
 
@@ -77,6 +78,13 @@ def audio_classification_datasets(cfg: dict, source: str, seed: int):
             len(full), float(cfg["val_fraction"]), seed, labels=full.labels
         )
         train, val, class_names = Subset(full, train_idx), Subset(full, val_idx), full.class_names
+    if source != "synthetic":
+        require_two_classes(
+            class_names,
+            f"audio folder {source}",
+            "Add a folder of clips for every other class, root/<class_name>/<clip>.wav "
+            "(in root/train/ when the data is split).",
+        )
     info = {
         "task": "classification",
         "kind": "audio",

@@ -2,6 +2,7 @@
 
 from torch.utils.data import Subset
 
+from metagen.data.class_count import require_two_classes
 from metagen.data.image_folder import find_split_folders, split_indices
 from metagen.data.synthetic_video import MovingShapesDataset
 from metagen.data.video_folder import VideoFolderDataset
@@ -36,6 +37,12 @@ def build_video_classification(cfg: dict, source: str, seed: int):
         class_names = train.class_names
     else:
         train, val, class_names = _video_folder_datasets(cfg, source, seed)
+        require_two_classes(
+            class_names,
+            f"video folder {source}",
+            "Add a folder of clips for every other class, root/<class_name>/<clip> "
+            "(in root/train/ when the data is split).",
+        )
     info = {
         "task": "classification",
         "kind": "video",
