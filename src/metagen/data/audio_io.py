@@ -1,6 +1,7 @@
 """Audio files in and out, resampling, and mu-law tokens (8-bit companding, G.711 style)."""
 
 import math
+import struct
 import wave
 from pathlib import Path
 
@@ -39,16 +40,63 @@ def _read_wav_stdlib(path: Path) -> tuple[np.ndarray, int]:
     return data.reshape(-1, channels), rate
 
 
-def read_audio(path) -> tuple[np.ndarray, int]:
-    """The file at `path` as mono float32 samples and its sample rate; a clear error if it is
-    unreadable. .flac/.ogg need the `soundfile` package; .wav works without it."""
-    path = Path(path)
-    soundfile = _soundfile()
+def _wav_shortfall(path: Path) -> tuple[int, int] | None:
+    """(declared, present) sample bytes of a RIFF WAVE file that ends inside its data chunk
+    (the readers would return what is there without a word); None if it is whole."""
+    size = path.stat().st_size
+    with path.open("rb") as f:
+        head, at = f.read(12), 12
+        while head[:4] + head[8:] == b"RIFFWAVE" and at + 8 <= size:  # RF64, W64: libsndfile's
+            f.seek(at)
+            chunk, length = struct.unpack("<4sI", f.read(8))
+            if chunk == b"data":  # 0xFFFFFFFF: streamed, and the size never filled in
+                present = size - at - 8
+                return None if present >= length or length == 0xFFFFFFFF else (length, present)
+            at += 8 + length + (length & 1)  # chunks are padded to an even size
+    return None
+
+
+def audio_header(path) -> tuple[int, int]:
+    """(frames, sample rate) from the file's header, checked against its size without decoding:
+    a ValueError naming the file if it is empty, not audio, cut short or without samples.
+    .flac/.ogg need the `soundfile` package; .wav works without it."""
+    path, soundfile = Path(path), _soundfile()
     if soundfile is None and path.suffix.lower() != ".wav":
         raise ValueError(
             f"reading {path.suffix} files such as {path} needs the soundfile package: "
             "pip install soundfile (or convert the files to .wav)."
         )
+    if path.is_file() and path.stat().st_size == 0:
+        raise ValueError(f"audio file {path} is empty (0 bytes); delete or replace it.")
+    try:
+        if soundfile is not None:
+            info = soundfile.info(str(path))
+            frames, rate = info.frames, info.samplerate
+        else:
+            with wave.open(str(path), "rb") as f:
+                frames, rate = f.getnframes(), f.getframerate()
+        shortfall = _wav_shortfall(path)
+    except Exception as err:
+        raise ValueError(
+            f"cannot read audio {path} ({type(err).__name__}: {err}); it is damaged or not "
+            "audio: delete or replace this file."
+        ) from None
+    if shortfall is not None:
+        raise ValueError(
+            f"audio file {path} is cut short: its header declares {shortfall[0]} bytes of "
+            f"samples but the file holds {shortfall[1]}; re-export or replace it."
+        )
+    if frames <= 0:
+        raise ValueError(f"audio file {path} has no samples; delete or replace it.")
+    return int(frames), int(rate)
+
+
+def read_audio(path) -> tuple[np.ndarray, int]:
+    """The file at `path` as mono float32 samples and its sample rate; a clear error if it is
+    unreadable (audio_header)."""
+    path = Path(path)
+    audio_header(path)
+    soundfile = _soundfile()
     try:
         if soundfile is not None:
             data, rate = soundfile.read(str(path), dtype="float32", always_2d=True)
@@ -58,8 +106,6 @@ def read_audio(path) -> tuple[np.ndarray, int]:
         raise ValueError(
             f"cannot read audio {path} ({type(err).__name__}: {err}); delete or replace this file."
         ) from None
-    if data.shape[0] == 0:
-        raise ValueError(f"audio file {path} has no samples; delete or replace it.")
     return data.mean(axis=1).astype(np.float32), int(rate)
 
 

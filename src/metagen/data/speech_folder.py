@@ -8,12 +8,11 @@ A folder with `train/` and `val/` (or `test/`) subfolders, each laid out so, giv
 """
 
 import json
-import wave
 from pathlib import Path
 
 from torch.utils.data import Dataset
 
-from metagen.data.audio_io import AUDIO_SUFFIXES, fit_audio_length, load_audio
+from metagen.data.audio_io import AUDIO_SUFFIXES, audio_header, fit_audio_length, load_audio
 from metagen.data.speech_items import ctc_min_positions, speech_item
 from metagen.data.tokenizer import ByteTokenizer
 
@@ -28,24 +27,6 @@ def speech_split_folders(root) -> tuple[Path, Path] | None:
         return None
     held_out = [root / name for name in SPEECH_SPLITS if (root / name).is_dir()]
     return (root / "train", held_out[0]) if held_out else None
-
-
-def audio_seconds(path: Path) -> float:
-    """A file's duration from its header (soundfile, or `wave` for .wav without it)."""
-    try:
-        import soundfile
-    except ImportError:
-        soundfile = None
-    try:
-        if soundfile is not None:
-            info = soundfile.info(str(path))
-            return info.frames / info.samplerate
-        with wave.open(str(path), "rb") as f:
-            return f.getnframes() / f.getframerate()
-    except Exception as err:
-        raise ValueError(
-            f"cannot read audio {path} ({type(err).__name__}: {err}); delete or replace it."
-        ) from None
 
 
 def _tsv_entries(listing: Path) -> list[tuple[str, str, str]]:
@@ -156,7 +137,6 @@ class SpeechFolderDataset(Dataset):
         self.transcripts = [text for _, text in self.items]
         longest = max(len(tokenizer.encode(text)) for text in self.transcripts)
         self.text_len = longest if ctc else longest + 1  # + eos
-        load_audio(self.items[0][0], sample_rate)  # fail now, not mid-training
 
     def _check(self, where, path, text, ids, max_tokens, max_positions) -> None:
         if path.suffix.lower() not in AUDIO_SUFFIXES:
@@ -181,7 +161,8 @@ class SpeechFolderDataset(Dataset):
                 f"positions (a token each, a blank between repeats); the encoder has "
                 f"{max_positions}. Split the clip or lower modality.audio.hop_length."
             )
-        seconds, limit = audio_seconds(path), self.clip_samples / self.sample_rate
+        frames, rate = audio_header(path)  # a damaged file fails now, not mid-training
+        seconds, limit = frames / rate, self.clip_samples / self.sample_rate
         if seconds > limit + 1e-6:
             raise ValueError(
                 f"{where}: {path.name} lasts {seconds:.2f} s; the model hears at most {limit:.2f} "

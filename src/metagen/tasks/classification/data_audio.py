@@ -6,7 +6,13 @@ from pathlib import Path
 import torch
 from torch.utils.data import Dataset, Subset
 
-from metagen.data.audio_io import AUDIO_SUFFIXES, _audio_files, fit_audio_length, load_audio
+from metagen.data.audio_io import (
+    AUDIO_SUFFIXES,
+    _audio_files,
+    audio_header,
+    fit_audio_length,
+    load_audio,
+)
 from metagen.data.class_count import require_two_classes
 from metagen.data.image_folder import find_split_folders, split_indices
 from metagen.data.synthetic_audio import ToneClipsDataset
@@ -45,9 +51,10 @@ class AudioFolderDataset(Dataset):
                     f"class folder {folder} has no {'/'.join(AUDIO_SUFFIXES)} clips; add clips "
                     "or remove the folder."
                 )
-            self.samples += [(path, self.class_names.index(folder.name)) for path in files]
+            for path in files:
+                audio_header(path)  # a damaged file fails now, not mid-training
+                self.samples.append((path, self.class_names.index(folder.name)))
         self.labels = [label for _, label in self.samples]
-        load_audio(self.samples[0][0], sample_rate)  # fail now, not mid-training
 
     def __len__(self) -> int:
         return len(self.samples)
