@@ -10,7 +10,7 @@ import torch
 from torch.utils.data import Dataset
 
 from metagen.data.coco_masks import polygons_to_mask, resize_mask, rle_to_mask
-from metagen.data.image_folder import load_image
+from metagen.data.image_folder import load_image, verified_image_size
 from metagen.data.pixels import normalize_pixels
 from metagen.data.shape_scenes import pad_objects
 
@@ -76,20 +76,16 @@ def _ids(path: Path, entries: list, section: str, required: dict) -> dict:
 
 
 def _find_image(path: Path, where: str, name: str) -> tuple[Path, tuple[int, int]]:
-    from PIL import Image
-
     for folder in COCO_IMAGE_DIRS:
         candidate = path.parent / folder / name
         if candidate.is_file():
             try:
-                with Image.open(candidate) as image:
-                    size = image.size
-                    image.verify()
+                size = verified_image_size(candidate)
             except Exception as err:
                 raise _fail(
                     path,
                     where,
-                    f"image {candidate} cannot be read ({type(err).__name__})",
+                    f"image {candidate} cannot be read ({type(err).__name__}: {err})",
                     "delete or replace the file",
                 ) from None
             return candidate, size

@@ -7,7 +7,7 @@ from pathlib import Path
 import torch
 from torch.utils.data import Dataset
 
-from metagen.data.image_folder import load_image, split_indices
+from metagen.data.image_folder import load_image, split_indices, verified_image_size
 from metagen.data.pixels import normalize_pixels
 from metagen.data.synthetic_images import ShapesDataset
 from metagen.data.synthetic_text import unigram_entropy_nats
@@ -27,14 +27,11 @@ def _caption_error(path: Path, number: int, problem: str) -> ValueError:
 
 
 def _verify_image(path: Path, where: str) -> None:
-    from PIL import Image
-
     try:
-        with Image.open(path) as image:
-            image.verify()
+        verified_image_size(path)
     except Exception as err:
         raise ValueError(
-            f"{where}: corrupt or unreadable image {path} ({type(err).__name__}); "
+            f"{where}: corrupt or unreadable image {path} ({type(err).__name__}: {err}); "
             "replace the file or remove its line."
         ) from None
 

@@ -48,15 +48,27 @@ def load_image(path, image_size: int, channels: int) -> np.ndarray:
     return pixels.reshape(image_size, image_size, channels)
 
 
-def _check_image(path: Path) -> None:
+def verified_image_size(path) -> tuple[int, int]:
+    """(width, height) of an image checked whole without decoding it: PIL's verify reads a PNG
+    to its end, but not a JPEG, whose scan must then reach an end-of-image marker."""
     from PIL import Image
 
+    with Image.open(path) as image:
+        # PIL's JPEG reader stops at the scan, past the headers (and any EXIF thumbnail's end)
+        scan = image.fp.tell() if image.format == "JPEG" and image.fp else None
+        size = image.size
+        image.verify()
+    if scan is not None and Path(path).read_bytes().find(b"\xff\xd9", scan) == -1:
+        raise OSError("the JPEG data stops before its end marker: the file is cut short")
+    return size
+
+
+def _check_image(path: Path) -> None:
     try:
-        with Image.open(path) as image:
-            image.verify()
+        verified_image_size(path)
     except Exception as err:
         raise ValueError(
-            f"corrupt or unreadable image {path} ({type(err).__name__}); "
+            f"corrupt or unreadable image {path} ({type(err).__name__}: {err}); "
             "delete or replace this file."
         ) from None
 

@@ -12,7 +12,7 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
-from metagen.data.image_folder import IMAGE_SUFFIXES, load_image
+from metagen.data.image_folder import IMAGE_SUFFIXES, load_image, verified_image_size
 from metagen.data.pixels import normalize_pixels
 
 SEGMENTATION_SPLITS = ("val", "test")
@@ -57,15 +57,13 @@ def resize_id_map(ids: np.ndarray, size: int) -> np.ndarray:
 
 
 def _image_size(path: Path) -> tuple[int, int]:
-    from PIL import Image
-
     try:
-        with Image.open(path) as image:
-            return image.size[1], image.size[0]  # (H, W)
+        width, height = verified_image_size(path)
     except Exception as err:
         raise ValueError(
-            f"cannot read image {path} ({type(err).__name__}); delete or replace this file."
+            f"cannot read image {path} ({type(err).__name__}: {err}); delete or replace this file."
         ) from None
+    return height, width
 
 
 class SegmentationFolder(Dataset):
