@@ -229,6 +229,10 @@ def malformed(tmp_path, case: str):
         (root / "a.wav").write_bytes(b"RIFF0000WAVEjunk")
         tsv.write_text("a.wav\tyes\n")
         return root, "speech_recognition", ["cannot read audio", "a.wav"]
+    if case == "latin1_transcript":
+        (root / "a.txt").write_bytes("caf\xe9".encode("latin-1"))
+        (root / "b.txt").write_text("no")
+        return root, "speech_recognition", [f"{root / 'a.txt'} is not valid UTF-8"]
     if case == "empty_folder":
         for path in root.iterdir():
             path.unlink()
@@ -249,6 +253,7 @@ CASES = [
     "too_long_text",
     "too_long_for_ctc",
     "corrupt",
+    "latin1_transcript",
     "empty_folder",
 ]
 

@@ -2,7 +2,6 @@
 target may be left out): a CSV of rows or series, or a JSONL of texts. The standardization
 and token window are the training run's, from its data_info.json."""
 
-import csv
 import json
 from pathlib import Path
 
@@ -10,15 +9,16 @@ import numpy as np
 import torch
 
 from metagen.data.records import standardize
-from metagen.data.tabular_csv import CSV_QUERY_COLUMN, csv_error, csv_number
+from metagen.data.tabular_csv import CSV_QUERY_COLUMN, csv_error, csv_lines, csv_number
+from metagen.data.text_data import read_utf8_text
 from metagen.data.text_records import encode_texts
 
 
 def _csv_rows(path, columns: list[str] | None, keep: tuple[str, ...] = ()):
     """(values (N, F), kept columns' text, names): `columns` in order, or every column."""
     with open(path, encoding="utf-8-sig", newline="") as handle:
-        rows = csv.reader(handle)
-        header = [name.strip() for name in next(rows, [])]
+        rows = csv_lines(path, handle)
+        header = [name.strip() for name in next(rows, (0, []))[1]]
         if not header:
             raise csv_error(path, None, "the file is empty", "Write a header row, then rows")
         wanted = columns or [name for name in header if name not in keep]
@@ -33,20 +33,20 @@ def _csv_rows(path, columns: list[str] | None, keep: tuple[str, ...] = ()):
         at = [header.index(name) for name in wanted]
         kept: dict[str, list[str]] = {name: [] for name in keep}
         values, names = [], []
-        for row in rows:
+        for line, row in rows:
             if not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(header):
                 raise csv_error(
                     path,
-                    rows.line_num,
+                    line,
                     f"the row has {len(row)} values for {len(header)} columns",
                     "Give every row one value per column",
                 )
-            values.append([csv_number(path, rows.line_num, header[i], row[i]) for i in at])
+            values.append([csv_number(path, line, header[i], row[i]) for i in at])
             for name in keep:
                 kept[name].append(row[header.index(name)].strip())
-            names.append(f"line {rows.line_num}")
+            names.append(f"line {line}")
     if not values:
         raise csv_error(path, None, "the file has no data rows", "Add at least one row")
     return np.array(values, np.float64), kept, names
@@ -86,7 +86,7 @@ def _series_inputs(path, info: dict):
 
 def _jsonl_objects(path) -> list[tuple[int, dict]]:
     found = []
-    for number, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(read_utf8_text(Path(path)).splitlines(), 1):
         if not line.strip():
             continue
         try:

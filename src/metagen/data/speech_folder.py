@@ -14,6 +14,7 @@ from torch.utils.data import Dataset
 
 from metagen.data.audio_io import AUDIO_SUFFIXES, audio_header, fit_audio_length, load_audio
 from metagen.data.speech_items import ctc_min_positions, speech_item
+from metagen.data.text_data import read_utf8_text
 from metagen.data.tokenizer import ByteTokenizer
 
 SPEECH_SPLITS = ("val", "test")
@@ -32,7 +33,7 @@ def speech_split_folders(root) -> tuple[Path, Path] | None:
 def _tsv_entries(listing: Path) -> list[tuple[str, str, str]]:
     """(where, relative path, transcript) per line of a transcripts.tsv."""
     entries = []
-    for number, line in enumerate(listing.read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(read_utf8_text(listing).splitlines(), 1):
         if not line.strip():
             continue
         where = f"{listing} line {number}"
@@ -48,7 +49,7 @@ def _tsv_entries(listing: Path) -> list[tuple[str, str, str]]:
 
 def _jsonl_entries(listing: Path) -> list[tuple[str, str, str]]:
     entries = []
-    for number, line in enumerate(listing.read_text(encoding="utf-8").splitlines(), 1):
+    for number, line in enumerate(read_utf8_text(listing).splitlines(), 1):
         if not line.strip():
             continue
         where = f"{listing} line {number}"
@@ -81,9 +82,7 @@ def _sidecar_entries(root: Path) -> list[tuple[str, str, str]]:
                 f"{path} has no transcript: add {text_file.name} beside it (UTF-8 text), or list "
                 f"every clip in {root / TRANSCRIPT_FILES[0]} as 'file<TAB>transcript' lines."
             )
-        entries.append(
-            (str(text_file), str(path.relative_to(root)), text_file.read_text(encoding="utf-8"))
-        )
+        entries.append((str(text_file), str(path.relative_to(root)), read_utf8_text(text_file)))
     return entries
 
 

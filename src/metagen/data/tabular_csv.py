@@ -4,6 +4,7 @@ ValueError that names the file, the line, the column and the fix."""
 
 import csv
 import math
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,9 +40,30 @@ def csv_error(path, line: int | None, problem: str, fix: str) -> ValueError:
     return ValueError(f"{where}: {problem}. {fix}.")
 
 
+def csv_lines(path, lines: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) per row of `lines` (a list, or a file opened with newline="");
+    bytes that are not UTF-8, or a row the csv module cannot parse (a quote never closed
+    swallows the rest of the file into one value), are a located ValueError."""
+    reader = csv.reader(lines)
+    try:
+        for row in reader:
+            yield reader.line_num, row
+    except UnicodeDecodeError as error:
+        raise csv_error(
+            path, None, f"is not UTF-8 text ({error.reason})", "Save the CSV as UTF-8"
+        ) from None
+    except csv.Error as error:
+        raise csv_error(
+            path,
+            reader.line_num,
+            f"the CSV cannot be parsed here ({error})",
+            'Close the quote (") that opens a value on or before this line, or remove it',
+        ) from None
+
+
 def _csv_header(path, rows) -> list[str]:
     try:
-        header = next(rows)
+        _, header = next(rows)
     except StopIteration:
         raise csv_error(
             path,
@@ -120,7 +142,7 @@ def read_csv(path, target: str | None, *, ranking: bool = False) -> CsvTable:
         raise csv_error(
             path, None, f"is not UTF-8 text ({error.reason})", "Save the CSV as UTF-8"
         ) from None
-    rows = csv.reader(text.splitlines())
+    rows = csv_lines(path, text.splitlines())
     names = _csv_header(path, rows)
     reserved = {CSV_QUERY_COLUMN} if ranking else set()
     if ranking and CSV_QUERY_COLUMN not in names:
@@ -140,8 +162,7 @@ def read_csv(path, target: str | None, *, ranking: bool = False) -> CsvTable:
     target_at = _csv_target_index(path, names, target, reserved)
     feature_at = [i for i, name in enumerate(names) if i != target_at and name not in reserved]
     features, targets, lines, query_ids = [], [], [], []
-    for row in rows:
-        line = rows.line_num
+    for line, row in rows:
         if not any(cell.strip() for cell in row):
             continue  # blank lines carry no sample
         if len(row) != len(names):

@@ -11,12 +11,13 @@ from metagen.data.synthetic_text import make_synthetic_text
 TEXT_SUFFIXES = (".txt", ".md")
 
 
-def _read_text_file(path: Path) -> str:
+def read_utf8_text(path: Path) -> str:
+    """The text of a UTF-8 file; a binary or otherwise encoded file is a ValueError naming it."""
     raw = path.read_bytes()
     if b"\x00" in raw:
         raise ValueError(
-            f"{path} looks like a binary file (it contains NUL bytes); "
-            "pass a UTF-8 .txt/.md file or a folder of them."
+            f"{path} looks like a binary file (it contains NUL bytes), not UTF-8 text; "
+            "pass a text file saved as UTF-8."
         )
     try:
         return raw.decode("utf-8")
@@ -42,9 +43,9 @@ def read_text_source(path, *, min_chars: int = 1) -> str:
             raise ValueError(
                 f"folder {path} holds no .txt or .md files; add some text files to it."
             )
-        text = "\n\n".join(_read_text_file(p) for p in files)
+        text = "\n\n".join(read_utf8_text(p) for p in files)
     else:
-        text = _read_text_file(path)
+        text = read_utf8_text(path)
     if not text.strip():
         raise ValueError(f"text source {path} is empty; add text to it.")
     size = len(text.encode("utf-8"))

@@ -2,11 +2,12 @@
 values), and one or more numeric value columns. Every error names the file, the line and
 the column, and says how to fix it."""
 
-import csv
 import math
 from pathlib import Path
 
 import numpy as np
+
+from metagen.data.tabular_csv import csv_lines
 
 # Columns with these names (any case) hold time stamps, not values.
 TIME_COLUMN_NAMES = ("time", "date", "datetime", "timestamp", "ds", "year", "month", "day")
@@ -49,22 +50,22 @@ def read_series_table(path) -> tuple[list[str], list[list[str]], list[int]]:
     path = Path(path)
     _check_csv_file(path)
     with path.open(newline="", encoding="utf-8-sig") as handle:
-        reader = csv.reader(handle)
-        header = next(reader, None)
+        reader = csv_lines(path, handle)
+        _, header = next(reader, (0, []))
         if not header or not any(name.strip() for name in header):
             raise ValueError(f"{path} is empty: it needs a header row naming the columns.")
         header = [name.strip() for name in header]
         rows, lines = [], []
-        for row in reader:
+        for line, row in reader:
             if not any(cell.strip() for cell in row):
                 continue  # blank lines
             if len(row) != len(header):
                 raise ValueError(
-                    f"{path} line {reader.line_num}: {len(row)} fields, but the header has "
+                    f"{path} line {line}: {len(row)} fields, but the header has "
                     f"{len(header)} ({', '.join(header)}). Make every row as long as the header."
                 )
             rows.append(row)
-            lines.append(reader.line_num)
+            lines.append(line)
     if not rows:
         raise ValueError(f"{path} has a header but no data rows.")
     return header, rows, lines
