@@ -63,10 +63,25 @@ def show_warnings(warnings: list[str]) -> None:
 
 
 @app.command()
-def validate(spec: SpecArg) -> None:
-    """Check a spec: exit 0 if valid (warnings printed), 2 with a located error otherwise."""
+def validate(
+    spec: SpecArg,
+    schema_only: Annotated[
+        bool,
+        typer.Option(
+            "--schema-only",
+            help="Check the spec language only, not whether MetaGen can plan the model.",
+        ),
+    ] = False,
+) -> None:
+    """Check a spec: exit 0 if MetaGen can plan and synthesize it (warnings printed), 2 with a
+    located error otherwise."""
     loaded = guarded(lambda: load_spec(spec))
-    show_warnings([w.located for w in loaded.warnings])
+    warnings = [w.located for w in loaded.warnings]
+    if not schema_only:
+        from metagen.planning import plan_warnings
+
+        warnings += guarded(lambda: plan_warnings(loaded))
+    show_warnings(warnings)
     out.print(labelled("ok", "green", f"{spec}: valid MetaGen spec '{loaded.name}'"))
 
 

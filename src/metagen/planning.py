@@ -90,6 +90,15 @@ def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
     return bp
 
 
+def plan_warnings(spec: Spec) -> list[str]:
+    """Plan ``spec`` as `metagen plan` does; return the warnings the planner adds to the
+    spec's own. Raises PlanError where `plan` would: `metagen validate` calls this, so that a
+    valid spec is one that MetaGen can plan and synthesize."""
+    bp = make_blueprint(spec)
+    plan_dict(bp)
+    return bp.warnings[len(spec.warnings) :]
+
+
 # Data keys that must follow the smoke model's dims: the input size it is built for.
 SMOKE_DATA_FROM_DIMS = ("image_size", "num_frames", "resolution", "clip_samples", "prompt_samples")
 

@@ -152,9 +152,13 @@ def test_metagen_version():
     assert err.field == "metagen_version" and "1.0" in str(err)
 
 
-@pytest.mark.parametrize("value", ["-1", "true", '"5"', "1.5"])
-def test_seed_must_be_a_non_negative_integer(value):
+@pytest.mark.parametrize("value", ["-1", "true", '"5"', "1.5", str(2**32), str(2**64)])
+def test_seed_must_be_a_32_bit_non_negative_integer(value):
     assert _error(HEAD + f"seed: {value}\n").field == "seed"
+
+
+def test_largest_seed_loads():
+    assert _load(HEAD + f"seed: {2**32 - 1}\n").seed == 2**32 - 1
 
 
 @pytest.mark.parametrize("field", ["num_classes", "horizon", "lookback", "num_actions"])

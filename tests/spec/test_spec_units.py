@@ -68,10 +68,20 @@ def test_param_count_parses_exactly(text, expected):
         ("1.5 thousand 2", "cannot read"),
         ("1.0000001k", "whole number"),
         (float("nan"), "finite"),
-        (float("inf"), "finite"),
+        (float("inf"), "out of range"),  # YAML reads 1.0e+400 as inf
         ([86], "must be a number"),
         (None, "must be a number"),
-        ("1e999", "unknown unit"),
+        ("1e400", "out of range"),
+        ("1e999", "out of range"),
+        ("1e99999999999", "out of range"),  # refused before any arithmetic could hang
+        ("1e-400", "out of range"),
+        ("1e299T", "out of range"),  # in range as written, not once the unit is applied
+        (1e305, "out of range"),
+        (10**301, "out of range"),
+        ("٣M", "non-ASCII digit '٣'"),  # Arabic-Indic three
+        ("８M", "non-ASCII digit '８'"),  # fullwidth eight
+        ("8²M", "non-ASCII digit"),  # superscript two
+        ("9" * 101, "over 100 characters"),
     ],
 )
 def test_param_count_errors_say_what_is_accepted(text, problem):

@@ -1,7 +1,8 @@
 """Capabilities that our requirements ask for (tests/fixtures/seed_specs/ holds their specs) and that are not built yet.
 
-A spec that needs one of these validates, but `plan` and `synth` stop with a message that
-names the missing capability. They never fall back to a stand-in architecture.
+A spec that needs one of these follows the spec language (`metagen validate --schema-only`
+accepts it), but `validate`, `plan` and `synth` stop with a message that names the missing
+capability. They never fall back to a stand-in architecture.
 """
 
 from __future__ import annotations
@@ -49,8 +50,8 @@ OBJECTIVES = {
 def not_built(what: str, field: str, value: str) -> PlanError:
     return PlanError(
         f"{field} '{value}' needs {what}, which is not built yet in this version of MetaGen. "
-        "The spec is valid (`metagen validate` accepts it), but MetaGen will not plan or "
-        "synthesize it rather than print a stand-in architecture. Supported today: text "
+        "The spec follows the spec language (`metagen validate --schema-only` accepts it), but "
+        "MetaGen will not plan or synthesize it rather than print a stand-in architecture. Supported today: text "
         "language models (family transformer, objective autoregressive or masked); image "
         "classifiers (family transformer, cnn or hybrid) and image diffusion (family "
         "diffusion); audio classifiers and audio generators (family transformer); video "

@@ -16,6 +16,7 @@ from metagen.spec.messages import explain
 from metagen.spec.positions import Positions, compose, dotted
 from metagen.spec.schema import Spec
 from metagen.spec.units import show
+from metagen.spec.yaml_rules import MAX_SPEC_BYTES, check_size
 
 _EXAMPLE = "e.g. name: my_model, modality: {inputs: [text], outputs: [text]}"
 
@@ -24,7 +25,12 @@ def load_spec(path: str | Path) -> Spec:
     """Read and validate the spec file at ``path``."""
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        with Path(path).open("rb") as file:
+            # One byte past the limit is enough to refuse a file (or /dev/zero) as too long.
+            raw = file.read(MAX_SPEC_BYTES + 1)
+        check_size(len(raw), source)
+        # Universal newlines, as Path.read_text gives them.
+        text = raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except FileNotFoundError:
         raise SpecError.single(source, "no such file", "Check the path to the spec") from None
     except IsADirectoryError:

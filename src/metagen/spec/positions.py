@@ -1,25 +1,35 @@
 """Read YAML into plain data plus the line and column of every key and value.
 
 PyYAML's composer gives a node tree with positions; we build the Python data from it
-ourselves, so that each key path can be located and duplicate keys (which PyYAML would
-silently overwrite) are refused.
+ourselves, so that each key path can be located, duplicate keys (which PyYAML would
+silently overwrite) are refused, and aliases and merge keys expand only within the limits of
+yaml_rules.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 import yaml
 
-from metagen.spec.errors import SpecError
+from metagen.spec.errors import InvalidValue, SpecError
 from metagen.spec.units import show
+from metagen.spec.yaml_rules import (
+    COLLECTION_TAGS,
+    MAX_DEPTH,
+    MAX_VALUES,
+    MERGE_TAG,
+    BoundedLoader,
+    check_printable,
+    scalar_value,
+    tag_as_written,
+    too_deep,
+    too_many_values,
+)
 
 Path = tuple[str | int, ...]
 Position = tuple[int, int]  # 1-based (line, column)
-
-_MERGE_TAG = "tag:yaml.org,2002:merge"
-_PLAIN_TAGS = ("tag:yaml.org,2002:map", "tag:yaml.org,2002:seq")
 
 
 @dataclass
@@ -63,6 +73,9 @@ def _mark(node: yaml.Node) -> Position:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+Entries = dict[str, tuple[yaml.Node, yaml.Node]]
+
+
 class _Builder:
     """Turns a composed node tree into Python data, recording positions on the way."""
 
@@ -71,54 +84,108 @@ class _Builder:
         self.source = source
         self.positions = Positions()
         self._active: set[int] = set()  # nodes being built: a cycle of aliases is an error
+        self._merging: set[int] = set()  # mappings whose merges are being resolved
+        self._built = 0  # values built so far: aliases can make many from few nodes
 
     def build(self, node: yaml.Node, path: Path) -> Any:
         self.positions.values[path] = _mark(node)
+        self._count(node, path, "the aliases (*name) expand to")
         if id(node) in self._active:
             raise self._error(node, path, "an alias refers to itself", "Remove the cycle")
-        if not isinstance(node, yaml.ScalarNode) and node.tag not in _PLAIN_TAGS:
-            # Scalars with unknown tags fail in construct_object; collections are ours to check.
-            raise self._error(node, path, f"unsupported YAML tag {node.tag}", "Remove the tag")
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, path)
+        self._check_collection(node, path)
         self._active.add(id(node))
         try:
             if isinstance(node, yaml.MappingNode):
                 return self._mapping(node, path)
-            if isinstance(node, yaml.SequenceNode):
-                return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-            return self.loader.construct_object(node, deep=True)
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
         finally:
             self._active.discard(id(node))
 
+    def _count(self, node: yaml.Node, path: Path, what: str) -> None:
+        self._built += 1
+        if self._built > MAX_VALUES:
+            raise self._error(node, path, *too_many_values(what))
+
+    def _check_collection(self, node: yaml.Node, path: Path) -> None:
+        # A collection at path (a, b) sits inside two collections: it is the third level.
+        if len(path) + 1 > MAX_DEPTH:
+            raise self._error(node, path, *too_deep())
+        if node.tag not in COLLECTION_TAGS:
+            hint = "Remove the tag: a spec is plain mappings and lists"
+            raise self._error(node, path, f"unsupported YAML tag {tag_as_written(node.tag)}", hint)
+
+    def _scalar(self, node: yaml.ScalarNode, path: Path) -> Any:
+        try:
+            return scalar_value(self.loader, node)
+        except InvalidValue as exc:
+            raise self._error(node, path, exc.summary, exc.hint) from None
+
     def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[str, Any]:
-        first_seen: dict[str, yaml.Node] = {}
-        for key_node, _ in node.value:
-            if key_node.tag == _MERGE_TAG:
-                continue
-            key = self._key(key_node, path)
-            if key in first_seen:
-                line = first_seen[key].start_mark.line + 1
-                raise self._error(
-                    key_node,
-                    path + (key,),
-                    f"duplicate key {key!r} (first given on line {line})",
-                    "Give each key once; YAML would otherwise silently keep only the last",
-                )
-            first_seen[key] = key_node
-        # Resolve "<<" merge keys; explicit keys come last, so they win.
-        self.loader.flatten_mapping(node)
         result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key = self._key(key_node, path)
+        for key, (key_node, value_node) in self._entries(node, path, 0).items():
             self.positions.keys[path + (key,)] = _mark(key_node)
             result[key] = self.build(value_node, path + (key,))
         return result
 
-    def _key(self, node: yaml.Node, path: Path) -> str:
-        key = (
-            self.loader.construct_object(node, deep=True)
-            if isinstance(node, yaml.ScalarNode)
-            else None
+    def _entries(self, node: yaml.MappingNode, path: Path, merges: int) -> Entries:
+        """key -> (key node, value node), with "<<" merges resolved as YAML 1.1 says: keys
+        written in the mapping win over merged ones, and an earlier merged mapping wins over
+        a later one. ``merges`` counts the merges that led here (a merged mapping may merge)."""
+        written: Entries = {}
+        merge: tuple[yaml.Node, yaml.Node] | None = None
+        for key_node, value_node in node.value:
+            if key_node.tag == MERGE_TAG:
+                if merge is not None:
+                    self._duplicate(merge[0], key_node, path, "<<")
+                merge = (key_node, value_node)
+                continue
+            key = self._key(key_node, path)
+            if key in written:
+                self._duplicate(written[key][0], key_node, path, key)
+            written[key] = (key_node, value_node)
+        if merge is None:
+            return written
+        if merges + len(path) + 1 > MAX_DEPTH:
+            raise self._error(merge[0], path, *too_deep())
+        if id(node) in self._merging:
+            raise self._error(node, path, "a merge (<<) includes its own mapping", "Remove it")
+        self._merging.add(id(node))
+        try:
+            entries: Entries = {}
+            for source in reversed(self._merge_sources(merge[1], path)):
+                for key, entry in self._entries(source, path, merges + 1).items():
+                    self._count(entry[1], path, "the merges (<<) expand to")
+                    entries[key] = entry
+        finally:
+            self._merging.discard(id(node))
+        entries.update(written)
+        return entries
+
+    def _duplicate(self, first: yaml.Node, again: yaml.Node, path: Path, key: str) -> NoReturn:
+        raise self._error(
+            again,
+            path + (key,),
+            f"duplicate key {key!r} (first given on line {first.start_mark.line + 1})",
+            "Give each key once; YAML would otherwise silently keep only the last",
         )
+
+    def _merge_sources(self, node: yaml.Node, path: Path) -> list[yaml.MappingNode]:
+        sources = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        for source in sources:
+            if not isinstance(source, yaml.MappingNode):
+                raise self._error(
+                    source,
+                    path,
+                    "a merge key (<<) takes a mapping or a list of mappings",
+                    "Write <<: *defaults, where &defaults names a mapping",
+                )
+            self._check_collection(source, path)
+        return list(sources)
+
+    def _key(self, node: yaml.Node, path: Path) -> str:
+        key = self._scalar(node, path) if isinstance(node, yaml.ScalarNode) else None
         if isinstance(key, str):
             return key
         raise self._error(
@@ -137,7 +204,8 @@ class _Builder:
 
 def compose(text: str, source: str) -> tuple[Any, Positions]:
     """Parse one YAML document: (data, positions); (None, empty) for an empty document."""
-    loader = yaml.SafeLoader(text)
+    check_printable(text, source)
+    loader = BoundedLoader(text, source)
     try:
         root = loader.get_single_node()
         if root is None:

@@ -171,7 +171,14 @@ class Spec(SpecModel):
         "digits, '.', '_' and '-' (no '..'), at most 128 characters."
     )
     description: str | None = Field(None, description="Free text about the model.")
-    seed: int = Field(0, ge=0, description="Random seed; the same seed gives the same run.")
+    # torch.manual_seed overflows past 2^64 and the data seeds derive 2 * seed + 1: a 32-bit
+    # seed keeps every random generator in range.
+    seed: int = Field(
+        0,
+        ge=0,
+        le=2**32 - 1,
+        description="Random seed, 0 to 4294967295; the same seed gives the same run.",
+    )
     modality: Modality = Field(description="Input and output modalities.")
     task: Task = Field(default_factory=Task, description="The task; default generation.")
     constraints: Constraints = Field(default_factory=Constraints, description="The budget.")

@@ -19,12 +19,16 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, PlainSerializer, Wi
 from metagen.spec.errors import InvalidValue
 from metagen.spec.vocab import LATENCY_LABELS
 
-# A decimal number with optional "_" digit grouping and a bounded exponent (a huge exponent
-# would make exact arithmetic hang).
+# A decimal number in ASCII digits, with optional "_" digit grouping, then a unit.
 _QUANTITY = re.compile(
-    r"^\s*(?P<number>[+-]?(?:\d+(?:_\d+)*(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d{1,2})?)"
-    r"\s*(?P<unit>[^\d\s.+-][^\s]*)?\s*$"
+    r"^\s*(?P<number>[+-]?(?:[0-9]+(?:_[0-9]+)*(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)"
+    r"\s*(?P<unit>[^0-9\s.+-][^\s]*)?\s*$"
 )
+# The range of magnitudes MetaGen reads: the planner's float arithmetic stays finite, and
+# exact arithmetic on the number stays fast (a huge exponent would make it hang).
+_LIMIT_EXPONENT = 300
+RANGE_HINT = "Numbers must be under 1e300 and, unless zero, at least 1e-300"
+_MAX_CHARS = 100  # of a quantity: no spec needs more, and long digit strings are slow
 
 # Parameter counts. "m" is million, as in "opt-125m": there are no milli-parameters, so
 # suffixes are case-insensitive. "G" (giga) is the same as "B".
@@ -104,11 +108,30 @@ def show(value: Any) -> str:
 
 def _split(text: str, what: str, hint: str) -> tuple[Fraction, str]:
     """Split "1.5 B" into (Fraction(3, 2), "b"); the unit is lower-cased."""
+    foreign = next((c for c in text if c.isdigit() and not c.isascii()), None)
+    if foreign is not None:
+        raise InvalidValue(
+            f"{what} {show(text)} has the non-ASCII digit {foreign!r}",
+            f"Write numbers with the ASCII digits 0-9. {hint}",
+        )
+    if len(text) > _MAX_CHARS:
+        raise InvalidValue(f"{what} {show(text)} is over {_MAX_CHARS} characters long", hint)
     match = _QUANTITY.match(text)
     if match is None:
         raise InvalidValue(f"cannot read {show(text)} as {what}", hint)
-    number = Fraction(match["number"].replace("_", ""))
-    return number, (match["unit"] or "").lower()
+    number = Decimal(match["number"].replace("_", ""))
+    _check_range(number, text, what, hint)
+    return Fraction(number), (match["unit"] or "").lower()
+
+
+def _check_range(number: Decimal, value: Any, what: str, hint: str) -> None:
+    """Refuse a number that is not zero and not within [1e-300, 1e300)."""
+    if number and not -_LIMIT_EXPONENT <= number.adjusted() < _LIMIT_EXPONENT:
+        raise _out_of_range(value, what, hint)
+
+
+def _out_of_range(value: Any, what: str, hint: str) -> InvalidValue:
+    return InvalidValue(f"{what} {show(value)} is out of range", f"{RANGE_HINT}. {hint}")
 
 
 def _number(value: Any, what: str, hint: str) -> tuple[Fraction, str]:
@@ -121,8 +144,10 @@ def _number(value: Any, what: str, hint: str) -> tuple[Fraction, str]:
     if isinstance(value, int):
         return Fraction(value), ""
     if isinstance(value, float):
-        if not math.isfinite(value):
+        if math.isnan(value):
             raise InvalidValue(f"{what} must be finite, got {show(value)}", hint)
+        if math.isinf(value):  # YAML reads 1.0e+400 as infinity
+            raise _out_of_range(value, what, hint)
         # repr gives the shortest decimal that reads back as this float: what the user wrote.
         return Fraction(repr(value)), ""
     return _split(value, what, hint)
@@ -134,6 +159,8 @@ def _whole(value: Any, units: dict[str, Any], what: str, hint: str) -> int:
     if unit not in units:
         raise InvalidValue(f"unknown unit {unit!r} in {what} {show(value)}", hint)
     amount = number * units[unit]
+    if abs(amount) >= 10**_LIMIT_EXPONENT:
+        raise _out_of_range(value, what, hint)
     if amount <= 0:
         raise InvalidValue(f"{what} must be positive, got {show(value)}", hint)
     if amount.denominator != 1:
