@@ -16,6 +16,7 @@ from rich.text import Text
 
 from metagen.blueprint.model import PlanError
 from metagen.spec import SpecError, load_spec
+from metagen.spec.schema import MAX_SEED
 
 app = typer.Typer(
     add_completion=False,
@@ -30,6 +31,7 @@ err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
 T = TypeVar("T")
 
 SpecArg = Annotated[Path, typer.Argument(help="Path to the YAML spec.", show_default=False)]
+SeedOption = Annotated[int | None, typer.Option(help="Override the spec's seed.")]
 
 
 class UsageError(Exception):
@@ -97,12 +99,13 @@ def schema() -> None:
 def plan(
     spec: SpecArg,
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
-    seed: Annotated[int | None, typer.Option(help="Override the spec's seed.")] = None,
+    seed: SeedOption = None,
 ) -> None:
     """Solve the architecture: components, dims, exact params, FLOPs and memory."""
     from metagen.planning import make_blueprint, plan_dict
     from metagen.report.plan_view import print_plan
 
+    guarded(lambda: check_seed(seed))
     loaded = guarded(lambda: load_spec(spec))
     result = guarded(lambda: plan_dict(make_blueprint(loaded, seed)))
     if as_json:
@@ -125,18 +128,24 @@ def synth(
     run_id: Annotated[
         str | None, typer.Option(help="Run directory name (default: UTC time).")
     ] = None,
-    seed: Annotated[int | None, typer.Option(help="Override the spec's seed.")] = None,
+    seed: SeedOption = None,
     force: Annotated[bool, typer.Option(help="Replace an existing run directory.")] = False,
 ) -> None:
     """Write DIR/ID/: spec_resolved.yaml, blueprint/, code/, docs/ and logs/."""
     from metagen.synthesis import synthesize
 
+    guarded(lambda: check_seed(seed))
     loaded = guarded(lambda: load_spec(spec))
     show_warnings([w.located for w in loaded.warnings])
     rid = default_run_id() if run_id is None else run_id
     guarded(lambda: check_run_id(rid))
     target = guarded(lambda: synthesize(loaded, out_dir, rid, seed=seed, force=force))
     out.print(labelled("wrote", "green", str(target)))
+
+
+def check_seed(seed: int | None) -> None:
+    if seed is not None and not 0 <= seed <= MAX_SEED:
+        raise UsageError(f"--seed {seed} is out of range; give a seed from 0 to {MAX_SEED}.")
 
 
 def check_run_id(run_id: str) -> None:

@@ -15,9 +15,11 @@ from typing import Annotated, Any
 import typer
 
 from metagen.cli import (
+    SeedOption,
     UsageError,
     app,
     check_run_id,
+    check_seed,
     default_run_id,
     fail,
     guarded,
@@ -168,7 +170,7 @@ def train(
         "runs"
     ),
     run_id: Annotated[str | None, typer.Option(help="Run directory name for a spec.")] = None,
-    seed: Annotated[int | None, typer.Option(help="Override the seed.")] = None,
+    seed: SeedOption = None,
     resume: Annotated[bool, typer.Option(help="Resume from the last checkpoint.")] = False,
     compile_model: Annotated[bool, typer.Option("--compile", help="torch.compile.")] = False,
 ) -> None:
@@ -177,6 +179,7 @@ def train(
         fail(f"--scale {scale!r} is not a scale. Use full or smoke.")
     if data != "synthetic" and not Path(data).exists():
         fail(f"--data {data}: no such file or folder. Pass 'synthetic' or an existing path.")
+    guarded(lambda: check_seed(seed))
     fresh = not target.is_dir()
     run_dir = guarded(lambda: resolve_run_dir(target, out_dir, run_id, seed))
     command = train_command(run_dir, scale, steps, data, seed, resume, compile_model)

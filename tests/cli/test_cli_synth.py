@@ -289,3 +289,16 @@ def test_block_markdown_in_the_description_stays_quoted(description, tmp_path):
     card = (run / "docs" / "model_card.md").read_text(encoding="utf-8")
     assert_inert_markdown(card, description)
     assert "## Architecture" in card
+
+
+@pytest.mark.parametrize("command", ["plan", "synth", "train"])
+@pytest.mark.parametrize("seed", ["-1", "4294967296", "18446744073709551616"])
+def test_a_seed_override_out_of_range_is_refused(command, seed, tmp_path):
+    spec = _write(tmp_path, BASE_SPEC)
+    message = error_paragraph(
+        invoke(command, spec, "--seed", seed, "--out", tmp_path / "runs")
+        if command != "plan"
+        else invoke(command, spec, "--seed", seed)
+    )
+    assert f"--seed {seed} is out of range" in message and "4294967295" in message
+    assert not (tmp_path / "runs").exists()

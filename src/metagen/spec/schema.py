@@ -38,6 +38,11 @@ from metagen.spec.vocab import (
 _SECTIONS = ("task", "constraints", "training", "architecture")
 
 
+# torch.manual_seed overflows past 2^64 and the data seeds derive 2 * seed + 1: a 32-bit
+# seed keeps every random generator in range.
+MAX_SEED = 2**32 - 1
+
+
 class Task(SpecModel):
     """What the model is trained to do."""
 
@@ -171,12 +176,10 @@ class Spec(SpecModel):
         "digits, '.', '_' and '-' (no '..'), at most 128 characters."
     )
     description: str | None = Field(None, description="Free text about the model.")
-    # torch.manual_seed overflows past 2^64 and the data seeds derive 2 * seed + 1: a 32-bit
-    # seed keeps every random generator in range.
     seed: int = Field(
         0,
         ge=0,
-        le=2**32 - 1,
+        le=MAX_SEED,
         description="Random seed, 0 to 4294967295; the same seed gives the same run.",
     )
     modality: Modality = Field(description="Input and output modalities.")
