@@ -25,6 +25,7 @@ def _new_blueprint(spec: Spec, seed: int | None) -> Blueprint:
         seed=spec.seed if seed is None else seed,
         family=spec_family(spec),
         variant=spec.architecture.variant if spec.architecture else None,
+        given_dims=spec.architecture.dims if spec.architecture else None,
         modality_inputs=list(spec.modality.inputs),
         modality_outputs=list(spec.modality.outputs),
         budget_max=budget.max if budget else None,
@@ -63,7 +64,8 @@ def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
     if "context_length" in full and full["context_length"] != bp.context_length:
         # A named variant fixes its own context window: the KV cache and windows follow it.
         bp.decisions.append(
-            f"{bp.variant} has a {full['context_length']}-token context; the KV cache and the "
+            f"{bp.variant or 'architecture.dims'} has a {full['context_length']}-token "
+            "context; the KV cache and the "
             "training windows use it."
         )
         bp.context_length = full["context_length"]

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from tests.paths import EXAMPLE_SPECS
 
+from metagen.archs.registry import archs
 from metagen.blueprint.catalog import all_variants
 from metagen.blueprint.model import PlanError
 from metagen.planning import plan_warnings
@@ -56,6 +57,8 @@ def _schema_fields() -> dict[str, dict[str, str]]:
 
 
 SECTIONS = _schema_fields()
+# Config fields that architecture.dims may name, from every arch, so that dims reach the check
+DIMS_KEYS = sorted({name for row in archs().values() for name in row.config_fields()})
 KEYS = sorted({key for fields in SECTIONS.values() for key in fields})
 TYPES = {key: kind for fields in SECTIONS.values() for key, kind in fields.items()}
 
@@ -139,6 +142,8 @@ def fitting(key: Any) -> st.SearchStrategy[Any]:
         return ints
     if kind == "number":
         return st.one_of(floats, ints)
+    if kind == "object" and key not in SECTIONS:  # a free mapping: architecture.dims
+        return st.dictionaries(st.sampled_from(DIMS_KEYS), st.deferred(lambda: scalars), max_size=6)
     if kind == "object":
         fields = sorted(SECTIONS[key])
         return st.dictionaries(st.sampled_from(fields), st.deferred(lambda: scalars), max_size=3)

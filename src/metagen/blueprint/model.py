@@ -40,6 +40,8 @@ class Blueprint:
     # `data`.
     smoke_data: dict[str, Any] = field(default_factory=dict)
     variant: str | None = None
+    # Exact dims from the spec's architecture.dims (an imported checkpoint's); None: solve.
+    given_dims: dict[str, Any] | None = None
     budget_max: int | None = None
     budget_min: int | None = None
     memory_budget: int | None = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from metagen.archs.registry import arch
+from metagen.archs.registry import arch, dataclass_fields
 from metagen.blueprint.catalog import Variant, all_variants, get_variant
 from metagen.blueprint.counts import count_params
 from metagen.blueprint.memory import INFERENCE_BYTES_PER_PARAM, memory_cap
@@ -133,9 +133,108 @@ def apply_variant(bp: Blueprint, variant: Variant) -> dict[str, Any]:
     return dims
 
 
+def apply_given_dims(bp: Blueprint, given: dict[str, Any]) -> dict[str, Any]:
+    """The spec's architecture.dims, checked against the arch's config fields and types."""
+    fields = dict(dataclass_fields(arch(bp.arch).model_module, arch(bp.arch).config))
+    unknown = sorted(set(given) - set(fields))
+    missing = [name for name in fields if name not in given]
+    if unknown or missing:
+        problem = f"unknown {unknown}" if unknown else f"missing {missing}"
+        raise PlanError(
+            f"architecture.dims must give every field of {bp.arch}'s config, no more: {problem}. "
+            f"Its fields are {', '.join(fields)}."
+        )
+    for name, annotation in fields.items():
+        _check_type(name, given[name], annotation)
+        _check_size(name, given[name])
+    # an int written for a float field (eps: 1) is that float, as the config would hold it
+    dims = {k: float(given[k]) if kind == "float" else given[k] for k, kind in fields.items()}
+    _check_divisible(dims)
+    try:
+        params = total_params(bp.arch, dims)
+        total_params(bp.arch, arch(bp.arch).smoke_dims(dims))  # the smoke scale derives from it
+        arch(bp.arch).flops(dims)
+    except (ZeroDivisionError, ValueError, KeyError) as error:
+        raise PlanError(
+            f"architecture.dims do not make a {bp.arch} ({type(error).__name__}: {error}): "
+            "a width, head count or layer count is 0 or does not divide another. Check them "
+            "against the config.json of a synthesized run."
+        ) from None
+    if bp.budget_max is not None and params > bp.budget_max:
+        raise PlanError(
+            f"architecture.dims give {_fmt(params)} parameters, over "
+            f"constraints.parameter_budget.max ({_fmt(bp.budget_max)}). Raise the budget to at "
+            "least that, or remove the budget."
+        )
+    bp.decisions.append(
+        f"architecture.dims fix the shape ({_fmt(params)} params); the solver does not resize it."
+    )
+    return dims
+
+
+# A config annotation -> the YAML types a value of it may have.
+_VALUE_TYPES: dict[str, tuple[type, ...]] = {
+    "int": (int,),
+    "float": (int, float),
+    "bool": (bool,),
+    "str": (str,),
+    "list[int]": (list,),
+}
+
+
+# Bounds on given dims, far past any published model, so that counting stays cheap: the
+# counts list every layer, so a billion layers would be a billion entries.
+MAX_DIM = 2**24
+MAX_LAYERS = 1024
+
+
+# (dividend, divisor) field suffixes that every attention config requires, whatever the
+# prefix (text_, vision_): heads split the width, key/value heads split the heads.
+DIVISIBLE = (("d_model", "n_heads"), ("n_heads", "n_kv_heads"))
+
+
+def _check_divisible(dims: dict[str, Any]) -> None:
+    for dividend, divisor in DIVISIBLE:
+        for name in dims:
+            if not name.endswith(dividend):
+                continue
+            other = name[: -len(dividend)] + divisor
+            if isinstance(dims.get(other), int) and dims[name] % dims[other]:
+                raise PlanError(
+                    f"architecture.dims.{name} ({dims[name]}) must be divisible by {other} "
+                    f"({dims[other]}). Change one of them."
+                )
+
+
+def _check_size(name: str, value: Any) -> None:
+    values = value if isinstance(value, list) else [value]
+    numbers = [v for v in values if isinstance(v, int | float) and not isinstance(v, bool)]
+    limit = MAX_LAYERS if name.endswith("layers") else MAX_DIM
+    # an integer dim is a size or a count (never 0), or a token id (`*_id`, from 0)
+    low = 0 if name.endswith("_id") or any(isinstance(v, float) for v in numbers) else 1
+    if any(not low <= v <= limit for v in numbers):
+        raise PlanError(
+            f"architecture.dims.{name} is {value!r}, outside {low} to {limit:,}. Give the size "
+            "of a model that exists."
+        )
+
+
+def _check_type(name: str, value: Any, annotation: str) -> None:
+    kinds = _VALUE_TYPES.get(annotation, (object,))
+    if isinstance(value, bool) and bool not in kinds:  # YAML's true is not a number here
+        kinds = ()
+    if not isinstance(value, kinds):
+        raise PlanError(
+            f"architecture.dims.{name} is {value!r}, but {name} takes a {annotation} value. Write "
+            f"one, e.g. from the config.json of a synthesized run."
+        )
+
+
 def solve(bp: Blueprint) -> dict[str, Any]:
     """Fix the full-scale model dims of `bp` and return them."""
-    if bp.variant is not None:
+    if bp.given_dims is not None:
+        dims = apply_given_dims(bp, bp.given_dims)
+    elif bp.variant is not None:
         variant = get_variant(bp.variant)
         if variant is None:
             known = ", ".join(sorted(n for n, v in all_variants().items() if v.arch == bp.arch))

@@ -156,6 +156,12 @@ class Architecture(SpecModel):
         description="Named variant (vit_b_16, gpt2, resnet50, ...), checked by the blueprint "
         "stage against its catalog.",
     )
+    dims: dict[str, int | float | bool | str | list[int]] | None = Field(
+        None,
+        description="Exact model dims, every field of the architecture's config (as `metagen "
+        "import` writes them for a checkpoint); the solver keeps them as given. Not together "
+        "with variant.",
+    )
     fusion: Annotated[str, OneOf(FUSIONS, "fusion strategy")] | None = Field(
         None,
         description="How a multi-modal model combines text and image: early (image tokens "
@@ -163,6 +169,16 @@ class Architecture(SpecModel):
         "tokens), late (combine at the final layers) or contrastive (align separate encoders); "
         "null picks by training.objective (contrastive -> contrastive, else early).",
     )
+
+    @field_validator("dims")
+    @classmethod
+    def _dims_or_variant(cls, dims: dict | None, info: ValidationInfo) -> dict | None:
+        if dims is not None and info.data.get("variant") is not None:
+            raise InvalidValue(
+                "architecture.dims and architecture.variant both fix the shape",
+                "Keep one: the variant's published dims, or your own dims",
+            )
+        return dims
 
 
 class Spec(SpecModel):
