@@ -57,6 +57,10 @@ PUBLISHED = {
 # Dims where the catalog keeps MetaGen's choice: the byte tokenizer's eos for CLIP's caption
 # feature (a BPE checkpoint reads its own end-of-text token).
 CATALOG_ONLY = {"eot_id"}
+# transformers' ViT configs say layer_norm_eps 1e-12; the published ViT (Dosovitskiy et al.'s
+# JAX code, as timm and torchvision) normalizes with 1e-6, which the catalog keeps. A mapped
+# checkpoint takes its config's value, so it computes what transformers does.
+HF_VIT_NORM_EPS = 1e-12
 
 
 @pytest.mark.parametrize("name", sorted(PUBLISHED))
@@ -74,6 +78,10 @@ def test_published_config_gives_the_published_count_and_the_catalogs_shape(name)
     shape = (set(row.structural_fields()) | set(PARAMETER_FREE_FIELDS)) & set(row.config_fields())
     shape -= CATALOG_ONLY
     assert {k: dims[k] for k in shape} == {k: variant.dims.get(k, "gelu") for k in shape}
+    if variant.arch == "vit":
+        assert (dims["norm_eps"], variant.dims["norm_eps"]) == (HF_VIT_NORM_EPS, 1e-6)
+    else:
+        assert dims["norm_eps"] == variant.dims["norm_eps"]
 
 
 def _checkpoint(kind: str, folder):
@@ -241,3 +249,23 @@ def test_each_transformers_activation_name_maps_to_the_same_function(hf_name):
     ours = GELU_ACTIVATIONS[HF_ACTIVATIONS[hf_name]](x)
     theirs = transformers.activations.ACT2FN[hf_name](x)
     torch.testing.assert_close(ours, theirs, atol=1e-6, rtol=0)
+
+
+def test_bert_layernorm_gamma_and_beta_read_as_weight_and_bias(tmp_path):
+    """Older BERT files (bert-base-uncased's pytorch_model.bin) name LayerNorm's scale and
+    shift gamma and beta; transformers reads them as weight and bias, and so does the mapping."""
+    checkpoint = _checkpoint("bert_pretraining", tmp_path)
+    dims = bert_mlm_weights.config_from_hf(checkpoint.config)
+    old = {
+        re.sub(
+            r"LayerNorm\.weight$",
+            "LayerNorm.gamma",
+            re.sub(r"LayerNorm\.bias$", "LayerNorm.beta", k),
+        ): v
+        for k, v in checkpoint.tensors.items()
+    }
+    assert sum(k.endswith(".gamma") for k in old) == 2 * dims["n_layers"] + 2
+    expected = bert_mlm_weights.state_dict_from_hf(checkpoint.tensors, dims)
+    found = bert_mlm_weights.state_dict_from_hf(old, dims)
+    assert found.keys() == expected.keys()
+    assert all(torch.equal(found[k], expected[k]) for k in expected)
