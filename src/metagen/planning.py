@@ -57,8 +57,9 @@ def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
     spec, approximations = approximate_outputs(spec)
     bp.approximations = approximations
     task_handler = get_task_handler(spec)
-    if not task_handler.owns_architecture(spec):
-        get_handler(spec).augment_blueprint(bp)
+    handler = None if task_handler.owns_architecture(spec) else get_handler(spec)
+    if handler is not None:
+        handler.augment_blueprint(bp)
     task_handler.augment_blueprint(spec, bp)
     full = solve(bp)
     if "context_length" in full and full["context_length"] != bp.context_length:
@@ -77,6 +78,9 @@ def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
         data={**bp.data, **data_config(bp.task, "full")},
         train={**train_config(bp.task, "full", overrides), "precision": precision, "seed": bp.seed},
     )
+    described = handler.describe(full) if handler is not None else None
+    if described is not None:  # roles that read the solved dims (a variant's, the solver's)
+        bp.components = [(c.name, c.role) for c in described]
     smoke = arch(bp.arch).smoke_dims(full)
     bp.scales["smoke"] = ScaleConfig(
         model=smoke,

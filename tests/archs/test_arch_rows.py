@@ -12,7 +12,7 @@ import pytest
 from tests.archs.small_dims import SMALL_DIMS
 
 from metagen.archs.build import model_classes
-from metagen.archs.registry import archs
+from metagen.archs.registry import PARAMETER_FREE_FIELDS, archs
 from metagen.codegen.bundle import reachable
 
 ROWS = sorted(archs().values(), key=lambda row: row.name)
@@ -42,7 +42,8 @@ def test_model_and_config_resolve_from_source_and_by_import(row):
     assert (model_cls.__name__, config_cls.__name__) == (row.model, row.config)
     assert row.config_fields() == tuple(f.name for f in dataclasses.fields(config_cls))
     floats = {f.name for f in dataclasses.fields(config_cls) if f.type in (float, "float")}
-    assert set(row.structural_fields()) == set(row.config_fields()) - floats
+    parameter_free = floats | set(PARAMETER_FREE_FIELDS)
+    assert set(row.structural_fields()) == set(row.config_fields()) - parameter_free
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda row: row.name)

@@ -28,6 +28,9 @@ if TYPE_CHECKING:
     from metagen.blueprint.shape_builds import Shape
 
 Dims = dict[str, Any]
+# Config fields that change no parameter count, beside the floats: a plan's dims may leave
+# them out and the config's default holds (MetaGen's own designs keep the exact GELU).
+PARAMETER_FREE_FIELDS = ("activation",)
 
 
 @dataclass(frozen=True)
@@ -74,9 +77,13 @@ class Arch:
 
     def structural_fields(self) -> tuple[str, ...]:
         """The fields that shape the model, which its counts read: all but the floats (rates,
-        epsilons and the like change no parameter count)."""
+        epsilons and the like change no parameter count) and PARAMETER_FREE_FIELDS."""
         fields = dataclass_fields(self.model_module, self.config)
-        return tuple(name for name, annotation in fields if annotation != "float")
+        return tuple(
+            name
+            for name, annotation in fields
+            if annotation != "float" and name not in PARAMETER_FREE_FIELDS
+        )
 
 
 @cache

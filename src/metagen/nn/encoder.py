@@ -12,8 +12,8 @@ from metagen.nn.mlp import GeluMLP
 
 
 class EncoderBlock(nn.Module):
-    """Bidirectional attention and a GELU MLP, biases everywhere. Pre-norm normalizes each
-    residual branch's input (ViT); post-norm normalizes after each residual add (BERT).
+    """Bidirectional attention and a GELU MLP (the one `activation` names), biases everywhere.
+    Pre-norm normalizes each residual branch's input (ViT); post-norm after each add (BERT).
     `bert_order` registers each norm after its sublayer, the order BERT's state_dict lists
     them in (pre-norm or post-norm alike); else ViT's order, each norm first."""
 
@@ -27,11 +27,12 @@ class EncoderBlock(nn.Module):
         dropout: float,
         pre_norm: bool,
         bert_order: bool = False,
+        activation: str = "gelu",
     ) -> None:
         super().__init__()
         self.pre_norm = pre_norm
         attention = SelfAttention(d_model, n_heads, dropout=dropout)
-        mlp = GeluMLP(d_model, d_ff, bias=True, dropout=dropout)
+        mlp = GeluMLP(d_model, d_ff, bias=True, dropout=dropout, activation=activation)
         norm1 = nn.LayerNorm(d_model, eps=norm_eps)
         norm2 = nn.LayerNorm(d_model, eps=norm_eps)
         if bert_order:
@@ -68,6 +69,7 @@ def transformer_encoder(
     dropout: float,
     pre_norm: bool = True,
     bert_order: bool = False,
+    activation: str = "gelu",
 ) -> EncoderStack:
     """n_layers encoder blocks of one shape (the component builder)."""
     return EncoderStack(
@@ -79,6 +81,7 @@ def transformer_encoder(
             dropout=dropout,
             pre_norm=pre_norm,
             bert_order=bert_order,
+            activation=activation,
         )
         for _ in range(n_layers)
     )
@@ -105,11 +108,18 @@ def check_encoder_shape(config: EncoderShape) -> None:
     check_dropout(c.dropout)
 
 
-def encoder_from_config(config: EncoderShape) -> EncoderStack:
-    """The pre-norm encoder stack of a config that names its shape as the ViT's does."""
+def encoder_from_config(config: EncoderShape, activation: str = "gelu") -> EncoderStack:
+    """The pre-norm encoder stack of a config that names its shape as the ViT's does, with the
+    GELU named `activation` (a config without that field keeps the exact GELU)."""
     c = config
     return transformer_encoder(
-        c.n_layers, c.d_model, c.n_heads, c.d_ff, norm_eps=c.norm_eps, dropout=c.dropout
+        c.n_layers,
+        c.d_model,
+        c.n_heads,
+        c.d_ff,
+        norm_eps=c.norm_eps,
+        dropout=c.dropout,
+        activation=activation,
     )
 
 

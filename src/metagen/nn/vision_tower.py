@@ -26,9 +26,9 @@ def check_vision_stem(patch_size: int, stem_channels: list[int]) -> None:
 
 def vision_tower_config(config) -> ViTConfig:
     """The ViT shape of the image tower of a CLIP or VLM config: its image_size, patch_size,
-    in_channels, vision_* widths and depth, norm_eps and dropout (the ViT's classifier head is
-    never built)."""
-    image = ("image_size", "patch_size", "in_channels", "norm_eps", "dropout")
+    in_channels, vision_* widths and depth, activation, norm_eps and dropout (the ViT's
+    classifier head is never built)."""
+    image = ("image_size", "patch_size", "in_channels", "activation", "norm_eps", "dropout")
     shape = {name: getattr(config, name) for name in image}
     shape |= {name: getattr(config, f"vision_{name}") for name in VISION_TOWER_WIDTHS}
     return ViTConfig(**shape, num_classes=1, pool="cls")
@@ -72,7 +72,7 @@ class VisionTower(nn.Module):
         super().__init__()
         self.patch_embedding = patch_embedding
         self.pre_norm = nn.LayerNorm(config.d_model, eps=config.norm_eps)
-        self.blocks = encoder_from_config(config)
+        self.blocks = encoder_from_config(config, config.activation)
         self.final_norm = nn.LayerNorm(config.d_model, eps=config.norm_eps)
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:

@@ -9,7 +9,8 @@ import torch.nn.functional as F
 from torch import nn
 
 from metagen.archs.decoder_lm.model import DecoderBlock, DecoderLMConfig
-from metagen.nn.checks import check_divisible, check_dropout, check_positive
+from metagen.nn.checks import check_choice, check_divisible, check_dropout, check_positive
+from metagen.nn.mlp import GELU_ACTIVATIONS
 from metagen.nn.vision_tower import check_vision_stem, vision_tower, vision_tower_config
 from metagen.nn.weight_init import init_transformer_weights
 
@@ -38,6 +39,7 @@ class ClipConfig:
     text_d_ff: int = 2048
     embed_dim: int = 512
     eot_id: int = 257  # the byte tokenizer's eos: the caption's feature is read there
+    activation: str = "gelu"  # both towers' MLP GELU; OpenAI CLIP's is "quick_gelu"
     norm_eps: float = 1e-5
     dropout: float = 0.0
 
@@ -65,6 +67,7 @@ class ClipConfig:
             "vision_d_model", self.vision_d_model, "vision_n_heads", self.vision_n_heads
         )
         check_divisible("text_d_model", self.text_d_model, "text_n_heads", self.text_n_heads)
+        check_choice("activation", self.activation, GELU_ACTIVATIONS)
         check_dropout(self.dropout)
         if not 0 <= self.eot_id < self.vocab_size:
             raise ValueError(f"eot_id ({self.eot_id}) must be below vocab_size ({self.vocab_size})")
@@ -148,6 +151,7 @@ class CLIP(nn.Module):
             d_ff=c.text_d_ff,
             norm="layernorm",
             mlp="gelu",
+            activation=c.activation,
             position="learned",
             bias=True,
             tie_embeddings=False,

@@ -23,6 +23,7 @@ _CLIP_VIT_B_32 = {
     "text_d_ff": 2048,
     "embed_dim": 512,
     "eot_id": 257,
+    "activation": "quick_gelu",  # x * sigmoid(1.702 x) in both towers, as OpenAI trained it
     "norm_eps": 1e-5,
     "dropout": 0.0,
 }

@@ -9,7 +9,7 @@ from torch import nn
 from metagen.nn.attention import CausalSelfAttention, KVCache
 from metagen.nn.checks import check_choice, check_divisible, check_dropout, check_positive
 from metagen.nn.generation import decoder_kv_caches, generate_with_kv_cache, next_positions
-from metagen.nn.mlp import MLP_LAYERS
+from metagen.nn.mlp import GELU_ACTIVATIONS, MLP_LAYERS, feed_forward
 from metagen.nn.norm import NORM_LAYERS
 from metagen.nn.rope import rope_cos_sin
 from metagen.nn.weight_init import init_transformer_weights, scale_residual_projections
@@ -26,6 +26,7 @@ class DecoderLMConfig:
     d_ff: int = 2048
     norm: str = "rmsnorm"  # or "layernorm" (with bias)
     mlp: str = "swiglu"  # or "gelu"
+    activation: str = "gelu"  # the gelu MLP's: "gelu" (erf), "gelu_tanh" (GPT-2), "quick_gelu"
     position: str = "rope"  # or "learned"
     bias: bool = False  # on the attention and MLP linears
     tie_embeddings: bool = False
@@ -47,6 +48,7 @@ class DecoderLMConfig:
         )
         check_choice("norm", self.norm, NORM_LAYERS)
         check_choice("mlp", self.mlp, MLP_LAYERS)
+        check_choice("activation", self.activation, GELU_ACTIVATIONS)
         check_choice("position", self.position, ("rope", "learned"))
         check_divisible("d_model", self.d_model, "n_heads", self.n_heads)
         check_divisible("n_heads", self.n_heads, "n_kv_heads", self.n_kv_heads)
@@ -77,7 +79,14 @@ class DecoderBlock(nn.Module):
             d, config.n_heads, config.n_kv_heads, bias=config.bias, dropout=config.dropout
         )
         self.norm2 = NORM_LAYERS[config.norm](d, eps=config.norm_eps)
-        self.mlp = MLP_LAYERS[config.mlp](d, config.d_ff, bias=config.bias, dropout=config.dropout)
+        self.mlp = feed_forward(
+            config.mlp,
+            d,
+            config.d_ff,
+            bias=config.bias,
+            dropout=config.dropout,
+            activation=config.activation,
+        )
 
     def forward(
         self,

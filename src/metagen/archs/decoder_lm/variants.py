@@ -18,6 +18,7 @@ def _gpt2(d_model: int, n_layers: int, n_heads: int) -> dict[str, Any]:
         "d_ff": 4 * d_model,
         "norm": "layernorm",
         "mlp": "gelu",
+        "activation": "gelu_tanh",  # GPT-2's "gelu_new"
         "position": "learned",
         "bias": True,
         "tie_embeddings": True,

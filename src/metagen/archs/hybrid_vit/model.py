@@ -11,6 +11,7 @@ from metagen.archs.vit.model import TokenClassifier
 from metagen.nn.checks import check_choice, check_divisible, check_positive
 from metagen.nn.conv_stem import ConvStemEmbedding
 from metagen.nn.encoder import check_encoder_shape
+from metagen.nn.mlp import GELU_ACTIVATIONS
 from metagen.nn.patch_embedding import init_vit_tokens
 from metagen.nn.weight_init import init_transformer_weights
 
@@ -28,6 +29,7 @@ class HybridViTConfig:
     d_ff: int = 1536
     num_classes: int = 1000
     pool: str = "cls"  # or "mean" over the tokens (then no cls token)
+    activation: str = "gelu"  # the MLP's GELU, as the ViT's
     norm_eps: float = 1e-6
     dropout: float = 0.0
 
@@ -44,6 +46,7 @@ class HybridViTConfig:
             "image_size", self.image_size, "the stem's stride", 2 ** len(self.stem_channels)
         )
         check_choice("pool", self.pool, ("cls", "mean"))
+        check_choice("activation", self.activation, GELU_ACTIVATIONS)
         check_encoder_shape(self)
 
     def example_inputs(

@@ -9,6 +9,7 @@ from torch import nn
 
 from metagen.nn.checks import check_choice, check_divisible, check_positive
 from metagen.nn.encoder import EncoderShape, check_encoder_shape, encoder_from_config, pool_tokens
+from metagen.nn.mlp import GELU_ACTIVATIONS
 from metagen.nn.patch_embedding import PatchEmbedding, init_vit_tokens
 from metagen.nn.weight_init import init_transformer_weights
 
@@ -24,6 +25,7 @@ class ViTConfig:
     d_ff: int = 3072
     num_classes: int = 1000
     pool: str = "cls"  # or "mean" over the patch tokens (then no cls token)
+    activation: str = "gelu"  # the MLP's GELU: "gelu" (erf), "gelu_tanh" or "quick_gelu"
     norm_eps: float = 1e-6
     dropout: float = 0.0
 
@@ -36,6 +38,7 @@ class ViTConfig:
         )
         check_divisible("image_size", self.image_size, "patch_size", self.patch_size)
         check_choice("pool", self.pool, ("cls", "mean"))
+        check_choice("activation", self.activation, GELU_ACTIVATIONS)
         check_encoder_shape(self)
 
     def example_inputs(
@@ -50,6 +53,7 @@ class ClassifierShape(EncoderShape, Protocol):
 
     num_classes: int
     pool: str
+    activation: str
 
 
 class TokenClassifier(nn.Module):
@@ -62,7 +66,7 @@ class TokenClassifier(nn.Module):
 
     def add_encoder(self, config: ClassifierShape) -> None:
         self.dropout = nn.Dropout(config.dropout)
-        self.blocks = encoder_from_config(config)
+        self.blocks = encoder_from_config(config, config.activation)
         self.final_norm = nn.LayerNorm(config.d_model, eps=config.norm_eps)
         self.head = nn.Linear(config.d_model, config.num_classes)
 

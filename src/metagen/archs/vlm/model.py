@@ -43,6 +43,8 @@ class VLMConfig:
     d_ff: int = 14336
     norm: str = "rmsnorm"
     mlp: str = "swiglu"
+    # the GELU of the image tower's MLPs (and of the LM's, with mlp "gelu"), as ClipConfig's
+    activation: str = "gelu"
     position: str = "rope"
     bias: bool = False
     tie_embeddings: bool = False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from metagen.blueprint.model import Blueprint, PlanError
 from metagen.handlers.planned import FAMILIES, not_built
@@ -51,6 +51,14 @@ class ModalityHandler(ABC):
         and `blueprint.task`: what training means for it when the spec asks for generation
         (a task handler such as classification may replace it)."""
 
-    @abstractmethod
     def generate_components(self) -> list[Component]:
-        """The generated architecture, part by part, for the plan and the docs."""
+        """The generated architecture, part by part, for the plan and the docs, where it is
+        known before the solver runs. A handler whose roles depend on the solved dims gives
+        them in `describe` instead."""
+        return []
+
+    def describe(self, dims: dict[str, Any]) -> list[Component] | None:
+        """The components from the solved full-scale dims, which a named variant or the solver
+        fixes after augment_blueprint (positions, norm, MLP, GQA, a tied head); None keeps
+        what augment_blueprint set."""
+        return None

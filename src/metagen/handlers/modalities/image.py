@@ -3,9 +3,12 @@ feeding a ViT encoder (family hybrid), or a U-Net denoiser trained by DDPM (fami
 
 from __future__ import annotations
 
+from typing import Any
+
 from metagen.blueprint.model import Blueprint, PlanError
 from metagen.handlers.modalities.base import Component, ModalityHandler
 from metagen.handlers.modalities.registry import register_modality
+from metagen.handlers.modalities.text import gelu_name
 from metagen.handlers.tasks.registry import resolve_task_type
 
 DEFAULT_IMAGE_SIZE = 224
@@ -31,12 +34,6 @@ _ARCH_BY_FAMILY = {
 }
 
 _COMPONENTS = {
-    "vit": [
-        Component("patch_embedding", "Encoder input: conv patch embedding, class token, positions"),
-        Component("blocks", "Encoder: pre-norm transformer layers with multi-head attention"),
-        Component("final_norm", "LayerNorm on the pooled token"),
-        Component("head", "Classification head"),
-    ],
     "resnet": [
         Component("stem", "Convolutional stem"),
         Component("stage1", "Residual stage 1"),
@@ -45,17 +42,35 @@ _COMPONENTS = {
         Component("stage4", "Residual stage 4 (stride 2)"),
         Component("head", "Global average pool and classification head"),
     ],
-    "hybrid_vit": [
-        Component(
-            "stem",
-            "Convolutional stem: strided 3x3 conv-BN-ReLU stages, a 1x1 projection "
-            "to tokens, class token, positions",
-        ),
-        Component("blocks", "Encoder: pre-norm transformer layers with multi-head attention"),
-        Component("final_norm", "LayerNorm on the pooled token"),
-        Component("head", "Classification head"),
-    ],
 }
+
+
+def token_classifier_components(arch: str, dims: dict[str, Any]) -> list[Component]:
+    """A ViT's or hybrid ViT's parts as its solved dims build them."""
+    cls = dims["pool"] == "cls"
+    tokens = ("class token, " if cls else "") + "learned positions"
+    if arch == "vit":
+        p = dims["patch_size"]
+        embedding = Component(
+            "patch_embedding", f"Encoder input: {p}x{p} conv patch embedding, {tokens}"
+        )
+    else:
+        embedding = Component(
+            "stem",
+            f"Convolutional stem: {len(dims['stem_channels'])} strided 3x3 conv-BN-ReLU stages, "
+            f"a 1x1 projection to tokens, {tokens}",
+        )
+    pooled = "the class token" if cls else "the tokens' mean"
+    return [
+        embedding,
+        Component(
+            "blocks",
+            "Encoder: pre-norm transformer layers with multi-head attention "
+            f"({dims['n_heads']} heads) and a {gelu_name(dims)} MLP",
+        ),
+        Component("final_norm", f"LayerNorm over the tokens; the head reads {pooled}"),
+        Component("head", f"Classification head: {dims['num_classes']:,} classes"),
+    ]
 
 
 def image_params(spec) -> tuple[int | None, int, int]:
@@ -215,4 +230,10 @@ class ImageModalityHandler(ModalityHandler):
         arch = _ARCH_BY_FAMILY[self.family]
         if arch == "unet":
             return _unet_components("text" in self.spec.modality.inputs)
-        return list(_COMPONENTS[arch])
+        return list(_COMPONENTS.get(arch, []))  # the ViTs' roles read the solved dims
+
+    def describe(self, dims: dict[str, Any]) -> list[Component] | None:
+        arch = _ARCH_BY_FAMILY[self.family]
+        if arch in ("vit", "hybrid_vit"):
+            return token_classifier_components(arch, dims)
+        return None

@@ -3,7 +3,8 @@ for the masked objective, a bidirectional encoder with an MLM head (BERT)."""
 
 from __future__ import annotations
 
-from metagen.blueprint.catalog import get_variant
+from typing import Any
+
 from metagen.blueprint.model import Blueprint, PlanError
 from metagen.handlers.modalities.base import Component, ModalityHandler
 from metagen.handlers.modalities.registry import register_modality
@@ -25,6 +26,93 @@ LONG_CONTEXT_ROPE_THETA = 500_000.0
 DEFAULT_MLM_CONTEXT = 512
 MAX_MLM_TRAIN_SEQ_LEN = 512
 TEXT_OBJECTIVES = ("autoregressive", "masked")
+# The plan's words for the dims' choices. GELU_NAMES covers nn/mlp.py's GELU_ACTIVATIONS.
+NORM_NAMES = {"rmsnorm": "RMSNorm", "layernorm": "LayerNorm"}
+GELU_NAMES = {
+    "gelu": "GELU (exact, erf)",
+    "gelu_tanh": "GELU (tanh approximation)",
+    "quick_gelu": "quick GELU (x * sigmoid(1.702 x))",
+}
+
+
+def gelu_name(dims: dict[str, Any]) -> str:
+    """The plan's words for the GELU MLP's activation; dims without one keep the exact GELU,
+    as the config's default does."""
+    return GELU_NAMES[dims.get("activation", "gelu")]
+
+
+def decoder_components(dims: dict[str, Any]) -> list[Component]:
+    """A decoder LM's parts as its solved dims build them."""
+    norm = NORM_NAMES[dims["norm"]]
+    if dims["n_kv_heads"] < dims["n_heads"]:
+        attention = (
+            f"grouped-query attention ({dims['n_heads']} query heads, "
+            f"{dims['n_kv_heads']} key/value heads)"
+        )
+    else:
+        attention = f"multi-head attention ({dims['n_heads']} heads)"
+    mlp = "a SwiGLU MLP" if dims["mlp"] == "swiglu" else f"a {gelu_name(dims)} MLP"
+    biases = "with biases" if dims["bias"] else "no biases"
+    parts = []
+    if dims["position"] == "rope":
+        parts.append(
+            Component(
+                "token_embedding",
+                f"Embedding: token embeddings; positions by RoPE (theta {dims['rope_theta']:,.0f}) "
+                "in every attention layer",
+            )
+        )
+    else:
+        parts += [
+            Component("token_embedding", "Embedding: token embeddings"),
+            Component(
+                "position_embedding",
+                f"Learned position embeddings ({dims['context_length']:,} positions), added to "
+                "the tokens",
+            ),
+        ]
+    head = "tied to the token embedding" if dims["tie_embeddings"] else "its own weight (untied)"
+    return parts + [
+        Component(
+            "blocks",
+            f"Decoder: pre-norm transformer layers ({norm}) with causal {attention} and "
+            f"{mlp}; {biases}",
+        ),
+        Component("final_norm", f"{norm} before the output"),
+        Component("lm_head", f"Output: linear projection to the vocabulary, {head}"),
+    ]
+
+
+def masked_components(dims: dict[str, Any]) -> list[Component]:
+    """A masked-LM encoder's parts as its solved dims build them."""
+    components = [
+        Component(
+            "embeddings",
+            "Embedding: token, learned position and token-type embeddings, LayerNorm",
+        ),
+        Component(
+            "blocks",
+            f"Encoder: {dims['norm_position']}-norm transformer layers with bidirectional "
+            "multi-head attention",
+        ),
+    ]
+    if dims["norm_position"] == "pre":  # pre-norm blocks leave the stream unnormalized
+        components.append(Component("final_norm", "LayerNorm on the encoder's output"))
+    if dims["pooler"]:
+        components.append(
+            Component(
+                "pooler",
+                "Pooler: dense + tanh on the first token (frozen: the MLM loss does not train it)",
+            )
+        )
+    components.append(
+        Component(
+            "mlm_head",
+            "Output: dense + GELU + LayerNorm, decoder "
+            "tied to the token embedding, vocabulary bias",
+        )
+    )
+    return components
 
 
 @register_modality
@@ -95,7 +183,6 @@ class TextModalityHandler(ModalityHandler):
         blueprint.data.update(
             kind="text", tokenizer="byte", seq_len=min(context, MAX_TRAIN_SEQ_LEN)
         )
-        blueprint.components = [(c.name, c.role) for c in self.generate_components()]
         return blueprint
 
     def _augment_masked(self, blueprint: Blueprint) -> Blueprint:
@@ -126,45 +213,9 @@ class TextModalityHandler(ModalityHandler):
             "Masked objective: a bidirectional encoder; 15% of the tokens are chosen for "
             "prediction (80% become [MASK], 10% a random byte, 10% stay), as in BERT."
         )
-        variant = get_variant(blueprint.variant) if blueprint.variant else None
-        pooler = bool(variant and variant.dims.get("pooler"))
-        blueprint.components = [(c.name, c.role) for c in self._masked_components(pooler)]
         return blueprint
 
-    def _masked_components(self, pooler: bool) -> list[Component]:
-        components = [
-            Component(
-                "embeddings",
-                "Embedding: token, learned position and token-type embeddings, LayerNorm",
-            ),
-            Component(
-                "blocks",
-                "Encoder: post-norm transformer layers with bidirectional multi-head attention",
-            ),
-        ]
-        if pooler:
-            components.append(
-                Component(
-                    "pooler",
-                    "Pooler: dense + tanh on the first token "
-                    "(frozen: the MLM loss does not train it)",
-                )
-            )
-        components.append(
-            Component(
-                "mlm_head",
-                "Output: dense + GELU + LayerNorm, decoder "
-                "tied to the token embedding, vocabulary bias",
-            )
-        )
-        return components
-
-    def generate_components(self) -> list[Component]:
+    def describe(self, dims: dict[str, Any]) -> list[Component]:
         if self.objective == "masked":
-            return self._masked_components(pooler=False)
-        return [
-            Component("token_embedding", "Embedding: token embeddings; positions by RoPE"),
-            Component("blocks", "Decoder: transformer layers with causal multi-head attention"),
-            Component("final_norm", "RMSNorm before the output"),
-            Component("lm_head", "Output: linear projection to the vocabulary"),
-        ]
+            return masked_components(dims)
+        return decoder_components(dims)
