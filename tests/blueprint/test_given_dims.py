@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from tests.paths import EXAMPLES
+from tests.paths import EXAMPLE_SPECS, EXAMPLES
 
 from metagen.blueprint.counts import count_params
 from metagen.blueprint.model import PlanError
 from metagen.planning import make_blueprint
-from metagen.spec import SpecError, load_spec, parse_spec_text
+from metagen.spec import load_spec, parse_spec_text
 
 GPT2 = EXAMPLES / "text" / "gpt2.yaml"
 
@@ -43,8 +43,8 @@ def test_a_size_no_variant_has_is_kept_as_given():
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda d: d.pop("n_layers"), "missing \\['n_layers'\\]"),
-        (lambda d: d.update(n_experts=8), "unknown \\['n_experts'\\]"),
+        (lambda d: d.pop("n_layers"), "lack \\['n_layers'\\]"),
+        (lambda d: d.update(n_experts=8), "names \\['n_experts'\\]"),
         (lambda d: d.update(n_layers="12"), "n_layers is .12., but n_layers takes a int value"),
         (lambda d: d.update(n_layers=True), "n_layers is True"),
         (lambda d: d.update(d_model=4092, d_ff=16384, n_layers=48), "over constraints"),
@@ -67,6 +67,21 @@ def test_an_int_for_a_float_field_is_that_float():
     assert make_blueprint(parse_spec_text(_with_dims(dims))).dims["norm_eps"] == 1.0
 
 
-def test_dims_and_a_variant_together_are_refused():
-    with pytest.raises(SpecError, match="both fix the shape"):
-        parse_spec_text(_with_dims(_gpt2_dims(), variant="gpt2"))
+def test_dims_and_a_published_variant_together_are_refused():
+    with pytest.raises(PlanError, match="variant 'gpt2' both fix the shape"):
+        make_blueprint(parse_spec_text(_with_dims(_gpt2_dims(), variant="gpt2")))
+
+
+def test_every_example_plans_the_same_from_its_own_config_json_dims():
+    """A run's config.json dims, given back as architecture.dims, plan the same model: the
+    round trip that `metagen import` and a user copying a run's dims rely on."""
+    for path in EXAMPLE_SPECS:
+        planned = make_blueprint(load_spec(path))
+        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        architecture = dict(doc.get("architecture") or {})
+        if planned.variant is not None:  # a published variant; a kind of model (nbeats) stays
+            architecture.pop("variant")
+        doc["architecture"] = {**architecture, "dims": planned.dims}
+        again = make_blueprint(parse_spec_text(yaml.safe_dump(doc, sort_keys=False)))
+        assert again.dims == planned.dims, path
+        assert again.arch == planned.arch, path

@@ -135,15 +135,15 @@ def apply_variant(bp: Blueprint, variant: Variant) -> dict[str, Any]:
 
 def apply_given_dims(bp: Blueprint, given: dict[str, Any]) -> dict[str, Any]:
     """The spec's architecture.dims, checked against the arch's config fields and types."""
-    fields = dict(dataclass_fields(arch(bp.arch).model_module, arch(bp.arch).config))
-    unknown = sorted(set(given) - set(fields))
-    missing = [name for name in fields if name not in given]
-    if unknown or missing:
-        problem = f"unknown {unknown}" if unknown else f"missing {missing}"
+    known = dict(dataclass_fields(arch(bp.arch).model_module, arch(bp.arch).config))
+    unknown = sorted(set(given) - set(known))
+    if unknown:
         raise PlanError(
-            f"architecture.dims must give every field of {bp.arch}'s config, no more: {problem}. "
-            f"Its fields are {', '.join(fields)}."
+            f"architecture.dims names {unknown}, which {bp.arch}'s config does not have. Its "
+            f"fields are {', '.join(known)}."
         )
+    # a field left out takes the config's default, as in a run's config.json
+    fields = {name: kind for name, kind in known.items() if name in given}
     for name, annotation in fields.items():
         _check_type(name, given[name], annotation)
         _check_size(name, given[name])
@@ -156,9 +156,8 @@ def apply_given_dims(bp: Blueprint, given: dict[str, Any]) -> dict[str, Any]:
         arch(bp.arch).flops(dims)
     except (ZeroDivisionError, ValueError, KeyError) as error:
         raise PlanError(
-            f"architecture.dims do not make a {bp.arch} ({type(error).__name__}: {error}): "
-            "a width, head count or layer count is 0 or does not divide another. Check them "
-            "against the config.json of a synthesized run."
+            f"architecture.dims do not make a {bp.arch} ({error}). Give every size the arch "
+            "needs, consistent with each other: compare with the config.json of a run."
         ) from None
     if bp.budget_max is not None and params > bp.budget_max:
         raise PlanError(
@@ -232,6 +231,11 @@ def _check_type(name: str, value: Any, annotation: str) -> None:
 
 def solve(bp: Blueprint) -> dict[str, Any]:
     """Fix the full-scale model dims of `bp` and return them."""
+    if bp.given_dims is not None and bp.variant is not None:
+        raise PlanError(
+            f"architecture.dims and architecture.variant '{bp.variant}' both fix the shape. "
+            "Keep one: the variant's published dims, or your own dims."
+        )
     if bp.given_dims is not None:
         dims = apply_given_dims(bp, bp.given_dims)
     elif bp.variant is not None:

@@ -159,8 +159,8 @@ class Architecture(SpecModel):
     dims: dict[str, int | float | bool | str | list[int]] | None = Field(
         None,
         description="Exact model dims, every field of the architecture's config (as `metagen "
-        "import` writes them for a checkpoint); the solver keeps them as given. Not together "
-        "with variant.",
+        "import` writes them for a checkpoint); the solver keeps them as given, and fields left "
+        "out take the config's defaults. Not together with a published variant.",
     )
     fusion: Annotated[str, OneOf(FUSIONS, "fusion strategy")] | None = Field(
         None,
@@ -169,16 +169,6 @@ class Architecture(SpecModel):
         "tokens), late (combine at the final layers) or contrastive (align separate encoders); "
         "null picks by training.objective (contrastive -> contrastive, else early).",
     )
-
-    @field_validator("dims")
-    @classmethod
-    def _dims_or_variant(cls, dims: dict | None, info: ValidationInfo) -> dict | None:
-        if dims is not None and info.data.get("variant") is not None:
-            raise InvalidValue(
-                "architecture.dims and architecture.variant both fix the shape",
-                "Keep one: the variant's published dims, or your own dims",
-            )
-        return dims
 
 
 class Spec(SpecModel):
