@@ -227,6 +227,7 @@ SPEECH_SEQ2SEQ_BASE = {
     "n_fft": 200,
     "hop_length": 80,
     "n_mels": 16,
+    "mel_scale": "slaney",
     "vocab_size": 259,
     "n_text_ctx": 12,
     "d_model": 32,
@@ -245,6 +246,7 @@ SPEECH_CTC_BASE = {
     "n_fft": 200,
     "hop_length": 80,
     "n_mels": 16,
+    "mel_scale": "slaney",
     "vocab_size": 259,
     "d_model": 32,
     "n_layers": 2,
@@ -274,6 +276,7 @@ SMALL_DIMS: dict[str, dict[str, dict]] = {
             "n_layers": 1,
             "vocab_size": 64,
             "hop_length": 100,
+            "mel_scale": "htk",
         },
     },
     "seg_unet": {
