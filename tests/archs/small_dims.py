@@ -332,6 +332,20 @@ SMALL_DIMS: dict[str, dict[str, dict]] = {
             "tie_embeddings": True,
         },
         "rope_gelu_mqa_bias": {**LM_BASE, "n_kv_heads": 1, "mlp": "gelu", "bias": True},
+        "qwen2_qkv_bias_tied": {
+            **LM_BASE,
+            "n_kv_heads": 2,
+            "qkv_bias": True,
+            "tie_embeddings": True,
+        },
+        "mistral_window_llama3_rope": {
+            **LM_BASE,
+            "n_kv_heads": 2,
+            "sliding_window": 8,
+            "rope_scaling": "llama3",
+            "rope_scaling_factor": 8.0,
+            "rope_original_context": 16,
+        },
     },
     "encoder_mlm": {
         "post_norm_two_types": MLM_BASE,

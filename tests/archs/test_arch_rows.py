@@ -42,7 +42,9 @@ def test_model_and_config_resolve_from_source_and_by_import(row):
     assert (model_cls.__name__, config_cls.__name__) == (row.model, row.config)
     assert row.config_fields() == tuple(f.name for f in dataclasses.fields(config_cls))
     floats = {f.name for f in dataclasses.fields(config_cls) if f.type in (float, "float")}
-    assert set(row.structural_fields()) == set(row.config_fields()) - floats
+    options = {f.name for f in dataclasses.fields(config_cls) if str(f.type).endswith("| None")}
+    assert all(getattr(config_cls(), name) is None for name in options)  # off unless set
+    assert set(row.structural_fields()) == set(row.config_fields()) - floats - options
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda row: row.name)

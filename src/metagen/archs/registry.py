@@ -74,9 +74,14 @@ class Arch:
 
     def structural_fields(self) -> tuple[str, ...]:
         """The fields that shape the model, which its counts read: all but the floats (rates,
-        epsilons and the like change no parameter count)."""
+        epsilons and the like change no parameter count) and the optional ones (`X | None`,
+        default None: an option that dims planned without it leave off)."""
         fields = dataclass_fields(self.model_module, self.config)
-        return tuple(name for name, annotation in fields if annotation != "float")
+        return tuple(
+            name
+            for name, annotation in fields
+            if annotation != "float" and not annotation.endswith("| None")
+        )
 
 
 @cache
