@@ -1,164 +1,232 @@
-"""What every Hugging Face weight mapping (archs/<arch>/hf_weights.py) shares: reading a
-config.json's fields, and gathering each MetaGen tensor from its checkpoint tensors with the
-names and shapes checked against the model the dims build. Anything that does not fit is a
-ValueError naming the tensor, never a guess.
+"""What the Hugging Face weight mappings (archs/<arch>/hf_weights.py) share: reading a
+config.json's settings, the GELU names, and rules that say where each of MetaGen's tensors
+comes from in a checkpoint, applied with every shape checked against the model MetaGen builds.
 
-Pure Python at import (planning code imports the mappings); torch is imported where tensors
-are handled.
-"""
+Pure Python at import; torch is imported where tensors are touched. The tensor names are the
+ones a checkpoint file holds (transformers 4 and 5 both write these, whatever names a
+transformers 5 model uses in memory)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from torch import Tensor
+# transformers' activation names (ACT2FN) -> MetaGen's GELU (nn/mlp.py GELU_ACTIVATIONS).
+# gelu_new and gelu_fast are the tanh formula written out; tests check each against ACT2FN.
+HF_ACTIVATIONS = {
+    "gelu": "gelu",
+    "gelu_python": "gelu",
+    "gelu_new": "gelu_tanh",
+    "gelu_fast": "gelu_tanh",
+    "gelu_pytorch_tanh": "gelu_tanh",
+    "quick_gelu": "quick_gelu",
+}
+_MISSING = object()
+
+
+def setting(config: Mapping[str, Any], key: str, default: Any = _MISSING, *, where: str) -> Any:
+    """config[key]; a key a config.json may leave out takes `default`, transformers' own.
+    `where` names the config for the error ("GPT-2 config.json", "CLIP text_config")."""
+    if key in config:
+        return config[key]
+    if default is _MISSING:
+        raise ValueError(
+            f"The {where} has no {key!r}, which MetaGen needs to size the model. Use the "
+            "config.json saved with the checkpoint."
+        )
+    return default
+
+
+def require(config: Mapping[str, Any], key: str, allowed: Any, default: Any, *, where: str) -> None:
+    """Refuse a setting MetaGen's model does not compute: config[key] must equal `allowed`."""
+    value = setting(config, key, default, where=where)
+    if value != allowed:
+        raise ValueError(
+            f"The {where} sets {key} = {value!r}; MetaGen's model computes only {key} = "
+            f"{allowed!r}, so it would not reproduce this checkpoint's function. Import a "
+            "checkpoint without that setting."
+        )
+
+
+def activation_from_hf(name: Any, key: str, *, where: str) -> str:
+    """MetaGen's GELU for transformers' activation `name` (the config's `key`)."""
+    if name not in HF_ACTIVATIONS:
+        raise ValueError(
+            f"The {where} sets {key} = {name!r}; MetaGen's MLP computes the GELUs "
+            f"{', '.join(sorted(HF_ACTIVATIONS))}, so it would not reproduce this checkpoint's "
+            "function. Import a checkpoint that uses one of those."
+        )
+    return HF_ACTIVATIONS[name]
+
+
+def check_model_type(config: Mapping[str, Any], model_type: str, family: str) -> None:
+    found = config.get("model_type", model_type)
+    if found != model_type:
+        raise ValueError(
+            f"The config.json is for a {found!r} model, not {model_type!r}: this mapping reads "
+            f"{family} checkpoints. Pick the mapping for {found!r}, if MetaGen has one."
+        )
+
+
+def num_labels(config: Mapping[str, Any]) -> int:
+    """A classifier's outputs: id2label's size as transformers reads it (2 without one)."""
+    if "id2label" in config:
+        return len(config["id2label"])
+    return int(config.get("num_labels", 2))
 
 
 @dataclass(frozen=True)
-class Fused:
-    """Checkpoint tensors concatenated along dim 0 into one MetaGen tensor (q, k and v into
-    the fused qkv), with the rows each contributes."""
+class Rule:
+    """MetaGen's tensor `target` from the checkpoint's `sources`, combined by `how`:
+    "copy"; "transpose" (GPT-2's Conv1D stores a linear as (in, out)); "concat" (separate
+    q, k and v, stacked along dim 0 into one fused qkv); "unsqueeze" (the source lacks the
+    target's first `lead` dims, each 1: CLIP's class token (d,) and position table (n, d),
+    held as (1, 1, d) and (1, n, d))."""
 
-    names: tuple[str, ...]
-    rows: tuple[int, ...]
+    target: str
+    sources: tuple[str, ...]
+    how: str = "copy"
+    lead: int = 0
+    # "concat" of unequal parts: the rows each source gives (GQA's q, then the fewer k and v
+    # rows); empty splits the target evenly.
+    rows: tuple[int, ...] = ()
 
+    def source_shapes(self, target_shape: tuple[int, ...]) -> list[tuple[int, ...]]:
+        """The shape each source must have to give `target_shape`, in order."""
+        if self.how == "concat" and self.rows:
+            return [(rows, *target_shape[1:]) for rows in self.rows]
+        return [self.source_shape(target_shape)] * len(self.sources)
 
-# (MetaGen's tensor name, the checkpoint tensor it copies or the tensors it fuses)
-Rule = tuple[str, "str | Fused"]
+    def source_shape(self, target_shape: tuple[int, ...]) -> tuple[int, ...]:
+        """The shape each source must have to give `target_shape`."""
+        if self.how == "transpose":
+            return target_shape[::-1]
+        if self.how == "concat":
+            return (target_shape[0] // len(self.sources), *target_shape[1:])
+        return target_shape[self.lead :]
 
+    def combine(self, tensors: list[Any], target_shape: tuple[int, ...]) -> Any:
+        import torch
 
-def hf_field(hf_config: dict[str, Any], key: str, family: str) -> Any:
-    """hf_config[key], or a ValueError saying the config.json lacks it."""
-    if key not in hf_config or hf_config[key] is None:
-        raise ValueError(
-            f"The {family} config.json has no {key!r}, which MetaGen needs to size the model. "
-            f"Pass the checkpoint's own config.json (a {family} config sets {key!r})."
-        )
-    return hf_config[key]
-
-
-def refuse(family: str, setting: str, value: Any, why: str) -> ValueError:
-    """The error for a checkpoint setting MetaGen's model cannot compute exactly."""
-    return ValueError(
-        f"The {family} checkpoint sets {setting} = {value!r}, which MetaGen cannot compute "
-        f"exactly: {why}. Only checkpoints without it can be imported."
-    )
-
-
-def require(
-    hf_config: dict[str, Any], family: str, key: str, expected: Any, default: Any, why: str
-) -> None:
-    """Refuse unless hf_config[key] (default where absent) is `expected`."""
-    value = hf_config.get(key, default)
-    if value != expected:
-        raise refuse(family, key, value, why)
-
-
-def check_model_type(hf_config: dict[str, Any], family: str, model_types: tuple[str, ...]) -> None:
-    model_type = hf_config.get("model_type")
-    if model_type not in model_types:
-        raise ValueError(
-            f"Expected a {family} config.json (model_type {' or '.join(model_types)}), got "
-            f"model_type {model_type!r}. Pass the config of a {family} checkpoint."
-        )
+        if self.how == "transpose":
+            return tensors[0].t().contiguous()
+        if self.how == "concat":
+            return torch.cat(tensors, dim=0)
+        return tensors[0].reshape(target_shape)
 
 
-def expected_shapes(arch: str, dims: dict[str, Any]) -> dict[str, tuple[int, ...]]:
-    """Every tensor of MetaGen's model for these dims, in state_dict order, built on the meta
-    device (no memory, no init)."""
+# A mapping table's row: (target, source or sources, how), as a Rule's fields.
+Row = tuple[str, str | tuple[str, ...], str]
+
+
+def prefixed(table: Iterable[Row], target_prefix: str, source_prefix: str) -> list[Rule]:
+    """The rules of `table`, with `target_prefix` before each target and `source_prefix`
+    before each source (a layer's table, placed at layer i)."""
+    rules = []
+    for target, sources, how in table:
+        names = (sources,) if isinstance(sources, str) else sources
+        rules.append(Rule(target_prefix + target, tuple(source_prefix + n for n in names), how))
+    return rules
+
+
+def target_shapes(arch: str, dims: Mapping[str, Any]) -> dict[str, tuple[int, ...]]:
+    """Every tensor of MetaGen's `arch` built from `dims` (on the meta device), by name."""
     import torch
 
     from metagen.archs.build import build_from_dims
 
     with torch.device("meta"):
-        model = build_from_dims(arch, dims)
-    return {name: tuple(tensor.shape) for name, tensor in model.state_dict().items()}
+        model = build_from_dims(arch, dict(dims))
+    return {name: tuple(t.shape) for name, t in model.state_dict().items()}
 
 
-def _shape(tensor: Tensor) -> tuple[int, ...]:
-    return tuple(tensor.shape)
-
-
-def _source(state: dict[str, Tensor], name: str, target: str, family: str) -> Tensor:
-    if name not in state:
-        raise ValueError(
-            f"The {family} checkpoint lacks {name}, which MetaGen's {target} is read from. "
-            "Pass the complete checkpoint whose config.json gave the dims."
-        )
-    return state[name]
-
-
-def _mismatch(family: str, name: str, found: tuple, target: str, needed: tuple) -> ValueError:
-    return ValueError(
-        f"The {family} checkpoint's {name} has shape {found}, but MetaGen's {target} needs "
-        f"{needed} for the dims from config.json. Pass the config.json that belongs to "
-        "these weights."
-    )
-
-
-def _gather_one(
-    state: dict[str, Tensor], target: str, source: str | Fused, needed: tuple, family: str
-) -> Tensor:
-    import torch
-
-    if isinstance(source, str):
-        tensor = _source(state, source, target, family)
-        if _shape(tensor) != needed:
-            raise _mismatch(family, source, _shape(tensor), target, needed)
-        return tensor
-    parts = []
-    for name, rows in zip(source.names, source.rows, strict=True):
-        tensor = _source(state, name, target, family)
-        if _shape(tensor) != (rows, *needed[1:]):
-            raise _mismatch(family, name, _shape(tensor), target, (rows, *needed[1:]))
-        parts.append(tensor)
-    return torch.cat(parts, dim=0)
-
-
-def gather(
-    state: dict[str, Tensor],
+def apply_rules(
+    tensors: Mapping[str, Any],
     rules: Iterable[Rule],
-    arch: str,
-    dims: dict[str, Any],
     *,
+    arch: str,
+    dims: Mapping[str, Any],
     family: str,
-    tied: dict[str, str] | None = None,
-    derived: tuple[str, ...] = (),
-) -> dict[str, Tensor]:
-    """MetaGen's state_dict for `arch` at `dims`, each tensor from the checkpoint tensors its
-    rule names. Refuses a missing tensor, a wrong shape, and a checkpoint tensor no rule reads,
-    except `tied` ones (name -> the tensor it must equal: a tied output layer saved twice) and
-    those ending in a `derived` suffix (buffers recomputed from the config, as RoPE's
-    inv_freq)."""
+    ignored: Iterable[str] = (),
+    optional: tuple[str, ...] = (),
+    tied: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """MetaGen's state_dict for `arch` from a checkpoint's tensors. Every source must exist
+    with the shape its target needs, every tensor of the built model must get a value (but
+    those in `optional` where the checkpoint has none of them: a task head it never had), and every
+    checkpoint tensor must be read or match one of the `ignored` patterns (tensors that are
+    not weights, or copies of tied ones); the first that fails is a ValueError naming it.
+    `tied` names copies of tied tensors that must equal the tensor they copy (name -> that
+    tensor's name): an output layer saved untied is refused, not dropped."""
+    expected = target_shapes(arch, dims)
+    rules = list(rules)
+    # the optional part is all there or all absent: one of its tensors found requires all
+    absent = not any(s in tensors for r in rules if r.target in optional for s in r.sources)
+    skippable = set(optional) if absent else set()
+    mapped: dict[str, Any] = {}
+    read: set[str] = set()
+    for rule in rules:
+        if rule.target in skippable:
+            continue
+        shape = expected[rule.target]
+        parts = []
+        for source, want in zip(rule.sources, rule.source_shapes(shape), strict=True):
+            parts.append(_source(tensors, source, want, rule.target, family, arch))
+            read.add(source)
+        mapped[rule.target] = rule.combine(parts, shape)
+    unmapped = [name for name in expected if name not in mapped and name not in skippable]
+    if unmapped:
+        raise ValueError(f"the {family} mapping gives no tensor for {arch}'s {unmapped[0]!r}")
+    patterns = [re.compile(pattern) for pattern in ignored]
+    _check_tied(tensors, tied or {}, family, arch)
+    read |= set(tied or {})
+    for name, tensor in tensors.items():
+        if name not in read and not any(p.fullmatch(name) for p in patterns):
+            raise ValueError(
+                f"The {family} checkpoint holds {name!r} (shape {tuple(tensor.shape)}), which "
+                f"has no place in MetaGen's {arch}: its function would not be reproduced "
+                "exactly. Import a checkpoint of the plain model, without extra heads or "
+                "adapters."
+            )
+    return mapped
+
+
+def _check_tied(
+    tensors: Mapping[str, Any], tied: Mapping[str, str], family: str, arch: str
+) -> None:
     import torch
 
-    needed = expected_shapes(arch, dims)
-    by_target = dict(rules)
-    unruled = [name for name in needed if name not in by_target]
-    if unruled or len(by_target) != len(needed):
-        extra = sorted(set(by_target) - set(needed))
-        raise ValueError(f"{family} mapping for {arch} misses {unruled} or has extra {extra}")
-    out = {
-        target: _gather_one(state, target, by_target[target], needed[target], family)
-        for target in needed
-    }
-    read = {n for s in by_target.values() for n in ((s,) if isinstance(s, str) else s.names)}
-    for name, tensor in state.items():
-        if name in read or name.endswith(derived):
-            continue
-        canonical = (tied or {}).get(name)
-        if canonical is None:
-            raise ValueError(
-                f"The {family} checkpoint has {name} (shape {_shape(tensor)}), which MetaGen's "
-                f"{arch} has no place for: the checkpoint holds a part that the dims from its "
-                "config.json do not describe. Pass the config.json that belongs to these weights."
-            )
-        if canonical in state and not torch.equal(tensor, state[canonical]):
-            raise ValueError(
-                f"The {family} checkpoint's {name} differs from {canonical}, but MetaGen's {arch} "
-                "ties them (one tensor). Its config.json should say the embeddings are untied."
-            )
-    return out
+    for name, canonical in tied.items():
+        if name in tensors and canonical in tensors:
+            if not torch.equal(tensors[name], tensors[canonical]):
+                raise ValueError(
+                    f"The {family} checkpoint's {name!r} differs from {canonical!r}, but "
+                    f"MetaGen's {arch} ties them (one tensor), so it would not reproduce this "
+                    "checkpoint's function. Its config.json should say the two are untied."
+                )
+
+
+def _source(
+    tensors: Mapping[str, Any],
+    name: str,
+    shape: tuple[int, ...],
+    target: str,
+    family: str,
+    arch: str,
+) -> Any:
+    if name not in tensors:
+        raise ValueError(
+            f"The {family} checkpoint has no tensor {name!r}, which MetaGen's {arch} needs for "
+            f"{target} (shape {shape}). The weights are incomplete or belong to another model: "
+            "use the weights saved with this config.json."
+        )
+    found = tuple(tensors[name].shape)
+    if found != shape:
+        raise ValueError(
+            f"The {family} checkpoint's {name!r} has shape {found}, but MetaGen's {arch} built "
+            f"from its config.json needs {shape} for {target}. The weights do not match the "
+            "config: use the config.json saved with these weights."
+        )
+    return tensors[name]

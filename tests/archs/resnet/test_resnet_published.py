@@ -65,10 +65,10 @@ def test_hf_mangled_state_dict_names_the_tensor():
     state = ResNetForImageClassification(config).state_dict()
     dims = config_from_hf(config.to_dict())
     missing = "resnet.encoder.stages.3.layers.0.shortcut.normalization.running_var"
-    with pytest.raises(ValueError, match=f"lacks {missing}"):
+    with pytest.raises(ValueError, match=f"no tensor '{missing}'"):
         state_dict_from_hf({k: v for k, v in state.items() if k != missing}, dims)
     wrong = "resnet.encoder.stages.1.layers.1.layer.1.convolution.weight"
-    with pytest.raises(ValueError, match=rf"{wrong} has shape \(16, 16, 1, 1\)"):
+    with pytest.raises(ValueError, match=rf"'{wrong}' has shape \(16, 16, 1, 1\)"):
         state_dict_from_hf({**state, wrong: state[wrong][:, :, :1, :1]}, dims)
 
 
@@ -79,7 +79,7 @@ def test_hf_mangled_state_dict_names_the_tensor():
         ({"downsample_in_first_stage": True}, "downsample_in_first_stage"),
         ({"hidden_act": "gelu"}, "hidden_act"),
         ({"hidden_sizes": [32, 64, 128, 512]}, "hidden_sizes"),
-        ({"model_type": "vit"}, "model_type"),
+        ({"model_type": "vit"}, "for a .vit. model"),
     ],
 )
 def test_config_refuses_what_metagen_cannot_compute(override, setting):
@@ -191,10 +191,10 @@ def test_torchvision_mangled_state_dict_names_the_tensor():
     state = torchvision_state("bottleneck", [1, 1, 1, 1], 8, 6, generator)
     dims = config_from_torchvision(state)
     missing = "layer3.0.downsample.1.running_var"
-    with pytest.raises(ValueError, match=f"lacks {missing}"):
+    with pytest.raises(ValueError, match=f"no tensor '{missing}'"):
         state_dict_from_torchvision({k: v for k, v in state.items() if k != missing}, dims)
     wrong = "layer2.0.conv2.weight"
-    with pytest.raises(ValueError, match=rf"{wrong} has shape \(16, 16, 1, 1\)"):
+    with pytest.raises(ValueError, match=rf"'{wrong}' has shape \(16, 16, 1, 1\)"):
         state_dict_from_torchvision({**state, wrong: state[wrong][:, :, :1, :1]}, dims)
     # Checkpoints saved before BatchNorm counted its updates lack the counter; torch's
     # loader starts it at 0 and so does the mapping.

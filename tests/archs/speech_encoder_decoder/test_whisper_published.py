@@ -135,16 +135,16 @@ def test_a_missing_or_misshapen_tensor_is_named(whisper_pair):
     reference, _, dims = whisper_pair
     state = reference.state_dict()
     missing = "model.decoder.layers.1.encoder_attn.v_proj.bias"
-    with pytest.raises(ValueError, match=f"lacks {missing}"):
+    with pytest.raises(ValueError, match=f"no tensor '{missing}'"):
         state_dict_from_hf({k: v for k, v in state.items() if k != missing}, dims)
     wrong = "model.encoder.layers.0.fc1.weight"
-    with pytest.raises(ValueError, match=rf"{wrong} has shape \(64, 31\)"):
+    with pytest.raises(ValueError, match=rf"'{wrong}' has shape \(64, 31\)"):
         state_dict_from_hf({**state, wrong: state[wrong][:, :31]}, dims)
     extra = "model.encoder.layers.2.fc1.weight"  # a layer the config does not describe
-    with pytest.raises(ValueError, match=f"has {extra}"):
+    with pytest.raises(ValueError, match=f"holds '{extra}'"):
         state_dict_from_hf({**state, extra: state[wrong]}, dims)
     untied = {**state, "proj_out.weight": state["proj_out.weight"] + 1}
-    with pytest.raises(ValueError, match="proj_out.weight differs"):
+    with pytest.raises(ValueError, match="'proj_out.weight' differs"):
         state_dict_from_hf(untied, dims)
 
 
@@ -155,7 +155,7 @@ def test_a_missing_or_misshapen_tensor_is_named(whisper_pair):
         ({"decoder_ffn_dim": 48}, "decoder_ffn_dim"),
         ({"scale_embedding": True}, "scale_embedding"),
         ({"tie_word_embeddings": False}, "tie_word_embeddings"),
-        ({"model_type": "wav2vec2"}, "model_type"),
+        ({"model_type": "wav2vec2"}, "for a .wav2vec2. model"),
     ],
 )
 def test_config_refuses_what_metagen_cannot_compute(override, setting):

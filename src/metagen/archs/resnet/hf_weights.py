@@ -4,23 +4,21 @@ on the 3x3 conv), as MetaGen's. Pure Python at import."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from metagen.archs.hf_mapping import (
     Rule,
+    apply_rules,
     check_model_type,
-    expected_shapes,
-    gather,
-    hf_field,
-    refuse,
+    num_labels,
     require,
+    setting,
+    target_shapes,
 )
 
-if TYPE_CHECKING:
-    from torch import Tensor
-
 FAMILY = "ResNet"
+WHERE = "ResNet config.json"
 TORCHVISION = "torchvision ResNet"
 BLOCK_EXPANSION = {"basic": 1, "bottleneck": 4}
 IMAGE_SIZE = 224  # the ImageNet resolution; the network itself takes any size
@@ -31,46 +29,30 @@ HF_CONV_BN = {"0": "convolution", "1": "normalization"}
 BATCHES_TRACKED = "num_batches_tracked"
 
 
-def config_from_hf(hf_config: dict[str, Any]) -> dict[str, Any]:
-    """resnet dims from a ResNet config.json; refuses ResNet v1 (stride on the first 1x1),
-    a strided first stage, another activation, and stage widths off MetaGen's doubling."""
-    check_model_type(hf_config, FAMILY, ("resnet",))
-    block = hf_field(hf_config, "layer_type", FAMILY)
+def config_from_hf(hf_config: Mapping[str, Any]) -> dict[str, Any]:
+    """resnet dims from a ResNet config.json. A setting MetaGen does not compute (ResNet v1's
+    stride on the first 1x1, a strided first stage, another activation, stage widths that do
+    not double from the stem) is a ValueError naming it."""
+    c = hf_config
+    check_model_type(c, "resnet", FAMILY)
+    block = setting(c, "layer_type", "bottleneck", where=WHERE)
     if block not in BLOCK_EXPANSION:
-        raise refuse(FAMILY, "layer_type", block, "MetaGen builds basic and bottleneck blocks")
-    require(hf_config, FAMILY, "hidden_act", "relu", "relu", "MetaGen's ResNet uses ReLU")
-    require(
-        hf_config,
-        FAMILY,
-        "downsample_in_bottleneck",
-        False,
-        False,
-        "MetaGen's bottleneck strides its 3x3 conv (ResNet v1.5), not the first 1x1 (v1)",
-    )
-    require(
-        hf_config,
-        FAMILY,
-        "downsample_in_first_stage",
-        False,
-        False,
-        "MetaGen's first stage keeps the stem's resolution",
-    )
-    width = hf_field(hf_config, "embedding_size", FAMILY)
+        raise ValueError(
+            f"The {WHERE} sets layer_type = {block!r}; MetaGen builds the ResNet blocks "
+            f"{', '.join(BLOCK_EXPANSION)}. Import a checkpoint with one of those."
+        )
+    require(c, "hidden_act", "relu", "relu", where=WHERE)
+    require(c, "downsample_in_bottleneck", False, False, where=WHERE)  # v1.5, as torchvision
+    require(c, "downsample_in_first_stage", False, False, where=WHERE)
+    width = setting(c, "embedding_size", 64, where=WHERE)
     widths = [width * 2**i * BLOCK_EXPANSION[block] for i in range(4)]
-    require(
-        hf_config, FAMILY, "hidden_sizes", widths, None, "MetaGen's stages double from the stem"
-    )
-    depths = list(hf_field(hf_config, "depths", FAMILY))
-    labels = hf_config.get("id2label")
-    num_classes = len(labels) if labels else hf_field(hf_config, "num_labels", FAMILY)
-    if num_classes < 1:
-        raise refuse(FAMILY, "num_labels", num_classes, "MetaGen's ResNet ends in a classifier")
+    require(c, "hidden_sizes", widths, [256, 512, 1024, 2048], where=WHERE)
     return {
         "block": block,
-        "layers": depths,
+        "layers": list(setting(c, "depths", [3, 4, 6, 3], where=WHERE)),
         "width": width,
-        "in_channels": hf_field(hf_config, "num_channels", FAMILY),
-        "num_classes": num_classes,
+        "in_channels": setting(c, "num_channels", 3, where=WHERE),
+        "num_classes": num_labels(c),
         "stem": "imagenet",
         "image_size": IMAGE_SIZE,
     }
@@ -106,33 +88,33 @@ def _torchvision_name(ours: str) -> str:
 
 
 def _map(
-    state: dict[str, Tensor], dims: dict[str, Any], name_of: Callable[[str], str], family: str
-) -> dict[str, Tensor]:
+    state: Mapping[str, Any], dims: Mapping[str, Any], name_of: Callable[[str], str], family: str
+) -> dict[str, Any]:
     import torch
 
-    rules: list[Rule] = []
     state = dict(state)
-    for ours in expected_shapes("resnet", dims):
+    rules = []
+    for ours in target_shapes("resnet", dims):
         theirs = name_of(ours)
         if ours.endswith(BATCHES_TRACKED) and theirs not in state:
             state[theirs] = torch.tensor(0, dtype=torch.long)
-        rules.append((ours, theirs))
-    return gather(state, rules, "resnet", dims, family=family)
+        rules.append(Rule(ours, (theirs,)))
+    return apply_rules(state, rules, arch="resnet", dims=dims, family=family)
 
 
-def state_dict_from_hf(hf_state: dict[str, Tensor], dims: dict[str, Any]) -> dict[str, Tensor]:
+def state_dict_from_hf(hf_state: Mapping[str, Any], dims: Mapping[str, Any]) -> dict[str, Any]:
     """MetaGen's resnet state_dict from a ResNetForImageClassification one."""
     return _map(hf_state, dims, _hf_name, FAMILY)
 
 
 def state_dict_from_torchvision(
-    tv_state: dict[str, Tensor], dims: dict[str, Any]
-) -> dict[str, Tensor]:
+    tv_state: Mapping[str, Any], dims: Mapping[str, Any]
+) -> dict[str, Any]:
     """MetaGen's resnet state_dict from a torchvision ResNet one (resnet18 ... resnet152)."""
     return _map(tv_state, dims, _torchvision_name, TORCHVISION)
 
 
-def config_from_torchvision(tv_state: dict[str, Tensor]) -> dict[str, Any]:
+def config_from_torchvision(tv_state: Mapping[str, Any]) -> dict[str, Any]:
     """resnet dims read off a torchvision ResNet state_dict's shapes (it has no config):
     bottleneck blocks where layer1.0 has a conv3, the stage depths from the block indices,
     the stem width and input channels from conv1, the classes from fc. ResNeXt and wide
@@ -145,7 +127,10 @@ def config_from_torchvision(tv_state: dict[str, Tensor]) -> dict[str, Any]:
             )
     conv1 = tuple(tv_state["conv1.weight"].shape)
     if conv1[2:] != (7, 7):
-        raise refuse(TORCHVISION, "conv1 kernel", conv1[2:], "MetaGen's ImageNet stem is 7x7")
+        raise ValueError(
+            f"The {TORCHVISION} state_dict's conv1.weight has shape {conv1}; MetaGen's ImageNet "
+            "stem is a 7x7 conv. Pass a torchvision resnet18/34/50/101/152 state_dict."
+        )
     depths = []
     for stage in range(1, 5):
         blocks = {name.split(".")[1] for name in tv_state if name.startswith(f"layer{stage}.")}
