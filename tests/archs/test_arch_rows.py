@@ -43,7 +43,9 @@ def test_model_and_config_resolve_from_source_and_by_import(row):
     assert row.config_fields() == tuple(f.name for f in dataclasses.fields(config_cls))
     floats = {f.name for f in dataclasses.fields(config_cls) if f.type in (float, "float")}
     parameter_free = floats | set(PARAMETER_FREE_FIELDS)
-    assert set(row.structural_fields()) == set(row.config_fields()) - parameter_free
+    options = {f.name for f in dataclasses.fields(config_cls) if str(f.type).endswith("| None")}
+    assert all(getattr(config_cls(), name) is None for name in options)  # off unless set
+    assert set(row.structural_fields()) == set(row.config_fields()) - parameter_free - options
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda row: row.name)

@@ -14,11 +14,13 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "metagen"
-# An arch folder's pure-Python planning modules, and its mapping of Hugging Face weights
-# (which the library's import reads, never the model): never bundled.
-UNBUNDLED_FILES = {"__init__.py", "counts.py", "shapes.py", "variants.py", "hf_weights.py"}
+# An arch folder's pure-Python planning modules, never bundled, and its Hugging Face weight
+# mappings (hf_*.py: pure Python, read by `metagen import`, never bundled).
+PLANNING_FILES = {"__init__.py", "counts.py", "shapes.py", "variants.py"}
 MODULES = sorted(SRC.glob("nn/*.py")) + sorted(
-    p for p in SRC.glob("archs/*/*.py") if p.name not in UNBUNDLED_FILES
+    p
+    for p in SRC.glob("archs/*/*.py")
+    if p.name not in PLANNING_FILES and not p.name.startswith("hf_")
 )
 IDS = [str(p.relative_to(SRC)) for p in MODULES]
 ALLOWED_ROOTS = {"torch", "numpy", "metagen"} | set(sys.stdlib_module_names)

@@ -89,6 +89,15 @@ class Rule:
     sources: tuple[str, ...]
     how: str = "copy"
     lead: int = 0
+    # "concat" of unequal parts: the rows each source gives (GQA's q, then the fewer k and v
+    # rows); empty splits the target evenly.
+    rows: tuple[int, ...] = ()
+
+    def source_shapes(self, target_shape: tuple[int, ...]) -> list[tuple[int, ...]]:
+        """The shape each source must have to give `target_shape`, in order."""
+        if self.how == "concat" and self.rows:
+            return [(rows, *target_shape[1:]) for rows in self.rows]
+        return [self.source_shape(target_shape)] * len(self.sources)
 
     def source_shape(self, target_shape: tuple[int, ...]) -> tuple[int, ...]:
         """The shape each source must have to give `target_shape`."""
@@ -142,13 +151,15 @@ def apply_rules(
     family: str,
     ignored: Iterable[str] = (),
     optional: tuple[str, ...] = (),
+    tied: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """MetaGen's state_dict for `arch` from a checkpoint's tensors. Every source must exist
-    with the shape its target needs; every tensor of the built model must get a value, but
-    those in `optional` where the checkpoint has none of their sources (a task head it never
-    had); every checkpoint tensor must be read or match one of the `ignored` patterns
-    (tensors that are not weights, or copies of tied ones). The first that fails is a
-    ValueError naming it."""
+    with the shape its target needs, every tensor of the built model must get a value (but
+    those in `optional` where the checkpoint has none of them: a task head it never had), and every
+    checkpoint tensor must be read or match one of the `ignored` patterns (tensors that are
+    not weights, or copies of tied ones); the first that fails is a ValueError naming it.
+    `tied` names copies of tied tensors that must equal the tensor they copy (name -> that
+    tensor's name): an output layer saved untied is refused, not dropped."""
     expected = target_shapes(arch, dims)
     rules = list(rules)
     # the optional part is all there or all absent: one of its tensors found requires all
@@ -160,9 +171,8 @@ def apply_rules(
         if rule.target in skippable:
             continue
         shape = expected[rule.target]
-        want = rule.source_shape(shape)
         parts = []
-        for source in rule.sources:
+        for source, want in zip(rule.sources, rule.source_shapes(shape), strict=True):
             parts.append(_source(tensors, source, want, rule.target, family, arch))
             read.add(source)
         mapped[rule.target] = rule.combine(parts, shape)
@@ -170,6 +180,8 @@ def apply_rules(
     if unmapped:
         raise ValueError(f"the {family} mapping gives no tensor for {arch}'s {unmapped[0]!r}")
     patterns = [re.compile(pattern) for pattern in ignored]
+    _check_tied(tensors, tied or {}, family, arch)
+    read |= set(tied or {})
     for name, tensor in tensors.items():
         if name not in read and not any(p.fullmatch(name) for p in patterns):
             raise ValueError(
@@ -179,6 +191,21 @@ def apply_rules(
                 "adapters."
             )
     return mapped
+
+
+def _check_tied(
+    tensors: Mapping[str, Any], tied: Mapping[str, str], family: str, arch: str
+) -> None:
+    import torch
+
+    for name, canonical in tied.items():
+        if name in tensors and canonical in tensors:
+            if not torch.equal(tensors[name], tensors[canonical]):
+                raise ValueError(
+                    f"The {family} checkpoint's {name!r} differs from {canonical!r}, but "
+                    f"MetaGen's {arch} ties them (one tensor), so it would not reproduce this "
+                    "checkpoint's function. Its config.json should say the two are untied."
+                )
 
 
 def _source(

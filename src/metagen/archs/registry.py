@@ -77,12 +77,16 @@ class Arch:
 
     def structural_fields(self) -> tuple[str, ...]:
         """The fields that shape the model, which its counts read: all but the floats (rates,
-        epsilons and the like change no parameter count) and PARAMETER_FREE_FIELDS."""
+        epsilons and the like change no parameter count), PARAMETER_FREE_FIELDS, and the
+        optional ones (`X | None`, default None: an option that dims planned without it leave
+        off)."""
         fields = dataclass_fields(self.model_module, self.config)
         return tuple(
             name
             for name, annotation in fields
-            if annotation != "float" and name not in PARAMETER_FREE_FIELDS
+            if annotation != "float"
+            and name not in PARAMETER_FREE_FIELDS
+            and not annotation.endswith("| None")
         )
 
 

@@ -50,23 +50,45 @@ def empty_kv_caches(
     ]
 
 
+def sliding_window_mask(start: int, length: int, window: int, device: torch.device) -> torch.Tensor:
+    """(length, start + length) bool, True where query start + i may see key j: causally, and
+    only the last `window` positions, itself included (Mistral's sliding window)."""
+    queries = torch.arange(start, start + length, device=device)[:, None]  # (T, 1)
+    keys = torch.arange(start + length, device=device)[None, :]  # (1, start + T)
+    return (keys <= queries) & (queries - keys < window)
+
+
 class CausalSelfAttention(nn.Module):
-    """Causal attention; n_kv_heads < n_heads shares each key/value head among a group (GQA)."""
+    """Causal attention; n_kv_heads < n_heads shares each key/value head among a group (GQA).
+    qkv_bias overrides `bias` on the query, key and value projections (Qwen2 has biases there
+    alone); sliding_window limits each query to that many latest positions (Mistral)."""
 
     def __init__(
-        self, d_model: int, n_heads: int, n_kv_heads: int, *, bias: bool, dropout: float
+        self,
+        d_model: int,
+        n_heads: int,
+        n_kv_heads: int,
+        *,
+        bias: bool,
+        dropout: float,
+        qkv_bias: bool | None = None,
+        sliding_window: int | None = None,
     ) -> None:
         super().__init__()
         check_positive(d_model=d_model, n_heads=n_heads, n_kv_heads=n_kv_heads)
         check_divisible("d_model", d_model, "n_heads", n_heads)
         check_divisible("n_heads", n_heads, "n_kv_heads", n_kv_heads)
         check_dropout(dropout)
+        if sliding_window is not None:
+            check_positive(sliding_window=sliding_window)
         self.n_heads = n_heads
         self.n_kv_heads = n_kv_heads
         self.head_dim = d_model // n_heads
         self.dropout = dropout
+        self.sliding_window = sliding_window
         kv_dim = n_kv_heads * self.head_dim
-        self.qkv = nn.Linear(d_model, d_model + 2 * kv_dim, bias=bias)
+        qkv_bias = bias if qkv_bias is None else qkv_bias
+        self.qkv = nn.Linear(d_model, d_model + 2 * kv_dim, bias=qkv_bias)
         self.out_proj = nn.Linear(d_model, d_model, bias=bias)
         self.resid_dropout = nn.Dropout(dropout)
 
@@ -90,7 +112,10 @@ class CausalSelfAttention(nn.Module):
             start = kv_cache.length
             k, v = kv_cache.append(k, v)  # (B, nkv, start + T, hs)
         mask = None
-        if start > 0 and T > 1:  # new queries see all cached positions and each other causally
+        window = self.sliding_window
+        if window is not None and start + T > window:  # some keys fall out of the window
+            mask = sliding_window_mask(start, T, window, x.device)  # (T, start + T)
+        elif start > 0 and T > 1:  # new queries see all cached positions and each other causally
             mask = torch.ones(T, start + T, dtype=torch.bool, device=x.device).tril(start)
         y = F.scaled_dot_product_attention(
             q,
@@ -98,7 +123,7 @@ class CausalSelfAttention(nn.Module):
             v,
             attn_mask=mask,
             dropout_p=self.dropout if self.training else 0.0,
-            is_causal=start == 0 and T > 1,
+            is_causal=mask is None and start == 0 and T > 1,
             enable_gqa=nkv != nh,
         )  # (B, nh, T, hs)
         y = y.transpose(1, 2).contiguous().view(B, T, C)  # (B, T, C)

@@ -9,7 +9,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from metagen.nn.checks import check_divisible, check_dropout, check_positive
+from metagen.nn.audio_frontend import MEL_SCALES
+from metagen.nn.checks import check_choice, check_divisible, check_dropout, check_positive
 from metagen.nn.encoder import EncoderStack
 from metagen.nn.mlp import GeluMLP
 from metagen.nn.speech_attention import SpeechAttention
@@ -90,6 +91,7 @@ class SpeechEncoderFields(Protocol):
     n_fft: int
     hop_length: int
     n_mels: int
+    mel_scale: str
     d_model: int
     n_heads: int
     d_ff: int
@@ -100,6 +102,7 @@ class SpeechEncoderFields(Protocol):
 def check_speech_encoder(config: SpeechEncoderFields) -> None:
     c = config
     check_speech_frontend(c.sample_rate, c.clip_samples, c.n_fft, c.hop_length, c.n_mels)
+    check_choice("mel_scale", c.mel_scale, MEL_SCALES)
     check_positive(d_model=c.d_model, n_heads=c.n_heads, d_ff=c.d_ff, norm_eps=c.norm_eps)
     check_divisible("d_model", c.d_model, "n_heads", c.n_heads)
     check_dropout(c.dropout)
@@ -113,7 +116,9 @@ class SpeechEncoderModel(nn.Module):
     def __init__(self, config: SpeechEncoderFields, n_layers: int) -> None:
         super().__init__()
         c = config
-        self.frontend = SpeechLogMel(c.sample_rate, c.n_fft, c.hop_length, c.n_mels)
+        self.frontend = SpeechLogMel(
+            c.sample_rate, c.n_fft, c.hop_length, c.n_mels, mel_scale=c.mel_scale
+        )
         self.stem = SpeechStem(c.n_mels, c.d_model, speech_tokens(c.clip_samples, c.hop_length))
         self.dropout = nn.Dropout(c.dropout)
         self.encoder_blocks = EncoderStack(
@@ -124,5 +129,10 @@ class SpeechEncoderModel(nn.Module):
 
     def encode(self, waveform: torch.Tensor) -> torch.Tensor:
         """The clip (B, N) as encoder states (B, S, C)."""
-        x = self.dropout(self.stem(self.frontend(waveform)))  # (B, S, C)
+        return self.encode_mel(self.frontend(waveform))
+
+    def encode_mel(self, mel: torch.Tensor) -> torch.Tensor:
+        """Log-mel frames (B, n_mels, frames), as the frontend gives them, as encoder states
+        (B, S, C): the way in for features computed elsewhere (Whisper's feature extractor)."""
+        x = self.dropout(self.stem(mel))  # (B, S, C)
         return self.encoder_norm(self.encoder_blocks(x))

@@ -1,8 +1,9 @@
-"""Whisper's framing of the log-mel frontend: one frame per hop, the centred STFT's last dropped."""
+"""Whisper's log-mel frontend: one frame per hop (the centred STFT's last dropped before the
+log scaling, as Whisper and its Hugging Face feature extractor do)."""
 
 import torch
 
-from metagen.nn.audio_frontend import LogMelSpectrogram, check_audio_frontend
+from metagen.nn.audio_frontend import LogMelSpectrogram, check_audio_frontend, whisper_log_scale
 
 
 def speech_frames(num_samples: int, hop_length: int) -> int:
@@ -23,7 +24,8 @@ def check_speech_frontend(sample_rate: int, clip: int, n_fft: int, hop: int, n_m
 
 class SpeechLogMel(LogMelSpectrogram):
     """waveform (B, N) -> log-mel (B, n_mels, N // hop_length): the parent's frames without the
-    last, which covers only the reflected padding past the clip's end."""
+    last, which covers only the reflected padding past the clip's end. The frame goes before
+    the log scaling, so the clip's peak (its top 8 decades) is taken over the kept frames."""
 
     def forward(self, waveform: torch.Tensor) -> torch.Tensor:
-        return super().forward(waveform)[..., :-1]
+        return whisper_log_scale(self.mel_power(waveform)[..., :-1])

@@ -13,7 +13,6 @@ from metagen.blueprint.counting import (
     MLP_MATRICES,
     NORM_PARAMS_PER_CHANNEL,
     attention_flops,
-    attention_params,
     linear,
     pick,
 )
@@ -26,10 +25,18 @@ def kv_dim(d: dict[str, Any]) -> int:
     return d["n_kv_heads"] * (d["d_model"] // d["n_heads"])
 
 
+def qkv_bias(d: dict[str, Any]) -> bool:
+    """Whether q, k and v have biases: `qkv_bias` where set (Qwen2), else `bias`. Dims planned
+    before the field existed lack it."""
+    own = d.get("qkv_bias")
+    return bool(d["bias"] if own is None else own)
+
+
 def block_params(d: dict[str, Any]) -> int:
     """One block: attention (GQA), a GELU or SwiGLU MLP and two norms."""
     dm, ff, bias = d["d_model"], d["d_ff"], d["bias"]
-    attention = attention_params(dm, bias, kv_dim(d))
+    qkv = linear(dm, dm + 2 * kv_dim(d), qkv_bias(d))
+    attention = qkv + linear(dm, dm, bias)
     mlp_in = (pick(MLP_MATRICES, d, "mlp") - 1) * linear(dm, ff, bias)  # SwiGLU: gate and up
     mlp = mlp_in + linear(ff, dm, bias)
     norms = 2 * pick(NORM_PARAMS_PER_CHANNEL, d, "norm") * dm

@@ -11,7 +11,7 @@ from metagen.nn.checks import check_choice, check_divisible, check_dropout, chec
 from metagen.nn.generation import decoder_kv_caches, generate_with_kv_cache, next_positions
 from metagen.nn.mlp import GELU_ACTIVATIONS, MLP_LAYERS, feed_forward
 from metagen.nn.norm import NORM_LAYERS
-from metagen.nn.rope import rope_cos_sin
+from metagen.nn.rope import ROPE_SCALINGS, RopeScaling, rope_cos_sin
 from metagen.nn.weight_init import init_transformer_weights, scale_residual_projections
 
 
@@ -33,6 +33,15 @@ class DecoderLMConfig:
     rope_theta: float = 10000.0
     norm_eps: float = 1e-5
     dropout: float = 0.0
+    # Llama-family options (Llama 3.1, Mistral, Qwen2). None leaves each off, and a plan whose
+    # dims lack them builds the model it always did.
+    qkv_bias: bool | None = None  # biases on q, k, v; None: as `bias` (Qwen2: True, bias False)
+    sliding_window: int | None = None  # a query sees this many latest positions (Mistral)
+    rope_scaling: str | None = None  # "linear" or "llama3": stretched RoPE frequencies
+    rope_scaling_factor: float = 1.0
+    rope_low_freq_factor: float = 1.0  # llama3 only, as its rope_scaling
+    rope_high_freq_factor: float = 4.0  # llama3 only
+    rope_original_context: int | None = None  # llama3: the pre-training context (8192)
 
     def __post_init__(self) -> None:
         check_positive(
@@ -59,6 +68,27 @@ class DecoderLMConfig:
                 f"rope needs an even head_dim, got d_model ({self.d_model}) / "
                 f"n_heads ({self.n_heads}) = {head_dim}"
             )
+        if self.sliding_window is not None:
+            check_positive(sliding_window=self.sliding_window)
+        if self.rope_scaling is not None:
+            check_choice("rope_scaling", self.rope_scaling, ROPE_SCALINGS)
+            if self.position != "rope":
+                raise ValueError(
+                    f"rope_scaling ({self.rope_scaling!r}) needs position 'rope', "
+                    f"got {self.position!r}"
+                )
+            self.rope_scaling_config()  # checks the factors
+
+    def rope_scaling_config(self) -> RopeScaling | None:
+        if self.rope_scaling is None:
+            return None
+        return RopeScaling(
+            self.rope_scaling,
+            self.rope_scaling_factor,
+            self.rope_low_freq_factor,
+            self.rope_high_freq_factor,
+            self.rope_original_context or self.context_length,
+        )
 
     def example_inputs(
         self, batch_size: int, generator: torch.Generator
@@ -76,7 +106,13 @@ class DecoderBlock(nn.Module):
         d = config.d_model
         self.norm1 = NORM_LAYERS[config.norm](d, eps=config.norm_eps)
         self.attention = CausalSelfAttention(
-            d, config.n_heads, config.n_kv_heads, bias=config.bias, dropout=config.dropout
+            d,
+            config.n_heads,
+            config.n_kv_heads,
+            bias=config.bias,
+            dropout=config.dropout,
+            qkv_bias=config.qkv_bias,
+            sliding_window=config.sliding_window,
         )
         self.norm2 = NORM_LAYERS[config.norm](d, eps=config.norm_eps)
         self.mlp = feed_forward(
@@ -105,6 +141,7 @@ class DecoderLM(nn.Module):
     def __init__(self, config: DecoderLMConfig) -> None:
         super().__init__()
         self.config = config
+        self.rope_scaling = config.rope_scaling_config()
         self.token_embedding = nn.Embedding(config.vocab_size, config.d_model)
         self.position_embedding = None
         if config.position == "learned":
@@ -133,7 +170,8 @@ class DecoderLM(nn.Module):
             x = x + self.position_embedding(positions)  # (B, T, C)
         else:
             head_dim = self.config.d_model // self.config.n_heads
-            rope = rope_cos_sin(positions, head_dim, self.config.rope_theta)  # 2 x (T, hs)
+            theta, scaling = self.config.rope_theta, self.rope_scaling
+            rope = rope_cos_sin(positions, head_dim, theta, scaling)  # 2 x (T, hs)
         x = self.dropout(x)
         for i, block in enumerate(self.blocks):
             x = block(x, rope, kv_caches[i] if kv_caches else None)

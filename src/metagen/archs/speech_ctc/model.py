@@ -17,6 +17,7 @@ class SpeechCTCConfig:
     n_fft: int = 400
     hop_length: int = 160
     n_mels: int = 80
+    mel_scale: str = "slaney"  # Whisper's filterbank (librosa's default); or "htk"
     vocab_size: int = 259  # the byte tokenizer's ids; the last (its pad) is the CTC blank
     d_model: int = 384
     n_layers: int = 6

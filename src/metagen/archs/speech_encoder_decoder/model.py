@@ -21,6 +21,7 @@ class SpeechEncoderDecoderConfig:
     n_fft: int = 400
     hop_length: int = 160
     n_mels: int = 80
+    mel_scale: str = "slaney"  # Whisper's filterbank (librosa's default); or "htk"
     vocab_size: int = 259  # the byte tokenizer's; whisper_tiny keeps its 51,865 BPE rows
     n_text_ctx: int = 448  # decoder positions: start token, transcript, end token
     d_model: int = 384

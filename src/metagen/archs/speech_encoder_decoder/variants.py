@@ -15,6 +15,7 @@ _WHISPER_TINY = {
     "n_fft": 400,
     "hop_length": 160,
     "n_mels": 80,
+    "mel_scale": "slaney",
     "vocab_size": 51865,
     "n_text_ctx": 448,
     "d_model": 384,

@@ -78,10 +78,12 @@ class VLMConfig:
         return vision_tower_config(self)
 
     def lm_config(self) -> DecoderLMConfig:
-        """The LM, from this config's fields of the same names; with early fusion its
-        positions cover the image tokens and the text."""
+        """The LM, from this config's fields of the same names (the LM's defaults for the
+        Llama-family options it lacks); with early fusion its positions cover the image tokens
+        and the text."""
         image_positions = self.n_image_tokens if self.fusion == "early" else 0
-        shape = {f.name: getattr(self, f.name) for f in fields(DecoderLMConfig)}
+        names = [f.name for f in fields(DecoderLMConfig) if hasattr(self, f.name)]
+        shape = {name: getattr(self, name) for name in names}
         shape["context_length"] += image_positions
         return DecoderLMConfig(**shape)
 

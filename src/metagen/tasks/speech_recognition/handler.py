@@ -26,7 +26,14 @@ DEFAULT_TEXT_CTX = 448  # Whisper's text positions: start token, transcript, end
 # The synthetic clips say up to two words per second of audio (the spoken words last 0.3 to
 # 0.7 s); words that do not fit are left out of both the clip and its transcript.
 SYNTHETIC_WORDS_PER_SECOND = 2
-FRONTEND_DIMS = ("sample_rate", "n_fft", "hop_length", "n_mels", "clip_samples")
+FRONTEND_DIMS = ("sample_rate", "n_fft", "hop_length", "n_mels", "mel_scale", "clip_samples")
+# Whisper's filterbank: Slaney's mel scale and area normalisation (librosa's default), so that
+# the log-mel equals Whisper's feature extractor's and published weights read what they expect.
+SPEECH_MEL_SCALE = "slaney"
+MEL_SCALE_NAMES = {
+    "slaney": "Slaney-scale mel bins with Slaney area normalisation, as Whisper's",
+    "htk": "HTK-scale mel bins",
+}
 SPEECH_METRICS = [
     "loss",
     "wer",
@@ -146,6 +153,7 @@ def _frontend(spec, blueprint: Blueprint, variant) -> tuple[dict[str, Any], floa
         "n_fft": setup.n_fft,
         "hop_length": setup.hop_length,
         "n_mels": setup.n_mels,
+        "mel_scale": SPEECH_MEL_SCALE,
         "clip_samples": round(seconds * setup.sample_rate),
     }
     return dims, seconds
@@ -262,5 +270,6 @@ def _frontend_role(frontend: dict[str, Any], seconds: float) -> str:
     return (
         f"Input: log-mel spectrogram of up to {seconds:g} s at {frontend['sample_rate']} Hz "
         f"(Hann STFT n_fft {frontend['n_fft']}, hop {frontend['hop_length']}, one frame per "
-        f"hop; {frontend['n_mels']} HTK mel bins; Whisper's log10 scaling); no parameters"
+        f"hop; {frontend['n_mels']} {MEL_SCALE_NAMES[frontend['mel_scale']]}; Whisper's log10 "
+        "scaling); no parameters"
     )
