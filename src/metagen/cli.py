@@ -50,11 +50,12 @@ def fail(message: str) -> None:
 
 def guarded(action: Callable[[], T]) -> T:
     """Run `action`; known bad-input errors become one paragraph and exit 2, no traceback."""
+    from metagen.checkpoint_import.sources import CheckpointError
     from metagen.synthesis import OutputError
 
     try:
         return action()
-    except (SpecError, PlanError, OutputError, UsageError) as error:
+    except (SpecError, PlanError, OutputError, UsageError, CheckpointError) as error:
         fail(str(error))
     raise AssertionError("unreachable")
 
@@ -159,6 +160,6 @@ def check_run_id(run_id: str) -> None:
 
 
 def main() -> None:
-    from metagen import train_cli  # noqa: F401  (registers train and demo)
+    from metagen import import_cli, train_cli  # noqa: F401  (register import, train, demo)
 
     app()

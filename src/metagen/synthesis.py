@@ -7,6 +7,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +70,7 @@ def run_files(spec: Spec, seed: int | None) -> dict[str, str]:
     return files
 
 
-def write_tree(files: dict[str, str], target: Path, *, force: bool) -> Path:
+def write_tree(files: Mapping[str, str | bytes], target: Path, *, force: bool) -> Path:
     """Write `files` under `target` via a temporary sibling and one rename. On any failure
     (a full disk included) the location is left as it was found."""
     check_target(target, force=force)
@@ -88,7 +89,10 @@ def write_tree(files: dict[str, str], target: Path, *, force: bool) -> Path:
         for rel, text in sorted(files.items()):
             path = staging / rel
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(text, encoding="utf-8")
         (staging / "logs").mkdir(exist_ok=True)
         os.chmod(staging, 0o755)
         replace_dir(staging, target)

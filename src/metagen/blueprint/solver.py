@@ -148,7 +148,10 @@ def apply_given_dims(bp: Blueprint, given: dict[str, Any]) -> dict[str, Any]:
         _check_type(name, given[name], annotation)
         _check_size(name, given[name])
     # an int written for a float field (eps: 1) is that float, as the config would hold it
-    dims = {k: float(given[k]) if kind == "float" else given[k] for k, kind in fields.items()}
+    dims = {
+        k: float(given[k]) if kind.startswith("float") and given[k] is not None else given[k]
+        for k, kind in fields.items()
+    }
     _check_divisible(dims)
     try:
         params = total_params(bp.arch, dims)
@@ -178,6 +181,7 @@ _VALUE_TYPES: dict[str, tuple[type, ...]] = {
     "bool": (bool,),
     "str": (str,),
     "list[int]": (list,),
+    "tuple[int, ...]": (list,),  # YAML and config.json write a tuple as a list
 }
 
 
@@ -219,7 +223,9 @@ def _check_size(name: str, value: Any) -> None:
 
 
 def _check_type(name: str, value: Any, annotation: str) -> None:
-    kinds = _VALUE_TYPES.get(annotation, (object,))
+    if annotation.endswith(" | None") and value is None:  # an option, off when None
+        return
+    kinds = _VALUE_TYPES.get(annotation.removesuffix(" | None"), (object,))
     if isinstance(value, bool) and bool not in kinds:  # YAML's true is not a number here
         kinds = ()
     if not isinstance(value, kinds):
