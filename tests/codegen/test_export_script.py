@@ -58,7 +58,7 @@ def export_and_compare(spec_path, tmp_path) -> bool:
         actual = session.run(None, feeds)
         assert len(actual) == len(expected)
         for got, want in zip(actual, expected, strict=True):
-            np.testing.assert_allclose(got, want.numpy(), rtol=0, atol=1e-4)
+            np.testing.assert_allclose(got, want.detach().numpy(), rtol=0, atol=1e-4)
     return bool(varying)
 
 
