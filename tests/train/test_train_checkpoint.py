@@ -1,5 +1,8 @@
 import json
 import os
+import signal
+import subprocess
+import sys
 
 import pytest
 import torch
@@ -7,7 +10,12 @@ from torch import nn
 
 import metagen.train.checkpoint as checkpoint_module
 from metagen.train.atomic import atomic_write_json
-from metagen.train.checkpoint import find_checkpoint, load_checkpoint, save_checkpoint
+from metagen.train.checkpoint import (
+    CheckpointLoadError,
+    find_checkpoint,
+    load_checkpoint,
+    save_checkpoint,
+)
 from metagen.train.optim import configure_optimizer
 
 torch.set_num_threads(1)
@@ -113,6 +121,105 @@ def test_crash_between_renames_still_finds_a_complete_checkpoint(tmp_path, monke
 def test_missing_checkpoint_error(tmp_path):
     with pytest.raises(FileNotFoundError, match="no complete checkpoint"):
         load_checkpoint(tmp_path, model=TiedLM())
+
+
+class RunsCode:
+    """Unpickling this calls os.system: what a planted checkpoint would do."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (os.system, (f"touch {self.marker}",))
+
+
+def _damage(latest, case, marker):
+    weights, state = latest / "model.safetensors", latest / "state.pt"
+    if case == "planted pickle":
+        torch.save({"step": RunsCode(marker)}, state)
+        return state
+    if case == "truncated state":
+        state.write_bytes(state.read_bytes()[:200])
+        return state
+    if case == "empty state":
+        state.write_bytes(b"")
+        return state
+    if case == "state of other parts":
+        torch.save({"step": 1}, state)
+        return state
+    if case == "truncated weights":
+        weights.write_bytes(weights.read_bytes()[:100])
+        return weights
+    if case == "weights header garbage":
+        weights.write_bytes(b"\xff" * 8 + b"{not json")
+        return weights
+    raise AssertionError(case)
+
+
+DAMAGE = [
+    "planted pickle",
+    "truncated state",
+    "empty state",
+    "state of other parts",
+    "truncated weights",
+    "weights header garbage",
+]
+
+
+@pytest.mark.parametrize("case", DAMAGE)
+def test_damaged_checkpoint_is_an_error_naming_the_file(tmp_path, case):
+    model, marker = TiedLM(), tmp_path / "code_ran"
+    opt = configure_optimizer(model, lr=1e-2, weight_decay=0.1)
+    save_checkpoint(tmp_path, model=model, optimizer=opt, step=3, config={})
+    damaged = _damage(tmp_path / "latest", case, marker)
+    with pytest.raises(CheckpointLoadError, match="train again") as raised:
+        load_checkpoint(tmp_path, model=TiedLM(), optimizer=opt)
+    assert str(damaged) in str(raised.value)
+    assert "\n" not in str(raised.value)  # one paragraph
+    assert not marker.exists()  # weights_only: the planted object never ran
+    if case == "planted pickle":
+        assert "refused" in str(raised.value)
+
+
+def test_weights_of_another_model_do_not_fit(tmp_path):
+    save_checkpoint(tmp_path, model=TiedLM(d=8), optimizer=None, step=1, config={})
+    with pytest.raises(CheckpointLoadError, match="do not fit this model") as raised:
+        load_checkpoint(tmp_path, model=TiedLM(d=12))
+    assert str(tmp_path / "latest" / "model.safetensors") in str(raised.value)
+    assert "size mismatch for embed.weight" in str(raised.value)
+
+
+def test_a_save_removes_temp_folders_of_killed_saves(tmp_path):
+    for stale in (".latest.tmp-4194999", f".latest.tmp-{os.getpid()}"):
+        (tmp_path / stale).mkdir()
+        (tmp_path / stale / "model.safetensors").write_bytes(b"half")
+    (tmp_path / ".best.tmp-4194999").mkdir()  # another name's: a save of `best` clears it
+    save_checkpoint(tmp_path, model=TiedLM(), optimizer=None, step=1, config={})
+    assert sorted(os.listdir(tmp_path)) == [".best.tmp-4194999", "latest"]
+    assert load_checkpoint(tmp_path, model=TiedLM())["step"] == 1
+
+
+KILL_MID_SAVE = """
+import os, signal, sys, torch
+from torch import nn
+from metagen.train.checkpoint import save_checkpoint
+model = nn.Linear(3, 2)
+save_checkpoint(sys.argv[1], model=model, optimizer=None, step=1, config={})
+torch.save = lambda *a, **k: os.kill(os.getpid(), signal.SIGKILL)  # weights written, state not
+save_checkpoint(sys.argv[1], model=model, optimizer=None, step=2, config={})
+"""
+
+
+def test_kill_9_during_a_save_leaves_the_previous_checkpoint_loadable(tmp_path):
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_MID_SAVE, str(tmp_path)], capture_output=True, timeout=120
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    [stale] = [p for p in tmp_path.iterdir() if p.name.startswith(".latest.tmp-")]
+    assert (stale / "model.safetensors").is_file() and not (stale / "state.pt").exists()
+    assert load_checkpoint(tmp_path, model=nn.Linear(3, 2))["step"] == 1
+    save_checkpoint(tmp_path, model=nn.Linear(3, 2), optimizer=None, step=3, config={})
+    assert sorted(os.listdir(tmp_path)) == ["latest"]
 
 
 def test_atomic_write_json(tmp_path):

@@ -84,7 +84,12 @@ def task_context(bp: Blueprint) -> dict[str, Any]:
     datasets = split_ref(datasets_ref(row, bp.data.get("kind")))[1]
     loss, evaluator = split_ref(row.loss)[1], split_ref(row.evaluator)[1]
     metric, baseline, higher_is_better = row.headline
-    training = {"atomic_write_json", "cleanup_distributed", "measure_latency"}
+    training = {
+        "CheckpointLoadError",
+        "atomic_write_json",
+        "cleanup_distributed",
+        "measure_latency",
+    }
     return {
         "datasets_fn": datasets,
         "loss_fn": loss,

@@ -1,6 +1,7 @@
 """Atomic checkpoints: safetensors weights plus optimizer, step, config and RNG states."""
 
 import os
+import pickle
 import shutil
 from pathlib import Path
 
@@ -11,6 +12,10 @@ from metagen.train.rng import restore_rng_states, rng_states
 
 WEIGHTS_FILE = "model.safetensors"
 STATE_FILE = "state.pt"
+
+
+class CheckpointLoadError(ValueError):
+    """A checkpoint that cannot be loaded; the message names the file and what to do."""
 
 
 def unwrap_model(model: torch.nn.Module) -> torch.nn.Module:
@@ -32,7 +37,9 @@ def save_checkpoint(
 
     target = Path(directory) / name
     tmp = target.with_name(f".{name}.tmp-{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
+    # One process writes a run's checkpoints, so every other temp folder is a killed save's.
+    for stale in target.parent.glob(f".{name}.tmp-*"):
+        shutil.rmtree(stale, ignore_errors=True)
     tmp.mkdir(parents=True)
     try:
         save_model(unwrap_model(model), str(tmp / WEIGHTS_FILE))  # drops tied duplicates
@@ -56,7 +63,9 @@ def find_checkpoint(directory, name: str = "latest") -> Path | None:
 
 
 def load_checkpoint(directory, *, model, optimizer=None, name="latest", restore_rng=True) -> dict:
-    """Load weights (and optimizer, RNG) in place; return step, config and extra."""
+    """Load weights (and optimizer, RNG) in place; return step, config and extra. Only tensors
+    and plain data are unpickled; a damaged, hostile or foreign file is a CheckpointLoadError."""
+    from safetensors import SafetensorError
     from safetensors.torch import load_model
 
     path = find_checkpoint(directory, name)
@@ -64,10 +73,29 @@ def load_checkpoint(directory, *, model, optimizer=None, name="latest", restore_
         raise FileNotFoundError(
             f"no complete checkpoint {name!r} in {directory}; train first or check the path."
         )
-    load_model(unwrap_model(model), str(path / WEIGHTS_FILE))
-    state = torch.load(path / STATE_FILE, map_location="cpu", weights_only=True)
-    if optimizer is not None and state["optimizer"] is not None:
-        optimizer.load_state_dict(state["optimizer"])
-    if restore_rng:
-        restore_rng_states(state["rng"])
-    return {"step": state["step"], "config": state["config"], "extra": state["extra"]}
+    failures = (SafetensorError, pickle.UnpicklingError, EOFError, OSError, RuntimeError)
+    file = path / WEIGHTS_FILE
+    try:
+        load_model(unwrap_model(model), str(file))
+        file = path / STATE_FILE
+        state = torch.load(file, map_location="cpu", weights_only=True)
+        if optimizer is not None and state["optimizer"] is not None:
+            optimizer.load_state_dict(state["optimizer"])
+        if restore_rng:
+            restore_rng_states(state["rng"])
+        return {"step": int(state["step"]), "config": state["config"], "extra": state["extra"]}
+    except (*failures, LookupError, TypeError, ValueError) as error:
+        raise CheckpointLoadError(
+            f"cannot load {file}: {_load_failure(error)}. Use a complete checkpoint that this "
+            "package's train.py wrote, or train again into a new --out."
+        ) from None
+
+
+def _load_failure(error: BaseException) -> str:
+    text = " ".join(str(error).split()).split(". ")[0][:300]  # torch's advice after it misleads
+    reason = f"{type(error).__name__}: {text}" if text else type(error).__name__
+    if isinstance(error, pickle.UnpicklingError):  # weights_only's refusal, or a broken pickle
+        return "it is refused: it holds more than tensors and data (loading could run code)"
+    if "loading state_dict" in reason:  # load_state_dict: names or shapes not the model's
+        return f"its tensors do not fit this model ({reason}): another spec, scale or dataset's"
+    return f"it is damaged ({reason})"
