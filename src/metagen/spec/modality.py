@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import BeforeValidator, Field, ValidationInfo, field_validator
+from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from metagen.spec.errors import InvalidValue
 from metagen.spec.fields import OneOf, SpecModel, UniqueList
@@ -24,17 +24,45 @@ ImagePreset = Annotated[str, OneOf(tuple(IMAGE_PRESETS), "image preset")]
 
 # Patch sizes that published ViTs use; suggested when a patch size does not fit.
 _COMMON_PATCHES = (8, 14, 16, 32)
+# A trained BPE holds the 256 bytes and four specials (<s>, </s>, <pad>, <mask>: the runtime's
+# BPE_SPECIALS) before any merge; a million ids is past any published vocabulary.
+BPE_MIN_VOCAB = 260
+BPE_MAX_VOCAB = 1_000_000
 
 
 class TextParams(SpecModel):
     """Parameters of the text modality."""
 
     tokenizer: Annotated[str, OneOf(TOKENIZERS, "tokenizer")] = Field(
-        "byte", description="Tokenizer. 'byte' reads raw UTF-8 bytes and needs no download."
+        "byte",
+        description="Tokenizer. 'byte' reads raw UTF-8 bytes and needs no download; 'bpe' "
+        "trains a byte-level BPE of vocab_size tokens on the training text.",
     )
     vocab_size: int | None = Field(
-        None, ge=2, description="Vocabulary size; null derives it from the tokenizer."
+        None,
+        ge=2,
+        description="Vocabulary size: the model's embedding rows; with tokenizer 'bpe' also "
+        "the BPE's size. null derives it from the tokenizer.",
     )
+
+    @model_validator(mode="after")
+    def _bpe_has_a_size(self) -> TextParams:
+        if self.tokenizer != "bpe":
+            return self
+        if self.vocab_size is None:
+            raise InvalidValue(
+                "tokenizer 'bpe' needs modality.text.vocab_size, the number of tokens to train",
+                "Add vocab_size (for example 8000), or use tokenizer 'byte'",
+                at=("tokenizer",),
+            )
+        if not BPE_MIN_VOCAB <= self.vocab_size <= BPE_MAX_VOCAB:
+            raise InvalidValue(
+                f"vocab_size {self.vocab_size} does not fit a byte-level BPE, which needs "
+                f"{BPE_MIN_VOCAB} ids (256 bytes and 4 specials) and at most {BPE_MAX_VOCAB:,}",
+                f"Set vocab_size between {BPE_MIN_VOCAB} and {BPE_MAX_VOCAB}",
+                at=("vocab_size",),
+            )
+        return self
 
 
 def resolve_image_size(preset: str | None, image_size: int | None) -> int | None:

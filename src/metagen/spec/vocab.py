@@ -95,7 +95,8 @@ LATENCY_LABELS = ("real-time", "interactive", "batch", "offline")
 
 PRECISIONS = ("auto", "fp32", "bf16", "fp16")
 
-TOKENIZERS = ("byte",)
+# byte: raw UTF-8 bytes; bpe: a byte-level BPE trained on the training text.
+TOKENIZERS = ("byte", "bpe")
 
 # Square input resolution of each image preset, in pixels.
 IMAGE_PRESETS = {"imagenet": 224, "clip": 224, "sd": 512, "sd_xl": 1024}
