@@ -12,7 +12,7 @@ RUNTIME = ("nn", "data", "train", "evaluate")
 MINE = ("data", "train", "evaluate")
 MODULE_LEVEL_OK = {"torch", "numpy"} | set(sys.stdlib_module_names)
 # scipy: DETR's Hungarian matching (linear_sum_assignment), imported where it runs.
-FUNCTION_LEVEL_OK = {"safetensors", "PIL", "onnxruntime", "soundfile", "scipy"}
+FUNCTION_LEVEL_OK = {"safetensors", "PIL", "onnxruntime", "soundfile", "scipy", "tokenizers"}
 SHARED = sorted(p for d in MINE for p in (PKG / d).glob("*.py") if p.name != "__init__.py")
 # codegen/bundle.py TASK_MODULE_FILE: a task module lands by the first word of its name
 TASK_MODULE_FILE = {"data": "data", "loss": "training", "evaluate": "training"}

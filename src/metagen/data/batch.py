@@ -5,8 +5,9 @@ import torch
 # A forecast window also carries its seasonal-naive baseline and MASE scale (metrics only).
 # A regression sample carries its target's spread, to report errors in target units.
 # Detection and instance segmentation: padded objects per image (class -1 is padding).
+# Text windows read by a tokenizer.json carry the UTF-8 bytes of each target (bits per byte).
 TARGET_KEYS = (
-    *("targets", "labels", "naive_forecast", "mase_scale", "target_scale"),
+    *("targets", "labels", "naive_forecast", "mase_scale", "target_scale", "target_bytes"),
     *("gt_boxes", "gt_classes", "gt_masks"),
 )
 

@@ -117,11 +117,11 @@ def _text_field(path, number: int, record: dict, key: str) -> str:
     return value
 
 
-def _text_inputs(path, info: dict, ranking: bool):
+def _text_inputs(path, info: dict, ranking: bool, tokenizer):
     seq_len, records = int(info["seq_len"]), _jsonl_objects(path)
     if not ranking:
         texts = [_text_field(path, n, r, "text") for n, r in records]
-        ids, mask = encode_texts(texts, seq_len)
+        ids, mask = encode_texts(texts, seq_len, tokenizer)
         return {"input_ids": ids, "attention_mask": mask}, [f"line {n}" for n, _ in records]
     lists = []
     for number, record in records:
@@ -134,7 +134,7 @@ def _text_inputs(path, info: dict, ranking: bool):
     for query, docs in lists:  # padding slots are None: a lone bos, scored and not shown
         slots += [f"{query} | {doc}" for doc in docs]
         slots += [None] * (size - len(docs))
-    ids, mask = encode_texts(slots, seq_len)
+    ids, mask = encode_texts(slots, seq_len, tokenizer)
     inputs = {
         "input_ids": ids.reshape(len(lists), size, seq_len),
         "attention_mask": mask.reshape(len(lists), size, seq_len),
@@ -142,12 +142,13 @@ def _text_inputs(path, info: dict, ranking: bool):
     return inputs, [(query, docs) for query, docs in lists]
 
 
-def record_inputs(path, info: dict) -> tuple[dict[str, torch.Tensor], list]:
+def record_inputs(path, info: dict, tokenizer=None) -> tuple[dict[str, torch.Tensor], list]:
     """(model inputs, a name per record) for the file at `path`; for ranking each name is
-    (query, item names) and the inputs are padded lists."""
+    (query, item names) and the inputs are padded lists. Texts are read by `tokenizer`
+    (default: the byte tokenizer), the one the model was trained with."""
     kind, ranking = info["kind"], info["task"] == "ranking"
     if kind == "tabular":
         return _tabular_inputs(path, info, ranking)
     if kind == "series":
         return _series_inputs(path, info)
-    return _text_inputs(path, info, ranking)
+    return _text_inputs(path, info, ranking, tokenizer)

@@ -1,7 +1,8 @@
 """Text datasets for classification, regression, embedding and ranking: synthetic sentences
 whose labels depend on their words, or a user's JSONL (a file split by val_fraction, or a
-folder with train.jsonl and val.jsonl or test.jsonl). Texts become byte tokens: bos, the
-UTF-8 bytes cut to seq_len, then padding that attention_mask hides."""
+folder with train.jsonl and val.jsonl or test.jsonl). Texts become tokens framed as their
+tokenizer frames one text (the byte tokenizer: bos, then the UTF-8 bytes), cut to seq_len,
+then padding that attention_mask hides."""
 
 import numpy as np
 import torch
@@ -17,25 +18,30 @@ from metagen.data.records import (
 )
 from metagen.data.text_jsonl import read_jsonl_records
 from metagen.data.text_task_synthetic import text_class_names, text_synthetic
+from metagen.data.text_tokenizer import text_tokenizer, tokenizer_info
 from metagen.data.tokenizer import ByteTokenizer
 
 
-def encode_texts(texts: list, seq_len: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """(input_ids, attention_mask), each (N, seq_len): bos + bytes, cut and padded. An empty
-    slot (None) is a lone bos, so that no row attends to nothing."""
-    tokenizer = ByteTokenizer()
-    ids = torch.full((len(texts), seq_len), tokenizer.pad_id, dtype=torch.long)
+def encode_texts(texts: list, seq_len: int, tokenizer=None) -> tuple[torch.Tensor, torch.Tensor]:
+    """(input_ids, attention_mask), each (N, seq_len): each text framed (the byte tokenizer,
+    the default: bos + bytes), cut and padded. An empty slot (None) is never empty (the byte
+    tokenizer: a lone bos), so that no row attends to nothing."""
+    tokenizer = tokenizer or ByteTokenizer()
+    pad = tokenizer.pad_id if tokenizer.pad_id is not None else 0  # attention_mask hides it
+    ids = torch.full((len(texts), seq_len), pad, dtype=torch.long)
     mask = torch.zeros((len(texts), seq_len), dtype=torch.long)
     for row, text in enumerate(texts):
-        tokens = tokenizer.encode(text or "", add_bos=True)[:seq_len]
+        tokens = tokenizer.encode_framed(text or "", seq_len)
         ids[row, : len(tokens)] = torch.tensor(tokens)
         mask[row, : len(tokens)] = 1
     return ids, mask
 
 
-def _text_tensors(texts: list, seq_len: int, shape: tuple[int, ...]) -> dict[str, torch.Tensor]:
+def _text_tensors(
+    texts: list, seq_len: int, shape: tuple[int, ...], tokenizer
+) -> dict[str, torch.Tensor]:
     """Texts laid out in `shape` (pairs, lists) as input_ids and attention_mask."""
-    ids, mask = encode_texts(texts, seq_len)
+    ids, mask = encode_texts(texts, seq_len, tokenizer)
     return {
         "input_ids": ids.reshape(*shape, seq_len),
         "attention_mask": mask.reshape(*shape, seq_len),
@@ -56,12 +62,18 @@ def _text_splits(task: str, cfg: dict, source: str, seed: int, stratify: bool = 
     return [records[i] for i in train], [records[i] for i in val]
 
 
-def _text_info(cfg: dict, source: str, task: str, train, val) -> dict:
+def _records_tokenizer(cfg: dict, training_texts: list[str]):
+    """The byte tokenizer, or the tokenizer.json given, or a BPE trained on the training
+    texts (never the held-out ones)."""
+    return text_tokenizer(cfg, training_texts, ByteTokenizer())
+
+
+def _text_info(cfg: dict, source: str, task: str, train, val, tokenizer) -> dict:
     return {
         "task": task,
         "kind": "text",
         "source": source,
-        "tokenizer": "byte",
+        **tokenizer_info(tokenizer),
         "seq_len": int(cfg["seq_len"]),
         "num_train": len(train),
         "num_val": len(val),
@@ -95,12 +107,14 @@ def text_classification_datasets(cfg: dict, source: str, seed: int):
             )
         index = {name: i for i, name in enumerate(class_names)}
         train, val = ([(text, index[label]) for text, label in split] for split in (train, val))
+    tokenizer = _records_tokenizer(cfg, [text for text, _ in train])
     datasets = []
     for split in (train, val):
-        tensors = _text_tensors([text for text, _ in split], int(cfg["seq_len"]), (len(split),))
+        texts = [text for text, _ in split]
+        tensors = _text_tensors(texts, int(cfg["seq_len"]), (len(split),), tokenizer)
         tensors["labels"] = torch.tensor([label for _, label in split], dtype=torch.long)
         datasets.append(TensorRecords(tensors))
-    info = _text_info(cfg, source, "classification", *datasets)
+    info = _text_info(cfg, source, "classification", datasets[0], datasets[1], tokenizer)
     info.update(
         num_classes=len(class_names),
         class_names=class_names,
@@ -113,13 +127,15 @@ def text_regression_datasets(cfg: dict, source: str, seed: int):
     train, val = _text_splits("regression", cfg, source, seed)
     y_train = np.array([[score] for _, score in train])
     mean, std = standardizer(y_train)
+    tokenizer = _records_tokenizer(cfg, [text for text, _ in train])
     datasets = []
     for split in (train, val):
-        tensors = _text_tensors([text for text, _ in split], int(cfg["seq_len"]), (len(split),))
+        texts = [text for text, _ in split]
+        tensors = _text_tensors(texts, int(cfg["seq_len"]), (len(split),), tokenizer)
         tensors["targets"] = standardize(np.array([[score] for _, score in split]), mean, std)
         tensors["target_scale"] = torch.full_like(tensors["targets"], float(std[0]))
         datasets.append(TensorRecords(tensors))
-    info = _text_info(cfg, source, "regression", *datasets)
+    info = _text_info(cfg, source, "regression", datasets[0], datasets[1], tokenizer)
     info.update(
         target_mean=mean.tolist(),
         target_std=std.tolist(),
@@ -133,22 +149,24 @@ def text_embedding_datasets(cfg: dict, source: str, seed: int):
     train, val = _text_splits("embedding", cfg, source, seed)
     if source != "synthetic":  # every user pair is its own group: only its partner matches
         train, val = ([(a, b, i) for i, (a, b) in enumerate(split)] for split in (train, val))
+    tokenizer = _records_tokenizer(cfg, [text for a, b, _ in train for text in (a, b)])
     datasets = []
     for split in (train, val):
         texts = [text for a, b, _ in split for text in (a, b)]
-        tensors = _text_tensors(texts, int(cfg["seq_len"]), (len(split), 2))
+        tensors = _text_tensors(texts, int(cfg["seq_len"]), (len(split), 2), tokenizer)
         tensors["labels"] = torch.tensor([group for _, _, group in split], dtype=torch.long)
         datasets.append(TensorRecords(tensors))
-    return datasets[0], datasets[1], _text_info(cfg, source, "embedding", *datasets)
+    info = _text_info(cfg, source, "embedding", datasets[0], datasets[1], tokenizer)
+    return datasets[0], datasets[1], info
 
 
-def _ranking_texts(lists: list, seq_len: int, size: int) -> dict[str, torch.Tensor]:
+def _ranking_texts(lists: list, seq_len: int, size: int, tokenizer) -> dict[str, torch.Tensor]:
     """Each list's "query | document" texts, padded to `size` documents with grade -1."""
     texts, grades = [], np.full((len(lists), size), -1.0, np.float32)
     for row, (query, documents, relevance) in enumerate(lists):
         texts += [f"{query} | {doc}" for doc in documents] + [None] * (size - len(documents))
         grades[row, : len(relevance)] = relevance
-    tensors = _text_tensors(texts, seq_len, (len(lists), size))
+    tensors = _text_tensors(texts, seq_len, (len(lists), size), tokenizer)
     tensors["targets"] = torch.from_numpy(grades)
     return tensors
 
@@ -156,10 +174,12 @@ def _ranking_texts(lists: list, seq_len: int, size: int) -> dict[str, torch.Tens
 def text_ranking_datasets(cfg: dict, source: str, seed: int):
     train, val = _text_splits("ranking", cfg, source, seed)
     size = max(len(documents) for _, documents, _ in train + val)
+    tokenizer = _records_tokenizer(cfg, [f"{q} | {doc}" for q, docs, _ in train for doc in docs])
     train_ds, val_ds = (
-        TensorRecords(_ranking_texts(split, int(cfg["seq_len"]), size)) for split in (train, val)
+        TensorRecords(_ranking_texts(split, int(cfg["seq_len"]), size, tokenizer))
+        for split in (train, val)
     )
-    info = _text_info(cfg, source, "ranking", train_ds, val_ds)
+    info = _text_info(cfg, source, "ranking", train_ds, val_ds, tokenizer)
     info.update(list_size=size, fit_dims={"num_outputs": 1})
     return train_ds, val_ds, info
 

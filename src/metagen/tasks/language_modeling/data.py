@@ -1,22 +1,23 @@
-"""Language-model data: byte tokens of synthetic or user text, in windows of seq_len + 1."""
+"""Language-model data: tokens of synthetic or user text, in windows of seq_len + 1."""
 
 from metagen.data.synthetic_text import unigram_entropy_nats
-from metagen.data.text_data import TokenWindows, text_token_splits
+from metagen.data.text_data import TokenWindows, tokenized_text_splits
+from metagen.data.text_tokenizer import tokenizer_info
 from metagen.data.tokenizer import ByteTokenizer
 
 
 def language_model_datasets(cfg: dict, source: str, seed: int):
     seq_len = int(cfg["seq_len"])
-    tokenizer = ByteTokenizer()
     # Each split needs one window of seq_len + 1 tokens.
-    train_ids, val_ids = text_token_splits(cfg, source, seed, tokenizer, seq_len + 2)
-    train = TokenWindows(train_ids, seq_len, stride=cfg["stride"])
-    val = TokenWindows(val_ids, seq_len)
+    tokenizer, (train_ids, train_bytes), (val_ids, val_bytes) = tokenized_text_splits(
+        cfg, source, seed, ByteTokenizer(), seq_len + 2
+    )
+    train = TokenWindows(train_ids, seq_len, stride=cfg["stride"], token_bytes=train_bytes)
+    val = TokenWindows(val_ids, seq_len, token_bytes=val_bytes)
     info = {
         "task": "language_modeling",
         "source": source,
-        "tokenizer": tokenizer.name,
-        "vocab_size": tokenizer.vocab_size,
+        **tokenizer_info(tokenizer),
         "seq_len": seq_len,
         "num_train_tokens": len(train_ids),
         "num_val_tokens": len(val_ids),

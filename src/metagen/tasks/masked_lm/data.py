@@ -4,21 +4,34 @@ import torch
 from torch.utils.data import Dataset
 
 from metagen.data.synthetic_text import unigram_entropy_nats
-from metagen.data.text_data import text_token_splits
+from metagen.data.text_data import tokenized_text_splits
+from metagen.data.text_tokenizer import special_id, tokenizer_info
 from metagen.data.tokenizer import MaskedByteTokenizer
 
 MLM_IGNORE_INDEX = -100  # targets at positions the loss skips (F.cross_entropy's default)
 MLM_MASK_PROB = 0.15
-# Of the chosen positions, 80% become [MASK], 10% a random byte and 10% stay (Devlin et al.).
+# Of the chosen positions, 80% become [MASK], 10% a random token and 10% stay (Devlin et al.).
 MLM_MASK_SHARE, MLM_RANDOM_SHARE = 0.8, 0.1
-MLM_RANDOM_IDS = 256  # random replacements are ordinary byte ids, never specials
+
+
+def replacement_ids(tokenizer) -> torch.Tensor:
+    """The ids a random replacement draws from: every id but the specials (the byte
+    tokenizer's 256 bytes)."""
+    keep = torch.ones(tokenizer.vocab_size, dtype=torch.bool)
+    keep[list(tokenizer.special_ids)] = False
+    return keep.nonzero().flatten()
 
 
 def apply_mlm_masking(
-    ids: torch.Tensor, mask_id: int, generator: torch.Generator, mask_prob: float = MLM_MASK_PROB
+    ids: torch.Tensor,
+    mask_id: int,
+    generator: torch.Generator,
+    mask_prob: float = MLM_MASK_PROB,
+    random_ids: torch.Tensor | None = None,
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """(masked ids, targets) for ids (T,): round(mask_prob * T) positions, at least one, are
-    chosen; targets hold the original id there and MLM_IGNORE_INDEX elsewhere."""
+    chosen; targets hold the original id there and MLM_IGNORE_INDEX elsewhere. Random
+    replacements come from `random_ids` (default: the 256 byte ids)."""
     n = max(1, round(mask_prob * ids.numel()))
     positions = torch.randperm(ids.numel(), generator=generator)[:n]  # (n,)
     targets = torch.full_like(ids, MLM_IGNORE_INDEX)
@@ -27,7 +40,8 @@ def apply_mlm_masking(
     to_random = positions[(roll >= MLM_MASK_SHARE) & (roll < MLM_MASK_SHARE + MLM_RANDOM_SHARE)]
     masked = ids.clone()
     masked[positions[roll < MLM_MASK_SHARE]] = mask_id
-    masked[to_random] = torch.randint(MLM_RANDOM_IDS, (to_random.numel(),), generator=generator)
+    pool = torch.arange(256) if random_ids is None else random_ids
+    masked[to_random] = pool[torch.randint(len(pool), (to_random.numel(),), generator=generator)]
     return masked, targets
 
 
@@ -39,10 +53,21 @@ def mlm_window_seed(seed: int, index: int) -> int:
 
 class MaskedTokenWindows(Dataset):
     """Windows of `seq_len` tokens, masked BERT-style; window i is masked the same way every
-    time it is read (its generator is seeded by (seed, i))."""
+    time it is read (its generator is seeded by (seed, i)). With `token_bytes` (the UTF-8
+    bytes each token covers) a window also carries them, for bits per byte."""
 
-    def __init__(self, tokens, seq_len: int, mask_id: int, seed: int, stride: int | None = None):
+    def __init__(
+        self,
+        tokens,
+        seq_len: int,
+        mask_id: int,
+        seed: int,
+        stride: int | None = None,
+        random_ids: torch.Tensor | None = None,
+        token_bytes: torch.Tensor | None = None,
+    ):
         self.tokens = torch.as_tensor(tokens, dtype=torch.long).flatten()
+        self.random_ids, self.token_bytes = random_ids, token_bytes
         self.seq_len = seq_len
         self.stride = stride or seq_len
         self.mask_id = mask_id
@@ -64,24 +89,33 @@ class MaskedTokenWindows(Dataset):
         start = index * self.stride
         window = self.tokens[start : start + self.seq_len]
         generator = torch.Generator().manual_seed(mlm_window_seed(self.seed, index))
-        masked, targets = apply_mlm_masking(window, self.mask_id, generator)
-        return {"input_ids": masked, "targets": targets}
+        masked, targets = apply_mlm_masking(
+            window, self.mask_id, generator, random_ids=self.random_ids
+        )
+        if self.token_bytes is None:
+            return {"input_ids": masked, "targets": targets}
+        target_bytes = self.token_bytes[start : start + self.seq_len]
+        return {"input_ids": masked, "targets": targets, "target_bytes": target_bytes}
 
 
 def build_masked_lm_datasets(cfg: dict, source: str, seed: int):
     """(train, val, info) of masked windows from synthetic text or a text file/folder."""
     seq_len = int(cfg["seq_len"])
-    tokenizer = MaskedByteTokenizer()
-    train_ids, val_ids = text_token_splits(cfg, source, seed, tokenizer, seq_len + 1)
+    tokenizer, (train_ids, train_bytes), (val_ids, val_bytes) = tokenized_text_splits(
+        cfg, source, seed, MaskedByteTokenizer(), seq_len + 1
+    )
+    mask_id = special_id(tokenizer, "mask", "a masked language model")
+    random_ids = replacement_ids(tokenizer)
     # Separate masking seeds per split, as the image data uses separate drawing seeds.
-    train = MaskedTokenWindows(train_ids, seq_len, tokenizer.mask_id, 2 * seed, cfg["stride"])
-    val = MaskedTokenWindows(val_ids, seq_len, tokenizer.mask_id, 2 * seed + 1)
+    train = MaskedTokenWindows(
+        train_ids, seq_len, mask_id, 2 * seed, cfg["stride"], random_ids, train_bytes
+    )
+    val = MaskedTokenWindows(val_ids, seq_len, mask_id, 2 * seed + 1, None, random_ids, val_bytes)
     info = {
         "task": "masked_lm",
         "source": source,
-        "tokenizer": tokenizer.name,
-        "vocab_size": tokenizer.vocab_size,
-        "mask_id": tokenizer.mask_id,
+        **tokenizer_info(tokenizer),
+        "mask_id": mask_id,
         "mask_prob": MLM_MASK_PROB,
         "seq_len": seq_len,
         "num_train_tokens": len(train_ids),
