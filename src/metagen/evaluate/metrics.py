@@ -58,5 +58,6 @@ def perplexity(mean_loss_nats: float) -> float:
 
 
 def bits_per_byte(mean_loss_nats: float, bytes_per_token: float = 1.0) -> float:
-    """Loss per token in bits divided by the bytes a token covers (1 for byte tokens)."""
+    """Loss per token in bits divided by the UTF-8 bytes a token covers on average (1 for
+    byte tokens): the same text's bits per byte whatever its tokenizer."""
     return mean_loss_nats / math.log(2) / bytes_per_token

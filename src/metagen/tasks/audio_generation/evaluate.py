@@ -11,7 +11,7 @@ from metagen.evaluate.metrics import perplexity
 def evaluate_audio_generation(model, batches, device) -> dict:
     """Mean cross-entropy per predicted sample (nats), its perplexity and bits per sample, and
     the baseline: the entropy of the same targets' histogram, the best loss without context."""
-    loss_sum, tokens, samples, targets = next_token_totals(model, batches, device)
+    loss_sum, tokens, samples, targets, _ = next_token_totals(model, batches, device)
     counts = torch.bincount(targets).double()
     mean = loss_sum / tokens
     probs = counts[counts > 0] / tokens

@@ -4,7 +4,7 @@ import torch
 import torch.nn.functional as F
 
 from metagen.data.batch import model_inputs, move_batch
-from metagen.evaluate.metrics import perplexity
+from metagen.evaluate.metrics import bits_per_byte, perplexity
 
 
 def unigram_baseline(targets: torch.Tensor) -> tuple[float, float]:
@@ -34,7 +34,7 @@ def no_context_baseline(inputs: torch.Tensor, targets: torch.Tensor) -> tuple[fl
 
 
 def evaluate_masked_lm(model, batches, device) -> dict:
-    loss_sum, correct, samples, targets_seen, inputs_seen = 0.0, 0, 0, [], []
+    loss_sum, correct, samples, targets_seen, inputs_seen, covered = 0.0, 0, 0, [], [], 0
     for batch in batches:
         batch = move_batch(batch, device)
         logits = model(**model_inputs(batch))  # (B, T, V)
@@ -46,20 +46,25 @@ def evaluate_masked_lm(model, batches, device) -> dict:
         targets_seen.append(targets[masked].cpu())
         inputs_seen.append(batch["input_ids"][masked].cpu())
         samples += targets.size(0)
+        per_token = batch.get("target_bytes", masked.long())  # (B, T) bytes; byte tokens: 1
+        covered += int(per_token[masked].sum())
     if not targets_seen or sum(t.numel() for t in targets_seen) == 0:
         raise ValueError("cannot evaluate on a dataset with no masked tokens")
     all_targets = torch.cat(targets_seen)
     mean = loss_sum / all_targets.numel()
+    bytes_per_token = max(covered, 1) / all_targets.numel()
     baseline_loss, baseline_accuracy = unigram_baseline(all_targets)
     no_context_loss, no_context_accuracy = no_context_baseline(torch.cat(inputs_seen), all_targets)
     return {
         "loss": mean,
         "accuracy": correct / all_targets.numel(),
         "perplexity": perplexity(mean),
+        "bits_per_byte": bits_per_byte(mean, bytes_per_token),
         "unigram_baseline_loss": baseline_loss,
         "unigram_baseline_accuracy": baseline_accuracy,
         "no_context_baseline_loss": no_context_loss,
         "no_context_baseline_accuracy": no_context_accuracy,
         "num_masked_tokens": all_targets.numel(),
+        "num_masked_bytes": covered,
         "num_samples": samples,
     }
