@@ -13,6 +13,7 @@ from metagen.blueprint.solver import solve
 from metagen.handlers.approximation import approximate_outputs
 from metagen.handlers.modalities import get_handler
 from metagen.handlers.modalities.base import spec_family
+from metagen.handlers.modalities.text import check_planned_tokenizer
 from metagen.handlers.tasks import get_task_handler
 from metagen.spec import Spec
 
@@ -62,6 +63,7 @@ def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
         handler.augment_blueprint(bp)
     task_handler.augment_blueprint(spec, bp)
     full = solve(bp)
+    check_planned_tokenizer(spec, bp, full)
     if "context_length" in full and full["context_length"] != bp.context_length:
         # A named variant fixes its own context window: the KV cache and windows follow it.
         bp.decisions.append(

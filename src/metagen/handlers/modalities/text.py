@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from metagen.blueprint.model import Blueprint, PlanError
+from metagen.blueprint.smoke import SMOKE_LM_VOCAB
 from metagen.handlers.modalities.base import Component, ModalityHandler
 from metagen.handlers.modalities.registry import register_modality
 from metagen.handlers.planned import OBJECTIVES, not_built
@@ -33,6 +34,44 @@ GELU_NAMES = {
     "gelu_tanh": "GELU (tanh approximation)",
     "quick_gelu": "quick GELU (x * sigmoid(1.702 x))",
 }
+
+
+def plan_bpe(spec, blueprint: Blueprint) -> None:
+    """Where the spec asks for `tokenizer: bpe`: the data config names it and its size (the
+    smoke scale's as small as its model's vocabulary), which train.py trains on the training
+    split's text."""
+    text = spec.modality.text
+    if text is None or text.tokenizer != "bpe":
+        return
+    blueprint.data.update(tokenizer="bpe", vocab_size=text.vocab_size)
+    blueprint.smoke_data.update(vocab_size=min(text.vocab_size, SMOKE_LM_VOCAB))
+    blueprint.decisions.append(
+        f"Tokenizer: a byte-level BPE of at most {text.vocab_size:,} tokens (256 bytes, 4 "
+        "specials and merges), trained by train.py on the training split's text and saved "
+        "as tokenizer.json beside the checkpoints."
+    )
+
+
+def check_planned_tokenizer(spec, blueprint: Blueprint, dims: dict[str, Any]) -> None:
+    """A BPE the spec asks for is one the planned model (solved `dims`) trains, and fits
+    its embedding."""
+    text = spec.modality.text
+    if text is None or text.tokenizer != "bpe":
+        return
+    if blueprint.data.get("tokenizer") != "bpe":
+        raise PlanError(
+            f"modality.text.tokenizer 'bpe' is built for text language models, masked LMs and "
+            f"text classifiers, regressors, embedders and rankers; this spec plans a "
+            f"{blueprint.arch} ({blueprint.task}), which reads its text without one. Remove "
+            "tokenizer: bpe, or set it to byte."
+        )
+    rows = dims.get("vocab_size", 0)
+    if rows < text.vocab_size:
+        raise PlanError(
+            f"modality.text.vocab_size ({text.vocab_size}) is more tokens than the model's "
+            f"embedding has rows ({rows}, fixed by {blueprint.variant or 'architecture.dims'}). "
+            f"Set vocab_size to at most {rows}."
+        )
 
 
 def gelu_name(dims: dict[str, Any]) -> str:
@@ -148,6 +187,8 @@ class TextModalityHandler(ModalityHandler):
         text = self.spec.modality.text
         if text is None or text.vocab_size is None:
             return BYTE_VOCAB_PADDED
+        if text.tokenizer == "bpe":  # the spec checked it holds the bytes and specials
+            return text.vocab_size
         needed, ids = BYTE_TOKENIZER_VOCAB, "256 bytes + bos, eos, pad"
         if self.objective == "masked":
             needed, ids = MASKED_TOKENIZER_VOCAB, "256 bytes + bos, eos, pad, mask"
@@ -183,6 +224,7 @@ class TextModalityHandler(ModalityHandler):
         blueprint.data.update(
             kind="text", tokenizer="byte", seq_len=min(context, MAX_TRAIN_SEQ_LEN)
         )
+        plan_bpe(self.spec, blueprint)
         return blueprint
 
     def _augment_masked(self, blueprint: Blueprint) -> Blueprint:
@@ -209,9 +251,11 @@ class TextModalityHandler(ModalityHandler):
         blueprint.data.update(
             kind="text", tokenizer="byte", seq_len=min(context, MAX_MLM_TRAIN_SEQ_LEN)
         )
+        plan_bpe(self.spec, blueprint)
+        random = "token" if blueprint.data["tokenizer"] == "bpe" else "byte"
         blueprint.decisions.append(
             "Masked objective: a bidirectional encoder; 15% of the tokens are chosen for "
-            "prediction (80% become [MASK], 10% a random byte, 10% stay), as in BERT."
+            f"prediction (80% become [MASK], 10% a random {random}, 10% stay), as in BERT."
         )
         return blueprint
 

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from metagen.archs.series_cnn.shapes import SMOKE_SERIES_LENGTH
 from metagen.blueprint.catalog import get_variant
 from metagen.blueprint.model import Blueprint, PlanError
-from metagen.handlers.modalities.text import BYTE_VOCAB_PADDED
+from metagen.handlers.modalities.text import BYTE_VOCAB_PADDED, plan_bpe
 from metagen.handlers.planned import FAMILIES, not_built
 from metagen.spec import Spec
 
@@ -114,8 +114,10 @@ def _plan_text(spec: Spec, bp: Blueprint) -> None:
         )
     bp.context_length = context
     first_token = bool(variant and variant.dims.get("pooler"))
+    text = spec.modality.text
+    bpe_size = text.vocab_size if text is not None and text.tokenizer == "bpe" else None
     bp.fixed_dims.update(
-        vocab_size=BYTE_VOCAB_PADDED,
+        vocab_size=bpe_size or BYTE_VOCAB_PADDED,
         context_length=context,
         type_vocab_size=1,  # no sentence pairs in the data, as RoBERTa
         norm_position="post",
@@ -125,11 +127,12 @@ def _plan_text(spec: Spec, bp: Blueprint) -> None:
         dropout=0.0,
     )
     bp.data.update(kind="text", tokenizer="byte", seq_len=min(context, MAX_TEXT_TRAIN_SEQ_LEN))
+    plan_bpe(spec, bp)
     # Texts are tokenized up front and a byte encoder is the slowest smoke model here: fewer
     # held-out texts keep the smoke run's evaluations short.
     bp.smoke_data.update(seq_len=SMOKE_TEXT_SEQ_LEN, num_train=8_000, num_val=500)
     bp.decisions.append(
-        "Text: byte tokens after a bos token; the head reads "
+        f"Text: {'BPE' if bpe_size else 'byte'} tokens after a bos token; the head reads "
         + ("BERT's pooled first token." if first_token else "the mean over the text's tokens.")
     )
 
