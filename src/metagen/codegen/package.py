@@ -43,6 +43,7 @@ PIP_NAMES = {
     "soundfile": "soundfile>=0.12",
     "scipy": "scipy>=1.10",
     "onnxruntime": "onnxruntime>=1.18",
+    "tokenizers": "tokenizers>=0.19",
 }
 # torch.onnx's exporter imports these itself: a file that calls it needs them unnamed.
 TORCH_ONNX = ("onnx>=1.16", "onnxscript>=0.1")
@@ -79,8 +80,12 @@ def infer_template(bp: Blueprint) -> str:
 
 
 def task_context(bp: Blueprint) -> dict[str, Any]:
-    """The names of the task's runtime parts, and the import lines that bring them in."""
+    """The names of the task's runtime parts, and the import lines that bring them in. A
+    package that reads text through a tokenizer (`reads_text`) also takes a tokenizer.json."""
     row = runtime_task(bp.task)
+    reads_text = bp.data.get("kind") == "text"  # a language model's or text records' data
+    text_train = {"from data import TOKENIZER_FILE, save_text_tokenizer, with_training_tokenizer"}
+    text_evaluate = {"from data import saved_tokenizer_file"}
     datasets = split_ref(datasets_ref(row, bp.data.get("kind")))[1]
     loss, evaluator = split_ref(row.loss)[1], split_ref(row.evaluator)[1]
     metric, baseline, higher_is_better = row.headline
@@ -95,6 +100,7 @@ def task_context(bp: Blueprint) -> dict[str, Any]:
         "loss_fn": loss,
         "evaluator": evaluator,
         "headline": (metric, baseline, higher_is_better),
+        "reads_text": reads_text,
         "train_imports": "\n".join(
             sorted_imports(
                 {
@@ -103,6 +109,7 @@ def task_context(bp: Blueprint) -> dict[str, Any]:
                     "from model import build_model, example_inputs, load_config",
                     f"from training import {', '.join(sorted(training))}, {loss}, {evaluator}",
                     "from training import setup_distributed",
+                    *(text_train if reads_text else ()),
                 }
             )
         ),
@@ -113,6 +120,7 @@ def task_context(bp: Blueprint) -> dict[str, Any]:
                     "from model import build_model, load_config",
                     "from training import atomic_write_json, compare_with_baseline",
                     f"from training import evaluate_model, load_checkpoint, {evaluator}",
+                    *(text_evaluate if reads_text else ()),
                 }
             )
         ),
