@@ -88,6 +88,7 @@ def task_context(bp: Blueprint) -> dict[str, Any]:
         "CheckpointLoadError",
         "atomic_write_json",
         "cleanup_distributed",
+        "init_from_weights",
         "measure_latency",
     }
     return {
