@@ -24,6 +24,10 @@ def import_command(
     name: Annotated[
         str | None, typer.Option(help="The spec's name (default: the checkpoint's folder name).")
     ] = None,
+    variant: Annotated[
+        str | None,
+        typer.Option(help="For a single timm ViT file: its size (vit_b_16, ...)."),
+    ] = None,
     force: Annotated[bool, typer.Option(help="Replace an existing run directory.")] = False,
 ) -> None:
     """Write a run directory from a checkpoint: its spec (the checkpoint's dims), the
@@ -33,5 +37,7 @@ def import_command(
     spec_name = name or default_name(path)
     rid = f"{spec_name}-{default_run_id()}" if run_id is None else run_id
     guarded(lambda: check_run_id(rid))
-    target = guarded(lambda: import_checkpoint(path, out_dir, rid, name=spec_name, force=force))
+    target = guarded(
+        lambda: import_checkpoint(path, out_dir, rid, name=spec_name, variant=variant, force=force)
+    )
     out.print(labelled("wrote", "green", str(target)))

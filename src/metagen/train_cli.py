@@ -31,6 +31,7 @@ from metagen.spec import load_spec
 from metagen.synthesis import synthesize
 
 SPEC_SUFFIXES = (".yaml", ".yml")
+IMPORTED_WEIGHTS = Path("weights") / "model.safetensors"  # written by `metagen import`
 
 
 def resolve_run_dir(target: Path, out_dir: Path, run_id: str | None, seed: int | None) -> Path:
@@ -59,7 +60,10 @@ def train_command(
     seed: int | None,
     resume: bool,
     compile_model: bool,
+    init_from: Path | None = None,
 ) -> list[str]:
+    """train.py's command line. A run that `metagen import` wrote starts from its weights at
+    full scale, unless `init_from` names others."""
     source = data if data == "synthetic" else str(Path(data).resolve())
     command = [
         sys.executable,
@@ -75,6 +79,10 @@ def train_command(
         if value is not None:
             command += [flag, str(value)]
     command += ["--resume"] * resume + ["--compile"] * compile_model
+    imported = run_dir / IMPORTED_WEIGHTS
+    # the imported weights are the full scale's shapes: the smoke scale trains its own
+    if init_from is not None or (imported.is_file() and scale == "full"):
+        command += ["--init-from", str(Path(init_from or imported).resolve())]
     return command
 
 
@@ -124,8 +132,11 @@ def _failure(run_dir: Path, scale: str, returncode: int, fresh: bool) -> str:
     """What a failed train.py run means, after removing a fresh run dir that holds nothing
     worth keeping."""
     checkpoints = run_dir / "train" / scale / "checkpoints"
+    # latest, best, or the copy a save moved aside; never a killed save's .latest.tmp-<pid>
     has_checkpoint = checkpoints.is_dir() and any(
-        (path / "model.safetensors").is_file() for path in checkpoints.iterdir()
+        (path / "model.safetensors").is_file()
+        for path in checkpoints.iterdir()
+        if ".tmp-" not in path.name
     )
     if returncode == DATA_REJECTED and fresh:
         shutil.rmtree(run_dir, ignore_errors=True)
@@ -133,6 +144,8 @@ def _failure(run_dir: Path, scale: str, returncode: int, fresh: bool) -> str:
             "train.py rejected its input before training (the message above says why); the "
             "run directory synthesized for it was removed, so nothing was written."
         )
+    if returncode == DATA_REJECTED:  # its data, or weights to resume or start from
+        return f"train.py rejected its input (the message above says why); {run_dir} is kept."
     stopped = (
         "was interrupted" if returncode == INTERRUPTED else f"stopped with exit code {returncode}"
     )
@@ -173,6 +186,10 @@ def train(
     seed: SeedOption = None,
     resume: Annotated[bool, typer.Option(help="Resume from the last checkpoint.")] = False,
     compile_model: Annotated[bool, typer.Option("--compile", help="torch.compile.")] = False,
+    init_from: Annotated[
+        Path | None,
+        typer.Option(help="Start from these weights (default: an imported run's own)."),
+    ] = None,
 ) -> None:
     """Train a spec or run directory with the generated train.py; write metrics.json and docs."""
     if scale not in ("full", "smoke"):
@@ -180,9 +197,11 @@ def train(
     if data != "synthetic" and not Path(data).exists():
         fail(f"--data {data}: no such file or folder. Pass 'synthetic' or an existing path.")
     guarded(lambda: check_seed(seed))
+    if init_from is not None and not init_from.is_file():
+        fail(f"--init-from {init_from}: no such file. Pass a .safetensors weights file.")
     fresh = not target.is_dir()
     run_dir = guarded(lambda: resolve_run_dir(target, out_dir, run_id, seed))
-    command = train_command(run_dir, scale, steps, data, seed, resume, compile_model)
+    command = train_command(run_dir, scale, steps, data, seed, resume, compile_model, init_from)
     metrics = guarded(lambda: run_training(run_dir, command, scale, fresh=fresh))
     out.print(summarize(metrics))
 

@@ -202,3 +202,72 @@ def test_a_torchvision_resnet_state_dict_imports_without_a_config(tmp_path):
     model = generated_model(run_dir, "torchvision")
     with torch.no_grad():
         assert max_difference(model(images=ref.images(2)), source(images=ref.images(2))) == 0
+
+
+def _timm_names(hf_state: dict, layers: int) -> dict:
+    """A ViTForImageClassification state_dict under timm's VisionTransformer names (as timm's
+    vision_transformer.py lays them out: fused qkv, attn.proj, mlp.fc1/fc2, norm, head)."""
+    outer = {
+        "patch_embed.proj.weight": "vit.embeddings.patch_embeddings.projection.weight",
+        "patch_embed.proj.bias": "vit.embeddings.patch_embeddings.projection.bias",
+        "cls_token": "vit.embeddings.cls_token",
+        "pos_embed": "vit.embeddings.position_embeddings",
+        "norm.weight": "vit.layernorm.weight",
+        "norm.bias": "vit.layernorm.bias",
+        "head.weight": "classifier.weight",
+        "head.bias": "classifier.bias",
+    }
+    timm = {ours: hf_state[theirs] for ours, theirs in outer.items()}
+    for i in range(layers):
+        hf = f"vit.encoder.layer.{i}."
+        block = {
+            "norm1": "layernorm_before",
+            "norm2": "layernorm_after",
+            "attn.proj": "attention.output.dense",
+            "mlp.fc1": "intermediate.dense",
+            "mlp.fc2": "output.dense",
+        }
+        for timm_name, hf_name in block.items():
+            for kind in ("weight", "bias"):
+                timm[f"blocks.{i}.{timm_name}.{kind}"] = hf_state[f"{hf}{hf_name}.{kind}"]
+        for kind in ("weight", "bias"):
+            parts = [
+                hf_state[f"{hf}attention.attention.{p}.{kind}"] for p in ("query", "key", "value")
+            ]
+            timm[f"blocks.{i}.attn.qkv.{kind}"] = torch.cat(parts)
+    return timm
+
+
+def test_a_timm_vit_state_dict_imports_with_its_variant(tmp_path):
+    config = transformers.ViTConfig(
+        image_size=224,
+        patch_size=16,
+        hidden_size=192,
+        num_hidden_layers=12,
+        num_attention_heads=3,
+        intermediate_size=768,
+        num_labels=7,
+        layer_norm_eps=1e-6,
+    )
+    torch.manual_seed(0)
+    hf = ref.randomized(transformers.ViTForImageClassification(config), std=0.1)
+    saved = ref.saved(hf, tmp_path / "hf").tensors  # the names files hold
+    torch.save(_timm_names(saved, 12), tmp_path / "vit_tiny.pth")
+    message = invoke("import", tmp_path / "vit_tiny.pth", "--out", tmp_path / "runs").stderr
+    assert "--variant" in message and "vit_ti_16" in message  # the head count is not in it
+    result = invoke(
+        "import",
+        tmp_path / "vit_tiny.pth",
+        "--out",
+        tmp_path / "runs",
+        "--run-id",
+        "vit",
+        "--variant",
+        "vit_ti_16",
+    )
+    assert result.exit_code == 0, result.output
+    model = generated_model(tmp_path / "runs" / "vit", "timm_vit")
+    assert model.config.num_classes == 7  # the file's head, not the variant's 1,000
+    pixels = torch.randn(2, 3, 224, 224, generator=torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        assert max_difference(model(images=pixels), hf(pixel_values=pixels).logits) <= ATOL

@@ -43,10 +43,23 @@ def test_a_fresh_run_with_a_checkpoint_is_kept_for_resume(tmp_path):
     assert "exit code 1" in str(raised.value)
 
 
-@pytest.mark.parametrize("code", [1, 2])
-def test_a_run_dir_the_user_gave_is_never_removed(tmp_path, code):
-    run_dir = _run_dir(tmp_path, with_checkpoint=False)
+@pytest.mark.parametrize(("code", "says"), [(1, "exit code 1"), (2, "rejected its input")])
+@pytest.mark.parametrize("with_checkpoint", [False, True])
+def test_a_run_dir_the_user_gave_is_never_removed(tmp_path, code, says, with_checkpoint):
+    run_dir = _run_dir(tmp_path, with_checkpoint=with_checkpoint)
     with pytest.raises(UsageError) as raised:
         run_training(run_dir, _exits(code), "smoke", fresh=False)
     assert (run_dir / "code").is_dir()
-    assert f"exit code {code}" in str(raised.value)
+    assert says in str(raised.value)
+    # train.py exits 2 when it refuses its input (a damaged checkpoint too): no --resume advice
+    assert ("--resume" in str(raised.value)) == (code == 1 and with_checkpoint)
+
+
+def test_a_killed_saves_temp_folder_is_not_a_checkpoint(tmp_path):
+    run_dir = _run_dir(tmp_path, with_checkpoint=False)
+    stale = run_dir / "train" / "smoke" / "checkpoints" / ".latest.tmp-123"
+    stale.mkdir(parents=True)
+    (stale / "model.safetensors").write_bytes(b"half")
+    with pytest.raises(UsageError):
+        run_training(run_dir, _exits(1), "smoke", fresh=True)
+    assert not run_dir.exists()

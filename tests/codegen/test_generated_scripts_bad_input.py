@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from tests.codegen.generated import synth_run
 from tests.paths import EXAMPLES
 
@@ -212,3 +213,27 @@ def test_kill_9_mid_checkpoint_then_resume_gives_the_uninterrupted_weights(train
         metrics["loss_curve"]
         == json.loads((tmp_path / "whole" / "metrics.json").read_text())["loss_curve"]
     )
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="the warning is for training on a CPU")
+def test_a_model_planned_for_a_gpu_warns_when_it_trains_on_a_cpu(trained, tmp_path):
+    code, _, data = trained
+    config_path = code / "config.json"
+    config = json.loads(config_path.read_text())
+    gpu_code = tmp_path / "code"
+    shutil.copytree(code, gpu_code)
+    (gpu_code / "config.json").write_text(json.dumps({**config, "device": "datacenter_gpu"}))
+    result = run(gpu_code, "train.py", "--scale", "smoke", "--steps", "2", "--data", str(data),
+                 "--out", str(tmp_path / "out"), "--no-progress")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    [warning] = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert "planned for a datacenter_gpu but training on a CPU" in warning
+
+
+def test_a_spec_device_reaches_config_json():
+    from metagen.planning import make_blueprint
+    from metagen.spec import load_spec
+
+    planned = make_blueprint(load_spec(EXAMPLES / "image" / "imagenet_classifier.yaml"))
+    assert planned.to_config()["device"] == "consumer_gpu"
+    assert "device" not in make_blueprint(load_spec(EXAMPLES / "text" / "gpt2.yaml")).to_config()

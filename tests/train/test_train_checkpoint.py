@@ -12,6 +12,7 @@ import metagen.train.checkpoint as checkpoint_module
 from metagen.train.atomic import atomic_write_json
 from metagen.train.checkpoint import (
     CheckpointLoadError,
+    check_checkpoint,
     find_checkpoint,
     load_checkpoint,
     save_checkpoint,
@@ -179,6 +180,23 @@ def test_damaged_checkpoint_is_an_error_naming_the_file(tmp_path, case):
     assert not marker.exists()  # weights_only: the planted object never ran
     if case == "planted pickle":
         assert "refused" in str(raised.value)
+
+
+@pytest.mark.parametrize("case", DAMAGE)
+def test_the_early_check_refuses_the_same_damage_before_any_model_exists(tmp_path, case):
+    """train.py --resume runs check_checkpoint before it builds data and model, so that a
+    damaged checkpoint fails in about a second and 230 MB (torch's import) instead of 310."""
+    save_checkpoint(tmp_path, model=TiedLM(), optimizer=None, step=3, config={})
+    check_checkpoint(tmp_path)  # a good one passes
+    damaged = _damage(tmp_path / "latest", case, tmp_path / "code_ran")
+    with pytest.raises(CheckpointLoadError, match="train again") as raised:
+        check_checkpoint(tmp_path)
+    assert str(damaged) in str(raised.value)
+    assert not (tmp_path / "code_ran").exists()
+
+
+def test_the_early_check_passes_when_there_is_nothing_to_resume(tmp_path):
+    assert check_checkpoint(tmp_path / "nothing") is None
 
 
 def test_weights_of_another_model_do_not_fit(tmp_path):

@@ -72,6 +72,8 @@ class Blueprint:
             "task": self.task,
             "family": self.family,
             "variant": self.variant,
+            # the spec's target device, where it names one: train.py warns on a slower one
+            **({"device": self.device} if self.device else {}),
             "scales": {
                 name: {"model": s.model, "data": s.data, "train": s.train}
                 for name, s in self.scales.items()

@@ -29,9 +29,18 @@ class Family:
     def _module(self) -> Any:
         return importlib.import_module(f"metagen.archs.{self.mapping}")
 
-    def config_from(self, hf_config: dict[str, Any], tensors: dict[str, Any]) -> Dims:
+    def config_from(
+        self, hf_config: dict[str, Any], tensors: dict[str, Any], variant: Dims | None
+    ) -> Dims:
         read = getattr(self._module(), f"config_from_{self.layout}")
-        return read(hf_config if self.layout == "hf" else tensors)
+        if self.layout == "hf":
+            return read(hf_config)
+        return read(tensors, variant) if self.needs_variant else read(tensors)
+
+    @property
+    def needs_variant(self) -> bool:
+        """A file whose tensors do not fix every dim (a ViT's head count) needs --variant."""
+        return self.layout == "timm"
 
     def state_dict_from(self, tensors: dict[str, Any], dims: Dims) -> dict[str, Any]:
         return getattr(self._module(), f"state_dict_from_{self.layout}")(tensors, dims)
@@ -108,6 +117,7 @@ _BERT_CLASSIFIER = Family("BERT", "text_encoder", "text_encoder.hf_weights", _te
 _VIT = Family("ViT", "vit", "vit.hf_weights", _image_classifier("transformer"))
 _RESNET = Family("ResNet", "resnet", "resnet.hf_weights", _image_classifier("cnn"))
 _CLIP = Family("CLIP", "clip", "clip.hf_weights", _contrastive)
+_TIMM_VIT = Family("timm ViT", "vit", "vit.hf_weights", _image_classifier("transformer"), "timm")
 _TORCHVISION_RESNET = Family(
     "torchvision ResNet", "resnet", "resnet.hf_weights", _image_classifier("cnn"), "torchvision"
 )
@@ -146,13 +156,17 @@ BY_MODEL_TYPE: dict[str, Family] = {
 
 
 def family_of_file(tensors: dict[str, Any]) -> Family:
-    """The family of a single weights file, by its tensor names: a torchvision ResNet."""
+    """The family of a single weights file, by its tensor names: a torchvision ResNet or a
+    timm ViT."""
     if "conv1.weight" in tensors and "layer1.0.conv1.weight" in tensors:
         return _TORCHVISION_RESNET
+    if "patch_embed.proj.weight" in tensors and "blocks.0.attn.qkv.weight" in tensors:
+        return _TIMM_VIT
     raise ValueError(
-        "a single weights file with no config.json is read only as a torchvision ResNet "
-        "state_dict (conv1.weight, layer1.0..., fc.weight), and this one is not. For other "
-        "models pass the Hugging Face checkpoint folder, with its config.json."
+        "a single weights file with no config.json is read as a torchvision ResNet "
+        "(conv1.weight, layer1.0...) or a timm ViT (patch_embed..., blocks.0.attn.qkv...) "
+        "state_dict, and this one is neither. For other models pass the Hugging Face "
+        "checkpoint folder, with its config.json."
     )
 
 

@@ -25,15 +25,25 @@ T = TypeVar("T")
 
 
 def import_checkpoint(
-    path: Path, out: Path, run_id: str, *, name: str | None = None, force: bool = False
+    path: Path,
+    out: Path,
+    run_id: str,
+    *,
+    name: str | None = None,
+    variant: str | None = None,
+    force: bool = False,
 ) -> Path:
-    """Write OUT/RUN_ID from the checkpoint at `path` (a Hugging Face folder)."""
+    """Write OUT/RUN_ID from the checkpoint at `path`: a Hugging Face folder, or one weights
+    file (a timm ViT's with the named `variant` that gives its head count)."""
     checkpoint = read_checkpoint(path)
     if checkpoint.config:
         family = _mapped(checkpoint, lambda: family_of(checkpoint.config))
     else:
         family = _mapped(checkpoint, lambda: family_of_file(checkpoint.tensors))
-    dims = _mapped(checkpoint, lambda: family.config_from(checkpoint.config, checkpoint.tensors))
+    variant_dims = _variant_dims(family, variant, path)
+    dims = _mapped(
+        checkpoint, lambda: family.config_from(checkpoint.config, checkpoint.tensors, variant_dims)
+    )
     spec = imported_spec(family, dims, name or default_name(path), checkpoint)
     tensors = _mapped(checkpoint, lambda: family.state_dict_from(checkpoint.tensors, dims))
     files: dict[str, str | bytes] = dict(run_files(spec, None))
@@ -42,6 +52,30 @@ def import_checkpoint(
         files[TOKENIZER] = checkpoint.tokenizer.read_bytes()
     files[NOTES] = json.dumps(import_notes(checkpoint, family, spec, tensors), indent=2) + "\n"
     return write_tree(files, Path(out) / run_id, force=force)
+
+
+def _variant_dims(family: Family, variant: str | None, path: Path) -> dict[str, Any] | None:
+    """The named variant's dims where the family needs them, checked to be of its arch."""
+    from metagen.blueprint.catalog import all_variants
+
+    known = sorted(n for n, v in all_variants().items() if v.arch == family.arch)
+    if variant is None and family.needs_variant:
+        raise CheckpointError(
+            f"{path} is a {family.name} state_dict, whose tensors do not say its head count. "
+            f"Name its size with --variant: one of {', '.join(known)}."
+        )
+    if variant is None:
+        return None
+    if not family.needs_variant:
+        raise CheckpointError(
+            f"--variant is for single timm ViT files; {path} is a {family.name} checkpoint "
+            "whose own config or tensors give every dim. Leave --variant out."
+        )
+    if variant not in known:
+        raise CheckpointError(
+            f"--variant {variant!r} is not a {family.arch} variant; use one of {', '.join(known)}."
+        )
+    return dict(all_variants()[variant].dims)
 
 
 def _mapped(checkpoint: Checkpoint, step: Callable[[], T]) -> T:

@@ -92,7 +92,9 @@ def task_context(bp: Blueprint) -> dict[str, Any]:
     training = {
         "CheckpointLoadError",
         "atomic_write_json",
+        "check_checkpoint",
         "cleanup_distributed",
+        "init_from_weights",
         "measure_latency",
     }
     return {

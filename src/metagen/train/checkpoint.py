@@ -91,6 +91,30 @@ def load_checkpoint(directory, *, model, optimizer=None, name="latest", restore_
         ) from None
 
 
+def check_checkpoint(directory, name: str = "latest") -> None:
+    """Refuse a damaged or hostile checkpoint before the data and the model are built, so
+    that --resume fails fast and small: its weights file's header reads and its state
+    unpickles weights-only. No checkpoint: nothing to check."""
+    from safetensors import SafetensorError, safe_open
+
+    path = find_checkpoint(directory, name)
+    if path is None:
+        return
+    file = path / WEIGHTS_FILE
+    try:
+        with safe_open(str(file), framework="pt") as weights:
+            weights.keys()
+        file = path / STATE_FILE
+        state = torch.load(file, map_location="cpu", weights_only=True)
+        int(state["step"]), state["rng"], state["extra"]  # the parts a resume reads
+    except (SafetensorError, pickle.UnpicklingError, EOFError, OSError, RuntimeError,
+            LookupError, TypeError, ValueError) as error:  # fmt: skip
+        raise CheckpointLoadError(
+            f"cannot load {file}: {_load_failure(error)}. Use a complete checkpoint that this "
+            "package's train.py wrote, or train again into a new --out."
+        ) from None
+
+
 def _load_failure(error: BaseException) -> str:
     text = " ".join(str(error).split()).split(". ")[0][:300]  # torch's advice after it misleads
     reason = f"{type(error).__name__}: {text}" if text else type(error).__name__

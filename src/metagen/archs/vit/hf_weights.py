@@ -85,3 +85,60 @@ def state_dict_from_hf(hf_state: Mapping[str, Any], dims: Mapping[str, Any]) -> 
     for i in range(dims["n_layers"]):
         rules += prefixed(LAYER, f"blocks.{i}.", f"vit.encoder.layer.{i}.")
     return apply_rules(hf_state, rules, arch="vit", dims=dims, family=FAMILY)
+
+
+# timm's VisionTransformer state_dict (vit_*_patch16_224 and the like): the same model with
+# q, k and v already fused. Its names carry no head count, so a single timm file is read
+# with a named variant (metagen import --variant vit_b_16) that supplies it.
+TIMM = "timm ViT"
+TIMM_LAYER: tuple[Row, ...] = (
+    ("norm1.weight", "norm1.weight", "copy"),
+    ("norm1.bias", "norm1.bias", "copy"),
+    ("attention.qkv.weight", "attn.qkv.weight", "copy"),
+    ("attention.qkv.bias", "attn.qkv.bias", "copy"),
+    ("attention.out_proj.weight", "attn.proj.weight", "copy"),
+    ("attention.out_proj.bias", "attn.proj.bias", "copy"),
+    ("norm2.weight", "norm2.weight", "copy"),
+    ("norm2.bias", "norm2.bias", "copy"),
+    ("mlp.in_proj.weight", "mlp.fc1.weight", "copy"),
+    ("mlp.in_proj.bias", "mlp.fc1.bias", "copy"),
+    ("mlp.out_proj.weight", "mlp.fc2.weight", "copy"),
+    ("mlp.out_proj.bias", "mlp.fc2.bias", "copy"),
+)
+TIMM_OUTER: tuple[Row, ...] = (
+    ("patch_embedding.proj.weight", "patch_embed.proj.weight", "copy"),
+    ("patch_embedding.proj.bias", "patch_embed.proj.bias", "copy"),
+    ("patch_embedding.cls_token", "cls_token", "copy"),
+    ("patch_embedding.pos_embedding", "pos_embed", "copy"),
+    ("final_norm.weight", "norm.weight", "copy"),
+    ("final_norm.bias", "norm.bias", "copy"),
+    ("head.weight", "head.weight", "copy"),
+    ("head.bias", "head.bias", "copy"),
+)
+TIMM_HEAD = ("head.weight", "head.bias")
+
+
+def config_from_timm(tensors: Mapping[str, Any], variant: Mapping[str, Any]) -> dict[str, Any]:
+    """vit dims for a timm state_dict: the variant's, with the classes of the file's head
+    (a head-less file keeps the variant's, and its head starts fresh). Global average
+    pooling (fc_norm) and register tokens are refused: MetaGen's vit pools the class token."""
+    for name in ("fc_norm.weight", "reg_token"):
+        if name in tensors:
+            raise ValueError(
+                f"The {TIMM} state_dict holds {name!r}: it pools or embeds differently from "
+                "MetaGen's class-token ViT. Import a vit_*_patch16_224-style checkpoint."
+            )
+    dims = dict(variant)
+    head = tensors.get("head.weight")
+    if head is not None and head.dim() == 2:
+        dims["num_classes"] = int(head.shape[0])
+    return dims
+
+
+def state_dict_from_timm(tensors: Mapping[str, Any], dims: Mapping[str, Any]) -> dict[str, Any]:
+    """vit's state_dict from a timm VisionTransformer one; shapes are checked against the
+    variant's model, so a file of another size names its first misfit tensor."""
+    rules = prefixed(TIMM_OUTER, "", "")
+    for i in range(dims["n_layers"]):
+        rules += prefixed(TIMM_LAYER, f"blocks.{i}.", f"blocks.{i}.")
+    return apply_rules(tensors, rules, arch="vit", dims=dims, family=TIMM, optional=TIMM_HEAD)

@@ -1,0 +1,58 @@
+"""train.py --init-from: the tensors that fit load, a head for other classes starts fresh,
+and weights that fit nothing are refused."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from safetensors.torch import save_file, save_model
+
+from metagen.train.checkpoint import CheckpointLoadError
+from metagen.train.init_weights import init_from_weights
+
+
+class Classifier(torch.nn.Module):
+    def __init__(self, classes: int, tied: bool = False) -> None:
+        super().__init__()
+        self.embedding = torch.nn.Embedding(10, 4)
+        self.trunk = torch.nn.Linear(4, 4)
+        self.head = torch.nn.Linear(4, classes)
+        self.out = torch.nn.Linear(4, 10, bias=False)
+        if tied:
+            self.out.weight = self.embedding.weight
+
+
+def test_a_trunk_loads_and_a_head_for_other_classes_starts_fresh(tmp_path):
+    torch.manual_seed(0)
+    source = Classifier(classes=3)
+    save_model(source, str(tmp_path / "w.safetensors"))
+    torch.manual_seed(1)
+    target = Classifier(classes=5)
+    fresh_head = target.head.weight.clone()
+    report = init_from_weights(target, tmp_path / "w.safetensors")
+    assert torch.equal(target.trunk.weight, source.trunk.weight)
+    assert torch.equal(target.head.weight, fresh_head)
+    assert report["fresh"] == ["head.bias", "head.weight"]
+    assert report["skipped"] == ["head.bias", "head.weight"]
+    assert "trunk.weight" in report["loaded"]
+
+
+def test_a_tied_tensor_saved_once_counts_as_loaded(tmp_path):
+    source = Classifier(classes=3, tied=True)
+    save_model(source, str(tmp_path / "w.safetensors"))  # stores the tied pair once
+    target = Classifier(classes=3, tied=True)
+    report = init_from_weights(target, tmp_path / "w.safetensors")
+    assert report["fresh"] == []
+    assert torch.equal(target.out.weight, source.embedding.weight)
+
+
+def test_weights_that_fit_nothing_are_refused(tmp_path):
+    save_file({"conv.weight": torch.zeros(2, 2)}, tmp_path / "w.safetensors")
+    with pytest.raises(CheckpointLoadError, match="none of the 1 tensors"):
+        init_from_weights(Classifier(3), tmp_path / "w.safetensors")
+
+
+def test_a_damaged_file_is_named(tmp_path):
+    (tmp_path / "w.safetensors").write_bytes(b"not safetensors")
+    with pytest.raises(CheckpointLoadError, match="w.safetensors"):
+        init_from_weights(Classifier(3), tmp_path / "w.safetensors")
