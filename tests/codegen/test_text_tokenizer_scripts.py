@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 
 import pytest
-from tests.paths import EXAMPLE_SPECS, spec_id
+from tests.paths import EXAMPLE_SPECS, EXAMPLES, spec_id
 
 from metagen.data.synthetic_text import make_synthetic_text
 from metagen.data.text_tokenizer import train_bpe
@@ -105,18 +105,25 @@ def test_a_tokenizer_larger_than_the_embedding_stops_before_training(package, tm
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
 
-def test_the_run_directorys_imported_tokenizer_is_the_default(package, tmp_path):
+def imported_run(run_dir: Path, folder: Path, extra_tokens: int) -> Path:
+    """The run directory as `metagen import` lays it out: code/ beside weights/, whose
+    tokenizer.json has `extra_tokens` added to a small BPE (a size the test recognizes)."""
+    shutil.copytree(run_dir / "code", folder / "code")
+    (folder / "weights").mkdir()
+    tokenizer = train_bpe([make_synthetic_text(20_000, 3)], 300)
+    tokenizer.tokenizer.add_tokens([f"word{i}" for i in range(extra_tokens)])
+    tokenizer.save(folder / "weights" / "tokenizer.json")
+    return folder / "code"
+
+
+def test_the_run_directorys_imported_tokenizer_is_read_at_full_scale(package, tmp_path):
     run_dir, texts = package
-    imported = tmp_path / "imported"
-    shutil.copytree(run_dir / "code", imported / "code")
-    (imported / "weights").mkdir()
-    big = train_bpe([make_synthetic_text(200_000, 3)], 480)  # a size the test can recognize
-    big.save(imported / "weights" / "tokenizer.json")
-    result = run(imported / "code", "train.py", "--scale", "smoke", "--data", str(texts),
-                 "--out", str(tmp_path / "out"))  # fmt: skip
-    assert result.returncode == 2 and f"has {big.vocab_size} ids" in result.stderr
+    code = imported_run(run_dir, tmp_path / "imported", 2_500)  # over the 2,000-row embedding
+    result = run(code, "train.py", "--data", str(texts), "--out", str(tmp_path / "out"))
+    assert result.returncode == 2 and not (tmp_path / "out").exists()
+    assert "has 2800 ids, more than the model's 2000 embedding rows" in result.stderr
     (tmp_path / "broken.json").write_text("{", encoding="utf-8")
-    result = run(imported / "code", "train.py", "--scale", "smoke",
+    result = run(code, "train.py", "--scale", "smoke",
                  "--tokenizer", str(tmp_path / "broken.json"), "--out", str(tmp_path / "o"))  # fmt: skip
     assert result.returncode == 2 and "broken.json is not a tokenizer.json" in result.stderr
 
@@ -124,9 +131,11 @@ def test_the_run_directorys_imported_tokenizer_is_the_default(package, tmp_path)
 @pytest.mark.slow
 def test_a_trained_bpe_model_beats_the_unigram_baseline_in_bits_per_byte(package, tmp_path):
     run_dir, texts = package
+    # the smoke scale trains its own BPE, as it trains its own weights, in an imported run too
+    code = imported_run(run_dir, tmp_path / "imported", 2_500)
     out = tmp_path / "out"
-    result = run(run_dir / "code", "train.py", "--scale", "smoke", "--steps", "40",
-                 "--data", str(texts), "--out", str(out), "--no-progress")  # fmt: skip
+    result = run(code, "train.py", "--scale", "smoke", "--steps", "40", "--data", str(texts),
+                 "--out", str(out), "--no-progress")  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
     info = json.loads((out / "data_info.json").read_text(encoding="utf-8"))
     assert info["tokenizer"] == "bpe" and info["vocab_size"] == 320  # the smoke model's
@@ -136,10 +145,36 @@ def test_a_trained_bpe_model_beats_the_unigram_baseline_in_bits_per_byte(package
     assert metrics["loss"] < 0.7 * metrics["unigram_entropy_nats"]
     assert metrics["bits_per_byte"] < 0.7 * metrics["unigram_bits_per_byte"]
     assert metrics["num_bytes"] > 1.3 * metrics["num_tokens"]
-    result = run(run_dir / "code", "evaluate.py", "--checkpoint", str(out))
+    result = run(code, "evaluate.py", "--checkpoint", str(out))
     assert result.returncode == 0, result.stderr[-2000:]
     again = json.loads((out / "eval" / "metrics.json").read_text(encoding="utf-8"))
     assert again["bits_per_byte"] == pytest.approx(metrics["bits_per_byte"], rel=1e-5)
-    result = run(run_dir / "code", "infer.py", "--checkpoint", str(out), "--prompt", "count 3 4",
+    result = run(code, "infer.py", "--checkpoint", str(out), "--prompt", "count 3 4",
                  "--max-new-tokens", "8", "--temperature", "0")  # fmt: skip
     assert result.returncode == 0 and result.stdout.startswith("count 3 4")
+
+
+@pytest.mark.slow
+def test_a_masked_lm_reads_a_bert_wordpiece_tokenizer_and_fills_its_mask(tmp_path):
+    from tokenizers import BertWordPieceTokenizer
+
+    wordpiece = BertWordPieceTokenizer()
+    wordpiece.train_from_iterator(make_synthetic_text(50_000, 1).splitlines(), vocab_size=300)
+    wordpiece.save(str(tmp_path / "bert.json"))
+    code = synthesize(load_spec(EXAMPLES / "text" / "masked_lm.yaml"), tmp_path, "run") / "code"
+    out = tmp_path / "out"
+    result = run(code, "train.py", "--scale", "smoke", "--steps", "5", "--batch-size", "8",
+                 "--tokenizer", str(tmp_path / "bert.json"), "--out", str(out), "--no-progress")  # fmt: skip
+    assert result.returncode == 0, result.stderr[-2000:]
+    info = json.loads((out / "data_info.json").read_text(encoding="utf-8"))
+    assert (info["tokenizer"], info["mask_id"]) == ("wordpiece", wordpiece.token_to_id("[MASK]"))
+    metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["eval"]
+    assert metrics["num_masked_bytes"] > metrics["num_masked_tokens"]  # words, not bytes
+    result = run(code, "infer.py", "--checkpoint", str(out), "--text", "the cat [MASK] the ball.",
+                 "--top", "3")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    filled, candidates = result.stdout.splitlines()[:2]
+    assert filled.startswith("the cat ") and "[MASK]" not in filled
+    assert candidates.startswith("token 2: ") and len(candidates.split(", ")) == 3
+    result = run(code, "infer.py", "--checkpoint", str(out), "--text", "no blanks")
+    assert result.returncode == 2 and "no [MASK] to fill" in result.stderr

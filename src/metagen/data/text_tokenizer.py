@@ -137,7 +137,9 @@ def tokenizer_info(tokenizer) -> dict:
     return info
 
 
-def with_training_tokenizer(data_cfg: dict, given, saved: Path | None, imported: Path) -> dict:
+def with_training_tokenizer(
+    data_cfg: dict, given, saved: Path | None, imported: Path | None
+) -> dict:
     """The data config naming the tokenizer.json a training run reads: --tokenizer, else the
     one the run saved (on --resume), else the run directory's weights/tokenizer.json (written
     by `metagen import`); none of them: the config's own (byte, or a BPE to train)."""
