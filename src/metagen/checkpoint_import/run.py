@@ -123,18 +123,23 @@ def imported_spec(family: Family, dims: dict[str, Any], name: str, checkpoint: C
 
 
 def safetensors_bytes(tensors: dict[str, Any]) -> bytes:
-    """The tensors as one safetensors file; a tensor tied to an earlier one (the same
-    storage) is stored once, as safetensors.torch.save_model does."""
+    """The tensors as one safetensors file. A tensor tied to an earlier one (the same
+    storage, offset and shape) is stored once, as safetensors.torch.save_model does; another
+    view of a storage already stored (a slice of a fused tensor) is copied, since safetensors
+    refuses tensors that share memory."""
     from safetensors.torch import save
 
     kept: dict[str, Any] = {}
-    seen: set[tuple[int, tuple[int, ...]]] = set()
+    aliases: set[tuple[int, int, tuple[int, ...]]] = set()
+    storages: set[int] = set()
     for name, tensor in tensors.items():
-        key = (tensor.untyped_storage().data_ptr(), tuple(tensor.shape))
-        if key in seen:
+        storage = tensor.untyped_storage().data_ptr()
+        key = (storage, tensor.storage_offset(), tuple(tensor.shape))
+        if key in aliases:
             continue
-        seen.add(key)
-        kept[name] = tensor.contiguous()
+        aliases.add(key)
+        kept[name] = tensor.clone() if storage in storages else tensor.contiguous()
+        storages.add(storage)
     return save(kept)
 
 
