@@ -44,13 +44,15 @@ def import_checkpoint(
     dims = _mapped(
         checkpoint, lambda: family.config_from(checkpoint.config, checkpoint.tensors, variant_dims)
     )
-    spec = imported_spec(family, dims, name or default_name(path), checkpoint)
+    spec, planned_dims = imported_spec(family, dims, name or default_name(path), checkpoint)
     tensors = _mapped(checkpoint, lambda: family.state_dict_from(checkpoint.tensors, dims))
     files: dict[str, str | bytes] = dict(run_files(spec, None))
     files[WEIGHTS] = safetensors_bytes(tensors)
     if checkpoint.tokenizer is not None:
         files[TOKENIZER] = checkpoint.tokenizer.read_bytes()
-    files[NOTES] = json.dumps(import_notes(checkpoint, family, spec, tensors), indent=2) + "\n"
+    files[NOTES] = (
+        json.dumps(import_notes(checkpoint, family, planned_dims, tensors), indent=2) + "\n"
+    )
     return write_tree(files, Path(out) / run_id, force=force)
 
 
@@ -97,7 +99,9 @@ def default_name(path: Path) -> str:
     return stem or "imported"
 
 
-def imported_spec(family: Family, dims: dict[str, Any], name: str, checkpoint: Checkpoint) -> Spec:
+def imported_spec(
+    family: Family, dims: dict[str, Any], name: str, checkpoint: Checkpoint
+) -> tuple[Spec, dict[str, Any]]:
     """The spec of the imported model: the family's modality and task, and the checkpoint's
     dims fixed (architecture.dims), planned here so that a spec that would not plan that
     arch is an error now, not a wrong run later."""
@@ -113,13 +117,14 @@ def imported_spec(family: Family, dims: dict[str, Any], name: str, checkpoint: C
         **sections,
     }
     spec = parse_spec_text(yaml.safe_dump(doc, sort_keys=False), source=f"{name} (imported)")
-    planned = make_blueprint(spec).arch
+    blueprint = make_blueprint(spec)
+    planned = blueprint.arch
     if planned != family.arch:
         raise CheckpointError(
             f"the imported {family.name} spec plans a {planned}, not a {family.arch}; this is "
             "a MetaGen bug, please report it with the checkpoint's config.json."
         )
-    return spec
+    return spec, blueprint.dims
 
 
 def safetensors_bytes(tensors: dict[str, Any]) -> bytes:
@@ -144,14 +149,13 @@ def safetensors_bytes(tensors: dict[str, Any]) -> bytes:
 
 
 def import_notes(
-    checkpoint: Checkpoint, family: Family, spec: Spec, tensors: dict[str, Any]
+    checkpoint: Checkpoint, family: Family, dims: dict[str, Any], tensors: dict[str, Any]
 ) -> dict[str, Any]:
     """What was loaded and what the package starts fresh (a head the checkpoint lacks)."""
     import torch
 
     from metagen.archs.build import build_from_dims
 
-    dims = make_blueprint(spec).dims
     with torch.device("meta"):
         expected = set(build_from_dims(family.arch, dims).state_dict())
     return {

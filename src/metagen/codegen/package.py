@@ -93,6 +93,7 @@ def task_context(bp: Blueprint) -> dict[str, Any]:
         "CheckpointLoadError",
         "atomic_write_json",
         "check_checkpoint",
+        "find_checkpoint",
         "cleanup_distributed",
         "init_from_weights",
         "measure_latency",
