@@ -82,6 +82,33 @@ def clip_config(eos_token_id: int = VOCAB - 1, **text: Any):
     )
 
 
+def segformer(**overrides: Any):
+    """A small SegformerForSemanticSegmentation whose decoder BatchNorm holds running
+    statistics of its own (not 0 and 1), so that the mapping must carry them."""
+    config = transformers.SegformerConfig(
+        hidden_sizes=[8, 16, 24, 32],
+        num_attention_heads=[1, 2, 3, 4],
+        decoder_hidden_size=16,
+        num_labels=5,
+        **overrides,
+    )
+    model = transformers.SegformerForSemanticSegmentation(config)
+    generator = torch.Generator().manual_seed(7)
+    norm = model.decode_head.batch_norm
+    with torch.no_grad():
+        norm.running_mean.copy_(torch.randn(norm.running_mean.shape, generator=generator))
+        norm.running_var.copy_(0.5 + torch.rand(norm.running_var.shape, generator=generator))
+    return model
+
+
+def segformer_logits(hf, pixels: torch.Tensor) -> torch.Tensor:
+    """transformers' logits (at 1/4 of the input) upsampled to the input size, as MetaGen's
+    SegFormer gives them."""
+    logits = hf(pixel_values=pixels).logits
+    size = pixels.shape[-2:]
+    return torch.nn.functional.interpolate(logits, size=size, mode="bilinear", align_corners=False)
+
+
 def randomized(model, seed: int = 0, std: float = 0.3):
     """Every weight drawn afresh, wider than transformers' init (std 0.02) so that the MLPs'
     inputs reach the range where the GELU variants differ, norm scales around 1; in eval

@@ -19,13 +19,14 @@ from metagen.archs.decoder_lm import hf_weights as gpt2_weights
 from metagen.archs.encoder_mlm import hf_weights as bert_mlm_weights
 from metagen.archs.hf_mapping import HF_ACTIVATIONS
 from metagen.archs.registry import PARAMETER_FREE_FIELDS, arch
+from metagen.archs.segformer import hf_weights as segformer_weights
 from metagen.archs.text_encoder import hf_weights as bert_encoder_weights
 from metagen.archs.vit import hf_weights as vit_weights
 from metagen.blueprint.catalog import all_variants
 from metagen.blueprint.counts import count_params
 from metagen.nn.mlp import GELU_ACTIVATIONS
 
-MAPPED_ARCHS = ("decoder_lm", "encoder_mlm", "text_encoder", "vit", "clip")
+MAPPED_ARCHS = ("decoder_lm", "encoder_mlm", "text_encoder", "vit", "clip", "segformer")
 
 
 def _vit_config(d_model: int, n_layers: int, n_heads: int):
@@ -53,6 +54,12 @@ PUBLISHED = {
     "vit_b_16": (vit_weights, "ViTForImageClassification", lambda: _vit_config(768, 12, 12)),
     "vit_l_16": (vit_weights, "ViTForImageClassification", lambda: _vit_config(1024, 24, 16)),
     "clip_vit_b_32": (clip_weights, "CLIPModel", lambda: transformers.CLIPConfig()),
+    # transformers' default SegformerConfig is MiT-B0; the ADE20K head has 150 classes
+    "segformer_b0": (
+        segformer_weights,
+        "SegformerForSemanticSegmentation",
+        lambda: transformers.SegformerConfig(num_labels=150),
+    ),
 }
 # Dims where the catalog keeps MetaGen's choice: the byte tokenizer's eos for CLIP's caption
 # feature (a BPE checkpoint reads its own end-of-text token).
@@ -61,6 +68,10 @@ CATALOG_ONLY = {"eot_id"}
 # JAX code, as timm and torchvision) normalizes with 1e-6, which the catalog keeps. A mapped
 # checkpoint takes its config's value, so it computes what transformers does.
 HF_VIT_NORM_EPS = 1e-12
+# The catalog's and transformers' block-norm eps where they differ: (transformers, catalog).
+# transformers' SegFormer normalizes its blocks with 1e-5 whatever layer_norm_eps says;
+# SegFormer's own code (and the catalog) with 1e-6.
+NORM_EPS_DIFFERS = {"vit": (HF_VIT_NORM_EPS, 1e-6), "segformer": (1e-5, 1e-6)}
 
 
 @pytest.mark.parametrize("name", sorted(PUBLISHED))
@@ -78,8 +89,8 @@ def test_published_config_gives_the_published_count_and_the_catalogs_shape(name)
     shape = (set(row.structural_fields()) | set(PARAMETER_FREE_FIELDS)) & set(row.config_fields())
     shape -= CATALOG_ONLY
     assert {k: dims[k] for k in shape} == {k: variant.dims.get(k, "gelu") for k in shape}
-    if variant.arch == "vit":
-        assert (dims["norm_eps"], variant.dims["norm_eps"]) == (HF_VIT_NORM_EPS, 1e-6)
+    if variant.arch in NORM_EPS_DIFFERS:
+        assert (dims["norm_eps"], variant.dims["norm_eps"]) == NORM_EPS_DIFFERS[variant.arch]
     else:
         assert dims["norm_eps"] == variant.dims["norm_eps"]
 
@@ -92,6 +103,7 @@ def _checkpoint(kind: str, folder):
         "bert_classifier": lambda: transformers.BertForSequenceClassification(ref.bert_config()),
         "vit": ref.vit,
         "clip": lambda: transformers.CLIPModel(ref.clip_config()),
+        "segformer": ref.segformer,
     }
     return ref.saved(models[kind](), folder)
 
@@ -122,6 +134,12 @@ MANGLED = [
         clip_weights,
         "vision_model.embeddings.class_embedding",
         "text_model.encoder.layers.1.mlp.fc1.weight",
+    ),
+    (
+        "segformer",
+        segformer_weights,
+        "segformer.encoder.block.2.1.attention.self.sr.weight",
+        "decode_head.batch_norm.running_var",
     ),
 ]
 MANGLED_IDS = [kind for kind, *_ in MANGLED]
@@ -219,6 +237,21 @@ REFUSED = {
         "image_size",
     ),
     "clip_towers_disagree": (clip_weights, lambda: _clip_towers(hidden_act="gelu"), "hidden_act"),
+    "segformer_other_patches": (
+        segformer_weights,
+        lambda: _refused(ref.segformer().config, patch_sizes=[7, 3, 3, 5]),
+        "patch_sizes",
+    ),
+    "segformer_mixed_mlp_ratios": (
+        segformer_weights,
+        lambda: _refused(ref.segformer().config, mlp_ratios=[4, 4, 8, 4]),
+        "mlp_ratios",
+    ),
+    "segformer_tanh_gelu": (
+        segformer_weights,
+        lambda: _refused(ref.segformer().config, hidden_act="gelu_new"),
+        "hidden_act",
+    ),
 }
 
 

@@ -14,6 +14,7 @@ from metagen.archs.build import build_from_dims
 from metagen.archs.clip import hf_weights as clip_weights
 from metagen.archs.decoder_lm import hf_weights as gpt2_weights
 from metagen.archs.encoder_mlm import hf_weights as bert_mlm_weights
+from metagen.archs.segformer import hf_weights as segformer_weights
 from metagen.archs.text_encoder import hf_weights as bert_encoder_weights
 from metagen.archs.vit import hf_weights as vit_weights
 
@@ -96,6 +97,39 @@ def test_vit_logits(tmp_path):
     pixels = ref.images(2)
     with torch.no_grad():
         assert max_difference(model(images=pixels), hf(pixel_values=pixels).logits) <= ATOL
+
+
+def test_segformer_logits(tmp_path):
+    hf = ref.randomized(ref.segformer())
+    model = ref.mapped("segformer", ref.saved(hf, tmp_path), segformer_weights)
+    pixels = ref.images(2)
+    with torch.no_grad():
+        assert max_difference(model(images=pixels), ref.segformer_logits(hf, pixels)) <= ATOL
+
+
+def test_segformer_blocks_would_miss_with_the_papers_eps(tmp_path):
+    """transformers builds SegFormer's block norms with eps 1e-5, not the config's
+    layer_norm_eps (1e-6, as SegFormer's own code): the mapping follows what it computes.
+    Patch embeddings that scale their tokens down to a variance near eps make the two
+    tell apart."""
+    hf = ref.randomized(ref.segformer())
+    with torch.no_grad():
+        for stage in hf.segformer.stages:
+            stage.patch_embeddings.layer_norm.weight.mul_(1e-3)
+            stage.patch_embeddings.layer_norm.bias.mul_(1e-3)
+    checkpoint = ref.saved(hf, tmp_path)
+    dims = segformer_weights.config_from_hf(checkpoint.config)
+    assert checkpoint.config["layer_norm_eps"] == 1e-6
+    assert dims["norm_eps"] == 1e-5
+    pixels = ref.images(2)
+    with torch.no_grad():
+        theirs = ref.segformer_logits(hf, pixels)
+        exact = build_from_dims("segformer", dims)
+        exact.load_state_dict(segformer_weights.state_dict_from_hf(checkpoint.tensors, dims))
+        paper = build_from_dims("segformer", {**dims, "norm_eps": 1e-6})
+        paper.load_state_dict(exact.state_dict())
+        assert max_difference(exact.eval()(images=pixels), theirs) <= ATOL
+        assert max_difference(paper.eval()(images=pixels), theirs) > 10 * ATOL
 
 
 def caption_ids(eot: int) -> torch.Tensor:

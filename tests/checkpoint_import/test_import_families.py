@@ -121,6 +121,10 @@ FAMILIES = {
             hf(input_ids=_caption_ids(), pixel_values=ref.images(3)).logits_per_image,
         ),
     ),
+    "SegformerForSemanticSegmentation": (
+        ref.segformer,
+        lambda m, hf: (m(images=ref.images(2)), ref.segformer_logits(hf, ref.images(2))),
+    ),
     "WhisperForConditionalGeneration": (
         _whisper,
         lambda m, hf: (

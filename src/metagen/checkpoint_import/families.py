@@ -94,6 +94,15 @@ def _contrastive(dims: Dims) -> dict[str, Any]:
     }
 
 
+def _segmenter(dims: Dims) -> dict[str, Any]:
+    image = {"image_size": dims["image_size"], "channels": dims["in_channels"]}
+    return {
+        "modality": {"inputs": ["image"], "outputs": ["segmentation_mask"], "image": image},
+        "task": {"type": "semantic_segmentation", "num_classes": dims["num_classes"]},
+        "architecture": {"family": "transformer"},
+    }
+
+
 def _speech_recognizer(dims: Dims) -> dict[str, Any]:
     audio = {
         "sample_rate": dims["sample_rate"],
@@ -121,6 +130,7 @@ _TIMM_VIT = Family("timm ViT", "vit", "vit.hf_weights", _image_classifier("trans
 _TORCHVISION_RESNET = Family(
     "torchvision ResNet", "resnet", "resnet.hf_weights", _image_classifier("cnn"), "torchvision"
 )
+_SEGFORMER = Family("SegFormer", "segformer", "segformer.hf_weights", _segmenter)
 _WHISPER = Family(
     "Whisper", "speech_encoder_decoder", "speech_encoder_decoder.hf_weights", _speech_recognizer
 )
@@ -140,6 +150,7 @@ BY_CLASS: dict[str, Family] = {
     "ResNetForImageClassification": _RESNET,
     "CLIPModel": _CLIP,
     "WhisperForConditionalGeneration": _WHISPER,
+    "SegformerForSemanticSegmentation": _SEGFORMER,
 }
 # A config.json without `architectures`: its model_type's usual class.
 BY_MODEL_TYPE: dict[str, Family] = {
@@ -152,6 +163,7 @@ BY_MODEL_TYPE: dict[str, Family] = {
     "resnet": _RESNET,
     "clip": _CLIP,
     "whisper": _WHISPER,
+    "segformer": _SEGFORMER,
 }
 
 

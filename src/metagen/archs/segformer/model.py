@@ -18,6 +18,9 @@ from metagen.nn.weight_init import init_transformer_weights
 MIT_STAGES = 4
 # (kernel, stride) of each stage's overlapping patch embedding: 1/4, 1/8, 1/16, 1/32.
 MIT_PATCH_EMBEDDINGS = ((7, 4), (3, 2), (3, 2), (3, 2))
+# The patch embeddings' and the key/value reductions' LayerNorms: SegFormer's code (and
+# transformers') builds them with PyTorch's default eps, whatever the blocks use.
+MIT_REDUCTION_NORM_EPS = 1e-5
 
 
 @dataclass
@@ -31,6 +34,7 @@ class SegFormerConfig:
     sr_ratios: list[int] = field(default_factory=lambda: [8, 4, 2, 1])  # key/value reduction
     mlp_ratio: int = 4
     decoder_dim: int = 256
+    # the blocks' and stages' LayerNorms: 1e-6 in SegFormer's code, 1e-5 in transformers' port
     norm_eps: float = 1e-6
     dropout: float = 0.0
     instance_head: bool = False
@@ -81,10 +85,10 @@ class SegFormerConfig:
 class MiTPatchEmbedding(nn.Module):
     """Overlapping patches: a strided conv with padding kernel // 2, then LayerNorm."""
 
-    def __init__(self, c_in: int, dim: int, kernel: int, stride: int, eps: float) -> None:
+    def __init__(self, c_in: int, dim: int, kernel: int, stride: int) -> None:
         super().__init__()
         self.proj = nn.Conv2d(c_in, dim, kernel, stride=stride, padding=kernel // 2)
-        self.norm = nn.LayerNorm(dim, eps=eps)
+        self.norm = nn.LayerNorm(dim, eps=MIT_REDUCTION_NORM_EPS)
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, int, int]:
         x = self.proj(x)  # (B, D, h, w)
@@ -96,14 +100,14 @@ class MiTAttention(nn.Module):
     """Multi-head attention whose keys and values come from the token map shrunk by a
     `sr`x`sr` strided conv (and LayerNorm): attention costs N * N / sr^2, not N^2."""
 
-    def __init__(self, dim: int, heads: int, sr: int, eps: float, dropout: float) -> None:
+    def __init__(self, dim: int, heads: int, sr: int, dropout: float) -> None:
         super().__init__()
         self.heads, self.dropout = heads, dropout
         self.query = nn.Linear(dim, dim)
         self.key_value = nn.Linear(dim, 2 * dim)
         self.out_proj = nn.Linear(dim, dim)
         self.reduce = nn.Conv2d(dim, dim, sr, stride=sr) if sr > 1 else None
-        self.reduce_norm = nn.LayerNorm(dim, eps=eps) if sr > 1 else None
+        self.reduce_norm = nn.LayerNorm(dim, eps=MIT_REDUCTION_NORM_EPS) if sr > 1 else None
 
     def forward(self, x: torch.Tensor, h: int, w: int) -> torch.Tensor:
         B, N, C = x.shape
@@ -147,7 +151,7 @@ class MiTBlock(nn.Module):
     def __init__(self, dim: int, heads: int, sr: int, config: SegFormerConfig) -> None:
         super().__init__()
         self.norm1 = nn.LayerNorm(dim, eps=config.norm_eps)
-        self.attention = MiTAttention(dim, heads, sr, config.norm_eps, config.dropout)
+        self.attention = MiTAttention(dim, heads, sr, config.dropout)
         self.norm2 = nn.LayerNorm(dim, eps=config.norm_eps)
         self.mlp = MiTMixFFN(dim, config.mlp_ratio * dim, config.dropout)
 
@@ -163,7 +167,7 @@ class MiTStage(nn.Module):
         super().__init__()
         dim, (kernel, stride) = config.stage_dims[index], MIT_PATCH_EMBEDDINGS[index]
         heads, sr = config.stage_heads[index], config.sr_ratios[index]
-        self.patch_embedding = MiTPatchEmbedding(c_in, dim, kernel, stride, config.norm_eps)
+        self.patch_embedding = MiTPatchEmbedding(c_in, dim, kernel, stride)
         self.blocks = nn.ModuleList(
             MiTBlock(dim, heads, sr, config) for _ in range(config.stage_depths[index])
         )
