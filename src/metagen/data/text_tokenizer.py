@@ -52,6 +52,15 @@ class JsonTokenizer:
         ids = self.tokenizer.post_process(encoding).ids[:max_len]
         return ids or [self.bos_id if self.bos_id is not None else 0]
 
+    def frame(self) -> tuple[list[int], list[int]]:
+        """The ids the file's post-processor puts before and after one text: ([CLS], [SEP])
+        for BERT's, ([bos], []) for Llama's, none for GPT-2's."""
+        encoding = self.tokenizer.encode("a", add_special_tokens=True)
+        marks = encoding.special_tokens_mask
+        lead = next((i for i, mark in enumerate(marks) if not mark), len(marks))
+        tail = next((i for i, mark in enumerate(reversed(marks)) if not mark), 0)
+        return encoding.ids[:lead], encoding.ids[len(marks) - tail :]
+
     def decode(self, ids) -> str:
         """Skip specials and ids past the tokenizer's (a model may have a larger vocab)."""
         if hasattr(ids, "tolist"):

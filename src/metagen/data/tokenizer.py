@@ -1,6 +1,6 @@
 """Byte-level tokenizer: ids 0..255 are bytes, then bos, eos, pad.
 
-Every text tokenizer offers what this one does: `encode`, `decode`, `encode_framed`,
+Every text tokenizer offers what this one does: `encode`, `decode`, `encode_framed`, `frame`,
 `vocab_size`, the special ids (None where it has none) and `special_ids`;
 data/text_tokenizer.py has the one read from a tokenizer.json."""
 
@@ -27,6 +27,10 @@ class ByteTokenizer:
     def encode_framed(self, text: str, max_len: int) -> list[int]:
         """One text on its own, as a classifier reads it: bos, then bytes, cut to max_len."""
         return self.encode(text, add_bos=True)[:max_len]
+
+    def frame(self) -> tuple[list[int], list[int]]:
+        """The ids put before and after one text in a window: none (a window of bytes)."""
+        return [], []
 
     def decode(self, ids) -> str:
         """Skip specials and any id >= 256 (a model may have a larger vocab than the tokenizer)."""

@@ -53,8 +53,10 @@ def mlm_window_seed(seed: int, index: int) -> int:
 
 class MaskedTokenWindows(Dataset):
     """Windows of `seq_len` tokens, masked BERT-style; window i is masked the same way every
-    time it is read (its generator is seeded by (seed, i)). With `token_bytes` (the UTF-8
-    bytes each token covers) a window also carries them, for bits per byte."""
+    time it is read (its generator is seeded by (seed, i)). `frame` holds the ids a
+    tokenizer puts around one text ([CLS] and [SEP] for BERT's): each window is framed by
+    them, as the model was pretrained, and they are never masked. With `token_bytes` (the
+    UTF-8 bytes each token covers) a window also carries them, for bits per byte."""
 
     def __init__(
         self,
@@ -65,37 +67,57 @@ class MaskedTokenWindows(Dataset):
         stride: int | None = None,
         random_ids: torch.Tensor | None = None,
         token_bytes: torch.Tensor | None = None,
+        frame: tuple[list[int], list[int]] = ([], []),
     ):
         self.tokens = torch.as_tensor(tokens, dtype=torch.long).flatten()
         self.random_ids, self.token_bytes = random_ids, token_bytes
+        self.prefix = torch.tensor(frame[0], dtype=torch.long)
+        self.suffix = torch.tensor(frame[1], dtype=torch.long)
         self.seq_len = seq_len
-        self.stride = stride or seq_len
+        self.content_len = seq_len - len(self.prefix) - len(self.suffix)  # text per window
+        self.stride = stride or self.content_len
         self.mask_id = mask_id
         self.seed = seed
-        if seq_len <= 0 or self.stride <= 0:
-            raise ValueError(f"seq_len ({seq_len}) and stride ({stride}) must be positive")
-        if len(self.tokens) < seq_len:
+        if self.content_len <= 0 or self.stride <= 0:
+            raise ValueError(
+                f"seq_len ({seq_len}) must exceed the tokenizer's {seq_len - self.content_len} "
+                f"framing tokens, and stride ({stride}) must be positive"
+            )
+        if len(self.tokens) < self.content_len:
             raise ValueError(
                 f"{len(self.tokens)} tokens cannot fill one window of seq_len {seq_len}; add "
                 "more text or lower data.seq_len."
             )
 
     def __len__(self) -> int:
-        return (len(self.tokens) - self.seq_len) // self.stride + 1
+        return (len(self.tokens) - self.content_len) // self.stride + 1
+
+    def _framed(self, content: torch.Tensor, fill: int | None) -> torch.Tensor:
+        """content (T,) between the frame's positions, which hold `fill` (the frame's own
+        ids where fill is None)."""
+        prefix, suffix = self.prefix, self.suffix
+        if fill is not None:
+            prefix, suffix = torch.full_like(prefix, fill), torch.full_like(suffix, fill)
+        return torch.cat((prefix.to(content.dtype), content, suffix.to(content.dtype)))
 
     def __getitem__(self, index: int) -> dict:
         if not 0 <= index < len(self):
             raise IndexError(f"window {index} out of range for {len(self)} windows")
         start = index * self.stride
-        window = self.tokens[start : start + self.seq_len]
+        window = self.tokens[start : start + self.content_len]
         generator = torch.Generator().manual_seed(mlm_window_seed(self.seed, index))
         masked, targets = apply_mlm_masking(
             window, self.mask_id, generator, random_ids=self.random_ids
         )
-        if self.token_bytes is None:
-            return {"input_ids": masked, "targets": targets}
-        target_bytes = self.token_bytes[start : start + self.seq_len]
-        return {"input_ids": masked, "targets": targets, "target_bytes": target_bytes}
+        item = {
+            "input_ids": self._framed(masked, None),
+            "targets": self._framed(targets, MLM_IGNORE_INDEX),
+        }
+        if self.token_bytes is not None:  # the frame covers no bytes of the text
+            item["target_bytes"] = self._framed(
+                self.token_bytes[start : start + self.content_len], 0
+            )
+        return item
 
 
 def build_masked_lm_datasets(cfg: dict, source: str, seed: int):
@@ -106,11 +128,14 @@ def build_masked_lm_datasets(cfg: dict, source: str, seed: int):
     )
     mask_id = special_id(tokenizer, "mask", "a masked language model")
     random_ids = replacement_ids(tokenizer)
+    frame = tokenizer.frame()
     # Separate masking seeds per split, as the image data uses separate drawing seeds.
     train = MaskedTokenWindows(
-        train_ids, seq_len, mask_id, 2 * seed, cfg["stride"], random_ids, train_bytes
+        train_ids, seq_len, mask_id, 2 * seed, cfg["stride"], random_ids, train_bytes, frame
     )
-    val = MaskedTokenWindows(val_ids, seq_len, mask_id, 2 * seed + 1, None, random_ids, val_bytes)
+    val = MaskedTokenWindows(
+        val_ids, seq_len, mask_id, 2 * seed + 1, None, random_ids, val_bytes, frame
+    )
     info = {
         "task": "masked_lm",
         "source": source,
