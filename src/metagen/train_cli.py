@@ -61,6 +61,7 @@ def train_command(
     resume: bool,
     compile_model: bool,
     init_from: Path | None = None,
+    tokenizer: Path | None = None,
 ) -> list[str]:
     """train.py's command line. A run that `metagen import` wrote starts from its weights at
     full scale, unless `init_from` names others."""
@@ -83,6 +84,8 @@ def train_command(
     # the imported weights are the full scale's shapes: the smoke scale trains its own
     if init_from is not None or (imported.is_file() and scale == "full"):
         command += ["--init-from", str(Path(init_from or imported).resolve())]
+    if tokenizer is not None:
+        command += ["--tokenizer", str(tokenizer.resolve())]
     return command
 
 
@@ -190,6 +193,10 @@ def train(
         Path | None,
         typer.Option(help="Start from these weights (default: an imported run's own)."),
     ] = None,
+    tokenizer: Annotated[
+        Path | None,
+        typer.Option(help="A tokenizer.json to read the text with (text models only)."),
+    ] = None,
 ) -> None:
     """Train a spec or run directory with the generated train.py; write metrics.json and docs."""
     if scale not in ("full", "smoke"):
@@ -199,9 +206,23 @@ def train(
     guarded(lambda: check_seed(seed))
     if init_from is not None and not init_from.is_file():
         fail(f"--init-from {init_from}: no such file. Pass a .safetensors weights file.")
+    if tokenizer is not None and not tokenizer.is_file():
+        fail(f"--tokenizer {tokenizer}: no such file. Pass a tokenizer.json.")
     fresh = not target.is_dir()
     run_dir = guarded(lambda: resolve_run_dir(target, out_dir, run_id, seed))
-    command = train_command(run_dir, scale, steps, data, seed, resume, compile_model, init_from)
+    if tokenizer is not None and "--tokenizer" not in (run_dir / "code" / "train.py").read_text(
+        encoding="utf-8"
+    ):
+        if fresh:
+            shutil.rmtree(run_dir, ignore_errors=True)
+        fail(
+            f"--tokenizer: {run_dir.name}'s model does not read text through a tokenizer (only "
+            "language models, masked LMs and text classifiers, regressors, embedders and "
+            "rankers do). Leave --tokenizer out."
+        )
+    command = train_command(
+        run_dir, scale, steps, data, seed, resume, compile_model, init_from, tokenizer
+    )
     metrics = guarded(lambda: run_training(run_dir, command, scale, fresh=fresh))
     out.print(summarize(metrics))
 

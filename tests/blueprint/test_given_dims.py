@@ -43,7 +43,6 @@ def test_a_size_no_variant_has_is_kept_as_given():
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        (lambda d: d.pop("n_layers"), "lack \\['n_layers'\\]"),
         (lambda d: d.update(n_experts=8), "names \\['n_experts'\\]"),
         (lambda d: d.update(n_layers="12"), "n_layers is .12., but n_layers takes a int value"),
         (lambda d: d.update(n_layers=True), "n_layers is True"),
@@ -53,13 +52,32 @@ def test_a_size_no_variant_has_is_kept_as_given():
         (lambda d: d.update(d_model=100, n_heads=3), "d_model \\(100\\) must be divisible"),
         (lambda d: d.update(n_heads=12, n_kv_heads=5), "n_heads \\(12\\) must be divisible"),
     ],
-    ids=["missing", "unknown", "string", "bool", "over-budget", "zero", "huge", "width", "gqa"],
+    ids=["unknown", "string", "bool", "over-budget", "zero", "huge", "width", "gqa"],
 )
 def test_bad_dims_are_a_plan_error_that_says_what_to_fix(change, message):
     dims = _gpt2_dims()
     change(dims)
     with pytest.raises(PlanError, match=message):
         make_blueprint(parse_spec_text(_with_dims(dims)))
+
+
+def test_a_field_left_out_takes_what_the_task_fixes_else_the_configs_default():
+    spec = """
+name: few_dims
+modality:
+  inputs: [text]
+  outputs: [label]
+  text: {tokenizer: bpe, vocab_size: 1000}
+task: {type: classification, num_classes: 3}
+architecture:
+  family: transformer
+  dims: {d_model: 128, n_heads: 4, d_ff: 512, pool: cls}
+"""
+    dims = make_blueprint(parse_spec_text(spec)).dims
+    assert (dims["d_model"], dims["n_heads"], dims["d_ff"], dims["pool"]) == (128, 4, 512, "cls")
+    assert (dims["num_outputs"], dims["vocab_size"]) == (3, 1000)  # the task's, the tokenizer's
+    assert (dims["n_layers"], dims["norm_position"]) == (12, "post")  # the config's, the task's
+    assert "norm_eps" in dims  # the handler fixes it; a float it leaves alone stays out
 
 
 def test_an_int_for_a_float_field_is_that_float():

@@ -63,3 +63,28 @@ def test_a_killed_saves_temp_folder_is_not_a_checkpoint(tmp_path):
     with pytest.raises(UsageError):
         run_training(run_dir, _exits(1), "smoke", fresh=True)
     assert not run_dir.exists()
+
+
+def test_a_tokenizer_for_a_model_that_reads_no_text_is_refused_and_leaves_nothing(tmp_path):
+    from tests.cli.helpers import invoke
+    from tests.paths import EXAMPLES
+
+    (tmp_path / "tokenizer.json").write_text("{}", encoding="utf-8")
+    spec = EXAMPLES / "image" / "digits_cnn.yaml"
+    args = ("train", spec, "--out", tmp_path / "runs", "--run-id", "r")
+    result = invoke(*args, "--tokenizer", tmp_path / "tokenizer.json")
+    assert result.exit_code == 2
+    assert "does not read text through a tokenizer" in " ".join(result.output.split())
+    assert not (tmp_path / "runs" / "r").exists()
+    result = invoke(*args, "--tokenizer", tmp_path / "missing.json")
+    assert result.exit_code == 2 and "no such file" in result.output
+
+
+def test_a_tokenizer_is_passed_to_train_py():
+    from pathlib import Path
+
+    from metagen.train_cli import train_command
+
+    command = train_command(Path("r"), "full", None, "synthetic", None, False, False, None,
+                            Path("t.json"))  # fmt: skip
+    assert command[-2:] == ["--tokenizer", str(Path("t.json").resolve())]

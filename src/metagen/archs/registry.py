@@ -75,6 +75,10 @@ class Arch:
         torch): the dims a plan gives this arch."""
         return tuple(name for name, _ in dataclass_fields(self.model_module, self.config))
 
+    def config_defaults(self) -> dict[str, Any]:
+        """The config dataclass's literal defaults, read from model.py's source (no torch)."""
+        return dataclass_defaults(self.model_module, self.config)
+
     def structural_fields(self) -> tuple[str, ...]:
         """The fields that shape the model, which its counts read: all but the floats (rates,
         epsilons and the like change no parameter count), PARAMETER_FREE_FIELDS, and the
@@ -98,9 +102,9 @@ def _module_tree(module: str) -> ast.Module:
 
 
 @cache
-def dataclass_fields(module: str, name: str) -> tuple[tuple[str, str], ...]:
-    """(field, annotation) of class `name` in `module`, with those of the bases it inherits
-    (defined there or imported from another metagen module) first."""
+def _dataclass_items(module: str, name: str) -> tuple[tuple[str, str, ast.expr | None], ...]:
+    """(field, annotation, default expression or None) of class `name` in `module`, with those
+    of the bases it inherits (defined there or imported from another metagen module) first."""
     tree = _module_tree(module)
     imported = {
         alias.name: node.module
@@ -110,19 +114,43 @@ def dataclass_fields(module: str, name: str) -> tuple[tuple[str, str], ...]:
     }
     for node in tree.body:
         if isinstance(node, ast.ClassDef) and node.name == name:
-            fields: list[tuple[str, str]] = []
+            items: list[tuple[str, str, ast.expr | None]] = []
             for base in node.bases:
                 if isinstance(base, ast.Name) and base.id in imported:
-                    fields += dataclass_fields(imported[base.id] or "", base.id)
+                    items += _dataclass_items(imported[base.id] or "", base.id)
                 elif isinstance(base, ast.Name):
-                    fields += dataclass_fields(module, base.id)
-            own = [
-                (item.target.id, ast.unparse(item.annotation))
+                    items += _dataclass_items(module, base.id)
+            items += [
+                (item.target.id, ast.unparse(item.annotation), item.value)
                 for item in node.body
                 if isinstance(item, ast.AnnAssign) and isinstance(item.target, ast.Name)
             ]
-            return tuple(dict(fields + own).items())
+            return tuple({field: (field, kind, value) for field, kind, value in items}.values())
     raise LookupError(f"{module} defines no class {name}")
+
+
+def dataclass_fields(module: str, name: str) -> tuple[tuple[str, str], ...]:
+    """(field, annotation) of class `name` in `module`, bases' fields first."""
+    return tuple((field, kind) for field, kind, _ in _dataclass_items(module, name))
+
+
+def dataclass_defaults(module: str, name: str) -> dict[str, Any]:
+    """The defaults of class `name`'s fields written as literals, `field(default_factory=lambda:
+    <literal>)` included; fields without one (or with a computed one) are left out."""
+    defaults = {}
+    for field, _, value in _dataclass_items(module, name):
+        if isinstance(value, ast.Call) and value.keywords:
+            factory = next((k.value for k in value.keywords if k.arg == "default_factory"), None)
+            value = factory.body if isinstance(factory, ast.Lambda) else None
+        if value is None:
+            continue
+        try:
+            default = ast.literal_eval(value)
+        except ValueError:
+            continue
+        # a tuple default is a list in a plan and config.json, as YAML and JSON write it
+        defaults[field] = list(default) if isinstance(default, tuple) else default
+    return defaults
 
 
 @cache

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from metagen.archs.registry import arch, dataclass_fields
+from metagen.archs.registry import PARAMETER_FREE_FIELDS, arch, dataclass_fields
 from metagen.blueprint.catalog import Variant, all_variants, get_variant
 from metagen.blueprint.counts import count_params
 from metagen.blueprint.memory import INFERENCE_BYTES_PER_PARAM, memory_cap
@@ -142,7 +142,6 @@ def apply_given_dims(bp: Blueprint, given: dict[str, Any]) -> dict[str, Any]:
             f"architecture.dims names {unknown}, which {bp.arch}'s config does not have. Its "
             f"fields are {', '.join(known)}."
         )
-    # a field left out takes the config's default, as in a run's config.json
     fields = {name: kind for name, kind in known.items() if name in given}
     for name, annotation in fields.items():
         _check_type(name, given[name], annotation)
@@ -152,6 +151,16 @@ def apply_given_dims(bp: Blueprint, given: dict[str, Any]) -> dict[str, Any]:
         k: float(given[k]) if kind.startswith("float") and given[k] is not None else given[k]
         for k, kind in fields.items()
     }
+    # a field left out takes what the data and task fix (the classes, the tokenizer's
+    # vocabulary), else the config's default; a float (an eps, a rate) or an activation left
+    # out stays out, and the config's default applies as in a run's config.json
+    defaults = {
+        k: v
+        for k, v in arch(bp.arch).config_defaults().items()
+        if v is not None and not known[k].startswith("float") and k not in PARAMETER_FREE_FIELDS
+    }
+    fixed = {k: v for k, v in bp.fixed_dims.items() if k in known}
+    dims = {**defaults, **fixed, **dims}
     _check_divisible(dims)
     try:
         params = total_params(bp.arch, dims)
@@ -159,7 +168,7 @@ def apply_given_dims(bp: Blueprint, given: dict[str, Any]) -> dict[str, Any]:
         arch(bp.arch).flops(dims)
     except (ZeroDivisionError, ValueError, KeyError) as error:
         raise PlanError(
-            f"architecture.dims do not make a {bp.arch} ({error}). Give every size the arch "
+            f"architecture.dims do not make a {bp.arch} model ({error}). Give every size the arch "
             "needs, consistent with each other: compare with the config.json of a run."
         ) from None
     if bp.budget_max is not None and params > bp.budget_max:

@@ -107,3 +107,17 @@ def test_byte_windows_have_no_frame():
     assert MaskedByteTokenizer().frame() == ([], [])
     data = MaskedTokenWindows(torch.arange(100) % 256, 10, 259, 0)
     assert data.content_len == 10 and len(data) == 10
+
+
+def test_training_windows_come_in_ten_maskings_and_held_out_ones_in_one():
+    train, val, info = build_masked_lm_datasets(CFG, "synthetic", 0)
+    windows = train.num_windows
+    assert len(train) == 10 * windows == info["num_train"] and info["train_maskings"] == 10
+    assert len(val) == val.num_windows
+    first, again = train[3], train[3 + windows]  # window 3, first and second masking
+    blanks = first["targets"] != MLM_IGNORE_INDEX
+    text = torch.where(blanks, first["targets"], first["input_ids"])  # the window unmasked
+    chosen = again["targets"] != MLM_IGNORE_INDEX
+    assert not torch.equal(blanks, chosen)  # other blanks
+    assert torch.equal(again["targets"][chosen], text[chosen])  # in the same text
+    assert torch.equal(train[3]["input_ids"], first["input_ids"])  # fixed per item

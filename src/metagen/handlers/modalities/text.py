@@ -203,7 +203,8 @@ class TextModalityHandler(ModalityHandler):
         if self.objective == "masked":
             return self._augment_masked(blueprint)
         context = blueprint.context_length or DEFAULT_CONTEXT
-        if blueprint.context_length is None and blueprint.variant is None:
+        dims_context = "context_length" in (blueprint.given_dims or {})
+        if blueprint.context_length is None and blueprint.variant is None and not dims_context:
             blueprint.decisions.append(
                 f"No constraints.context_window; using {DEFAULT_CONTEXT} tokens."
             )
@@ -229,7 +230,12 @@ class TextModalityHandler(ModalityHandler):
 
     def _augment_masked(self, blueprint: Blueprint) -> Blueprint:
         context = blueprint.context_length or DEFAULT_MLM_CONTEXT
-        if blueprint.context_length is None and blueprint.variant is None:
+        given = blueprint.given_dims or {}
+        if (
+            blueprint.context_length is None
+            and blueprint.variant is None
+            and "context_length" not in given
+        ):
             blueprint.decisions.append(
                 f"No constraints.context_window; the encoder's position table has "
                 f"{DEFAULT_MLM_CONTEXT} rows (BERT)."

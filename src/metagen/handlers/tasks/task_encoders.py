@@ -106,8 +106,9 @@ def _plan_tabular(spec: Spec, bp: Blueprint) -> None:
 
 def _plan_text(spec: Spec, bp: Blueprint) -> None:
     variant = get_variant(bp.variant) if bp.variant else None
+    given = bp.given_dims or {}
     context = bp.context_length or DEFAULT_TEXT_CONTEXT
-    if bp.context_length is None and variant is None:
+    if bp.context_length is None and variant is None and "context_length" not in given:
         bp.decisions.append(
             f"No constraints.context_window; the encoder's position table has "
             f"{DEFAULT_TEXT_CONTEXT} rows (BERT)."
@@ -131,9 +132,14 @@ def _plan_text(spec: Spec, bp: Blueprint) -> None:
     # Texts are tokenized up front and a byte encoder is the slowest smoke model here: fewer
     # held-out texts keep the smoke run's evaluations short.
     bp.smoke_data.update(seq_len=SMOKE_TEXT_SEQ_LEN, num_train=8_000, num_val=500)
+    # what the head reads, as a variant or the spec's architecture.dims may set it
+    dims = {**bp.fixed_dims, **(variant.dims if variant else {}), **given}
+    if dims["pool"] == "mean":
+        reads = "the mean over the text's tokens."
+    else:
+        reads = "BERT's pooled first token." if dims["pooler"] else "the first token."
     bp.decisions.append(
-        f"Text: {'BPE' if bpe_size else 'byte'} tokens after a bos token; the head reads "
-        + ("BERT's pooled first token." if first_token else "the mean over the text's tokens.")
+        f"Text: {'BPE' if bpe_size else 'byte'} tokens after a bos token; the head reads {reads}"
     )
 
 

@@ -12,6 +12,10 @@ MLM_IGNORE_INDEX = -100  # targets at positions the loss skips (F.cross_entropy'
 MLM_MASK_PROB = 0.15
 # Of the chosen positions, 80% become [MASK], 10% a random token and 10% stay (Devlin et al.).
 MLM_MASK_SHARE, MLM_RANDOM_SHARE = 0.8, 0.1
+# Each training window is read in this many maskings (RoBERTa duplicated its data 10 times,
+# each copy masked differently): with one fixed masking a model memorizes the blanks of a
+# small corpus within a few epochs and its held-out loss climbs.
+MLM_TRAIN_MASKINGS = 10
 
 
 def replacement_ids(tokenizer) -> torch.Tensor:
@@ -53,7 +57,9 @@ def mlm_window_seed(seed: int, index: int) -> int:
 
 class MaskedTokenWindows(Dataset):
     """Windows of `seq_len` tokens, masked BERT-style; window i is masked the same way every
-    time it is read (its generator is seeded by (seed, i)). `frame` holds the ids a
+    time it is read (its generator is seeded by (seed, i)); with `maskings` above 1 the
+    dataset holds each window that many times, item i being window i % windows in masking
+    i // windows. `frame` holds the ids a
     tokenizer puts around one text ([CLS] and [SEP] for BERT's): each window is framed by
     them, as the model was pretrained, and they are never masked. With `token_bytes` (the
     UTF-8 bytes each token covers) a window also carries them, for bits per byte."""
@@ -68,6 +74,7 @@ class MaskedTokenWindows(Dataset):
         random_ids: torch.Tensor | None = None,
         token_bytes: torch.Tensor | None = None,
         frame: tuple[list[int], list[int]] = ([], []),
+        maskings: int = 1,
     ):
         self.tokens = torch.as_tensor(tokens, dtype=torch.long).flatten()
         self.random_ids, self.token_bytes = random_ids, token_bytes
@@ -78,6 +85,9 @@ class MaskedTokenWindows(Dataset):
         self.stride = stride or self.content_len
         self.mask_id = mask_id
         self.seed = seed
+        self.maskings = maskings
+        if maskings < 1:
+            raise ValueError(f"maskings ({maskings}) must be at least 1")
         if self.content_len <= 0 or self.stride <= 0:
             raise ValueError(
                 f"seq_len ({seq_len}) must exceed the tokenizer's {seq_len - self.content_len} "
@@ -89,8 +99,12 @@ class MaskedTokenWindows(Dataset):
                 "more text or lower data.seq_len."
             )
 
-    def __len__(self) -> int:
+    @property
+    def num_windows(self) -> int:
         return (len(self.tokens) - self.content_len) // self.stride + 1
+
+    def __len__(self) -> int:
+        return self.num_windows * self.maskings
 
     def _framed(self, content: torch.Tensor, fill: int | None) -> torch.Tensor:
         """content (T,) between the frame's positions, which hold `fill` (the frame's own
@@ -103,7 +117,7 @@ class MaskedTokenWindows(Dataset):
     def __getitem__(self, index: int) -> dict:
         if not 0 <= index < len(self):
             raise IndexError(f"window {index} out of range for {len(self)} windows")
-        start = index * self.stride
+        start = (index % self.num_windows) * self.stride
         window = self.tokens[start : start + self.content_len]
         generator = torch.Generator().manual_seed(mlm_window_seed(self.seed, index))
         masked, targets = apply_mlm_masking(
@@ -131,7 +145,15 @@ def build_masked_lm_datasets(cfg: dict, source: str, seed: int):
     frame = tokenizer.frame()
     # Separate masking seeds per split, as the image data uses separate drawing seeds.
     train = MaskedTokenWindows(
-        train_ids, seq_len, mask_id, 2 * seed, cfg["stride"], random_ids, train_bytes, frame
+        train_ids,
+        seq_len,
+        mask_id,
+        2 * seed,
+        cfg["stride"],
+        random_ids,
+        train_bytes,
+        frame,
+        MLM_TRAIN_MASKINGS,
     )
     val = MaskedTokenWindows(
         val_ids, seq_len, mask_id, 2 * seed + 1, None, random_ids, val_bytes, frame
@@ -145,7 +167,9 @@ def build_masked_lm_datasets(cfg: dict, source: str, seed: int):
         "seq_len": seq_len,
         "num_train_tokens": len(train_ids),
         "num_val_tokens": len(val_ids),
-        "num_train": len(train),
+        "num_train": len(train),  # windows times their maskings
+        "num_train_windows": train.num_windows,
+        "train_maskings": MLM_TRAIN_MASKINGS,
         "num_val": len(val),
         "unigram_entropy_nats": unigram_entropy_nats(val_ids),
     }
