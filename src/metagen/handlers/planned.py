@@ -14,7 +14,9 @@ MODALITIES = {
     # Tabular classification, regression, embedding and ranking are built (task handlers).
     "tabular": "tabular generative models (classification, regression, embedding and ranking "
     "of tabular rows are built: set task.type)",
-    "graph": "graph models (message-passing GNNs: GCN, GAT)",
+    # Graph node and graph classification are built (task handlers, family gnn).
+    "graph": "graph models for this task (node_classification and graph_classification "
+    "are built: set task.type)",
     "point_cloud": "point-cloud models",
     "3d": "3D models",
 }
@@ -33,9 +35,7 @@ TASKS = {
     "value_based": "reinforcement learning (value-based, DQN)",
     "actor_critic": "reinforcement learning (actor-critic, SAC)",
     "model_based": "reinforcement learning (model-based, world models)",
-    "node_classification": "graph node classification",
     "link_prediction": "graph link prediction",
-    "graph_classification": "graph classification",
     "recommendation": "recommendation (two-tower models)",
 }
 
