@@ -22,5 +22,7 @@ def grid(fixed: dict[str, Any], budget: int) -> Iterator[Shape]:
 
 
 def smoke_dims(dims: dict[str, Any]) -> dict[str, Any]:
-    hidden = SMOKE_GNN["hidden"] - SMOKE_GNN["hidden"] % dims.get("heads", 1)
-    return {**dims, **SMOKE_GNN, "hidden": max(hidden, dims.get("heads", 1))}
+    """At most 2 layers of 32 (a multiple of GAT's heads); a smaller model keeps its width."""
+    heads = dims.get("heads", 1)
+    hidden = min(dims["hidden"], SMOKE_GNN["hidden"] - SMOKE_GNN["hidden"] % heads)
+    return {**dims, "hidden": max(hidden, heads), "n_layers": SMOKE_GNN["n_layers"]}
