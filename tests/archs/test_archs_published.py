@@ -66,6 +66,7 @@ LLAMA3_8B = {
     "rope_theta": 500000.0,
 }
 
+
 def gnn_cora(conv: str, hidden: int, heads: int) -> dict:
     return {
         "in_features": 1433,

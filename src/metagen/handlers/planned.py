@@ -24,7 +24,8 @@ MODALITIES = {
 FAMILIES = {
     "mlp": "MLP backbones",
     "rnn": "recurrent backbones (LSTM/GRU)",
-    "gnn": "graph neural networks",
+    "gnn": "graph neural networks on this input (family gnn is built for modality.inputs "
+    "[graph], task node_classification or graph_classification)",
     "unet": "U-Net backbones outside segmentation (the segmentation tasks build a U-Net)",
     "autoencoder": "autoencoders",
     "two_tower": "two-tower retrieval models",
@@ -68,5 +69,7 @@ def not_built(what: str, field: str, value: str) -> PlanError:
         "anomaly_detection, family autoencoder, variant vae for a VAE); text taggers (task "
         "sequence_labeling, family transformer or rnn for a BiLSTM, variant crf for a CRF); "
         "classifiers of tabular rows, texts and time series, and regression, embedding and "
-        "ranking models (family mlp for rows, transformer for texts, cnn for series)."
+        "ranking models (family mlp for rows, transformer for texts, cnn for series); "
+        "graph node and graph classifiers (input graph, task node_classification or "
+        "graph_classification, family gnn, variant gcn, gat, gin or sage)."
     )

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from metagen.blueprint.catalog import get_variant
 from metagen.blueprint.model import Blueprint, PlanError
-from metagen.handlers.planned import FAMILIES, not_built
 from metagen.handlers.modalities.base import spec_family
+from metagen.handlers.planned import FAMILIES, not_built
 from metagen.spec import Spec
 
 GNN_LAYER_VARIANTS = ("gcn", "gat", "gin", "sage")
@@ -32,7 +32,9 @@ def plan_gnn(
     per node) on graphs of `in_features` node features."""
     inputs = spec.modality.inputs
     if list(inputs) != ["graph"]:
-        raise PlanError(f"{task} reads one graph input, not {', '.join(inputs)}; set modality.inputs: [graph].")
+        raise PlanError(
+            f"{task} reads one graph input, not {', '.join(inputs)}; set modality.inputs: [graph]."
+        )
     family = spec_family(spec, default="gnn")
     if family == "two_tower" or (family in FAMILIES and family != "gnn"):
         raise not_built(FAMILIES[family], "architecture.family", family)

@@ -81,7 +81,9 @@ def read_graph_jsonl(path: Path, with_labels: bool = True) -> list[dict]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as error:
-            raise ValueError(f"{where}: not JSON ({error.msg}); it must hold {GRAPH_JSONL_FORMAT}.") from None
+            raise ValueError(
+                f"{where}: not JSON ({error.msg}); it must hold {GRAPH_JSONL_FORMAT}."
+            ) from None
         if not with_labels and isinstance(record, dict) and "label" not in record:
             graphs.append({**check_graph_record({**record, "label": 0}, where), "label": -1})
             continue

@@ -29,9 +29,16 @@ class GraphClassificationTaskHandler(TaskHandler):
             spec, blueprint, 2, "the built-in graphs have 2 classes (trees and cyclic graphs)."
         )
         plan_gnn(
-            spec, blueprint, "graph_classification", GRAPH_READOUT, SYNTHETIC_GRAPH_FEATURES, classes
+            spec,
+            blueprint,
+            "graph_classification",
+            GRAPH_READOUT,
+            SYNTHETIC_GRAPH_FEATURES,
+            classes,
         )
-        blueprint.data.update(kind="graph", num_features=SYNTHETIC_GRAPH_FEATURES, num_classes=classes)
+        blueprint.data.update(
+            kind="graph", num_features=SYNTHETIC_GRAPH_FEATURES, num_classes=classes
+        )
         blueprint.decisions.append(
             f"Graph data: {SYNTHETIC_GRAPH_FEATURES} node features (the built-in graphs': a "
             f"constant and the degree), {classes} classes; a JSONL of graphs resizes both. A "

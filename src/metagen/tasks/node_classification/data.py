@@ -104,7 +104,9 @@ def read_edge_table(path: Path, num_nodes: int) -> np.ndarray:
         try:
             a, b = int(row[src]), int(row[dst])
         except (ValueError, IndexError):
-            raise ValueError(f"{path}:{number}: source and target must be node rows (integers)") from None
+            raise ValueError(
+                f"{path}:{number}: source and target must be node rows (integers)"
+            ) from None
         if not (0 <= a < num_nodes and 0 <= b < num_nodes):
             raise ValueError(
                 f"{path}:{number}: edge ({a}, {b}) names a node out of range; nodes.csv has "
@@ -117,7 +119,9 @@ def read_edge_table(path: Path, num_nodes: int) -> np.ndarray:
 class NodeSet(Dataset):
     """The labelled nodes of one split; a batch is the whole graph with their labels."""
 
-    def __init__(self, x: torch.Tensor, edge_index: torch.Tensor, labels: np.ndarray, nodes: np.ndarray) -> None:
+    def __init__(
+        self, x: torch.Tensor, edge_index: torch.Tensor, labels: np.ndarray, nodes: np.ndarray
+    ) -> None:
         self.x, self.edge_index = x, edge_index
         self.labels = torch.tensor(labels, dtype=torch.long)
         self.nodes = [int(i) for i in nodes]
@@ -172,7 +176,9 @@ def node_classification_datasets(cfg: dict, source: str, seed: int):
         train, val = split_nodes(labels, splits, float(cfg["val_fraction"]), seed)
     classes_seen = sorted(set(labels[train].tolist()) | set(labels[val].tolist()))
     if len(classes_seen) < 2:
-        raise ValueError(f"{source}: every labelled node has class {classes_seen}; give two or more")
+        raise ValueError(
+            f"{source}: every labelled node has class {classes_seen}; give two or more"
+        )
     # transductive: every node's features are seen (never a label), so all set the scale
     mean, std = x.mean(axis=0), np.maximum(x.std(axis=0), 1e-6)
     features, edge_index = graph_tensors(x, edges, mean, std)

@@ -26,9 +26,7 @@ class NodeClassificationTaskHandler(TaskHandler):
         classes = task_num_classes(
             spec, blueprint, 4, "the built-in graph has 4 communities, one class each."
         )
-        plan_gnn(
-            spec, blueprint, "node_classification", "none", SYNTHETIC_NODE_FEATURES, classes
-        )
+        plan_gnn(spec, blueprint, "node_classification", "none", SYNTHETIC_NODE_FEATURES, classes)
         blueprint.data.update(
             kind="graph", num_features=SYNTHETIC_NODE_FEATURES, num_classes=classes
         )
