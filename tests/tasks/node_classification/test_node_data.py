@@ -7,10 +7,8 @@ import numpy as np
 import pytest
 import torch
 
-from metagen.tasks.node_classification.data import (
-    node_classification_datasets,
-    stochastic_block_graph,
-)
+from metagen.data.graph_synthetic import stochastic_block_graph
+from metagen.tasks.node_classification.data import node_classification_datasets
 
 torch.set_num_threads(1)
 CFG = {"num_classes": 3, "num_features": 8, "num_train": 90, "num_val": 60, "val_fraction": 0.5}

@@ -15,105 +15,17 @@ without it a val_fraction of them is held out at random), and numeric feature co
 each node's features are its one-hot row). edges.csv: a header with `source` and `target`,
 node rows, each edge undirected (both directions are used)."""
 
-import csv
 from pathlib import Path
 
 import numpy as np
 import torch
 from torch.utils.data import Dataset
 
+from metagen.data.graph_csv import graph_tensors, read_edge_table, read_node_table
+from metagen.data.graph_synthetic import stochastic_block_graph
+
 SBM_FEATURES = 16
-SBM_DEGREE_IN = 8.0  # expected neighbours within the node's community
-SBM_DEGREE_OUT = 0.8  # expected neighbours in other communities
-NODE_CSV_FORMAT = (
-    "a folder with nodes.csv (a header; one row per node, rows are nodes 0, 1, ...; a label "
-    "column of class indices, empty for unlabelled nodes; an optional split column, train or "
-    "val; numeric feature columns) and edges.csv (a header with source and target: node rows)"
-)
 IGNORED_LABEL = -100  # nodes outside the batch, skipped by cross-entropy
-
-
-def stochastic_block_graph(
-    sizes: list[int], features: int, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(x (N, F), edges (E, 2) undirected pairs, labels (N,)) of a stochastic block model."""
-    labels = np.repeat(np.arange(len(sizes)), sizes)
-    n = len(labels)
-    p_in = SBM_DEGREE_IN / max(min(sizes) - 1, 1)
-    p_out = SBM_DEGREE_OUT / max(n - min(sizes), 1)
-    same = labels[:, None] == labels[None, :]
-    upper = np.triu(rng.random((n, n)) < np.where(same, p_in, p_out), k=1)
-    edges = np.argwhere(upper)
-    means = rng.standard_normal((len(sizes), features))
-    means /= np.linalg.norm(means, axis=1, keepdims=True)
-    x = means[labels] + rng.standard_normal((n, features))
-    return x, edges, labels
-
-
-def read_csv_rows(path: Path) -> tuple[list[str], list[list[str]]]:
-    if not path.is_file():
-        raise FileNotFoundError(f"no {path.name} in {path.parent}; give {NODE_CSV_FORMAT}")
-    with path.open(newline="", encoding="utf-8") as handle:
-        rows = list(csv.reader(handle))
-    if not rows:
-        raise ValueError(f"{path} is empty; give {NODE_CSV_FORMAT}")
-    return [name.strip() for name in rows[0]], rows[1:]
-
-
-def read_node_table(path: Path) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """(features (N, F), labels (N,) with -1 unlabelled, splits (N,) '' if unset)."""
-    header, rows = read_csv_rows(path)
-    if "label" not in header:
-        raise ValueError(f"{path} has no label column (columns: {header}); give {NODE_CSV_FORMAT}")
-    if not rows:
-        raise ValueError(f"{path} has no node rows: an empty graph; give {NODE_CSV_FORMAT}")
-    label_col = header.index("label")
-    split_col = header.index("split") if "split" in header else None
-    feature_cols = [i for i, name in enumerate(header) if i not in (label_col, split_col)]
-    labels, splits, features = [], [], []
-    for number, row in enumerate(rows, start=2):
-        if len(row) != len(header):
-            raise ValueError(f"{path}:{number}: {len(row)} cells for {len(header)} columns")
-        cell = row[label_col].strip()
-        if cell and not (cell.isdigit()):
-            raise ValueError(f"{path}:{number}: label {cell!r} is not a class index (0, 1, ...)")
-        labels.append(int(cell) if cell else -1)
-        split = row[split_col].strip() if split_col is not None else ""
-        if split not in ("", "train", "val"):
-            raise ValueError(f"{path}:{number}: split {split!r} must be train, val or empty")
-        splits.append(split)
-        try:
-            features.append([float(row[i]) for i in feature_cols])
-        except ValueError:
-            raise ValueError(
-                f"{path}:{number}: a non-numeric feature in {[row[i] for i in feature_cols]}; "
-                "every column but label and split must be a number"
-            ) from None
-    x = np.array(features) if feature_cols else np.eye(len(rows))
-    return x, np.array(labels), splits
-
-
-def read_edge_table(path: Path, num_nodes: int) -> np.ndarray:
-    """(E, 2) undirected node-row pairs, checked against the node count."""
-    header, rows = read_csv_rows(path)
-    if not {"source", "target"} <= set(header):
-        raise ValueError(f"{path} needs source and target columns (columns: {header})")
-    src, dst = header.index("source"), header.index("target")
-    edges = []
-    for number, row in enumerate(rows, start=2):
-        try:
-            a, b = int(row[src]), int(row[dst])
-        except (ValueError, IndexError):
-            raise ValueError(
-                f"{path}:{number}: source and target must be node rows (integers)"
-            ) from None
-        if not (0 <= a < num_nodes and 0 <= b < num_nodes):
-            raise ValueError(
-                f"{path}:{number}: edge ({a}, {b}) names a node out of range; nodes.csv has "
-                f"{num_nodes} rows, nodes 0 to {num_nodes - 1}"
-            )
-        edges.append((a, b))
-    return np.array(edges, dtype=np.int64).reshape(-1, 2)
 
 
 class NodeSet(Dataset):
@@ -136,11 +48,6 @@ class NodeSet(Dataset):
         labels = torch.full_like(self.labels, IGNORED_LABEL)
         labels[nodes] = self.labels[nodes]
         return {"x": self.x, "edge_index": self.edge_index, "labels": labels}
-
-
-def graph_tensors(x: np.ndarray, edges: np.ndarray, mean, std) -> tuple[torch.Tensor, torch.Tensor]:
-    both = np.concatenate([edges, edges[:, ::-1]]).T  # (2, 2E): each edge both ways
-    return torch.tensor((x - mean) / std, dtype=torch.float32), torch.tensor(both.copy())
 
 
 def split_nodes(labels: np.ndarray, splits: list[str], val_fraction: float, seed: int):
