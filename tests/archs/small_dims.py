@@ -630,6 +630,10 @@ SMALL_DIMS["gnn"] = {
     "sage_mean": {**GNN_BASE, "conv": "sage", "n_layers": 3, "readout": "mean"},
 }
 
+SMALL_DIMS["two_tower"] = {
+    "towers": {"num_users": 11, "num_items": 7, "d_model": 8, "n_layers": 2},
+}
+
 YOLO_BASE = {
     "image_size": 64,
     "in_channels": 3,

@@ -68,6 +68,8 @@ def expected_shape(arch: str, dims: dict, inputs: dict) -> tuple[int, ...]:
             dims["num_queries"],
             dims["num_classes"] + 1,
         )
+    if arch == "two_tower":  # every user of the batch against every item
+        return (inputs["users"].shape[0], inputs["items"].shape[0])
     if arch == "gnn":  # a vector per node, or per graph of the union
         rows = inputs["x"].shape[0] if dims["readout"] == "none" else int(inputs["batch"].max()) + 1
         return (rows, dims["num_outputs"])

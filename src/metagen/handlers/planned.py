@@ -28,7 +28,6 @@ FAMILIES = {
     "[graph], task node_classification, link_prediction or graph_classification)",
     "unet": "U-Net backbones outside segmentation (the segmentation tasks build a U-Net)",
     "autoencoder": "autoencoders",
-    "two_tower": "two-tower retrieval models",
 }
 
 TASKS = {
@@ -36,7 +35,6 @@ TASKS = {
     "value_based": "reinforcement learning (value-based, DQN)",
     "actor_critic": "reinforcement learning (actor-critic, SAC)",
     "model_based": "reinforcement learning (model-based, world models)",
-    "recommendation": "recommendation (two-tower models)",
 }
 
 OBJECTIVES = {
@@ -70,5 +68,6 @@ def not_built(what: str, field: str, value: str) -> PlanError:
         "classifiers of tabular rows, texts and time series, and regression, embedding and "
         "ranking models (family mlp for rows, transformer for texts, cnn for series); "
         "graph models (input graph, task node_classification, link_prediction or "
-        "graph_classification, family gnn, variant gcn, gat, gin or sage)."
+        "graph_classification, family gnn, variant gcn, gat, gin or sage); recommenders (task "
+        "recommendation, family two_tower)."
     )
