@@ -4,7 +4,7 @@ interacted with in training (never recommended again) and the items' training po
 (the baseline's scores), each as a vector over all items.
 
 Synthetic: latent factors. Users and items get 8-dimensional factors and items a popularity
-bias (std 0.5); a user picks items with probability proportional to exp(3 u.v + bias), so
+bias (std 0.5); a user picks items with probability proportional to exp(5 u.v + bias), so
 taste and popularity both carry signal, taste more. A user's file is a CSV with a header: `user`, `item` (any
 strings) and an optional `rating` (a row rated 0 or less is no interaction). A fifth of each
 user's interactions (the last in the file; at least one, for users with two or more) is held
@@ -18,7 +18,7 @@ import torch
 from torch.utils.data import Dataset
 
 LATENT_FACTORS = 8
-TASTE_SCALE = 3.0
+TASTE_SCALE = 5.0
 POPULARITY_SPREAD = 0.5  # std of the items' popularity bias
 INTERACTIONS_PER_USER = 20
 HELD_OUT_SHARE = 0.2
