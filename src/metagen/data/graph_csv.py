@@ -77,7 +77,8 @@ def read_edge_table(path: Path, num_nodes: int) -> np.ndarray:
         if not (0 <= a < num_nodes and 0 <= b < num_nodes):
             raise ValueError(
                 f"{path}:{number}: edge ({a}, {b}) names a node out of range; nodes.csv has "
-                f"{num_nodes} rows, nodes 0 to {num_nodes - 1}"
+                f"{num_nodes} rows, nodes 0 to {num_nodes - 1}. Edges name nodes by their "
+                "0-based row in nodes.csv: fix the edge, or add the node's row"
             )
         edges.append((a, b))
     return np.array(edges, dtype=np.int64).reshape(-1, 2)

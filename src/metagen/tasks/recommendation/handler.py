@@ -74,7 +74,7 @@ class RecommendationTaskHandler(TaskHandler):
         return {"type": "dot_product"}
 
     def get_loss_function(self, spec) -> str:
-        return "in_batch_softmax"
+        return "recommendation"
 
     def get_metrics(self, spec) -> list[str]:
         return list(RECOMMENDATION_METRICS)
