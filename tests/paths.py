@@ -30,6 +30,7 @@ SEEDS_BUILT = {
     "video_gen",
     "stock_forecaster",
     "yolo_detector",
+    "molecule_classifier",
 }
 
 

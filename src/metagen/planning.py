@@ -149,6 +149,10 @@ def flops_sample(bp: Blueprint) -> tuple[dict[str, int | None], str]:
         return {}, f"one window of {data['window']} steps"
     if data.get("kind") == "forecast":  # the dims hold the window
         return {}, f"one window of {data['lookback']} steps, {data['horizon']} forecast"
+    if data.get("kind") == "interactions":  # a recommender scores one pair
+        return {}, "one user-item pair"
+    if data.get("kind") == "graph":  # the dims hold the graph's size
+        return {}, f"one graph of {bp.scales['full'].model['nodes_per_graph']} nodes"
     if data.get("kind") == "series":  # the dims hold the series length
         return {}, f"one series of {data['series_length']} steps"
     if "seq_len" in data:

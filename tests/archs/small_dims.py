@@ -612,6 +612,28 @@ SMALL_DIMS["anomaly_autoencoder"] = {
     },
 }
 
+GNN_BASE = {
+    "in_features": 5,
+    "hidden": 12,
+    "n_layers": 2,
+    "num_outputs": 3,
+    "heads": 1,
+    "out_heads": 1,
+    "nodes_per_graph": 7,
+    "dropout": 0.0,
+}
+SMALL_DIMS["gnn"] = {
+    "gcn_nodes": {**GNN_BASE, "conv": "gcn", "readout": "none"},
+    "gat_nodes": {**GNN_BASE, "conv": "gat", "heads": 4, "out_heads": 2, "readout": "none"},
+    "gat_attention": {**GNN_BASE, "conv": "gat", "heads": 3, "readout": "attention"},
+    "gin_sum": {**GNN_BASE, "conv": "gin", "readout": "sum"},
+    "sage_mean": {**GNN_BASE, "conv": "sage", "n_layers": 3, "readout": "mean"},
+}
+
+SMALL_DIMS["two_tower"] = {
+    "towers": {"num_users": 11, "num_items": 7, "d_model": 8, "n_layers": 2},
+}
+
 YOLO_BASE = {
     "image_size": 64,
     "in_channels": 3,

@@ -68,6 +68,11 @@ def expected_shape(arch: str, dims: dict, inputs: dict) -> tuple[int, ...]:
             dims["num_queries"],
             dims["num_classes"] + 1,
         )
+    if arch == "two_tower":  # every user of the batch against every item
+        return (inputs["users"].shape[0], inputs["items"].shape[0])
+    if arch == "gnn":  # a vector per node, or per graph of the union
+        rows = inputs["x"].shape[0] if dims["readout"] == "none" else int(inputs["batch"].max()) + 1
+        return (rows, dims["num_outputs"])
     if arch in ("tabular_mlp", "text_encoder", "series_cnn"):  # a vector per row, text, series
         return (next(iter(inputs.values())).shape[0], dims["num_outputs"])
     return (next(iter(inputs.values())).shape[0], dims["num_classes"])
@@ -132,7 +137,8 @@ def test_example_inputs_are_deterministic(arch, dims):
     second = example_inputs_for(arch, dims, batch_size=3)
     assert first.keys() == second.keys()
     for key in first:
-        assert first[key].shape[0] == 3
+        # a graph batch is one disjoint union: its tensors are sized by nodes and edges
+        assert first[key].shape[0] == 3 or arch == "gnn"
         assert torch.equal(first[key], second[key])
 
 

@@ -66,6 +66,21 @@ LLAMA3_8B = {
     "rope_theta": 500000.0,
 }
 
+
+def gnn_cora(conv: str, hidden: int, heads: int) -> dict:
+    return {
+        "in_features": 1433,
+        "hidden": hidden,
+        "n_layers": 2,
+        "num_outputs": 7,
+        "conv": conv,
+        "heads": heads,
+        "out_heads": 1,
+        "readout": "none",
+        "nodes_per_graph": 2708,
+    }
+
+
 PUBLISHED = {
     "gpt2": ("decoder_lm", gpt2(768, 12, 12), 124_439_808),
     "gpt2_medium": ("decoder_lm", gpt2(1024, 24, 16), 354_823_168),
@@ -76,6 +91,9 @@ PUBLISHED = {
     "vit_l_16": ("vit", vit(1024, 24, 16), 304_326_632),
     "resnet18": ("resnet", resnet("basic", [2, 2, 2, 2]), 11_689_512),
     "resnet50": ("resnet", resnet("bottleneck", [3, 4, 6, 3]), 25_557_032),
+    # torch-geometric's examples/gcn.py and gat.py on Cora, biases included
+    "gcn_cora": ("gnn", gnn_cora("gcn", 16, 1), 23_063),
+    "gat_cora": ("gnn", gnn_cora("gat", 64, 8), 92_373),
 }
 
 

@@ -11,7 +11,12 @@ def evaluate_model(model, evaluator: Callable, dataset, *, batch_size: int, max_
     """`evaluator`'s metrics of `model` on `dataset` in order (the first `max_batches`
     batches if given), without gradients and without touching the global RNG."""
     # Its own generator, so evaluating never draws from the global RNG that training uses.
-    loader = DataLoader(dataset, batch_size=batch_size, generator=torch.Generator())
+    loader = DataLoader(
+        dataset,
+        batch_size=batch_size,
+        generator=torch.Generator(),
+        collate_fn=getattr(dataset, "collate", None),  # graphs batch as a disjoint union
+    )
     batches = itertools.islice(loader, max_batches)  # max_batches None: all of them
     was_training = model.training
     model.eval()

@@ -14,7 +14,9 @@ MODALITIES = {
     # Tabular classification, regression, embedding and ranking are built (task handlers).
     "tabular": "tabular generative models (classification, regression, embedding and ranking "
     "of tabular rows are built: set task.type)",
-    "graph": "graph models (message-passing GNNs: GCN, GAT)",
+    # Node classification, link prediction and graph classification are built (family gnn).
+    "graph": "graph models for this task (node_classification, link_prediction and "
+    "graph_classification are built: set task.type)",
     "point_cloud": "point-cloud models",
     "3d": "3D models",
 }
@@ -22,10 +24,10 @@ MODALITIES = {
 FAMILIES = {
     "mlp": "MLP backbones",
     "rnn": "recurrent backbones (LSTM/GRU)",
-    "gnn": "graph neural networks",
+    "gnn": "graph neural networks on this input (family gnn is built for modality.inputs "
+    "[graph], task node_classification, link_prediction or graph_classification)",
     "unet": "U-Net backbones outside segmentation (the segmentation tasks build a U-Net)",
     "autoencoder": "autoencoders",
-    "two_tower": "two-tower retrieval models",
 }
 
 TASKS = {
@@ -33,10 +35,6 @@ TASKS = {
     "value_based": "reinforcement learning (value-based, DQN)",
     "actor_critic": "reinforcement learning (actor-critic, SAC)",
     "model_based": "reinforcement learning (model-based, world models)",
-    "node_classification": "graph node classification",
-    "link_prediction": "graph link prediction",
-    "graph_classification": "graph classification",
-    "recommendation": "recommendation (two-tower models)",
 }
 
 OBJECTIVES = {
@@ -68,5 +66,8 @@ def not_built(what: str, field: str, value: str) -> PlanError:
         "anomaly_detection, family autoencoder, variant vae for a VAE); text taggers (task "
         "sequence_labeling, family transformer or rnn for a BiLSTM, variant crf for a CRF); "
         "classifiers of tabular rows, texts and time series, and regression, embedding and "
-        "ranking models (family mlp for rows, transformer for texts, cnn for series)."
+        "ranking models (family mlp for rows, transformer for texts, cnn for series); "
+        "graph models (input graph, task node_classification, link_prediction or "
+        "graph_classification, family gnn, variant gcn, gat, gin or sage); recommenders (task "
+        "recommendation, family two_tower)."
     )

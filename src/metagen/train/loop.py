@@ -161,6 +161,8 @@ def train_batches(dataset, cfg: dict, dist: DistInfo, start_step: int, num_worke
             generator=torch.Generator(),  # keeps the global RNG for the model alone
             num_workers=num_workers,
             pin_memory=dist.device_type == "cuda",
+            # a dataset whose samples do not stack (graphs: a disjoint union) batches itself
+            collate_fn=getattr(dataset, "collate", None),
         )
         epoch, skip = epoch + 1, 0
 
