@@ -12,6 +12,7 @@ _CORA = {
     "n_layers": 2,
     "readout": "none",
     "nodes_per_graph": 2708,
+    "dropout": 0.0,  # the papers train with 0.5 (GCN) and 0.6 (GAT); dropout changes no count
 }
 
 VARIANTS = (
