@@ -155,6 +155,8 @@ def flops_sample(bp: Blueprint) -> tuple[dict[str, int | None], str]:
         return {}, f"one graph of {bp.scales['full'].model['nodes_per_graph']} nodes"
     if data.get("kind") == "series":  # the dims hold the series length
         return {}, f"one series of {data['series_length']} steps"
+    if data.get("kind") == "environment":  # an agent: the dims hold the observation's size
+        return {}, f"one observation of {data['env_id']}"
     if "seq_len" in data:
         return {"seq_len": data["seq_len"]}, f"one sequence of {data['seq_len']} tokens"
     if "num_frames" in data and "resolution" in data:  # the dims hold the clip's size

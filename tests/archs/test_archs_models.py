@@ -28,8 +28,9 @@ def tensors(out) -> list[torch.Tensor]:
 
 
 def training_signal(out) -> torch.Tensor:
-    """A scalar that every output tensor feeds into."""
-    return sum(t.float().square().mean() for t in tensors(out))
+    """A scalar that every output tensor feeds into, with a gradient even where an output is
+    zero (a Gaussian policy's log standard deviation starts at 0)."""
+    return sum(t.float().square().mean() + t.float().mean() for t in tensors(out))
 
 
 def expected_shape(arch: str, dims: dict, inputs: dict) -> tuple[int, ...]:
@@ -73,6 +74,8 @@ def expected_shape(arch: str, dims: dict, inputs: dict) -> tuple[int, ...]:
     if arch == "gnn":  # a vector per node, or per graph of the union
         rows = inputs["x"].shape[0] if dims["readout"] == "none" else int(inputs["batch"].max()) + 1
         return (rows, dims["num_outputs"])
+    if arch == "policy_mlp":  # action logits, or the Gaussian's mean
+        return (inputs["obs"].shape[0], dims["num_actions"])
     if arch in ("tabular_mlp", "text_encoder", "series_cnn"):  # a vector per row, text, series
         return (next(iter(inputs.values())).shape[0], dims["num_outputs"])
     return (next(iter(inputs.values())).shape[0], dims["num_classes"])

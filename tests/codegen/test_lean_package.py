@@ -12,8 +12,10 @@ from functools import cache
 import pytest
 from tests.paths import EXAMPLE_SPECS, spec_id
 
+from metagen.planning import make_blueprint
 from metagen.spec import load_spec
 from metagen.synthesis import run_files
+from metagen.tasks.registry import runtime_task, split_ref
 
 LOCAL_MODULES = {"model", "data", "training", "loop", "train", "evaluate", "infer", "export"}
 # requirement name -> the module it is imported as, written out independently of codegen
@@ -26,6 +28,7 @@ IMPORT_NAME = {
     "scipy": "scipy",
     "onnxruntime": "onnxruntime",
     "tokenizers": "tokenizers",
+    "gymnasium": "gymnasium",
 }
 # torch.onnx.export imports these itself; export.py calls it
 TORCH_ONNX = {"onnx", "onnxscript"}
@@ -101,7 +104,7 @@ def requirements(files: dict[str, str]) -> dict[str, bool]:
         if line.startswith("#"):
             export_only = "export.py" in line
         elif line.strip():
-            name = line.split(">=")[0].split("==")[0].strip()
+            name = line.split(">=")[0].split("==")[0].split("[")[0].strip()  # extras off
             listed[name] = export_only
     return listed
 
@@ -147,7 +150,10 @@ def test_the_loop_reads_top_to_bottom_in_its_own_module(spec_path):
     files = code_files(spec_path)
     loop = ast.parse(files["loop.py"])
     definitions = [n for n in loop.body if isinstance(n, ast.FunctionDef | ast.ClassDef)]
-    assert definitions[0].name == "train_model"
+    # the supervised loop, or the task's own (an agent's: its row's `loop`)
+    own = runtime_task(make_blueprint(load_spec(spec_path)).task).loop
+    expected = split_ref(own)[1] if own else "train_model"
+    assert definitions[0].name == expected
     train = ast.parse(files["train.py"])
     imports = {
         (n.module, a.name)
@@ -155,7 +161,7 @@ def test_the_loop_reads_top_to_bottom_in_its_own_module(spec_path):
         if isinstance(n, ast.ImportFrom)
         for a in n.names
     }
-    assert ("loop", "train_model") in imports
+    assert ("loop", expected) in imports
 
 
 def test_the_over_limit_set_names_examples():

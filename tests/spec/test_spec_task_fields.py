@@ -17,6 +17,7 @@ FIELD_VALUES = {
     "algorithm": "ppo",
     "action_space": "discrete",
     "num_actions": "4",
+    "environment": "CartPole-v1",
 }
 
 

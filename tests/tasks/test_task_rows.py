@@ -30,6 +30,8 @@ CALLED_WITH = {
     "datasets": ["cfg", "source", "seed"],
     "loss": ["outputs", "batch"],
     "evaluator": ["model", "batches", "device"],
+    # a task's own training loop (reinforcement learning), called by its own train.py.j2
+    "loop": ["model", "envs", "held_out", "cfg", "out_dir"],
 }
 SCALES = {"full", "smoke"}
 SCHEDULE = {"steps", "batch_size", "lr", "weight_decay", "warmup_steps"}
@@ -39,6 +41,8 @@ def _parts(row):
     yield from (("datasets", ref) for ref in row.datasets.values())
     yield "loss", row.loss
     yield "evaluator", row.evaluator
+    if row.loop is not None:
+        yield "loop", row.loop
 
 
 def test_every_folder_is_a_registered_task() -> None:

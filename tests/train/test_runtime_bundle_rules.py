@@ -1,5 +1,5 @@
 """The bundling rules of docs/internals.md, checked on data/, train/, evaluate/ and the task
-folders' runtime modules (tasks/<task>/data*.py, loss*.py, evaluate*.py)."""
+folders' runtime modules (tasks/<task>/data*.py, loss*.py, evaluate*.py, loop*.py)."""
 
 import ast
 import sys
@@ -7,15 +7,23 @@ from pathlib import Path
 
 import pytest
 
+from metagen.codegen.bundle import TASK_MODULE_FILE  # a task module lands by its first word
+
 PKG = Path(__file__).resolve().parents[2] / "src" / "metagen"
 RUNTIME = ("nn", "data", "train", "evaluate")
 MINE = ("data", "train", "evaluate")
 MODULE_LEVEL_OK = {"torch", "numpy"} | set(sys.stdlib_module_names)
 # scipy: DETR's Hungarian matching (linear_sum_assignment), imported where it runs.
-FUNCTION_LEVEL_OK = {"safetensors", "PIL", "onnxruntime", "soundfile", "scipy", "tokenizers"}
+FUNCTION_LEVEL_OK = {
+    "safetensors",
+    "PIL",
+    "onnxruntime",
+    "soundfile",
+    "scipy",
+    "tokenizers",
+    "gymnasium",
+}
 SHARED = sorted(p for d in MINE for p in (PKG / d).glob("*.py") if p.name != "__init__.py")
-# codegen/bundle.py TASK_MODULE_FILE: a task module lands by the first word of its name
-TASK_MODULE_FILE = {"data": "data", "loss": "training", "evaluate": "training"}
 TASK_MODULES = sorted(
     p for p in PKG.glob("tasks/*/*.py") if p.stem.split("_")[0] in TASK_MODULE_FILE
 )
@@ -62,7 +70,7 @@ def test_task_folders_hold_only_known_modules():
     planning = {"__init__", "defaults", "handler"}
     for path in PKG.glob("tasks/*/*.py"):
         assert path.stem in planning or path in TASK_MODULES, (
-            f"{_id(path)}: name it data*, loss*, evaluate*"
+            f"{_id(path)}: name it {', '.join(f'{w}*' for w in TASK_MODULE_FILE)}"
         )
 
 

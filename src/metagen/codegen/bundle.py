@@ -34,9 +34,10 @@ TARGET_FILE = {
     "evaluate": "training",
 }
 # A task folder's runtime modules land by the first word of their name: data*.py in data.py
-# (tasks/diffusion/data_video.py too), loss*.py and evaluate*.py in training.py. The folder's
-# __init__.py, defaults.py and handler.py are planning code, never bundled.
-TASK_MODULE_FILE = {"data": "data", "loss": "training", "evaluate": "training"}
+# (tasks/diffusion/data_video.py too), loss*.py and evaluate*.py in training.py, and loop*.py
+# (a task's own training loop, the row's `loop`) in loop.py. The folder's __init__.py,
+# defaults.py and handler.py are planning code, never bundled.
+TASK_MODULE_FILE = {"data": "data", "loss": "training", "evaluate": "training", "loop": "loop"}
 OWN_FILE = {"metagen.train.loop": "loop"}
 # The runtime packages whose modules land in each generated file.
 TARGET_PACKAGES = {"model": ("nn",), "data": ("data",), "training": ("train", "evaluate")}

@@ -44,6 +44,8 @@ PIP_NAMES = {
     "scipy": "scipy>=1.10",
     "onnxruntime": "onnxruntime>=1.18",
     "tokenizers": "tokenizers>=0.19",
+    # classic-control: pygame, which renders the frames of infer.py's GIFs
+    "gymnasium": "gymnasium[classic-control]>=1.0",
 }
 # torch.onnx's exporter imports these itself: a file that calls it needs them unnamed.
 TORCH_ONNX = ("onnx>=1.16", "onnxscript>=0.1")
@@ -79,6 +81,13 @@ def infer_template(bp: Blueprint) -> str:
     return specific if specific in template_names() else f"tasks/{bp.task}/infer.py.j2"
 
 
+def script_template(bp: Blueprint, script: str) -> str:
+    """A task's own `tasks/<task>/<script>.j2` where it has one (an agent's train.py runs the
+    task's own loop, its evaluate.py plays episodes), else the shared template."""
+    own = f"tasks/{bp.task}/{script}.j2"
+    return own if own in template_names() else f"{script}.j2"
+
+
 def task_context(bp: Blueprint) -> dict[str, Any]:
     """The names of the task's runtime parts, and the import lines that bring them in. A
     package that reads text through a tokenizer (`reads_text`) also takes a tokenizer.json."""
@@ -102,6 +111,7 @@ def task_context(bp: Blueprint) -> dict[str, Any]:
         "datasets_fn": datasets,
         "loss_fn": loss,
         "evaluator": evaluator,
+        "loop_fn": split_ref(row.loop)[1] if row.loop else None,
         "headline": (metric, baseline, higher_is_better),
         "reads_text": reads_text,
         "train_imports": "\n".join(
@@ -191,9 +201,16 @@ def requirements_txt(files: dict[str, str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def import_lines(*lines: str) -> str:
+    """A task template's own imports, some names filled in by the plan, in isort's order:
+    `{{ import_lines("from training import load_checkpoint, " ~ evaluator) }}`."""
+    return "\n".join(sorted_imports(set(lines)))
+
+
 def render_package(bp: Blueprint, description: str, context: dict[str, Any]) -> dict[str, str]:
     """Every file of `code/`. `context` carries the plan figures the README quotes."""
     script_context = {
+        "import_lines": import_lines,
         "name": bp.name,
         "task": bp.task,
         "arch": bp.arch,
@@ -202,7 +219,8 @@ def render_package(bp: Blueprint, description: str, context: dict[str, Any]) -> 
     }
     scripts = {
         script: render(
-            infer_template(bp) if script == "infer.py" else f"{script}.j2", **script_context
+            infer_template(bp) if script == "infer.py" else script_template(bp, script),
+            **script_context,
         )
         for script in SCRIPTS
     }

@@ -69,6 +69,11 @@ class Task(SpecModel):
     num_actions: int | None = Field(
         None, ge=1, description="Number of discrete actions; an agent needs at least 1."
     )
+    environment: str | None = Field(
+        None,
+        description="Reinforcement learning: the gymnasium environment id the agent acts in, "
+        "e.g. CartPole-v1; it fixes the observation and action spaces.",
+    )
 
 
 class ParameterBudget(SpecModel):

@@ -74,6 +74,9 @@ TASK_FIELDS: dict[str, FieldRule] = {
     "algorithm": FieldRule(RL_TASKS, "it names a reinforcement-learning algorithm"),
     "action_space": FieldRule(RL_TASKS, "it describes a reinforcement-learning agent's actions"),
     "num_actions": FieldRule(RL_TASKS, "it counts a reinforcement-learning agent's actions"),
+    "environment": FieldRule(
+        RL_TASKS, "it names the environment a reinforcement-learning agent acts in"
+    ),
 }
 
 # What to use instead of a field, where there is an obvious answer.

@@ -50,6 +50,11 @@ class RuntimeTask:
     # (headline metric, the same metric of a trivial baseline, higher is better): a trained
     # model must beat the baseline, reported beside it by the evaluator
     headline: tuple[str, str, bool]
+    # A task that does not train on batches of a dataset (reinforcement learning: the agent
+    # collects its own data in an environment) names its own training loop, train_<task>(model,
+    # data, held_out, cfg, out_dir, *, loss_fn, evaluator, resume, log) -> metrics; it lands in
+    # the package's loop.py and the task's own train.py.j2 calls it.
+    loop: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "datasets", MappingProxyType(dict(self.datasets)))

@@ -1,0 +1,44 @@
+"""gymnasium environments, the data of reinforcement learning: a vector of seeded copies to
+train in, and the held-out episodes (environment id and one seed per episode) to evaluate on.
+gymnasium is imported inside the functions, so that only agents' packages need it."""
+
+import numpy as np
+
+
+def make_environment(env_id: str, render_mode: str | None = None):
+    """One environment; an unknown id is a ValueError that names it."""
+    import gymnasium as gym
+
+    try:
+        return gym.make(env_id, render_mode=render_mode)
+    except gym.error.Error as error:
+        raise ValueError(f"cannot make environment {env_id!r}: {error}") from None
+
+
+def make_vector_environment(env_id: str, num_envs: int):
+    """`num_envs` copies stepped in turn in this process. An episode's end resets that copy in
+    the same step (the returned observation is the new episode's; info["final_obs"] holds the
+    last one), so a rollout's step t always pairs an observation with the action taken on it."""
+    import gymnasium as gym
+
+    return gym.vector.SyncVectorEnv(
+        [lambda: make_environment(env_id) for _ in range(num_envs)],
+        autoreset_mode=gym.vector.AutoresetMode.SAME_STEP,
+    )
+
+
+def space_dims(space) -> dict:
+    """What a model needs of an environment's observation or action space, as plain data."""
+    if hasattr(space, "n"):
+        return {"kind": "discrete", "n": int(space.n)}
+    return {
+        "kind": "box",
+        "shape": list(space.shape),
+        "low": np.asarray(space.low, dtype=np.float64).tolist(),
+        "high": np.asarray(space.high, dtype=np.float64).tolist(),
+    }
+
+
+def held_out_seeds(seed: int, episodes: int) -> list[int]:
+    """Evaluation episodes' reset seeds, apart from the training resets' (seed, seed + 1, ...)."""
+    return [1_000_003 * (seed + 1) + i for i in range(episodes)]

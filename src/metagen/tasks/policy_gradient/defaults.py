@@ -1,0 +1,35 @@
+"""PPO's training settings and environment sizes per scale.
+
+`steps` counts environment steps (all copies together); `batch_size` is one rollout's steps,
+num_envs x rollout_steps. The settings are RL Baselines3 Zoo's tuned PPO for CartPole-v1
+(8 copies, 32-step rollouts, 20 epochs of one minibatch, gamma 0.98, GAE lambda 0.8, no
+entropy bonus, lr 1e-3 annealed to zero); config.json holds them to edit per environment.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from metagen.blueprint.scale_entries import schedule
+
+_PPO = {
+    "rollout_steps": 32,
+    "minibatches": 1,
+    "update_epochs": 20,
+    "gamma": 0.98,
+    "gae_lambda": 0.8,
+    "clip_coef": 0.2,
+    "vf_coef": 0.5,
+    "ent_coef": 0.0,
+    "max_grad_norm": 0.5,
+    "log_every": 10,
+}
+TRAIN: dict[str, dict[str, Any]] = {
+    "full": schedule(100_000, 256, 1e-3, 0.0, 0, checkpoint_every=50, **_PPO),
+    "smoke": schedule(25_600, 256, 1e-3, 0.0, 0, checkpoint_every=25, **_PPO),
+}
+# Environment copies stepped together, and held-out evaluation episodes.
+DATA: dict[str, dict[str, Any]] = {
+    "full": {"num_envs": 8, "eval_episodes": 20},
+    "smoke": {"num_envs": 8, "eval_episodes": 10},
+}

@@ -1,0 +1,90 @@
+"""Planning a policy-gradient agent: the environment decides the spaces, a spec that
+contradicts them (or names an unknown environment) gets a one-paragraph error, and what is
+not built says so."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from tests.paths import SEEDS_NOT_BUILT_DIR
+
+from metagen.blueprint.model import PlanError
+from metagen.planning import make_blueprint
+from metagen.spec import load_spec, parse_spec_text
+
+SPEC = """
+name: agent
+modality: {{inputs: [{input}], outputs: [action]}}
+task: {{type: policy_gradient{task}}}
+constraints: {{parameter_budget: {{max: "10k"}}}}
+architecture: {{family: {family}}}
+"""
+
+
+def plan(task: str = "", input: str = "tabular", family: str = "mlp"):
+    return make_blueprint(parse_spec_text(SPEC.format(task=task, input=input, family=family)))
+
+
+def test_cartpole_discrete_actor_critic() -> None:
+    bp = plan(", environment: CartPole-v1, num_actions: 2, action_space: discrete")
+    assert (bp.arch, bp.task) == ("policy_mlp", "policy_gradient")
+    assert (bp.dims["obs_dim"], bp.dims["num_actions"], bp.dims["continuous"]) == (4, 2, False)
+    assert bp.scales["full"].data["env_id"] == "CartPole-v1"
+    assert bp.scales["full"].data["kind"] == "environment"
+
+
+def test_pendulum_is_continuous_with_a_log_std() -> None:
+    bp = plan(", environment: Pendulum-v1")
+    assert (bp.dims["obs_dim"], bp.dims["num_actions"], bp.dims["continuous"]) == (3, 1, True)
+    assert [name for name, _ in bp.components] == ["actor", "critic", "log_std"]
+
+
+def test_no_environment_is_cartpole_and_the_plan_says_so() -> None:
+    bp = plan()
+    assert bp.scales["full"].data["env_id"] == "CartPole-v1"
+    assert any("No task.environment" in d for d in bp.decisions)
+
+
+@pytest.mark.parametrize(
+    ("task", "expected"),
+    [
+        (", environment: CartPol-v1", r"'CartPol-v1' is not an environment.*CartPole-v1"),
+        (
+            ", environment: CartPole-v1, num_actions: 18",
+            r"num_actions is 18, but CartPole-v1 has 2",
+        ),
+        (", environment: Pendulum-v1, action_space: discrete", r"Pendulum-v1 has a continuous"),
+        (", algorithm: reinforce", r"REINFORCE.*not built yet"),
+        (", algorithm: dqn", r"'dqn' is not a policy-gradient algorithm"),
+    ],
+)
+def test_contradictions_are_one_paragraph_errors(task: str, expected: str) -> None:
+    with pytest.raises(PlanError, match=expected) as error:
+        plan(task)
+    assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize("family", ["cnn", "transformer"])
+def test_pixel_and_transformer_agents_are_not_built(family: str) -> None:
+    with pytest.raises(PlanError, match="not built yet"):
+        plan(family=family)
+
+
+def test_the_seed_atari_agent_is_refused_as_not_built() -> None:
+    with pytest.raises(PlanError, match="not built yet"):
+        make_blueprint(load_spec(SEEDS_NOT_BUILT_DIR / "atari_agent.yaml"))
+
+
+def test_cli_plan_of_an_unknown_environment_exits_2_without_traceback(tmp_path) -> None:
+    spec = tmp_path / "agent.yaml"
+    spec.write_text(SPEC.format(task=", environment: Nope-v0", input="tabular", family="mlp"))
+    done = subprocess.run(
+        [sys.executable, "-c", "from metagen.cli import main; main()", "plan", str(spec)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr + done.stdout
+    assert "Nope-v0" in done.stderr + done.stdout

@@ -1,0 +1,26 @@
+"""The planner's table of environments against gymnasium itself: every row's spaces and
+"solved" return are the ones gymnasium.make builds."""
+
+from __future__ import annotations
+
+import pytest
+
+from metagen.handlers.tasks.rl_environments import ENVIRONMENTS
+
+gym = pytest.importorskip("gymnasium")
+
+
+@pytest.mark.parametrize("env_id", sorted(ENVIRONMENTS))
+def test_table_row_matches_gymnasium(env_id: str) -> None:
+    row = ENVIRONMENTS[env_id]
+    env = gym.make(env_id)
+    try:
+        assert env.observation_space.shape == (row.observation_dim,)
+        space = env.action_space
+        if row.action_space == "discrete":
+            assert isinstance(space, gym.spaces.Discrete) and space.n == row.num_actions
+        else:
+            assert isinstance(space, gym.spaces.Box) and space.shape == (row.num_actions,)
+        assert env.spec is not None and env.spec.reward_threshold == row.reward_threshold
+    finally:
+        env.close()
