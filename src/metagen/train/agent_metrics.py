@@ -8,7 +8,7 @@ import torch
 
 
 def agent_run_metrics(
-    model, cfg: dict, *, task: str, steps: int, start_step: int, loss_curve: list,
+    model, cfg: dict, *, task: str, steps: int, start_step: int, batch_size: int, loss_curve: list,
     evaluation: dict, seconds: float, train_episodes: int, **extra,
 ) -> dict:  # fmt: skip
     """The metrics of a run that trained `model` from env step `start_step` to `steps`."""
@@ -28,7 +28,7 @@ def agent_run_metrics(
         "steps_this_run": steps_run,
         "resumed_from_step": start_step or None,
         "num_parameters": sum(p.numel() for p in model.parameters()),
-        "batch_size": cfg["batch_size"],
+        "batch_size": batch_size,  # env steps per update (or per gradient step's batch)
         "world_size": 1,
         "device": "cpu",
         "device_name": platform.processor() or platform.machine(),

@@ -127,4 +127,5 @@ def test_resume_continues_from_the_saved_update(tmp_path) -> None:
     lines: list[str] = []
     resumed = _run(tmp_path, 3, steps=512, resume=True, log=lines.append)
     assert lines[0] == "resumed at update 2 of 4"
-    assert [update for update, _ in resumed["loss_curve"]] == [3, 4]
+    assert [env_steps for env_steps, _ in resumed["loss_curve"]] == [3 * 128, 4 * 128]
+    assert (resumed["resumed_from_step"], resumed["steps_this_run"]) == (256, 256)

@@ -25,9 +25,14 @@ def check_vector_agent(spec, task: str, families: tuple[str, ...]) -> str:
     [tabular]); pixels and the other families are not built yet."""
     family = spec_family(spec, default="mlp")
     if family in ("cnn", "transformer"):
+        kind = (
+            "a CNN over frames: Atari games, pixel observations"
+            if family == "cnn"
+            else "a transformer policy"
+        )
         raise not_built(
-            f"a {family} agent for {task} (pixel observations and Atari games; the mlp family "
-            "over observation vectors is built)",
+            f"a reinforcement learning agent with {kind} (the mlp family over observation "
+            f"vectors is built for {task})",
             "architecture.family",
             family,
         )
@@ -38,7 +43,8 @@ def check_vector_agent(spec, task: str, families: tuple[str, ...]) -> str:
         )
     if list(spec.modality.inputs) != ["tabular"]:
         raise not_built(
-            f"an agent for {task} that reads {', '.join(spec.modality.inputs)} observations "
+            f"a reinforcement learning agent for {task} that reads "
+            f"{', '.join(spec.modality.inputs)} observations "
             "(agents read observation vectors: set modality.inputs: [tabular])",
             "modality.inputs",
             ", ".join(spec.modality.inputs),

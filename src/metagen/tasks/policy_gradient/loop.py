@@ -89,7 +89,7 @@ def train_policy_gradient(
     results = evaluator(model, held_out, device)
     return agent_run_metrics(
         model, cfg, task="policy_gradient", steps=updates * batch_size,
-        start_step=start * batch_size, loss_curve=curve, evaluation=results, seconds=seconds,
+        start_step=start * batch_size, batch_size=batch_size, loss_curve=curve, evaluation=results, seconds=seconds,
         train_episodes=len(episode_returns), updates=updates,
     )  # fmt: skip
 
