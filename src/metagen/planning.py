@@ -78,7 +78,11 @@ def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
     bp.scales["full"] = ScaleConfig(
         model=full,
         data={**bp.data, **data_config(bp.task, "full")},
-        train={**train_config(bp.task, "full", overrides), "precision": precision, "seed": bp.seed},
+        train={
+            **train_config(bp.task, "full", overrides, bp.train_settings),
+            "precision": precision,
+            "seed": bp.seed,
+        },
     )
     described = handler.describe(full) if handler is not None else None
     if described is not None:  # roles that read the solved dims (a variant's, the solver's)
@@ -92,7 +96,11 @@ def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
             **bp.smoke_data,
             **_smoke_data_from(smoke),
         },
-        train={**train_config(bp.task, "smoke", {}), "precision": precision, "seed": bp.seed},
+        train={
+            **train_config(bp.task, "smoke", {}, bp.train_settings),
+            "precision": precision,
+            "seed": bp.seed,
+        },
     )
     _check_memory(bp)
     return bp

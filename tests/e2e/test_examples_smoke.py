@@ -12,6 +12,7 @@ from tests.paths import EXAMPLE_SPECS, spec_id
 
 from metagen.planning import make_blueprint
 from metagen.spec import load_spec
+from metagen.tasks.registry import runtime_task
 
 pytestmark = pytest.mark.slow
 
@@ -34,11 +35,16 @@ def test_example_smoke_trains_and_beats_its_baseline(spec, tmp_path) -> None:
     metrics = read_json(run / "train" / "smoke" / "metrics.json")
     assert wall <= 120, f"smoke training took {wall:.0f} s"
     assert all(math.isfinite(loss) for _, loss in metrics["loss_curve"])
-    assert loss_drop(metrics) >= 0.3, "the last 10 steps' mean loss must be 30% below the first 10"
+    bp = make_blueprint(load_spec(spec))
+    # An agent's loss is no objective that falls (its data changes as it learns): its learned
+    # signal is the held-out return against a random policy's, below.
+    if runtime_task(bp.task).loop is None:
+        drop = loss_drop(metrics)
+        assert drop >= 0.3, "the last 10 steps' mean loss must be 30% below the first 10"
 
     run_script(run / "code", "evaluate.py", "--checkpoint", str(run / "train" / "smoke"))
     held_out = read_json(run / "train" / "smoke" / "eval" / "metrics.json")
-    planned = set(make_blueprint(load_spec(spec)).metrics)
+    planned = set(bp.metrics)
     missing = planned - set(held_out) - CONDITIONAL_METRICS
     assert not missing, f"evaluate.py did not report {sorted(missing)}"
 

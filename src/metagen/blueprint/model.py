@@ -39,6 +39,10 @@ class Blueprint:
     # (tasks/<task>/defaults.py; a text classifier's shorter windows); the full scale reads
     # `data`.
     smoke_data: dict[str, Any] = field(default_factory=dict)
+    # Training settings the task handler chose for this spec (an agent's algorithm and its
+    # settings), over the task's defaults at both scales; the spec's training block overrides
+    # them at the full scale.
+    train_settings: dict[str, Any] = field(default_factory=dict)
     variant: str | None = None
     # Exact dims from the spec's architecture.dims (an imported checkpoint's); None: solve.
     given_dims: dict[str, Any] | None = None

@@ -20,11 +20,13 @@ def data_config(task: str, scale: str) -> dict[str, Any]:
     return dict(runtime_task(task).data_defaults(scale))
 
 
-def train_config(task: str, scale: str, overrides: dict[str, Any]) -> dict[str, Any]:
-    """The task's training settings at `scale` over the common ones. Spec values
-    (training.steps, batch_size, learning_rate, weight_decay, warmup_steps) override the full
-    scale only."""
-    cfg = {**TRAIN_COMMON, **runtime_task(task).train_defaults(scale)}
+def train_config(
+    task: str, scale: str, overrides: dict[str, Any], chosen: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The task's training settings at `scale` over the common ones, and the handler's
+    `chosen` ones over those. Spec values (training.steps, batch_size, learning_rate,
+    weight_decay, warmup_steps) override the full scale only."""
+    cfg = {**TRAIN_COMMON, **runtime_task(task).train_defaults(scale), **(chosen or {})}
     if scale == "full":
         cfg.update({k: v for k, v in overrides.items() if v is not None})
     steps = cfg["steps"]

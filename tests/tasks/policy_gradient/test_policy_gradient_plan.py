@@ -47,6 +47,23 @@ def test_no_environment_is_cartpole_and_the_plan_says_so() -> None:
     assert any("No task.environment" in d for d in bp.decisions)
 
 
+def test_reinforce_lays_its_settings_over_ppos_at_both_scales() -> None:
+    bp = plan(", algorithm: reinforce")
+    for scale in ("full", "smoke"):
+        train = bp.scales[scale].train
+        assert train["algorithm"] == "reinforce"
+        assert (train["update_epochs"], train["minibatches"]) == (1, 1)
+        assert (train["gae_lambda"], train["clip_coef"]) == (1.0, None)
+    assert any("REINFORCE" in d for d in bp.decisions)
+    assert plan().scales["full"].train["algorithm"] == "ppo"
+
+
+def test_the_specs_training_block_still_overrides_reinforces_steps() -> None:
+    text = SPEC.format(task=", algorithm: reinforce", input="tabular", family="mlp")
+    bp = make_blueprint(parse_spec_text(text + "training: {steps: 5120}\n"))
+    assert bp.scales["full"].train["steps"] == 5120
+
+
 @pytest.mark.parametrize(
     ("task", "expected"),
     [
@@ -56,7 +73,6 @@ def test_no_environment_is_cartpole_and_the_plan_says_so() -> None:
             r"num_actions is 18, but CartPole-v1 has 2",
         ),
         (", environment: Pendulum-v1, action_space: discrete", r"Pendulum-v1 has a continuous"),
-        (", algorithm: reinforce", r"REINFORCE.*not built yet"),
         (", algorithm: dqn", r"'dqn' is not a policy-gradient algorithm"),
     ],
 )

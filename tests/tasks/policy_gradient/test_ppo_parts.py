@@ -1,5 +1,5 @@
 """PPO's parts: GAE against its definition (a forward sum of discounted TD errors), the
-clipped objective's gradient, the Gaussian's log-probability, and a seeded run's
+clipped objective's gradient, REINFORCE's unclipped one, the Gaussian's log-probability, and a seeded run's
 determinism and resume."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import torch
 from metagen.archs.policy_mlp.model import PolicyMLP, PolicyMLPConfig
 from metagen.tasks.policy_gradient.data import policy_gradient_environments
 from metagen.tasks.policy_gradient.evaluate import evaluate_policy
-from metagen.tasks.policy_gradient.loop import gae, train_policy_gradient
+from metagen.tasks.policy_gradient.loop import RewardScaler, gae, train_policy_gradient
 from metagen.tasks.policy_gradient.loss import action_distribution, ppo_loss
 
 pytest.importorskip("gymnasium")
@@ -77,6 +77,36 @@ def test_the_clipped_objective_stops_the_gradient_outside_the_trust_region() -> 
     assert torch.all(grad[~clipped_rows].abs().sum(-1) > 0)
     inside = _policy_gradient(1.1, advantages)  # within 1 +- 0.2: every row gets a gradient
     assert torch.all(inside.abs().sum(-1) > 0)
+
+
+def test_reward_scale_is_the_spread_of_every_discounted_return_so_far() -> None:
+    rng = np.random.default_rng(0)
+    rewards = rng.normal(-5.0, 3.0, size=(300, 4))
+    dones = rng.random((300, 4)) < 0.02
+    scaler, discounted, seen = RewardScaler(4, 0.9), np.zeros(4), []
+    for reward, done in zip(rewards, dones, strict=True):
+        scaled = scaler(reward, done)
+        discounted = 0.9 * discounted + reward  # the return by its definition, reset at ends
+        seen.append(discounted.copy())
+        discounted[done] = 0.0
+    np.testing.assert_allclose(rewards[-1] / scaled, np.std(np.concatenate(seen)), rtol=1e-4)
+
+
+def test_without_clipping_the_loss_is_reinforces_policy_gradient() -> None:
+    """clip_coef None on fresh data (ratio 1): the gradient of -mean(log pi(a|s) * A_hat),
+    A_hat the per-batch normalised advantage, written out directly."""
+    logits = torch.randn(4, 3, generator=torch.Generator().manual_seed(1)).requires_grad_()
+    actions, advantages = torch.tensor([2, 0, 1, 1]), torch.tensor([0.5, -1.0, 2.0, 0.0])
+    logprobs = torch.log_softmax(logits, -1)[torch.arange(4), actions]
+    batch = {"actions": actions, "logprobs": logprobs.detach(), "advantages": advantages,
+             "returns": torch.zeros(4)}  # fmt: skip
+    outputs = {"logits": logits, "value": torch.zeros(4)}
+    (ours,) = torch.autograd.grad(
+        ppo_loss(outputs, batch, clip_coef=None, vf_coef=0.0, ent_coef=0.0), logits
+    )
+    normalised = (advantages - advantages.mean()) / (advantages.std() + 1e-8)
+    (reinforce,) = torch.autograd.grad(-(logprobs * normalised).mean(), logits)
+    torch.testing.assert_close(ours, reinforce)
 
 
 def test_gaussian_log_prob_sums_over_action_dimensions() -> None:

@@ -13,6 +13,7 @@ from typing import Any
 from metagen.blueprint.scale_entries import schedule
 
 _PPO = {
+    "algorithm": "ppo",
     "rollout_steps": 32,
     "minibatches": 1,
     "update_epochs": 20,
@@ -27,6 +28,29 @@ _PPO = {
 TRAIN: dict[str, dict[str, Any]] = {
     "full": schedule(100_000, 256, 1e-3, 0.0, 0, checkpoint_every=50, **_PPO),
     "smoke": schedule(25_600, 256, 1e-3, 0.0, 0, checkpoint_every=25, **_PPO),
+}
+# Where an environment needs other settings than CartPole's: Pendulum's reward is dense, of
+# large scale (down to -16 a step) and its horizon short (RL Baselines3 Zoo's PPO for
+# Pendulum-v1: gamma 0.9, GAE lambda 0.95, 10 epochs of minibatches; CleanRL's continuous PPO
+# scales rewards). The handler lays them over the settings above.
+ENVIRONMENT_SETTINGS: dict[str, dict[str, Any]] = {
+    "Pendulum-v1": {
+        "gamma": 0.9,
+        "gae_lambda": 0.95,
+        "update_epochs": 10,
+        "minibatches": 4,
+        "scale_rewards": True,
+    },
+}
+# REINFORCE (Williams 1992) with the critic as its baseline: one plain policy-gradient step per
+# rollout on Monte Carlo returns (GAE with lambda 1, bootstrapped only where a rollout cuts an
+# episode), no clipping. The handler lays these over the PPO settings above.
+REINFORCE = {
+    "algorithm": "reinforce",
+    "update_epochs": 1,
+    "minibatches": 1,
+    "gae_lambda": 1.0,
+    "clip_coef": None,
 }
 # Environment copies stepped together, and held-out evaluation episodes.
 DATA: dict[str, dict[str, Any]] = {

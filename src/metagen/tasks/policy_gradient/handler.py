@@ -12,11 +12,12 @@ from metagen.handlers.planned import not_built
 from metagen.handlers.tasks.base import TaskHandler
 from metagen.handlers.tasks.registry import register_task
 from metagen.handlers.tasks.rl_environments import plan_environment
+from metagen.tasks.policy_gradient.defaults import ENVIRONMENT_SETTINGS, REINFORCE
 
 # An environment a spec does not name: the classic-control task that every PPO
 # implementation is checked on first.
 DEFAULT_ENVIRONMENT = "CartPole-v1"
-ALGORITHMS = ("ppo",)
+ALGORITHMS = ("ppo", "reinforce")
 POLICY_METRICS = ["mean_return", "std_return", "random_mean_return", "random_std_return"]
 
 
@@ -61,12 +62,11 @@ class PolicyGradientTaskHandler(TaskHandler):
 
     def augment_blueprint(self, spec, blueprint: Blueprint) -> Blueprint:
         algorithm = (spec.task.algorithm or "ppo").lower()
-        if algorithm == "reinforce":
-            raise not_built("REINFORCE (PPO is built)", "task.algorithm", algorithm)
         if algorithm not in ALGORITHMS:
             raise PlanError(
                 f"task.algorithm '{algorithm}' is not a policy-gradient algorithm MetaGen "
-                "builds; use ppo (or a task.type that trains it: value_based for dqn)."
+                "builds; use ppo or reinforce (or a task.type that trains it: value_based for "
+                "dqn)."
             )
         blueprint.family = check_vector_agent(spec, self.name, ("mlp",))
         env = plan_environment(spec, blueprint, DEFAULT_ENVIRONMENT)
@@ -89,12 +89,20 @@ class PolicyGradientTaskHandler(TaskHandler):
             blueprint.components.append(
                 ("log_std", "learned log standard deviation, one per action dimension")
             )
+        blueprint.train_settings.update(ENVIRONMENT_SETTINGS.get(env.id, {}))
+        if algorithm == "reinforce":
+            blueprint.train_settings.update(REINFORCE)
+        how = (
+            "REINFORCE with the critic as baseline (one policy-gradient step per rollout on "
+            "Monte Carlo returns)"
+            if algorithm == "reinforce"
+            else "PPO with the clipped objective and GAE"
+        )
         blueprint.decisions.append(
             f"{env.id}: observations of {env.observation_dim} values, "
-            f"{env.action_space} actions ({env.num_actions}). PPO with the clipped objective "
-            "and GAE in 8 synchronous copies of the environment; evaluation plays seeded "
-            "held-out episodes acting deterministically, beside a random policy on the same "
-            "episodes."
+            f"{env.action_space} actions ({env.num_actions}). {how} in 8 synchronous copies "
+            "of the environment; evaluation plays seeded held-out episodes acting "
+            "deterministically, beside a random policy on the same episodes."
         )
         blueprint.loss = self.get_loss_function(spec)
         blueprint.metrics = self.get_metrics(spec)
@@ -104,7 +112,7 @@ class PolicyGradientTaskHandler(TaskHandler):
         return {"type": "actor_critic_head", "num_actions": blueprint.fixed_dims["num_actions"]}
 
     def get_loss_function(self, spec) -> str:
-        return "ppo"
+        return (spec.task.algorithm or "ppo").lower()
 
     def get_metrics(self, spec) -> list[str]:
         return list(POLICY_METRICS)

@@ -32,6 +32,9 @@ def train_policy_gradient(
     obs, _ = envs.reset(seed=cfg["seed"] + start * num_envs)
     episode_returns: list[float] = []
     running = np.zeros(num_envs)  # each copy's return so far in its episode
+    # rewards as learned: divided by the running spread of the discounted return, where the
+    # settings ask (not saved: a resumed run measures the spread afresh)
+    scale = RewardScaler(num_envs, cfg["gamma"]) if cfg.get("scale_rewards") else None
     losses: list[float] = []
     curve: list[list] = []
     started = time.perf_counter()
@@ -41,7 +44,7 @@ def train_policy_gradient(
         for group in optimizer.param_groups:
             group["lr"] = cfg["lr"] * (1.0 - update / updates)
         rollout, obs = collect_rollout(
-            model, envs, obs, rollout_steps, cfg["gamma"], running, episode_returns
+            model, envs, obs, rollout_steps, cfg["gamma"], running, episode_returns, scale
         )
         advantages, returns = gae(rollout, cfg["gamma"], cfg["gae_lambda"])
         batch = {
@@ -94,12 +97,14 @@ def train_policy_gradient(
     )  # fmt: skip
 
 
-def collect_rollout(model, envs, obs, rollout_steps: int, gamma: float, running, finished):
+def collect_rollout(
+    model, envs, obs, rollout_steps: int, gamma: float, running, finished, scale=None
+):
     """`rollout_steps` steps in every environment, sampling actions from the policy. A
     truncated episode (a time limit, not a failure) has its last state's value added to the
     final reward, so that the cut does not read as the end of all reward. Returns the rollout
     (each tensor (T, N, ...)) and the observation to continue from; finished episodes'
-    returns are appended to `finished`."""
+    returns (unscaled) are appended to `finished`."""
     keys = ("obs", "actions", "logprobs", "rewards", "dones", "values")
     steps: dict[str, list] = {key: [] for key in keys}
     model.eval()
@@ -119,6 +124,8 @@ def collect_rollout(model, envs, obs, rollout_steps: int, gamma: float, running,
         for i in np.flatnonzero(terminated | truncated):
             finished.append(float(running[i]))
             running[i] = 0.0
+        if scale is not None:
+            reward = scale(reward, terminated | truncated)
         cut = np.flatnonzero(truncated & ~terminated)
         if len(cut):
             final = torch.as_tensor(np.stack(info["final_obs"][cut]), dtype=torch.float32)
@@ -142,6 +149,29 @@ def collect_rollout(model, envs, obs, rollout_steps: int, gamma: float, running,
     with torch.no_grad():
         rollout["next_value"] = model(obs=torch.as_tensor(obs, dtype=torch.float32))["value"]
     return rollout, obs
+
+
+class RewardScaler:
+    """Rewards divided by the running standard deviation of each copy's discounted return,
+    as gymnasium's NormalizeReward does (Engstrom et al. 2020): the critic then learns values
+    of about unit scale, whatever the environment's reward scale."""
+
+    def __init__(self, num_envs: int, gamma: float) -> None:
+        self.gamma, self.discounted = gamma, np.zeros(num_envs)
+        self.count, self.mean, self.var = 1e-4, 0.0, 1.0
+
+    def __call__(self, reward: np.ndarray, done: np.ndarray) -> np.ndarray:
+        self.discounted = self.discounted * self.gamma + reward
+        batch_mean, batch_var, n = self.discounted.mean(), self.discounted.var(), reward.size
+        # Chan et al.'s parallel update of the running mean and variance
+        delta, total = batch_mean - self.mean, self.count + n
+        self.mean += delta * n / total
+        self.var = (
+            self.var * self.count + batch_var * n + delta**2 * self.count * n / total
+        ) / total
+        self.count = total
+        self.discounted[done] = 0.0
+        return reward / np.sqrt(self.var + 1e-8)
 
 
 def gae(rollout: dict, gamma: float, lam: float) -> tuple[torch.Tensor, torch.Tensor]:
