@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from tests.paths import EXAMPLE_SPECS, spec_id
 
+from metagen.blueprint.model import PlanError
 from metagen.handlers.tasks import registered_tasks
 from metagen.handlers.tasks.registry import get_task_handler, resolve_task_type
 from metagen.planning import make_blueprint
@@ -37,7 +38,8 @@ def test_the_task_handler_connects_to_the_runtime_registries(path) -> None:
     assert datasets_ref(row, bp.data.get("kind"))  # the task reads the plan's input kind
     metric, baseline, _ = row.headline
     assert {metric, baseline} <= set(bp.metrics)
-    assert bp.metrics and bp.metrics[0] == "loss"
+    if row.loop is None:  # an agent's held-out measure is its return, not a loss
+        assert bp.metrics and bp.metrics[0] == "loss"
     head = handler.get_head_architecture(spec, bp)
     assert isinstance(head, dict) and head.get("type")
 
@@ -50,6 +52,11 @@ TASK_INPUTS = [
 ]
 
 
+# Inputs the spec language gives a task that MetaGen does not build yet: planning says so.
+# Pixel agents are built on the unmerged `pix` branch; its merge empties this set.
+NOT_BUILT_INPUTS = {("policy_gradient", "image")}
+
+
 @pytest.mark.parametrize(("task", "modality"), TASK_INPUTS, ids="-".join)
 def test_every_task_plans_each_input_it_supports_from_a_minimal_spec(task, modality, tmp_path):
     # no family, no task fields: the defaults must give a model that MetaGen builds
@@ -60,5 +67,9 @@ def test_every_task_plans_each_input_it_supports_from_a_minimal_spec(task, modal
         f"task: {{type: {task}}}\n",
         encoding="utf-8",
     )
+    if (task, modality) in NOT_BUILT_INPUTS:
+        with pytest.raises(PlanError, match="not built yet"):
+            make_blueprint(load_spec(path))
+        return
     bp = make_blueprint(load_spec(path))
     assert datasets_ref(runtime_task(bp.task), bp.data.get("kind")) and bp.arch

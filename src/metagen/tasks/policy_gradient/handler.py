@@ -112,7 +112,7 @@ class PolicyGradientTaskHandler(TaskHandler):
         return {"type": "actor_critic_head", "num_actions": blueprint.fixed_dims["num_actions"]}
 
     def get_loss_function(self, spec) -> str:
-        return (spec.task.algorithm or "ppo").lower()
+        return "policy_gradient"  # the runtime task; its algorithm is in the training settings
 
     def get_metrics(self, spec) -> list[str]:
         return list(POLICY_METRICS)
