@@ -22,7 +22,8 @@ def test_ppo_solves_cartpole_within_100k_steps_and_the_package_replays_it(tmp_pa
     out = tmp_path / "ppo" / "train" / "full"
     metrics = read_json(out / "metrics.json")
     held_out = metrics["eval"]
-    # measured (CPU): 500.0 +- 0.0 over 20 episodes after 99,840 env steps; random 20.9
+    # measured by this test's own command (`metagen train` of the spec, CPU), before the test
+    # ran whole: 500.0 +- 0.0 over 20 episodes after 99,840 env steps; random 20.9
     assert metrics["steps"] <= 100_000
     assert held_out["episodes"] == 20
     assert held_out["mean_return"] >= 475
@@ -56,6 +57,7 @@ def test_reinforce_learns_cartpole_far_above_a_random_policy(tmp_path):
     assert metrics["train_config"]["algorithm"] == "reinforce"
     assert metrics["train_config"]["update_epochs"] == 1
     held_out = metrics["eval"]
-    # measured (CPU): 461.9 +- 69.9 over 20 episodes after 99,840 env steps; random 20.9.
+    # measured by this test's own command (CPU), before the test ran whole: 461.9 +- 69.9
+    # over 20 episodes after 99,840 env steps; random 20.9.
     # REINFORCE's one step per rollout learns slower than PPO's 20 epochs.
     assert held_out["mean_return"] > 10 * held_out["random_mean_return"]
