@@ -121,7 +121,7 @@ def test_gaussian_log_prob_sums_over_action_dimensions() -> None:
 CFG = {
     "steps": 512, "rollout_steps": 32, "minibatches": 2, "update_epochs": 2, "lr": 1e-3,
     "gamma": 0.98, "gae_lambda": 0.8, "clip_coef": 0.2, "vf_coef": 0.5, "ent_coef": 0.0,
-    "max_grad_norm": 0.5, "log_every": 1, "checkpoint_every": 1, "seed": 3,
+    "max_grad_norm": 0.5, "scale_rewards": False, "log_every": 1, "checkpoint_every": 1, "seed": 3,
 }  # fmt: skip
 
 

@@ -23,6 +23,7 @@ _PPO = {
     "vf_coef": 0.5,
     "ent_coef": 0.0,
     "max_grad_norm": 0.5,
+    "scale_rewards": False,  # CartPole's reward is 1 a step: nothing to scale
     "log_every": 10,
 }
 TRAIN: dict[str, dict[str, Any]] = {

@@ -34,7 +34,7 @@ def train_policy_gradient(
     running = np.zeros(num_envs)  # each copy's return so far in its episode
     # rewards as learned: divided by the running spread of the discounted return, where the
     # settings ask (not saved: a resumed run measures the spread afresh)
-    scale = RewardScaler(num_envs, cfg["gamma"]) if cfg.get("scale_rewards") else None
+    scale = RewardScaler(num_envs, cfg["gamma"]) if cfg["scale_rewards"] else None
     losses: list[float] = []
     curve: list[list] = []
     started = time.perf_counter()
