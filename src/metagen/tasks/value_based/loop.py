@@ -70,9 +70,9 @@ def train_value_based(
         if step // cfg["train_every"] > previous // cfg["train_every"] and (
             len(memory) >= cfg["learning_starts"]
         ):
-            if cfg["anneal_lr"]:  # to zero at the last step: the greedy policy settles
+            if cfg["anneal_lr"]:  # toward zero at the last step: the greedy policy settles
                 for group in optimizer.param_groups:
-                    group["lr"] = cfg["lr"] * (1.0 - step / steps)
+                    group["lr"] = cfg["lr"] * (1.0 - previous / steps)
             loss = gradient_round(model, target, optimizer, memory, cfg, loss_fn)
             rounds += 1
             curve.append([step, loss])  # (env steps, the round's mean loss)
