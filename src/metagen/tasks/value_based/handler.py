@@ -86,7 +86,7 @@ class ValueBasedTaskHandler(TaskHandler):
         return {"type": "q_value_head", "num_actions": blueprint.fixed_dims["num_actions"]}
 
     def get_loss_function(self, spec) -> str:
-        return "dqn_huber"
+        return "dqn"
 
     def get_metrics(self, spec) -> list[str]:
         return list(POLICY_METRICS)
