@@ -22,6 +22,10 @@ HIGHER_IS_BETTER_MARGIN = 0.05
 LOWER_IS_BETTER_RATIO = 0.9
 # Reported only when they can be: top-5 needs at least 5 classes.
 CONDITIONAL_METRICS = {"top5_accuracy"}
+# Tasks whose training loss is not expected to fall: DQN's TD loss grows with the values it
+# bootstraps from (0 at the start, near 1 / (1 - gamma) once the agent balances); their
+# learning shows in the held-out return, checked below against a random policy's.
+RISING_LOSS_TASKS = {"value_based"}
 
 
 @pytest.mark.parametrize("spec", EXAMPLE_SPECS, ids=spec_id)
@@ -34,7 +38,10 @@ def test_example_smoke_trains_and_beats_its_baseline(spec, tmp_path) -> None:
     metrics = read_json(run / "train" / "smoke" / "metrics.json")
     assert wall <= 120, f"smoke training took {wall:.0f} s"
     assert all(math.isfinite(loss) for _, loss in metrics["loss_curve"])
-    assert loss_drop(metrics) >= 0.3, "the last 10 steps' mean loss must be 30% below the first 10"
+    if metrics["task"] not in RISING_LOSS_TASKS:
+        assert loss_drop(metrics) >= 0.3, (
+            "the last 10 steps' mean loss must be 30% below the first 10"
+        )
 
     run_script(run / "code", "evaluate.py", "--checkpoint", str(run / "train" / "smoke"))
     held_out = read_json(run / "train" / "smoke" / "eval" / "metrics.json")
