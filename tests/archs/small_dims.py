@@ -737,6 +737,15 @@ SMALL_DIMS.update(
     }
 )
 
+SMALL_DIMS.update(
+    {
+        "q_mlp": {
+            "cartpole": {"obs_dim": 4, "num_actions": 2, "d_hidden": 16, "n_layers": 2},
+            "one_layer": {"obs_dim": 6, "num_actions": 3, "d_hidden": 8, "n_layers": 1},
+        },
+    }
+)
+
 CASES = [(arch, dims) for arch, by_name in SMALL_DIMS.items() for dims in by_name.values()]
 CASE_IDS = [f"{arch}-{name}" for arch, by_name in SMALL_DIMS.items() for name in by_name]
 

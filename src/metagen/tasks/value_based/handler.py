@@ -1,0 +1,92 @@
+"""Value-based: DQN (double DQN's target by default) trains a Q-network in a gymnasium
+environment with discrete actions, from a replay memory and a target network. Held out: the
+mean and spread of the return over seeded episodes, acting greedily, beside a random policy's
+on the same episodes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from metagen.blueprint.model import Blueprint, PlanError
+from metagen.handlers.modalities.base import spec_family
+from metagen.handlers.planned import not_built
+from metagen.handlers.tasks.base import TaskHandler
+from metagen.handlers.tasks.registry import register_task
+from metagen.handlers.tasks.rl_environments import ENVIRONMENTS, plan_environment
+from metagen.tasks.policy_gradient.handler import POLICY_METRICS, check_vector_agent
+
+# An environment a spec does not name: the classic-control task DQN is checked on first.
+DEFAULT_ENVIRONMENT = "CartPole-v1"
+ALGORITHMS = ("dqn",)
+# DQN's descendants, named so that a spec asking for one hears it is not built (not unknown).
+LATER_ALGORITHMS = ("rainbow", "c51", "qr_dqn", "iqn", "dueling_dqn")
+
+
+def discrete_only(env_id: str | None) -> PlanError:
+    """The error for an agent asked to act in a continuous action space."""
+    discrete = ", ".join(e.id for e in ENVIRONMENTS.values() if e.action_space == "discrete")
+    where = f"{env_id} has continuous actions" if env_id else "task.action_space is continuous"
+    return PlanError(
+        f"{where}, but DQN (task.type value_based) needs discrete actions: its Q-network "
+        "scores each of a finite set of actions and acts on the best. For continuous actions "
+        "use task.type actor_critic (SAC) or policy_gradient (PPO); for DQN choose an "
+        f"environment with discrete actions ({discrete})."
+    )
+
+
+@register_task("value_based")
+class ValueBasedTaskHandler(TaskHandler):
+    name = "value_based"
+    supported_modalities = ("tabular", "image")
+    output_type = "action"
+    builds_architecture = True
+
+    def augment_blueprint(self, spec, blueprint: Blueprint) -> Blueprint:
+        algorithm = (spec.task.algorithm or "dqn").lower()
+        if algorithm in LATER_ALGORITHMS:
+            raise not_built(f"{algorithm} (DQN is built)", "task.algorithm", algorithm)
+        if algorithm not in ALGORITHMS:
+            raise PlanError(
+                f"task.algorithm '{algorithm}' is not a value-based algorithm MetaGen builds; "
+                "use dqn (or a task.type that trains it: policy_gradient for ppo, "
+                "actor_critic for sac)."
+            )
+        if spec_family(spec, default="mlp") == "cnn":  # the pixel agents' CNN has no Q head yet
+            raise not_built(
+                "a Q-network CNN over frames: Atari games, pixel observations (the mlp family "
+                "over observation vectors is built for value_based)",
+                "architecture.family",
+                "cnn",
+            )
+        blueprint.family = check_vector_agent(spec, self.name, ("mlp",))
+        if spec.task.action_space == "continuous":
+            raise discrete_only(None)
+        env = plan_environment(spec, blueprint, DEFAULT_ENVIRONMENT)
+        if env.action_space != "discrete":
+            raise discrete_only(env.id)
+        blueprint.arch, blueprint.task = "q_mlp", "value_based"
+        blueprint.fixed_dims.update(obs_dim=env.observation_dim, num_actions=env.num_actions)
+        blueprint.data.update(kind="environment", env_id=env.id)
+        blueprint.components = [
+            ("body", f"ReLU MLP over the {env.observation_dim}-value observation"),
+            ("head", f"linear layer to the Q-values of {env.num_actions} actions"),
+        ]
+        blueprint.decisions.append(
+            f"{env.id}: observations of {env.observation_dim} values, {env.num_actions} "
+            "discrete actions. DQN with double DQN's target, a replay memory, a target "
+            "network and epsilon-greedy exploration on a linear schedule (RL Baselines3 Zoo's "
+            "CartPole-v1 settings); evaluation plays seeded held-out episodes acting "
+            "greedily, beside a random policy on the same episodes."
+        )
+        blueprint.loss = self.get_loss_function(spec)
+        blueprint.metrics = self.get_metrics(spec)
+        return blueprint
+
+    def get_head_architecture(self, spec, blueprint: Blueprint) -> dict[str, Any]:
+        return {"type": "q_value_head", "num_actions": blueprint.fixed_dims["num_actions"]}
+
+    def get_loss_function(self, spec) -> str:
+        return "value_based"  # the runtime task; its algorithm is in the training settings
+
+    def get_metrics(self, spec) -> list[str]:
+        return list(POLICY_METRICS)
