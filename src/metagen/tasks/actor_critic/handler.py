@@ -84,7 +84,7 @@ class ActorCriticTaskHandler(TaskHandler):
         return {"type": "actor_critic_head", "num_actions": blueprint.fixed_dims["num_actions"]}
 
     def get_loss_function(self, spec) -> str:
-        return "twin_q"
+        return "actor_critic"
 
     def get_metrics(self, spec) -> list[str]:
         return list(POLICY_METRICS)

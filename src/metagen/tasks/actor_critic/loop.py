@@ -22,40 +22,6 @@ from metagen.train.agent_metrics import agent_run_metrics
 from metagen.train.checkpoint import find_checkpoint, load_checkpoint, save_checkpoint
 
 
-class TransitionReplay:
-    """The last `capacity` transitions (obs, action in (-1, 1), reward, next obs, terminated),
-    sampled uniformly with torch's global generator (seeded, and saved in checkpoints)."""
-
-    def __init__(self, capacity: int, obs_dim: int, num_actions: int) -> None:
-        self.obs = torch.zeros(capacity, obs_dim)
-        self.actions = torch.zeros(capacity, num_actions)
-        self.rewards = torch.zeros(capacity)
-        self.next_obs = torch.zeros(capacity, obs_dim)
-        self.dones = torch.zeros(capacity)
-        self.capacity, self.size, self.pos = capacity, 0, 0
-
-    def add(self, obs, actions, rewards, next_obs, dones) -> None:
-        """One transition per environment copy (each argument's first axis)."""
-        for i in range(len(obs)):
-            row = (obs[i], actions[i], float(rewards[i]), next_obs[i], float(dones[i]))
-            for buffer, value in zip(
-                (self.obs, self.actions, self.rewards, self.next_obs, self.dones), row, strict=True
-            ):
-                buffer[self.pos] = torch.as_tensor(value, dtype=torch.float32)
-            self.pos = (self.pos + 1) % self.capacity
-            self.size = min(self.size + 1, self.capacity)
-
-    def sample(self, batch_size: int) -> dict[str, torch.Tensor]:
-        index = torch.randint(0, self.size, (batch_size,))
-        return {
-            "obs": self.obs[index],
-            "actions": self.actions[index],
-            "rewards": self.rewards[index],
-            "next_obs": self.next_obs[index],
-            "dones": self.dones[index],
-        }
-
-
 def train_actor_critic(
     model, envs, held_out, cfg: dict, out_dir, *, loss_fn, evaluator, resume=False, log=print
 ) -> dict:
@@ -200,3 +166,37 @@ def train_actor_critic(
 def space_size(space) -> int:
     """The length of a box observation's vector."""
     return int(np.prod(space.shape))
+
+
+class TransitionReplay:
+    """The last `capacity` transitions (obs, action in (-1, 1), reward, next obs, terminated),
+    sampled uniformly with torch's global generator (seeded, and saved in checkpoints)."""
+
+    def __init__(self, capacity: int, obs_dim: int, num_actions: int) -> None:
+        self.obs = torch.zeros(capacity, obs_dim)
+        self.actions = torch.zeros(capacity, num_actions)
+        self.rewards = torch.zeros(capacity)
+        self.next_obs = torch.zeros(capacity, obs_dim)
+        self.dones = torch.zeros(capacity)
+        self.capacity, self.size, self.pos = capacity, 0, 0
+
+    def add(self, obs, actions, rewards, next_obs, dones) -> None:
+        """One transition per environment copy (each argument's first axis)."""
+        for i in range(len(obs)):
+            row = (obs[i], actions[i], float(rewards[i]), next_obs[i], float(dones[i]))
+            for buffer, value in zip(
+                (self.obs, self.actions, self.rewards, self.next_obs, self.dones), row, strict=True
+            ):
+                buffer[self.pos] = torch.as_tensor(value, dtype=torch.float32)
+            self.pos = (self.pos + 1) % self.capacity
+            self.size = min(self.size + 1, self.capacity)
+
+    def sample(self, batch_size: int) -> dict[str, torch.Tensor]:
+        index = torch.randint(0, self.size, (batch_size,))
+        return {
+            "obs": self.obs[index],
+            "actions": self.actions[index],
+            "rewards": self.rewards[index],
+            "next_obs": self.next_obs[index],
+            "dones": self.dones[index],
+        }
