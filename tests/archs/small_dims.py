@@ -746,6 +746,23 @@ SMALL_DIMS.update(
     }
 )
 
+SMALL_DIMS["sac_mlp"] = {
+    "gaussian": {
+        "obs_dim": 3,
+        "num_actions": 2,
+        "actor": "gaussian",
+        "d_hidden": 16,
+        "n_layers": 2,
+    },
+    "deterministic_one_layer": {
+        "obs_dim": 4,
+        "num_actions": 1,
+        "actor": "deterministic",
+        "d_hidden": 12,
+        "n_layers": 1,
+    },
+}
+
 CASES = [(arch, dims) for arch, by_name in SMALL_DIMS.items() for dims in by_name.values()]
 CASE_IDS = [f"{arch}-{name}" for arch, by_name in SMALL_DIMS.items() for name in by_name]
 

@@ -76,7 +76,7 @@ def expected_shape(arch: str, dims: dict, inputs: dict) -> tuple[int, ...]:
         return (rows, dims["num_outputs"])
     if arch == "policy_mlp":  # action logits, or the Gaussian's mean
         return (inputs["obs"].shape[0], dims["num_actions"])
-    if arch == "q_mlp":  # one Q-value per action
+    if arch in ("q_mlp", "sac_mlp"):  # a Q-value per action; the deterministic action in (-1, 1)
         return (inputs["obs"].shape[0], dims["num_actions"])
     if arch in ("tabular_mlp", "text_encoder", "series_cnn"):  # a vector per row, text, series
         return (next(iter(inputs.values())).shape[0], dims["num_outputs"])

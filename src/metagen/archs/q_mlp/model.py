@@ -8,6 +8,7 @@ import torch
 from torch import nn
 
 from metagen.nn.checks import check_positive
+from metagen.nn.relu_mlp import relu_mlp
 
 
 @dataclass
@@ -29,14 +30,6 @@ class QMLPConfig:
         self, batch_size: int, generator: torch.Generator
     ) -> dict[str, torch.Tensor]:
         return {"obs": torch.randn(batch_size, self.obs_dim, generator=generator)}
-
-
-def relu_mlp(d_in: int, d_hidden: int, n_layers: int) -> nn.Sequential:
-    """n_layers of Linear + ReLU."""
-    layers: list[nn.Module] = []
-    for i in range(n_layers):
-        layers += [nn.Linear(d_in if i == 0 else d_hidden, d_hidden), nn.ReLU()]
-    return nn.Sequential(*layers)
 
 
 class QMLP(nn.Module):
