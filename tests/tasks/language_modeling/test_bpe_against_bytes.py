@@ -74,7 +74,9 @@ def test_bpe_needs_fewer_tokens_and_fewer_bits_per_byte_than_bytes_at_equal_comp
     assert bytes_eval["num_bytes"] == bytes_eval["num_tokens"]
     assert bpe_eval["num_bytes"] > 2 * bpe_eval["num_tokens"]
     # Both models learned more than token frequencies, and the BPE one predicts the held-out
-    # text in fewer bits per byte.
+    # text in fewer bits per byte. Measured (2026-12-05, `pytest -s -m slow` on this file alone,
+    # 2-core CPU, 527 s): bytes 2.003 bits/byte (unigram 4.534) over 46,592 tokens; BPE 1.763
+    # bits/byte (unigram 2.817) over 16,384 tokens covering 46,518 bytes.
     for result in (bytes_eval, bpe_eval):
         assert result["bits_per_byte"] < 0.8 * result["unigram_bits_per_byte"]
     assert bpe_eval["bits_per_byte"] < bytes_eval["bits_per_byte"]
