@@ -70,5 +70,6 @@ def not_built(what: str, field: str, value: str) -> PlanError:
         "graph models (input graph, task node_classification, link_prediction or "
         "graph_classification, family gnn, variant gcn, gat, gin or sage); recommenders (task "
         "recommendation, family two_tower); reinforcement-learning agents over observation "
-        "vectors (task policy_gradient: PPO, family mlp)."
+        "vectors (task policy_gradient: PPO, family mlp; task model_based: a world model "
+        "planning by MPC, family mlp)."
     )

@@ -29,9 +29,7 @@ def _parts(dims: dict[str, Any]) -> dict[str, tuple[int, int]]:
 def layers(dims: dict[str, Any]) -> dict[str, int]:
     """One entry per part: encoder, dynamics, decoder, reward, continuation, value."""
     hidden, depth = dims["d_hidden"], dims["n_layers"]
-    return {
-        name: _mlp(d_in, hidden, depth, d_out) for name, (d_in, d_out) in _parts(dims).items()
-    }
+    return {name: _mlp(d_in, hidden, depth, d_out) for name, (d_in, d_out) in _parts(dims).items()}
 
 
 def _mlp_flops(d_in: int, d_hidden: int, n_layers: int, d_out: int) -> int:
