@@ -13,6 +13,7 @@ import torch
 
 from metagen.data.environments import make_environment, space_dims
 from metagen.evaluate.episode_returns import compare_with_random_policy
+from metagen.tasks.model_based.loss import world_model_loss, world_model_targets
 
 
 def random_action_sequences(space: dict, batch: int, candidates: int, horizon: int, generator):
@@ -61,10 +62,10 @@ def planned_action(model, obs, env, planner: dict, generator):
 
 
 def held_out_transitions(env_id: str, seeds: list[int]) -> dict:
-    """(obs, action, next_obs) of a random policy's episodes from `seeds`: the states a model
-    trained only on its own agent's data has not seen in these episodes."""
+    """(obs, action, next_obs, reward, terminated) of a random policy's episodes from the
+    held-out `seeds`, which no training step collected."""
     env = make_environment(env_id)
-    obs_list, actions, next_list = [], [], []
+    obs_list, actions, next_list, rewards, ends = [], [], [], [], []
     try:
         for seed in seeds:
             obs, _ = env.reset(seed=seed)
@@ -72,10 +73,12 @@ def held_out_transitions(env_id: str, seeds: list[int]) -> dict:
             done = False
             while not done:
                 action = env.action_space.sample()
-                next_obs, _, terminated, truncated, _ = env.step(action)
+                next_obs, reward, terminated, truncated, _ = env.step(action)
                 obs_list.append(obs)
                 actions.append(action)
                 next_list.append(next_obs)
+                rewards.append(float(reward))
+                ends.append(float(terminated))
                 obs, done = next_obs, terminated or truncated
     finally:
         env.close()
@@ -83,6 +86,8 @@ def held_out_transitions(env_id: str, seeds: list[int]) -> dict:
         "obs": torch.as_tensor(np.stack(obs_list), dtype=torch.float32),
         "action": torch.as_tensor(np.stack(actions)),
         "next_obs": torch.as_tensor(np.stack(next_list), dtype=torch.float32),
+        "reward": torch.tensor(rewards, dtype=torch.float32),
+        "terminated": torch.tensor(ends, dtype=torch.float32),
     }
 
 
@@ -110,4 +115,8 @@ def evaluate_world_model(model, batches, device) -> dict:
     )
     transitions = held_out_transitions(batches["env_id"], batches["seeds"])
     results.update(prediction_errors(model, transitions))
+    batch = world_model_targets(model, transitions, batches["planner"]["gamma"])
+    with torch.no_grad():  # the training loss, on the held-out transitions
+        outputs = model(obs=batch["obs"], action=batch["action"])
+        results["loss"] = float(world_model_loss(outputs, batch))
     return results

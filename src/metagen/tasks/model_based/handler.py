@@ -20,6 +20,7 @@ ALGORITHMS = ("mpc",)
 NOT_BUILT_ALGORITHMS = {"dreamer": "Dreamer (an actor-critic trained in imagination)",
                         "muzero": "MuZero (tree search in a learned model)"}  # fmt: skip
 WORLD_MODEL_METRICS = [
+    "loss",  # the world model's training loss, on held-out transitions
     "mean_return", "std_return", "random_mean_return", "random_std_return",
     "next_obs_mse", "no_change_next_obs_mse",
 ]  # fmt: skip
@@ -29,7 +30,7 @@ LATENT = 32  # the latent state's size: PlaNet's and TD-MPC's state-vector model
 @register_task("model_based")
 class ModelBasedTaskHandler(TaskHandler):
     name = "model_based"
-    supported_modalities = ("tabular", "image")
+    supported_modalities = ("tabular",)  # observation vectors
     output_type = "action"
     builds_architecture = True
 
@@ -82,7 +83,7 @@ class ModelBasedTaskHandler(TaskHandler):
         return {"type": "world_model_heads", "num_actions": blueprint.fixed_dims["num_actions"]}
 
     def get_loss_function(self, spec) -> str:
-        return "world_model"
+        return "model_based"
 
     def get_metrics(self, spec) -> list[str]:
         return list(WORLD_MODEL_METRICS)

@@ -14,6 +14,7 @@ import torch
 
 from metagen.data.environments import space_dims
 from metagen.tasks.model_based.evaluate import plan_actions, random_action_sequences
+from metagen.tasks.model_based.loss import world_model_targets
 from metagen.train.agent_metrics import agent_run_metrics
 from metagen.train.checkpoint import find_checkpoint, load_checkpoint, save_checkpoint
 
@@ -66,14 +67,7 @@ def train_model_based(
         losses = []
         for _ in range(cfg["updates_per_iteration"]):
             batch = buffer.sample(cfg["batch_size"], generator)
-            with torch.no_grad():  # the targets: the next observation's latent and value
-                after = model(obs=batch["next_obs"])
-            batch["next_latent"] = after["latent"]
-            goes_on = 1.0 - batch["terminated"]
-            # the value head learns (1 - gamma) x the discounted return: the per-step reward
-            # it averages to, on the scale of the other targets (the planner scales it back)
-            gamma = cfg["gamma"]
-            batch["value_target"] = (1 - gamma) * batch["reward"] + gamma * goes_on * after["value"]
+            batch = world_model_targets(model, batch, cfg["gamma"])
             loss = loss_fn(model(obs=batch["obs"], action=batch["action"]), batch)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()

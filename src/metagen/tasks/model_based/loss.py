@@ -7,6 +7,18 @@ import torch
 from torch.nn import functional as F
 
 
+def world_model_targets(model, batch: dict, gamma: float) -> dict:
+    """`batch` with the loss's targets from the next observation, without a gradient: its
+    latent, and the value's TD target. The value head learns (1 - gamma) x the discounted
+    return, the per-step reward it averages to, on the scale of the other targets (the
+    planner scales it back)."""
+    with torch.no_grad():
+        after = model(obs=batch["next_obs"])
+    goes_on = 1.0 - batch["terminated"]
+    value_target = (1 - gamma) * batch["reward"] + gamma * goes_on * after["value"]
+    return {**batch, "next_latent": after["latent"], "value_target": value_target}
+
+
 def world_model_loss(outputs: dict, batch: dict) -> torch.Tensor:
     """batch: "obs", "action", "next_obs", "reward", "terminated" (1.0 where the episode
     ended, not where a time limit cut it), and the targets the loop computes without a
