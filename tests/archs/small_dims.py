@@ -763,6 +763,25 @@ SMALL_DIMS["sac_mlp"] = {
     },
 }
 
+SMALL_DIMS["world_model"] = {
+    "discrete": {
+        "obs_dim": 4,
+        "num_actions": 2,
+        "continuous": False,
+        "d_latent": 8,
+        "d_hidden": 16,
+        "n_layers": 2,
+    },
+    "continuous_one_layer": {
+        "obs_dim": 3,
+        "num_actions": 2,
+        "continuous": True,
+        "d_latent": 6,
+        "d_hidden": 12,
+        "n_layers": 1,
+    },
+}
+
 CASES = [(arch, dims) for arch, by_name in SMALL_DIMS.items() for dims in by_name.values()]
 CASE_IDS = [f"{arch}-{name}" for arch, by_name in SMALL_DIMS.items() for name in by_name]
 

@@ -71,5 +71,5 @@ def not_built(what: str, field: str, value: str) -> PlanError:
         "graph_classification, family gnn, variant gcn, gat, gin or sage); recommenders (task "
         "recommendation, family two_tower); reinforcement-learning agents over observation "
         "vectors (task policy_gradient: PPO or REINFORCE; value_based: DQN; actor_critic: SAC "
-        "or TD3 for continuous actions; family mlp)."
+        "or TD3 for continuous actions; model_based: a world model planning by MPC; family mlp)."
     )

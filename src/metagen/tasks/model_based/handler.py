@@ -1,0 +1,89 @@
+"""Model-based reinforcement learning: a learned world model (encoder, latent dynamics,
+decoder, reward, continuation and value heads) trained on the agent's own transitions, acting
+by random-shooting model-predictive control in its latent space. Held out: the return of
+seeded episodes beside a random policy's, and the one-step prediction error of the next
+observation beside a "no change" predictor's."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from metagen.blueprint.model import Blueprint, PlanError
+from metagen.handlers.planned import not_built
+from metagen.handlers.tasks.base import TaskHandler
+from metagen.handlers.tasks.registry import register_task
+from metagen.handlers.tasks.rl_environments import plan_environment
+from metagen.tasks.policy_gradient.handler import DEFAULT_ENVIRONMENT, check_vector_agent
+
+ALGORITHMS = ("mpc",)
+# Imagination-trained actors and search over a learned model: named so a spec gets "not built".
+NOT_BUILT_ALGORITHMS = {"dreamer": "Dreamer (an actor-critic trained in imagination)",
+                        "muzero": "MuZero (tree search in a learned model)"}  # fmt: skip
+WORLD_MODEL_METRICS = [
+    "loss",  # the world model's training loss, on held-out transitions
+    "mean_return", "std_return", "random_mean_return", "random_std_return",
+    "next_obs_mse", "no_change_next_obs_mse",
+]  # fmt: skip
+LATENT = 32  # the latent state's size: PlaNet's and TD-MPC's state-vector models use 32-64
+
+
+@register_task("model_based")
+class ModelBasedTaskHandler(TaskHandler):
+    name = "model_based"
+    supported_modalities = ("tabular",)  # observation vectors
+    output_type = "action"
+    builds_architecture = True
+
+    def augment_blueprint(self, spec, blueprint: Blueprint) -> Blueprint:
+        algorithm = (spec.task.algorithm or "mpc").lower()
+        if algorithm in NOT_BUILT_ALGORITHMS:
+            what = f"{NOT_BUILT_ALGORITHMS[algorithm]} (a world model with MPC is built: mpc)"
+            raise not_built(what, "task.algorithm", algorithm)
+        if algorithm not in ALGORITHMS:
+            raise PlanError(
+                f"task.algorithm '{algorithm}' is not a model-based algorithm MetaGen builds; "
+                "use mpc (a learned world model, planning by random shooting), or remove it."
+            )
+        blueprint.family = check_vector_agent(spec, self.name, ("mlp",))
+        env = plan_environment(spec, blueprint, DEFAULT_ENVIRONMENT)
+        continuous = env.action_space == "continuous"
+        blueprint.arch, blueprint.task = "world_model", "model_based"
+        blueprint.fixed_dims.update(
+            obs_dim=env.observation_dim,
+            num_actions=env.num_actions,
+            continuous=continuous,
+            d_latent=LATENT,
+        )
+        blueprint.data.update(kind="environment", env_id=env.id)
+        action = (
+            f"{env.num_actions}-value action" if continuous else f"one-hot of {env.num_actions}"
+        )
+        blueprint.components = [
+            ("encoder", f"SiLU MLP from the {env.observation_dim}-value observation to a latent"),
+            ("dynamics", f"SiLU MLP: the latent's change after an action (latent + {action})"),
+            ("decoder", "SiLU MLP from a latent back to the observation"),
+            ("reward", "SiLU MLP: the reward of an action in a latent"),
+            ("continuation", "SiLU MLP: the logit that the episode goes on from a latent"),
+            ("value", "SiLU MLP: the latent's discounted return (per step, x (1 - gamma))"),
+        ]
+        blueprint.decisions.append(
+            f"{env.id}: observations of {env.observation_dim} values, "
+            f"{env.action_space} actions ({env.num_actions}). A world model trained on the "
+            "agent's own transitions (random actions first), acting by random-shooting "
+            "model-predictive control in its latent space (the best of many imagined action "
+            "sequences, scored by predicted rewards while the episode goes on and the value "
+            "of where it ends); evaluation plays seeded held-out episodes beside a random "
+            "policy, and scores the next-observation prediction beside a no-change predictor."
+        )
+        blueprint.loss = self.get_loss_function(spec)
+        blueprint.metrics = self.get_metrics(spec)
+        return blueprint
+
+    def get_head_architecture(self, spec, blueprint: Blueprint) -> dict[str, Any]:
+        return {"type": "world_model_heads", "num_actions": blueprint.fixed_dims["num_actions"]}
+
+    def get_loss_function(self, spec) -> str:
+        return "model_based"
+
+    def get_metrics(self, spec) -> list[str]:
+        return list(WORLD_MODEL_METRICS)

@@ -1,0 +1,84 @@
+"""Planning a model-based agent: the environment decides the world model's spaces, a spec
+that contradicts them gets a one-paragraph error, and what is not built says so."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from metagen.blueprint.counts import count_params
+from metagen.blueprint.model import PlanError
+from metagen.planning import make_blueprint
+from metagen.spec import parse_spec_text
+
+SPEC = """
+name: world
+modality: {{inputs: [tabular], outputs: [action]}}
+task: {{type: model_based{task}}}
+constraints: {{parameter_budget: {{max: "50k"}}}}
+architecture: {{family: {family}}}
+"""
+
+
+def plan(task: str = "", family: str = "mlp"):
+    return make_blueprint(parse_spec_text(SPEC.format(task=task, family=family)))
+
+
+def test_cartpole_world_model() -> None:
+    bp = plan(", algorithm: mpc, environment: CartPole-v1, num_actions: 2")
+    assert (bp.arch, bp.task, bp.family) == ("world_model", "model_based", "mlp")
+    assert (bp.dims["obs_dim"], bp.dims["num_actions"], bp.dims["continuous"]) == (4, 2, False)
+    data = bp.scales["full"].data
+    assert (data["kind"], data["env_id"]) == ("environment", "CartPole-v1")
+    names = ["encoder", "dynamics", "decoder", "reward", "continuation", "value"]
+    assert [name for name, _ in bp.components] == names
+    assert list(count_params(bp.arch, bp.dims)) == names
+    assert {"next_obs_mse", "no_change_next_obs_mse", "mean_return"} <= set(bp.metrics)
+
+
+def test_pendulum_is_continuous() -> None:
+    bp = plan(", environment: Pendulum-v1")
+    assert (bp.dims["obs_dim"], bp.dims["num_actions"], bp.dims["continuous"]) == (3, 1, True)
+
+
+@pytest.mark.parametrize(
+    ("task", "expected"),
+    [
+        (", environment: CartPol-v1", r"'CartPol-v1' is not an environment.*CartPole-v1"),
+        (", environment: CartPole-v1, num_actions: 3", r"num_actions is 3, but CartPole-v1"),
+        (", environment: Pendulum-v1, action_space: discrete", r"Pendulum-v1 has a continuous"),
+        (", algorithm: dreamer", r"Dreamer.*not built yet"),
+        (", algorithm: muzero", r"MuZero.*not built yet"),
+        (", algorithm: ppo", r"'ppo' is not a model-based algorithm"),
+    ],
+)
+def test_contradictions_are_one_paragraph_errors(task: str, expected: str) -> None:
+    with pytest.raises(PlanError, match=expected) as error:
+        plan(task)
+    assert "\n" not in str(error.value)
+
+
+@pytest.mark.parametrize("family", ["cnn", "transformer"])
+def test_pixel_and_transformer_world_models_are_not_built(family: str) -> None:
+    with pytest.raises(PlanError, match="not built yet"):
+        plan(family=family)
+
+
+def test_hybrid_family_is_refused_naming_mlp() -> None:
+    with pytest.raises(PlanError, match="does not build a model_based agent; use mlp"):
+        plan(family="hybrid")
+
+
+def test_cli_plan_of_an_impossible_spec_exits_2_without_traceback(tmp_path) -> None:
+    spec = tmp_path / "world.yaml"
+    spec.write_text(SPEC.format(task=", algorithm: dreamer", family="mlp"))
+    done = subprocess.run(
+        [sys.executable, "-c", "from metagen.cli import main; main()", "plan", str(spec)],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr + done.stdout
+    assert "dreamer" in done.stderr + done.stdout
