@@ -76,6 +76,8 @@ def expected_shape(arch: str, dims: dict, inputs: dict) -> tuple[int, ...]:
         return (rows, dims["num_outputs"])
     if arch == "policy_mlp":  # action logits, or the Gaussian's mean
         return (inputs["obs"].shape[0], dims["num_actions"])
+    if arch == "policy_cnn":  # action logits, or one Q-value per action
+        return (inputs["obs"].shape[0], dims["num_actions"])
     if arch in ("tabular_mlp", "text_encoder", "series_cnn"):  # a vector per row, text, series
         return (next(iter(inputs.values())).shape[0], dims["num_outputs"])
     return (next(iter(inputs.values())).shape[0], dims["num_classes"])
