@@ -54,7 +54,7 @@ class PolicyCNNConfig:
 def orthogonal_conv(c_in: int, c_out: int, kernel: int, stride: int = 1, padding: int = 0):
     conv = nn.Conv2d(c_in, c_out, kernel, stride=stride, padding=padding)
     nn.init.orthogonal_(conv.weight, 2**0.5)
-    nn.init.zeros_(conv.bias)
+    nn.init.zeros_(conv.bias)  # type: ignore[arg-type]  # built with a bias
     return conv
 
 
