@@ -97,7 +97,7 @@ def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
             **_smoke_data_from(smoke),
         },
         train={
-            **train_config(bp.task, "smoke", {}, bp.train_settings),
+            **train_config(bp.task, "smoke", {}, {**bp.train_settings, **bp.smoke_train}),
             "precision": precision,
             "seed": bp.seed,
         },
@@ -163,7 +163,7 @@ def flops_sample(bp: Blueprint) -> tuple[dict[str, int | None], str]:
         return {}, f"one graph of {bp.scales['full'].model['nodes_per_graph']} nodes"
     if data.get("kind") == "series":  # the dims hold the series length
         return {}, f"one series of {data['series_length']} steps"
-    if data.get("kind") == "environment":  # an agent: the dims hold the observation's size
+    if data.get("kind") in ("environment", "atari", "pixels"):  # an agent: the dims hold it
         return {}, f"one observation of {data['env_id']}"
     if "seq_len" in data:
         return {"seq_len": data["seq_len"]}, f"one sequence of {data['seq_len']} tokens"

@@ -734,6 +734,26 @@ SMALL_DIMS.update(
                 "n_layers": 1,
             },
         },
+        "policy_cnn": {
+            "nature_actor_critic": {
+                "in_channels": 4,
+                "image_size": 36,
+                "num_actions": 3,
+                "trunk": "nature",
+                "head": "actor_critic",
+                "d_hidden": 16,
+                "res_blocks": 1,
+            },
+            "impala_q_values": {
+                "in_channels": 3,
+                "image_size": 20,
+                "num_actions": 5,
+                "trunk": "impala",
+                "head": "q_values",
+                "d_hidden": 16,
+                "res_blocks": 2,
+            },
+        },
     }
 )
 

@@ -76,7 +76,7 @@ def expected_shape(arch: str, dims: dict, inputs: dict) -> tuple[int, ...]:
         return (rows, dims["num_outputs"])
     if arch == "policy_mlp":  # action logits, or the Gaussian's mean
         return (inputs["obs"].shape[0], dims["num_actions"])
-    if arch in ("q_mlp", "sac_mlp"):  # a Q-value per action; the deterministic action in (-1, 1)
+    if arch in ("q_mlp", "sac_mlp", "policy_cnn"):  # Q-values or logits per action; an action
         return (inputs["obs"].shape[0], dims["num_actions"])
     if arch == "world_model":  # the observation's latent
         return (inputs["obs"].shape[0], dims["d_latent"])

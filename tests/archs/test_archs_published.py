@@ -81,6 +81,18 @@ def gnn_cora(conv: str, hidden: int, heads: int) -> dict:
     }
 
 
+def policy_cnn(trunk: str, channels: int, size: int, actions: int, hidden: int) -> dict:
+    return {
+        "in_channels": channels,
+        "image_size": size,
+        "num_actions": actions,
+        "trunk": trunk,
+        "head": "actor_critic",
+        "d_hidden": hidden,
+        "res_blocks": 2,
+    }
+
+
 PUBLISHED = {
     "gpt2": ("decoder_lm", gpt2(768, 12, 12), 124_439_808),
     "gpt2_medium": ("decoder_lm", gpt2(1024, 24, 16), 354_823_168),
@@ -94,6 +106,9 @@ PUBLISHED = {
     # torch-geometric's examples/gcn.py and gat.py on Cora, biases included
     "gcn_cora": ("gnn", gnn_cora("gcn", 16, 1), 23_063),
     "gat_cora": ("gnn", gnn_cora("gat", 64, 8), 92_373),
+    # CleanRL's ppo_atari (Nature CNN, 18 actions) and ppo_procgen (IMPALA CNN, 15 actions)
+    "nature_cnn": ("policy_cnn", policy_cnn("nature", 4, 84, 18, 512), 1_693_875),
+    "impala_cnn": ("policy_cnn", policy_cnn("impala", 3, 64, 15, 256), 626_256),
 }
 
 

@@ -12,12 +12,12 @@ import re
 import pytest
 import yaml
 from tests.cli.helpers import BASE_SPEC, entries, error_paragraph, invoke, replace_line, write_spec
-from tests.paths import EXAMPLE_SPECS, SEEDS_BUILT, SEEDS_NOT_BUILT, seed_spec, spec_id
+from tests.paths import EXAMPLE_SPECS, NOT_BUILT_SPECS, SEEDS_BUILT, seed_spec, spec_id
 
 # Words the "not built yet" message must use for the seeds we know; a new seed only needs
 # the generic "needs <capability>, which is not built yet" sentence.
 CAPABILITY = {
-    "atari_agent": ("reinforcement learning",),
+    "transformer_agent": ("reinforcement learning",),
     "audio_musicgen": ("audio",),
     "image_diffusion": ("diffusion",),
     "molecule_classifier": ("graph neural network", "graph classification"),
@@ -154,7 +154,7 @@ def test_plan_prints_a_readable_table(spec):
         assert component["name"] in result.stdout
 
 
-@pytest.mark.parametrize("spec", SEEDS_NOT_BUILT, ids=_ids(SEEDS_NOT_BUILT))
+@pytest.mark.parametrize("spec", NOT_BUILT_SPECS, ids=_ids(NOT_BUILT_SPECS))
 @pytest.mark.parametrize("command", ["validate", "plan", "synth"])
 def test_unbuilt_capability_stops_with_not_built_yet(spec, command, tmp_path):
     out = tmp_path / "runs"

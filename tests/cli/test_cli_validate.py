@@ -24,7 +24,7 @@ from tests.cli.helpers import (
     replace_line,
     write_spec,
 )
-from tests.paths import REPO, SEEDS_NOT_BUILT
+from tests.paths import NOT_BUILT_SPECS, REPO
 
 # Bounds from the hardening issue: each refusal in under 5 s and 300 MB, start-up included.
 MAX_SECONDS = 5.0
@@ -144,11 +144,11 @@ TINY_BUDGET = replace_line(BASE_SPEC, 'max: "2M"', '    max: "20k"')
 
 def _unplannable(tmp_path: Path) -> dict[str, Path]:
     specs = {"impossible-budget": write_spec(tmp_path, TINY_BUDGET, "tiny.yaml")}
-    specs.update({path.stem: path for path in SEEDS_NOT_BUILT})
+    specs.update({path.stem: path for path in NOT_BUILT_SPECS})
     return specs
 
 
-@pytest.mark.parametrize("case", ["impossible-budget", *[p.stem for p in SEEDS_NOT_BUILT]])
+@pytest.mark.parametrize("case", ["impossible-budget", *[p.stem for p in NOT_BUILT_SPECS]])
 def test_validate_refuses_what_plan_refuses_with_the_same_message(case, tmp_path):
     spec = _unplannable(tmp_path)[case]
     from_validate = error_paragraph(invoke("validate", spec))
@@ -156,7 +156,7 @@ def test_validate_refuses_what_plan_refuses_with_the_same_message(case, tmp_path
     assert "at least" in from_validate or "not built yet" in from_validate, from_validate
 
 
-@pytest.mark.parametrize("case", ["impossible-budget", *[p.stem for p in SEEDS_NOT_BUILT]])
+@pytest.mark.parametrize("case", ["impossible-budget", *[p.stem for p in NOT_BUILT_SPECS]])
 def test_schema_only_accepts_a_spec_the_planner_refuses(case, tmp_path):
     spec = _unplannable(tmp_path)[case]
     result = invoke("validate", "--schema-only", spec)

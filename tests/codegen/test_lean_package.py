@@ -29,6 +29,8 @@ IMPORT_NAME = {
     "onnxruntime": "onnxruntime",
     "tokenizers": "tokenizers",
     "gymnasium": "gymnasium",
+    "ale-py": "ale_py",
+    "opencv-python-headless": "cv2",
 }
 # torch.onnx.export imports these itself; export.py calls it
 TORCH_ONNX = {"onnx", "onnxscript"}

@@ -22,6 +22,8 @@ FUNCTION_LEVEL_OK = {
     "scipy",
     "tokenizers",
     "gymnasium",
+    "ale_py",  # Atari games, only where a package plays one
+    "cv2",  # gymnasium's AtariPreprocessing resizes with it
 }
 SHARED = sorted(p for d in MINE for p in (PKG / d).glob("*.py") if p.name != "__init__.py")
 TASK_MODULES = sorted(

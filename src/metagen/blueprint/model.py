@@ -43,6 +43,8 @@ class Blueprint:
     # settings), over the task's defaults at both scales; the spec's training block overrides
     # them at the full scale.
     train_settings: dict[str, Any] = field(default_factory=dict)
+    # Smoke-scale training settings over train_settings (a pixel agent's shorter rollouts).
+    smoke_train: dict[str, Any] = field(default_factory=dict)
     variant: str | None = None
     # Exact dims from the spec's architecture.dims (an imported checkpoint's); None: solve.
     given_dims: dict[str, Any] | None = None

@@ -46,6 +46,9 @@ PIP_NAMES = {
     "tokenizers": "tokenizers>=0.19",
     # classic-control: pygame, which renders the frames of infer.py's GIFs
     "gymnasium": "gymnasium[classic-control]>=1.0",
+    # Atari games (their ROMs ship in the wheel); AtariPreprocessing resizes with OpenCV
+    "ale_py": "ale-py>=0.9",
+    "cv2": "opencv-python-headless>=4.8",
 }
 # torch.onnx's exporter imports these itself: a file that calls it needs them unnamed.
 TORCH_ONNX = ("onnx>=1.16", "onnxscript>=0.1")
@@ -114,6 +117,7 @@ def task_context(bp: Blueprint) -> dict[str, Any]:
         "loop_fn": split_ref(row.loop)[1] if row.loop else None,
         "headline": (metric, baseline, higher_is_better),
         "reads_text": reads_text,
+        "data_kind": bp.data.get("kind"),  # an agent's environment: vectors or frames
         "train_imports": "\n".join(
             sorted_imports(
                 {

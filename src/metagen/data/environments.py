@@ -15,14 +15,17 @@ def make_environment(env_id: str, render_mode: str | None = None):
         raise ValueError(f"cannot make environment {env_id!r}: {error}") from None
 
 
-def make_vector_environment(env_id: str, num_envs: int):
-    """`num_envs` copies stepped in turn in this process. An episode's end resets that copy in
-    the same step (the returned observation is the new episode's; info["final_obs"] holds the
-    last one), so a rollout's step t always pairs an observation with the action taken on it."""
+def make_vector_environment(env_id: str, num_envs: int, make_env=None):
+    """`num_envs` copies stepped in turn in this process, each made by `make_env(env_id)`
+    (default make_environment; a pixel agent's wraps the frames). An episode's end resets that
+    copy in the same step (the returned observation is the new episode's; info["final_obs"]
+    holds the last one), so a rollout's step t always pairs an observation with the action
+    taken on it."""
     import gymnasium as gym
 
+    make = make_env or make_environment
     return gym.vector.SyncVectorEnv(
-        [lambda: make_environment(env_id) for _ in range(num_envs)],
+        [lambda: make(env_id) for _ in range(num_envs)],
         autoreset_mode=gym.vector.AutoresetMode.SAME_STEP,
     )
 

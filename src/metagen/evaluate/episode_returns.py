@@ -19,9 +19,10 @@ def play_episode(env, act, seed: int, max_steps: int | None = None) -> float:
     return total
 
 
-def episode_returns(act, env_id: str, seeds: list[int]) -> list[float]:
-    """One return per seed; `act(obs, env)` gives the action for an observation."""
-    env = make_environment(env_id)
+def episode_returns(act, env_id: str, seeds: list[int], make_env=None) -> list[float]:
+    """One return per seed; `act(obs, env)` gives the action for an observation. The episodes
+    are played in `make_env(env_id)` (default make_environment)."""
+    env = (make_env or make_environment)(env_id)
     try:
         return [play_episode(env, act, seed) for seed in seeds]
     finally:
@@ -42,11 +43,12 @@ def returns_summary(returns: list[float], prefix: str = "") -> dict:
 
 def compare_with_random_policy(act, held_out: dict) -> dict:
     """The agent's mean and standard deviation of the return over the held-out episodes,
-    beside a random policy's over the same episodes (same seeds)."""
-    seeds = held_out["seeds"]
-    results = returns_summary(episode_returns(act, held_out["env_id"], seeds))
+    beside a random policy's over the same episodes (same seeds). held_out["make_env"], where
+    present, makes the environment (a pixel agent's wrapped frames)."""
+    seeds, env_id, make_env = held_out["seeds"], held_out["env_id"], held_out.get("make_env")
+    results = returns_summary(episode_returns(act, env_id, seeds, make_env))
     results.update(
-        returns_summary(episode_returns(random_action, held_out["env_id"], seeds), "random_")
+        returns_summary(episode_returns(random_action, env_id, seeds, make_env), "random_")
     )
     results["episodes"] = len(seeds)
     return results

@@ -1,4 +1,4 @@
-"""Capabilities that our requirements ask for (tests/fixtures/seed_specs/ holds their specs) and that are not built yet.
+"""Capabilities that our requirements ask for (tests/fixtures/unbuilt_specs/ holds specs of them) and that are not built yet.
 
 A spec that needs one of these follows the spec language (`metagen validate --schema-only`
 accepts it), but `validate`, `plan` and `synth` stop with a message that names the missing
@@ -71,5 +71,7 @@ def not_built(what: str, field: str, value: str) -> PlanError:
         "graph_classification, family gnn, variant gcn, gat, gin or sage); recommenders (task "
         "recommendation, family two_tower); reinforcement-learning agents over observation "
         "vectors (task policy_gradient: PPO or REINFORCE; value_based: DQN; actor_critic: SAC "
-        "or TD3 for continuous actions; model_based: a world model planning by MPC; family mlp)."
+        "or TD3 for continuous actions; model_based: a world model planning by MPC; family mlp) "
+        "and over frames (task policy_gradient, family cnn, inputs [image]: Atari games, "
+        "classic-control renders)."
     )

@@ -61,11 +61,10 @@ def test_contradictions_are_one_paragraph_errors(task: str, expected: str) -> No
     assert "\n" not in str(error.value)
 
 
-def test_another_family_is_refused() -> None:
-    with pytest.raises(PlanError, match="not built yet"):
-        plan(family="cnn")
+@pytest.mark.parametrize("family", ["cnn", "rnn"])
+def test_another_family_is_refused(family: str) -> None:
     with pytest.raises(PlanError, match="does not build a actor_critic agent; use mlp"):
-        plan(family="rnn")
+        plan(family=family)
 
 
 def test_cli_plan_of_a_discrete_environment_exits_2_without_traceback(tmp_path) -> None:

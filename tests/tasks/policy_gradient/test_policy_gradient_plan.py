@@ -8,11 +8,10 @@ import subprocess
 import sys
 
 import pytest
-from tests.paths import SEEDS_NOT_BUILT_DIR
 
 from metagen.blueprint.model import PlanError
 from metagen.planning import make_blueprint
-from metagen.spec import load_spec, parse_spec_text
+from metagen.spec import parse_spec_text
 
 SPEC = """
 name: agent
@@ -82,15 +81,9 @@ def test_contradictions_are_one_paragraph_errors(task: str, expected: str) -> No
     assert "\n" not in str(error.value)
 
 
-@pytest.mark.parametrize("family", ["cnn", "transformer"])
-def test_pixel_and_transformer_agents_are_not_built(family: str) -> None:
+def test_transformer_agents_are_not_built() -> None:
     with pytest.raises(PlanError, match="not built yet"):
-        plan(family=family)
-
-
-def test_the_seed_atari_agent_is_refused_as_not_built() -> None:
-    with pytest.raises(PlanError, match="not built yet"):
-        make_blueprint(load_spec(SEEDS_NOT_BUILT_DIR / "atari_agent.yaml"))
+        plan(family="transformer")
 
 
 def test_cli_plan_of_an_unknown_environment_exits_2_without_traceback(tmp_path) -> None:

@@ -13,9 +13,13 @@ gym = pytest.importorskip("gymnasium")
 @pytest.mark.parametrize("env_id", sorted(ENVIRONMENTS))
 def test_table_row_matches_gymnasium(env_id: str) -> None:
     row = ENVIRONMENTS[env_id]
+    if row.atari_frame is not None:  # ale-py registers its games with gymnasium
+        gym.register_envs(pytest.importorskip("ale_py"))
     env = gym.make(env_id)
     try:
-        assert env.observation_space.shape == (row.observation_dim,)
+        # an Atari game's observation is its RGB frame; the others' a vector
+        expected = row.atari_frame if row.atari_frame is not None else (row.observation_dim,)
+        assert env.observation_space.shape == expected
         space = env.action_space
         if row.action_space == "discrete":
             assert isinstance(space, gym.spaces.Discrete) and space.n == row.num_actions

@@ -81,7 +81,7 @@ def test_contradictions_are_one_paragraph_errors(task: str, expected: str) -> No
 
 
 def test_a_cnn_q_network_is_not_built_yet() -> None:
-    with pytest.raises(PlanError, match="Q-network CNN over frames.*not built yet"):
+    with pytest.raises(PlanError, match="for value_based of the cnn family.*not built yet"):
         plan(family="cnn", input="image")
 
 

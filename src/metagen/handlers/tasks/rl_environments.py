@@ -17,7 +17,30 @@ class Environment:
     action_space: str  # "discrete" or "continuous"
     num_actions: int  # discrete: how many actions; continuous: the action vector's size
     reward_threshold: float | None  # gymnasium's "solved" return, where it gives one
+    # An Atari game's observation is an RGB frame (H, W, 3), not a vector (observation_dim 0);
+    # agents see it preprocessed (data/atari.py). A classic-control environment's frames are
+    # rendered on request (data/pixel_frames.py).
+    atari_frame: tuple[int, int, int] | None = None
 
+
+# Atari 2600 games (ale-py, v5: sticky actions, each game's minimal action set) and their
+# action counts: the Atari-5 benchmark games (Aitchison et al. 2023) and the classic ones.
+ATARI_GAMES = (
+    ("Pong", 6),
+    ("Breakout", 4),
+    ("Seaquest", 18),
+    ("SpaceInvaders", 6),
+    ("BeamRider", 9),
+    ("Qbert", 6),
+    ("Enduro", 9),
+    ("MsPacman", 9),
+    ("Asteroids", 14),
+    ("BattleZone", 18),
+    ("Phoenix", 8),
+    ("NameThisGame", 6),
+    ("DoubleDunk", 18),
+)
+ATARI_FRAME = (210, 160, 3)
 
 ENVIRONMENTS = {
     env.id: env
@@ -27,6 +50,10 @@ ENVIRONMENTS = {
         Environment("MountainCar-v0", 2, "discrete", 3, -110.0),
         Environment("Pendulum-v1", 3, "continuous", 1, None),
         Environment("MountainCarContinuous-v0", 2, "continuous", 1, 90.0),
+        *(
+            Environment(f"ALE/{game}-v5", 0, "discrete", actions, None, ATARI_FRAME)
+            for game, actions in ATARI_GAMES
+        ),
     )
 }
 
@@ -61,5 +88,12 @@ def plan_environment(spec, blueprint: Blueprint, default: str) -> Environment:
             f"task.num_actions is {task.num_actions}, but {env.id} has {env.num_actions} "
             f"{what}. Set task.num_actions: {env.num_actions}, or remove it (the environment "
             "decides)."
+        )
+    images = list(spec.modality.inputs) == ["image"]
+    if env.atari_frame is not None and not images:
+        raise PlanError(
+            f"{env.id} is an Atari game: its observations are frames, not vectors. Set "
+            "modality.inputs: [image] and architecture.family: cnn (a CNN over stacked frames), "
+            "or choose a classic-control environment for an agent over observation vectors."
         )
     return env

@@ -10,8 +10,9 @@ from typing import Any
 from metagen.blueprint.model import Blueprint, PlanError
 from metagen.handlers.tasks.base import TaskHandler
 from metagen.handlers.tasks.registry import register_task
+from metagen.handlers.tasks.rl_agents import agent_family, check_observation_vectors
 from metagen.handlers.tasks.rl_environments import plan_environment
-from metagen.tasks.policy_gradient.handler import POLICY_METRICS, check_vector_agent
+from metagen.tasks.policy_gradient.handler import POLICY_METRICS
 
 # An environment a spec does not name: the continuous-control task SAC is checked on first.
 DEFAULT_ENVIRONMENT = "Pendulum-v1"
@@ -34,7 +35,8 @@ class ActorCriticTaskHandler(TaskHandler):
                 "use sac or td3 (or a task.type that trains it: policy_gradient for ppo, "
                 "value_based for dqn)."
             )
-        blueprint.family = check_vector_agent(spec, self.name, ("mlp",))
+        blueprint.family = agent_family(spec, self.name, ("mlp",))
+        check_observation_vectors(spec, self.name, blueprint.family)
         env = plan_environment(spec, blueprint, DEFAULT_ENVIRONMENT)
         if env.action_space != "continuous":
             raise PlanError(

@@ -12,8 +12,9 @@ from metagen.blueprint.model import Blueprint, PlanError
 from metagen.handlers.planned import not_built
 from metagen.handlers.tasks.base import TaskHandler
 from metagen.handlers.tasks.registry import register_task
+from metagen.handlers.tasks.rl_agents import agent_family, check_observation_vectors
 from metagen.handlers.tasks.rl_environments import plan_environment
-from metagen.tasks.policy_gradient.handler import DEFAULT_ENVIRONMENT, check_vector_agent
+from metagen.tasks.policy_gradient.handler import DEFAULT_ENVIRONMENT
 
 ALGORITHMS = ("mpc",)
 # Imagination-trained actors and search over a learned model: named so a spec gets "not built".
@@ -44,7 +45,8 @@ class ModelBasedTaskHandler(TaskHandler):
                 f"task.algorithm '{algorithm}' is not a model-based algorithm MetaGen builds; "
                 "use mpc (a learned world model, planning by random shooting), or remove it."
             )
-        blueprint.family = check_vector_agent(spec, self.name, ("mlp",))
+        blueprint.family = agent_family(spec, self.name, ("mlp",), ("transformer", "hybrid"))
+        check_observation_vectors(spec, self.name, blueprint.family)
         env = plan_environment(spec, blueprint, DEFAULT_ENVIRONMENT)
         continuous = env.action_space == "continuous"
         blueprint.arch, blueprint.task = "world_model", "model_based"

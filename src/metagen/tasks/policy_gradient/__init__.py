@@ -5,7 +5,11 @@ from metagen.tasks.registry import RuntimeTask
 
 TASK = RuntimeTask(
     name="policy_gradient",
-    datasets={"environment": "metagen.tasks.policy_gradient.data:policy_gradient_environments"},
+    datasets={
+        "environment": "metagen.tasks.policy_gradient.data:policy_gradient_environments",
+        "atari": "metagen.tasks.policy_gradient.data:policy_gradient_atari",
+        "pixels": "metagen.tasks.policy_gradient.data:policy_gradient_pixels",
+    },
     loss="metagen.tasks.policy_gradient.loss:ppo_loss",
     evaluator="metagen.tasks.policy_gradient.evaluate:evaluate_policy",
     headline=("mean_return", "random_mean_return", True),

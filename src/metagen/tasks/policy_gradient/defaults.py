@@ -58,3 +58,35 @@ DATA: dict[str, dict[str, Any]] = {
     "full": {"num_envs": 8, "eval_episodes": 20},
     "smoke": {"num_envs": 8, "eval_episodes": 10},
 }
+
+# A pixel agent's PPO (a CNN over stacked frames): CleanRL's ppo_atari.py settings (8 copies,
+# 128-step rollouts, 4 epochs of 4 minibatches, clip 0.1, entropy bonus 0.01, lr 2.5e-4
+# annealed) for 10M environment steps; the handler lays them over the settings above, and
+# FRAMES_SMOKE over those at the smoke scale: 4 short rollouts of 2 epochs.
+FRAMES_PPO: dict[str, Any] = {
+    "steps": 10_000_000,
+    "batch_size": 1024,
+    "lr": 2.5e-4,
+    "checkpoint_every": 100,
+    "rollout_steps": 128,
+    "minibatches": 4,
+    "update_epochs": 4,
+    "gamma": 0.99,
+    "gae_lambda": 0.95,
+    "clip_coef": 0.1,
+    "vf_coef": 0.5,
+    "ent_coef": 0.01,
+    "max_grad_norm": 0.5,
+}
+FRAMES_SMOKE: dict[str, Any] = {
+    "steps": 2048,
+    "batch_size": 512,
+    "checkpoint_every": 2,
+    "rollout_steps": 64,
+    "update_epochs": 2,
+    "log_every": 1,
+}
+# Stacked frames (grey), and the smoke scale's fewer held-out episodes: a game lasts thousands
+# of steps.
+FRAMES_DATA = {"frame_stack": 4}
+FRAMES_SMOKE_EVAL_EPISODES = 3

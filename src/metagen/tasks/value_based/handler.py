@@ -8,12 +8,12 @@ from __future__ import annotations
 from typing import Any
 
 from metagen.blueprint.model import Blueprint, PlanError
-from metagen.handlers.modalities.base import spec_family
 from metagen.handlers.planned import not_built
 from metagen.handlers.tasks.base import TaskHandler
 from metagen.handlers.tasks.registry import register_task
+from metagen.handlers.tasks.rl_agents import agent_family, check_observation_vectors
 from metagen.handlers.tasks.rl_environments import ENVIRONMENTS, plan_environment
-from metagen.tasks.policy_gradient.handler import POLICY_METRICS, check_vector_agent
+from metagen.tasks.policy_gradient.handler import POLICY_METRICS
 
 # An environment a spec does not name: the classic-control task DQN is checked on first.
 DEFAULT_ENVIRONMENT = "CartPole-v1"
@@ -51,14 +51,10 @@ class ValueBasedTaskHandler(TaskHandler):
                 "use dqn (or a task.type that trains it: policy_gradient for ppo, "
                 "actor_critic for sac)."
             )
-        if spec_family(spec, default="mlp") == "cnn":  # the pixel agents' CNN has no Q head yet
-            raise not_built(
-                "a Q-network CNN over frames: Atari games, pixel observations (the mlp family "
-                "over observation vectors is built for value_based)",
-                "architecture.family",
-                "cnn",
-            )
-        blueprint.family = check_vector_agent(spec, self.name, ("mlp",))
+        frames = list(spec.modality.inputs) == ["image"]
+        family = agent_family(spec, self.name, ("mlp",), ("cnn",), "cnn" if frames else "mlp")
+        check_observation_vectors(spec, self.name, family)
+        blueprint.family = family
         if spec.task.action_space == "continuous":
             raise discrete_only(None)
         env = plan_environment(spec, blueprint, DEFAULT_ENVIRONMENT)
