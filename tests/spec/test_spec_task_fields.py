@@ -18,6 +18,7 @@ FIELD_VALUES = {
     "action_space": "discrete",
     "num_actions": "4",
     "environment": "CartPole-v1",
+    "readout": "mean",
 }
 
 

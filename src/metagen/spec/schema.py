@@ -27,6 +27,7 @@ from metagen.spec.vocab import (
     DEVICES,
     FAMILIES,
     FUSIONS,
+    GRAPH_READOUTS,
     LATENCY_LABELS,
     OBJECTIVES,
     PRECISIONS,
@@ -73,6 +74,11 @@ class Task(SpecModel):
         None,
         description="Reinforcement learning: the gymnasium environment id the agent acts in, "
         "e.g. CartPole-v1; it fixes the observation and action spaces.",
+    )
+    readout: Annotated[str, OneOf(GRAPH_READOUTS, "graph readout")] | None = Field(
+        None,
+        description="Graph classification: how a graph's node vectors pool into one, sum, "
+        "mean or attention (null: attention).",
     )
 
 

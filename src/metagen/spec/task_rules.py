@@ -77,6 +77,9 @@ TASK_FIELDS: dict[str, FieldRule] = {
     "environment": FieldRule(
         RL_TASKS, "it names the environment a reinforcement-learning agent acts in"
     ),
+    "readout": FieldRule(
+        ("graph_classification",), "it pools the node vectors of each graph into one"
+    ),
 }
 
 # What to use instead of a field, where there is an obvious answer.

@@ -61,6 +61,9 @@ TASK_TYPES = (
 
 ACTION_SPACES = ("discrete", "continuous")
 
+# How a graph classifier pools its node vectors into one per graph.
+GRAPH_READOUTS = ("sum", "mean", "attention")
+
 OBJECTIVES = (
     "autoregressive",
     "masked",

@@ -11,7 +11,7 @@ from metagen.handlers.tasks.graph_plan import plan_gnn
 from metagen.handlers.tasks.registry import register_task
 
 # Attention pooling reads every node yet lets the model weigh them (Li et al. 2016's gated
-# readout); sum and mean are the GIN paper's choices, set by `readout` in config.json's dims.
+# readout); sum and mean are the GIN paper's choices, chosen by task.readout.
 GRAPH_READOUT = "attention"
 SYNTHETIC_GRAPH_FEATURES = 2  # a constant and the degree (tasks/graph_classification/data.py)
 GRAPH_METRICS = ["loss", "accuracy", "majority_class_accuracy"]
@@ -32,7 +32,7 @@ class GraphClassificationTaskHandler(TaskHandler):
             spec,
             blueprint,
             "graph_classification",
-            GRAPH_READOUT,
+            spec.task.readout or GRAPH_READOUT,
             SYNTHETIC_GRAPH_FEATURES,
             classes,
         )
