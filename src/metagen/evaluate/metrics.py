@@ -1,4 +1,4 @@
-"""Classification and language-model metrics in plain torch."""
+"""Classification, ranking and language-model metrics in plain torch."""
 
 import math
 
@@ -61,3 +61,23 @@ def bits_per_byte(mean_loss_nats: float, bytes_per_token: float = 1.0) -> float:
     """Loss per token in bits divided by the UTF-8 bytes a token covers on average (1 for
     byte tokens): the same text's bits per byte whatever its tokenizer."""
     return mean_loss_nats / math.log(2) / bytes_per_token
+
+
+def roc_auc(scores: torch.Tensor, labels: torch.Tensor) -> float:
+    """The probability that a positive (labels True) outscores a negative, ties counting
+    half (Mann-Whitney U over average ranks; equal to the area under the ROC curve)."""
+    scores, labels = scores.double(), labels.bool()
+    positives, negatives = int(labels.sum()), int((~labels).sum())
+    if positives == 0 or negatives == 0:
+        raise ValueError("ROC-AUC needs both anomalous and normal points")
+    order = scores.argsort()
+    sorted_scores = scores[order]
+    ranks = torch.empty_like(scores)
+    ranks[order] = torch.arange(1, len(scores) + 1, dtype=torch.float64)
+    # ties share the mean of their ranks
+    unique, inverse = torch.unique(sorted_scores, return_inverse=True)
+    rank_sum = torch.zeros(len(unique), dtype=torch.float64).index_add_(0, inverse, ranks[order])
+    counts = torch.bincount(inverse, minlength=len(unique)).double()
+    ranks[order] = (rank_sum / counts)[inverse]
+    u = float(ranks[labels].sum()) - positives * (positives + 1) / 2
+    return u / (positives * negatives)

@@ -6,11 +6,11 @@ import pytest
 import torch
 from sklearn.metrics import average_precision_score, f1_score, roc_auc_score
 
+from metagen.evaluate.metrics import roc_auc
 from metagen.tasks.anomaly_detection.evaluate import (
     average_precision,
     evaluate_anomaly_detector,
     f1_optimal_threshold,
-    roc_auc,
 )
 from metagen.tasks.anomaly_detection.evaluate import f1_score as our_f1
 

@@ -6,8 +6,9 @@ import pytest
 import torch
 from sklearn.metrics import roc_auc_score
 
+from metagen.evaluate.metrics import roc_auc
 from metagen.tasks.link_prediction.data import link_prediction_datasets
-from metagen.tasks.link_prediction.evaluate import common_neighbours, hits_at, link_auc
+from metagen.tasks.link_prediction.evaluate import common_neighbours, hits_at
 
 torch.set_num_threads(1)
 CFG = {"num_nodes": 200, "val_fraction": 0.1}
@@ -32,7 +33,7 @@ def test_auc_matches_scikit_learn_with_ties():
     rng = np.random.default_rng(0)
     labels = torch.tensor(rng.integers(0, 2, 200), dtype=torch.float32)
     scores = torch.tensor(rng.integers(0, 5, 200), dtype=torch.float32) + labels
-    assert link_auc(scores, labels) == pytest.approx(roc_auc_score(labels, scores), abs=1e-12)
+    assert roc_auc(scores, labels) == pytest.approx(roc_auc_score(labels, scores), abs=1e-12)
 
 
 def test_hits_at_k_counts_edges_above_the_kth_best_non_edge():

@@ -10,29 +10,10 @@ only the reconstruction error is reported."""
 import torch
 
 from metagen.data.batch import move_batch
+from metagen.evaluate.metrics import roc_auc
 
 UNLABELLED_THRESHOLD_QUANTILE = 0.99
 RANDOM_SCORE_SEED = 0
-
-
-def roc_auc(scores: torch.Tensor, labels: torch.Tensor) -> float:
-    """The probability that an anomaly outscores a normal point, ties counting half
-    (Mann-Whitney U over average ranks; equal to the area under the ROC curve)."""
-    scores, labels = scores.double(), labels.bool()
-    positives, negatives = int(labels.sum()), int((~labels).sum())
-    if positives == 0 or negatives == 0:
-        raise ValueError("ROC-AUC needs both anomalous and normal points")
-    order = scores.argsort()
-    sorted_scores = scores[order]
-    ranks = torch.empty_like(scores)
-    ranks[order] = torch.arange(1, len(scores) + 1, dtype=torch.float64)
-    # ties share the mean of their ranks
-    unique, inverse = torch.unique(sorted_scores, return_inverse=True)
-    rank_sum = torch.zeros(len(unique), dtype=torch.float64).index_add_(0, inverse, ranks[order])
-    counts = torch.bincount(inverse, minlength=len(unique)).double()
-    ranks[order] = (rank_sum / counts)[inverse]
-    u = float(ranks[labels].sum()) - positives * (positives + 1) / 2
-    return u / (positives * negatives)
 
 
 def precision_recall_steps(scores: torch.Tensor, labels: torch.Tensor):

@@ -5,17 +5,10 @@ import torch
 import torch.nn.functional as F
 
 from metagen.data.batch import model_inputs, move_batch
+from metagen.evaluate.metrics import roc_auc
 from metagen.tasks.link_prediction.loss import pair_scores
 
 HITS_K = 10
-
-
-def link_auc(scores: torch.Tensor, labels: torch.Tensor) -> float:
-    """ROC-AUC: the chance that an edge outscores a non-edge, ties counting half."""
-    pos, neg = scores[labels == 1], scores[labels == 0]
-    above = (pos[:, None] > neg[None, :]).double().sum()
-    ties = (pos[:, None] == neg[None, :]).double().sum()
-    return float((above + 0.5 * ties) / (len(pos) * len(neg)))
 
 
 def hits_at(scores: torch.Tensor, labels: torch.Tensor, k: int) -> float:
@@ -58,9 +51,9 @@ def evaluate_link_predictor(model, batches, device) -> dict:
         raise ValueError("held-out pairs need both edges and non-edges to score")
     return {
         "loss": loss_sum / len(label),
-        "auc": link_auc(score, label),
+        "auc": roc_auc(score, label),
         f"hits_at_{HITS_K}": hits_at(score, label, HITS_K),
-        "common_neighbours_auc": link_auc(cn, label),
+        "common_neighbours_auc": roc_auc(cn, label),
         f"common_neighbours_hits_at_{HITS_K}": hits_at(cn, label, HITS_K),
         "num_pairs": len(label),
     }
