@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import time
@@ -22,10 +24,21 @@ def run_script(code: Path, *args: str, timeout: int = 300) -> subprocess.Complet
 
 
 def metagen_train(*args: str, timeout: int = 300) -> tuple[subprocess.CompletedProcess, float]:
+    """`metagen train ARGS` in its own process group: on a timeout the whole group is killed,
+    so its train.py child does not go on training after the test has failed."""
     start = time.perf_counter()
-    result = subprocess.run(
-        [str(METAGEN), "train", *args], capture_output=True, text=True, timeout=timeout
-    )
+    command = [str(METAGEN), "train", *args]
+    with subprocess.Popen(
+        command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        start_new_session=True,
+    ) as process:  # fmt: skip
+        try:
+            stdout, stderr = process.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise
+    result = subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
     return result, time.perf_counter() - start
 
 
