@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import subprocess
 import sys
 import time
@@ -116,10 +117,17 @@ def run_training(
     when the run fails before its first checkpoint, so bad input leaves nothing behind; a
     checkpoint, once written, is kept for --resume."""
     started = time.perf_counter()
+    process = subprocess.Popen(command)
+    # A `kill` of metagen (a job scheduler's timeout, say) stops train.py too, rather than
+    # leaving it training with no one to read its result.
+    previous = signal.signal(signal.SIGTERM, lambda *_: process.terminate())
     try:
-        returncode = subprocess.run(command, check=False).returncode
+        returncode = process.wait()
     except KeyboardInterrupt:  # train.py got the same Ctrl-C and has stopped
+        process.wait()
         returncode = INTERRUPTED
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     if returncode != 0:
         raise UsageError(_failure(run_dir, scale, returncode, fresh))
     metrics = json.loads((run_dir / "train" / scale / "metrics.json").read_text(encoding="utf-8"))
@@ -149,9 +157,12 @@ def _failure(run_dir: Path, scale: str, returncode: int, fresh: bool) -> str:
         )
     if returncode == DATA_REJECTED:  # its data, or weights to resume or start from
         return f"train.py rejected its input (the message above says why); {run_dir} is kept."
-    stopped = (
-        "was interrupted" if returncode == INTERRUPTED else f"stopped with exit code {returncode}"
-    )
+    if returncode == INTERRUPTED:
+        stopped = "was interrupted"
+    elif returncode == -signal.SIGTERM:
+        stopped = "was stopped (metagen was sent SIGTERM)"
+    else:
+        stopped = f"stopped with exit code {returncode}"
     if fresh and not has_checkpoint:
         shutil.rmtree(run_dir, ignore_errors=True)
         return (

@@ -3,7 +3,11 @@ when nothing in it is worth keeping, and a checkpoint is kept for --resume."""
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
 import sys
+import time
 
 import pytest
 
@@ -88,3 +92,31 @@ def test_a_tokenizer_is_passed_to_train_py():
     command = train_command(Path("r"), "full", None, "synthetic", None, False, False, None,
                             Path("t.json"))  # fmt: skip
     assert command[-2:] == ["--tokenizer", str(Path("t.json").resolve())]
+
+
+def test_sigterm_to_metagen_stops_train_py_too(tmp_path):
+    # run_training in a process of its own (as `metagen train` runs), its train.py a sleeper
+    # that says its pid; SIGTERM to the first must end the second, not orphan it
+    run_dir = _run_dir(tmp_path, with_checkpoint=False)
+    child_pid = tmp_path / "child.pid"
+    sleeper = (
+        f"import os, pathlib, time; pathlib.Path({str(child_pid)!r}).write_text(str(os.getpid()));"
+        " time.sleep(120)"
+    )
+    driver = (
+        "import sys; from metagen.train_cli import run_training; "
+        f"run_training(__import__('pathlib').Path({str(run_dir)!r}), "
+        f"[sys.executable, '-c', {sleeper!r}], 'smoke', fresh=False)"
+    )
+    metagen = subprocess.Popen([sys.executable, "-c", driver], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not child_pid.exists() or not child_pid.read_text():
+        assert time.monotonic() < deadline, "train.py never started"
+        time.sleep(0.1)
+    metagen.send_signal(signal.SIGTERM)
+    _, stderr = metagen.communicate(timeout=30)
+    assert metagen.returncode != 0
+    assert "metagen was sent SIGTERM" in stderr
+    pid = int(child_pid.read_text())
+    with pytest.raises(ProcessLookupError):  # reaped by metagen's wait: gone
+        os.kill(pid, 0)
