@@ -1,5 +1,6 @@
-"""A CNN policy trained with PPO on CartPole-v1 from pixels (stacked grey 64x64 renders, no
-state vector) beats a random policy on held-out episodes, through the generated train.py."""
+"""A CNN policy trained with PPO on CartPole-v1 from pixels (stacked 64x64 silhouettes of its
+renders, no state vector) beats a random policy on held-out episodes, through the generated
+train.py."""
 
 from __future__ import annotations
 
@@ -22,24 +23,12 @@ constraints: {parameter_budget: {max: "1M"}}
 architecture: {family: cnn}
 """
 STEPS = 40_960
-# CartPole's settings, not Atari's: with the planned CleanRL Atari settings (40 rollouts of
-# 8 x 128 steps, 4 epochs of 4 minibatches, lr 5e-4) the agent measured 20.9 against the random
-# policy's 20.85 after 40,960 steps (721 s). These follow RL Zoo's CartPole PPO (short
-# rollouts, gamma 0.98, GAE lambda 0.8, lr 1e-3, no entropy bonus), with 10 epochs, not 20, to
-# fit the CPU budget; config.json holds them, as it does for every run.
-# NOT MET YET: with these, 26.0 +- 10.9 against 20.85 after 40,960 steps (1043 s on a shared
-# CPU). The bar (twice the random policy) stays; the agent needs more steps or better settings.
-CARTPOLE_PPO = {
-    "rollout_steps": 32,
-    "minibatches": 1,
-    "update_epochs": 10,
-    "gamma": 0.98,
-    "gae_lambda": 0.8,
-    "clip_coef": 0.2,
-    "ent_coef": 0.0,
-    "lr": 1e-3,
-    "batch_size": 256,
-}
+# The plan's own settings for CartPole's pixels (tasks/policy_gradient/defaults.py PIXELS_PPO)
+# and frames (data/pixel_frames.py: the moving rows, as silhouettes). Before the crop and the
+# silhouette, with CleanRL's Atari settings, the agent measured 20.9 against the random
+# policy's 20.85 after the same 40,960 steps. Measured with these (2026-12-05, `pytest -s -m
+# slow` on this file alone, 2-core CPU): 173.5 +- 91.0 over 20 held-out episodes against the
+# random policy's 20.85, in 348 s.
 
 
 @pytest.mark.slow
@@ -47,9 +36,6 @@ def test_ppo_from_cartpole_pixels_beats_a_random_policy(tmp_path) -> None:
     spec = tmp_path / "cartpole_pixels.yaml"
     spec.write_text(SPEC)
     code = synth_run(spec, tmp_path, "run") / "code"
-    config = json.loads((code / "config.json").read_text())
-    config["scales"]["full"]["train"].update(CARTPOLE_PPO)
-    (code / "config.json").write_text(json.dumps(config, indent=2))
     out = tmp_path / "out"
     env = {**os.environ, "OMP_NUM_THREADS": "1", "PYTHONPATH": ""}
     started = time.perf_counter()

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PIL import Image
 
 gym = pytest.importorskip("gymnasium")
 pytest.importorskip("ale_py")
 pytest.importorskip("cv2")
 
 from metagen.data.atari import ATARI_FRAME_SKIP, ATARI_NOOP_MAX, make_atari_environment  # noqa: E402
-from metagen.data.pixel_frames import grey_square, make_pixel_environment  # noqa: E402
+from metagen.data.pixel_frames import (  # noqa: E402
+    RENDER_ROWS,
+    make_pixel_environment,
+    silhouette_square,
+)
 from metagen.tasks.policy_gradient.data import policy_gradient_atari  # noqa: E402
 
 FRAMES = {"image_size": 84, "frame_stack": 4}
@@ -114,19 +117,24 @@ def test_cartpole_pixels_are_stacked_grey_frames_that_move() -> None:
         for _ in range(5):
             obs, *_ = env.step(1)
         assert not np.array_equal(obs[-1], obs[0])  # the cart moved: velocity is visible
-        # the newest frame is the render, grey and shrunk
+        # the newest frame is the render, cut to its moving rows, as a silhouette, shrunk
         frame = env.render()
-        assert np.array_equal(obs[-1], grey_square(frame, 64))
+        assert np.array_equal(obs[-1], silhouette_square(frame, 64, RENDER_ROWS["CartPole-v1"]))
     finally:
         env.close()
 
 
-def test_grey_square_is_pillows_grey_box_resize() -> None:
-    rng = np.random.default_rng(0)
-    frame = rng.integers(0, 256, (40, 60, 3), dtype=np.uint8)
-    expected = np.asarray(Image.fromarray(frame).convert("L").resize((20, 20), Image.BOX))
-    got = grey_square(frame, 20)
-    assert got.shape == (20, 20) and got.dtype == np.uint8
-    assert np.array_equal(got, expected)
-    flat = np.full((40, 60, 3), 200, dtype=np.uint8)  # a uniform frame stays uniform
-    assert (grey_square(flat, 20) == 200).all()
+def test_a_silhouette_keeps_its_rows_and_shows_bodies_as_area_coverage() -> None:
+    frame = np.full((40, 60, 3), 255, dtype=np.uint8)  # a white render
+    assert (silhouette_square(frame, 20, None) == 0).all()
+    frame[10:20, 0:30] = (205, 140, 80)  # a tan body over rows 10-19, the left half
+    frame[35:40, :] = 0  # a black floor below the kept rows
+    got = silhouette_square(frame, 10, (10, 30))  # rows 10-29: the body fills the top half
+    assert got.shape == (10, 10) and got.dtype == np.uint8
+    assert (got[:5, :5] == 255).all() and (got[:5, 5:] == 0).all()
+    assert (got[5:] == 0).all()  # the floor was cut away
+    thin = np.full((40, 60, 3), 255, dtype=np.uint8)
+    thin[:, 31] = 0  # a one-pixel line, as a pole far thinner than a target pixel
+    line = silhouette_square(thin, 10, None)
+    # a sixth of each 6x4 target pixel is ink: 255 / 6 = 42.5, which Pillow rounds up
+    assert (line[:, 5] == 43).all() and line.sum() == line[:, 5].sum()

@@ -18,6 +18,7 @@ from metagen.tasks.policy_gradient.defaults import (
     FRAMES_PPO,
     FRAMES_SMOKE,
     FRAMES_SMOKE_EVAL_EPISODES,
+    PIXELS_PPO,
     REINFORCE,
 )
 
@@ -129,7 +130,7 @@ class PolicyGradientTaskHandler(TaskHandler):
             kind="atari" if atari else "pixels", env_id=env.id, image_size=size, frame_stack=stack
         )
         blueprint.smoke_data["eval_episodes"] = FRAMES_SMOKE_EVAL_EPISODES
-        blueprint.train_settings.update(FRAMES_PPO)
+        blueprint.train_settings.update(FRAMES_PPO if atari else PIXELS_PPO)
         if (spec.task.algorithm or "ppo").lower() == "reinforce":
             blueprint.train_settings.update(REINFORCE)
         blueprint.smoke_train.update(FRAMES_SMOKE)
@@ -184,13 +185,16 @@ def pixel_decision(env: Environment, default: bool, size: int, stack: int) -> st
             "end on a life lost and see rewards clipped to their sign, evaluation plays whole "
             "games."
         )
+        settings = "CleanRL's Atari settings"
     else:
         frames = (
-            f"{env.id} seen through its rendered frames, grey {size}x{size}, the last {stack} "
-            f"stacked so that velocities show; {env.num_actions} actions."
+            f"{env.id} seen through its rendered frames, as silhouettes on black (cut to the "
+            f"rows where the bodies move, where known), {size}x{size}, the last {stack} stacked "
+            f"so that velocities show; {env.num_actions} actions."
         )
+        settings = "the vector agent's CartPole settings with 10 epochs"
     return (
-        chosen + frames + " PPO with CleanRL's Atari settings in 8 synchronous copies; "
-        "evaluation plays seeded held-out episodes acting deterministically, beside a random "
-        "policy on the same episodes."
+        f"{chosen}{frames} PPO with {settings} in 8 synchronous copies; evaluation plays "
+        "seeded held-out episodes acting deterministically, beside a random policy on the "
+        "same episodes."
     )
