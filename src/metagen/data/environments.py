@@ -2,6 +2,8 @@
 train in, and the held-out episodes (environment id and one seed per episode) to evaluate on.
 gymnasium is imported inside the functions, so that only agents' packages need it."""
 
+from functools import partial
+
 import numpy as np
 
 
@@ -45,3 +47,25 @@ def space_dims(space) -> dict:
 def held_out_seeds(seed: int, episodes: int) -> list[int]:
     """Evaluation episodes' reset seeds, apart from the training resets' (seed, seed + 1, ...)."""
     return [1_000_003 * (seed + 1) + i for i in range(episodes)]
+
+
+def frame_environments(make_env, cfg: dict, source: str, seed: int):
+    """A pixel agent's training environments (made with training=True: an Atari game's
+    episodic life and clipped rewards) and held-out episodes (whole games, true scores), each
+    made by `make_env(env_id, cfg, ...)`."""
+    envs = make_vector_environment(
+        source, cfg["num_envs"], partial(make_env, cfg=cfg, training=True)
+    )
+    held_out = {
+        "env_id": source,
+        "seeds": held_out_seeds(seed, cfg["eval_episodes"]),
+        "make_env": partial(make_env, cfg=cfg),
+    }
+    info = {
+        "env_id": source,
+        "num_envs": cfg["num_envs"],
+        "frames": {"image_size": cfg["image_size"], "frame_stack": cfg["frame_stack"]},
+        "observation_space": space_dims(envs.single_observation_space),
+        "action_space": space_dims(envs.single_action_space),
+    }
+    return envs, held_out, info

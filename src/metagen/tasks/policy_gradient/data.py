@@ -1,10 +1,13 @@
 """A policy-gradient agent's data: the vector of environments it collects rollouts in, and
 the held-out episodes it is evaluated on."""
 
-from functools import partial
-
 from metagen.data.atari import make_atari_environment
-from metagen.data.environments import held_out_seeds, make_vector_environment, space_dims
+from metagen.data.environments import (
+    frame_environments,
+    held_out_seeds,
+    make_vector_environment,
+    space_dims,
+)
 from metagen.data.pixel_frames import make_pixel_environment
 
 
@@ -17,28 +20,6 @@ def policy_gradient_environments(cfg: dict, source: str, seed: int):
     info = {
         "env_id": source,
         "num_envs": cfg["num_envs"],
-        "observation_space": space_dims(envs.single_observation_space),
-        "action_space": space_dims(envs.single_action_space),
-    }
-    return envs, held_out, info
-
-
-def frame_environments(make_env, cfg: dict, source: str, seed: int):
-    """A pixel agent's training environments (made with training=True: an Atari game's
-    episodic life and clipped rewards) and held-out episodes (whole games, true scores), each
-    made by `make_env(env_id, cfg, ...)`."""
-    envs = make_vector_environment(
-        source, cfg["num_envs"], partial(make_env, cfg=cfg, training=True)
-    )
-    held_out = {
-        "env_id": source,
-        "seeds": held_out_seeds(seed, cfg["eval_episodes"]),
-        "make_env": partial(make_env, cfg=cfg),
-    }
-    info = {
-        "env_id": source,
-        "num_envs": cfg["num_envs"],
-        "frames": {"image_size": cfg["image_size"], "frame_stack": cfg["frame_stack"]},
         "observation_space": space_dims(envs.single_observation_space),
         "action_space": space_dims(envs.single_action_space),
     }

@@ -92,7 +92,3 @@ FRAMES_SMOKE: dict[str, Any] = {
     "update_epochs": 2,
     "log_every": 1,
 }
-# Stacked frames (grey), and the smoke scale's fewer held-out episodes: a game lasts thousands
-# of steps.
-FRAMES_DATA = {"frame_stack": 4}
-FRAMES_SMOKE_EVAL_EPISODES = 3
