@@ -72,6 +72,6 @@ def not_built(what: str, field: str, value: str) -> PlanError:
         "recommendation, family two_tower); reinforcement-learning agents over observation "
         "vectors (task policy_gradient: PPO or REINFORCE; value_based: DQN; actor_critic: SAC "
         "or TD3 for continuous actions; model_based: a world model planning by MPC; family mlp) "
-        "and over frames (task policy_gradient, family cnn, inputs [image]: Atari games, "
-        "classic-control renders)."
+        "and over frames (task policy_gradient or value_based, family cnn, inputs [image]: "
+        "Atari games, classic-control renders)."
     )

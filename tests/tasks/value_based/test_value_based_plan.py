@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from metagen.archs.build import build_from_dims
 from metagen.blueprint.model import PlanError
 from metagen.blueprint.solver import total_params
 from metagen.planning import make_blueprint
@@ -80,9 +81,44 @@ def test_contradictions_are_one_paragraph_errors(task: str, expected: str) -> No
     assert "\n" not in str(error.value)
 
 
-def test_a_cnn_q_network_is_not_built_yet() -> None:
-    with pytest.raises(PlanError, match="for value_based of the cnn family.*not built yet"):
-        plan(family="cnn", input="image")
+@pytest.mark.parametrize(
+    ("environment", "kind", "size", "actions"),
+    [("ALE/Breakout-v5", "atari", 84, 4), ("CartPole-v1", "pixels", 64, 2)],
+)
+def test_a_cnn_q_network_over_frames(environment, kind, size, actions) -> None:
+    text = SPEC.format(task=f", environment: {environment}", input="image", family="cnn")
+    bp = make_blueprint(parse_spec_text(text.replace('"68k"', '"2M"')))
+    assert (bp.arch, bp.task, bp.family) == ("policy_cnn", "value_based", "cnn")
+    assert (bp.dims["head"], bp.dims["num_actions"]) == ("q_values", actions)
+    assert (bp.dims["in_channels"], bp.dims["image_size"]) == (4, size)
+    assert bp.scales["full"].data["kind"] == kind
+    full, smoke = bp.scales["full"].train, bp.scales["smoke"].train
+    assert (full["train_every"], full["gradient_steps"], full["lr"]) == (4, 1, 1e-4)
+    assert smoke["learning_starts"] < smoke["steps"] <= smoke["buffer_size"]
+    model = build_from_dims(bp.arch, bp.dims)
+    assert sum(p.numel() for p in model.parameters()) == total_params(bp.arch, bp.dims)
+
+
+def test_image_inputs_default_to_the_cnn_family() -> None:
+    text = SPEC.format(task="", input="image", family="cnn").replace("architecture:", "#")
+    assert make_blueprint(parse_spec_text(text.replace('"68k"', '"2M"'))).arch == "policy_cnn"
+
+
+@pytest.mark.parametrize(
+    ("input", "family", "expected"),
+    [
+        ("image", "mlp", r"\['image'\] does not fit a value_based agent of the mlp family.*cnn"),
+        ("tabular", "cnn", "family cnn plans an agent over frames; set modality.inputs"),
+    ],
+)
+def test_inputs_and_family_must_agree(input, family, expected) -> None:
+    with pytest.raises(PlanError, match=expected):
+        plan(", environment: CartPole-v1", input=input, family=family)
+
+
+def test_frames_of_a_continuous_environment_are_refused_as_for_vectors() -> None:
+    with pytest.raises(PlanError, match="Pendulum-v1 has continuous actions.*DQN"):
+        plan(", environment: Pendulum-v1", input="image", family="cnn")
 
 
 @pytest.mark.parametrize("family", ["transformer", "gnn"])

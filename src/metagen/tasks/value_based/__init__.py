@@ -6,7 +6,11 @@ from metagen.tasks.registry import RuntimeTask
 
 TASK = RuntimeTask(
     name="value_based",
-    datasets={"environment": "metagen.tasks.value_based.data:value_based_environments"},
+    datasets={
+        "environment": "metagen.tasks.value_based.data:value_based_environments",
+        "atari": "metagen.tasks.value_based.data:value_based_atari",
+        "pixels": "metagen.tasks.value_based.data:value_based_pixels",
+    },
     loss="metagen.tasks.value_based.loss:dqn_loss",
     evaluator="metagen.tasks.value_based.evaluate:evaluate_q_policy",
     headline=("mean_return", "random_mean_return", True),

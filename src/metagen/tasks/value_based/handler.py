@@ -13,7 +13,9 @@ from metagen.handlers.tasks.base import TaskHandler
 from metagen.handlers.tasks.registry import register_task
 from metagen.handlers.tasks.rl_agents import agent_family, check_observation_vectors
 from metagen.handlers.tasks.rl_environments import ENVIRONMENTS, plan_environment
+from metagen.handlers.tasks.rl_frames import frames_description, plan_frames
 from metagen.tasks.policy_gradient.handler import POLICY_METRICS
+from metagen.tasks.value_based.defaults import FRAMES_DQN, FRAMES_SMOKE, PIXELS_DQN
 
 # An environment a spec does not name: the classic-control task DQN is checked on first.
 DEFAULT_ENVIRONMENT = "CartPole-v1"
@@ -52,11 +54,16 @@ class ValueBasedTaskHandler(TaskHandler):
                 "actor_critic for sac)."
             )
         frames = list(spec.modality.inputs) == ["image"]
-        family = agent_family(spec, self.name, ("mlp",), ("cnn",), "cnn" if frames else "mlp")
-        check_observation_vectors(spec, self.name, family)
-        blueprint.family = family
+        family = agent_family(spec, self.name, ("mlp", "cnn"), (), "cnn" if frames else "mlp")
         if spec.task.action_space == "continuous":
             raise discrete_only(None)
+        named = ENVIRONMENTS.get(spec.task.environment or "")
+        if named is not None and named.action_space != "discrete":
+            raise discrete_only(named.id)
+        if family == "cnn":
+            return self.plan_frame_agent(spec, blueprint)
+        check_observation_vectors(spec, self.name, family, frames_family="cnn")
+        blueprint.family = family
         env = plan_environment(spec, blueprint, DEFAULT_ENVIRONMENT)
         if env.action_space != "discrete":
             raise discrete_only(env.id)
@@ -73,6 +80,34 @@ class ValueBasedTaskHandler(TaskHandler):
             "network and epsilon-greedy exploration on a linear schedule (RL Baselines3 Zoo's "
             "CartPole-v1 settings); evaluation plays seeded held-out episodes acting "
             "greedily, beside a random policy on the same episodes."
+        )
+        blueprint.loss = self.get_loss_function(spec)
+        blueprint.metrics = self.get_metrics(spec)
+        return blueprint
+
+    def plan_frame_agent(self, spec, blueprint: Blueprint) -> Blueprint:
+        """A CNN Q-network (policy_cnn, head q_values) over stacked frames: an Atari game's
+        (data/atari.py) or a classic-control environment's renders (data/pixel_frames.py)."""
+        env = plan_frames(spec, blueprint, "value_based", "q_values")
+        atari = env.atari_frame is not None
+        blueprint.train_settings.update(FRAMES_DQN if atari else PIXELS_DQN)
+        blueprint.smoke_train.update(FRAMES_SMOKE)
+        stack, size = blueprint.data["frame_stack"], blueprint.data["image_size"]
+        look = "grey" if atari else "silhouette"
+        blueprint.components = [
+            ("trunk", f"CNN over {stack} stacked {look} {size}x{size} frames, then a linear layer"),
+            ("q_values", f"linear layer to the Q-values of {env.num_actions} actions"),
+        ]
+        settings = (
+            "CleanRL's dqn_atari.py settings (its replay memory cut to 100k frames)"
+            if atari
+            else "short exploration and frequent target copies over a 50k-frame replay memory"
+        )
+        blueprint.decisions.append(
+            f"{frames_description(env, spec.task.environment is None)} DQN with double DQN's "
+            f"target, {settings}; the replay memory keeps frames as bytes; evaluation plays "
+            "seeded held-out episodes acting greedily, beside a random policy on the same "
+            "episodes."
         )
         blueprint.loss = self.get_loss_function(spec)
         blueprint.metrics = self.get_metrics(spec)

@@ -34,7 +34,9 @@ def train_value_based(
         target.load_state_dict(state["extra"]["target"])
         log(f"resumed at env step {start} of {steps}; refilling the replay memory")
     target.eval()
-    memory = ReplayMemory(cfg["buffer_size"], envs.single_observation_space.shape)
+    space = envs.single_observation_space
+    # frames stay bytes in memory (a CNN scales them itself); vectors are float32
+    memory = ReplayMemory(cfg["buffer_size"], space.shape, observation_dtype(space.dtype))
     num_actions = int(envs.single_action_space.n)
     decay_steps = cfg["exploration_fraction"] * steps
     obs, _ = envs.reset(seed=cfg["seed"] + start)
@@ -47,7 +49,7 @@ def train_value_based(
         # -----------------------------------------------------------------------------------
         # act epsilon-greedily in every copy; store the transitions
         epsilon = linear_epsilon(step, cfg["epsilon_start"], cfg["epsilon_end"], decay_steps)
-        x = torch.as_tensor(obs, dtype=torch.float32)
+        x = torch.as_tensor(obs, dtype=memory.obs.dtype)
         with torch.no_grad():
             actions = model(obs=x)["q_values"].argmax(-1)
         explore = torch.rand(num_envs) < epsilon
@@ -122,6 +124,12 @@ def gradient_round(model, target, optimizer, memory, cfg: dict, loss_fn) -> floa
     return float(np.mean(losses))
 
 
+def observation_dtype(dtype) -> torch.dtype:
+    """How the replay memory stores an observation space's values: frames (uint8) as bytes,
+    anything else as float32."""
+    return torch.uint8 if np.dtype(dtype) == np.uint8 else torch.float32
+
+
 def linear_epsilon(step: int, start: float, end: float, decay_steps: float) -> float:
     """The exploration rate at `step`: from `start` down to `end` linearly over
     `decay_steps`, then `end`."""
@@ -135,10 +143,10 @@ class ReplayMemory:
     a ring: once full, each new transition replaces the oldest. sample() draws uniformly, with
     replacement, from torch's global generator (seeded, and saved in checkpoints)."""
 
-    def __init__(self, capacity: int, obs_shape: tuple[int, ...]) -> None:
+    def __init__(self, capacity: int, obs_shape: tuple[int, ...], obs_dtype=torch.float32):
         self.capacity, self.size, self.next_slot = capacity, 0, 0
-        self.obs = torch.zeros(capacity, *obs_shape)
-        self.next_obs = torch.zeros(capacity, *obs_shape)
+        self.obs = torch.zeros(capacity, *obs_shape, dtype=obs_dtype)
+        self.next_obs = torch.zeros(capacity, *obs_shape, dtype=obs_dtype)
         self.actions = torch.zeros(capacity, dtype=torch.long)
         self.rewards = torch.zeros(capacity)
         self.terminated = torch.zeros(capacity)
@@ -150,8 +158,8 @@ class ReplayMemory:
         """One transition per environment copy: each argument's first axis is the copy."""
         for i in range(len(actions)):
             slot = self.next_slot
-            self.obs[slot] = torch.as_tensor(obs[i], dtype=torch.float32)
-            self.next_obs[slot] = torch.as_tensor(next_obs[i], dtype=torch.float32)
+            self.obs[slot] = torch.as_tensor(obs[i], dtype=self.obs.dtype)
+            self.next_obs[slot] = torch.as_tensor(next_obs[i], dtype=self.obs.dtype)
             self.actions[slot] = int(actions[i])
             self.rewards[slot] = float(rewards[i])
             self.terminated[slot] = float(terminated[i])
