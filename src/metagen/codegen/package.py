@@ -23,6 +23,7 @@ from metagen.codegen.bundle import (
     sorted_imports,
 )
 from metagen.codegen.templates import render, template_names
+from metagen.handlers.tasks.rl_environments import ENVIRONMENTS
 from metagen.tasks.registry import datasets_ref, runtime_task, split_ref
 
 # Runnable scripts; their library code comes from the bundles.
@@ -187,8 +188,9 @@ def _third_party(text: str) -> set[str]:
     return {r for r in roots if r not in sys.stdlib_module_names and r not in local}
 
 
-def requirements_txt(files: dict[str, str]) -> str:
-    """Exactly the packages the package's Python files import; export.py's own last."""
+def requirements_txt(files: dict[str, str], environment: str | None = None) -> str:
+    """Exactly the packages the package's Python files import, and what gymnasium needs to
+    make an agent's `environment` (ENVIRONMENTS' requirement); export.py's own last."""
     imported = {path: _third_party(text) for path, text in files.items() if path.endswith(".py")}
     unknown = sorted(set().union(*imported.values()) - set(PIP_NAMES))
     if unknown:
@@ -197,6 +199,9 @@ def requirements_txt(files: dict[str, str]) -> str:
     export_only = imported.get("export.py", set()) - needed
 
     lines = sorted(PIP_NAMES[r] for r in needed)
+    known = ENVIRONMENTS.get(environment or "")
+    if known is not None and known.requirement:
+        lines = sorted([*lines, known.requirement])
     export_lines = sorted(PIP_NAMES[r] for r in export_only)
     if "torch.onnx." in files.get("export.py", ""):
         export_lines += TORCH_ONNX
@@ -234,7 +239,7 @@ def render_package(bp: Blueprint, description: str, context: dict[str, Any]) -> 
         **scripts,
         "config.json": config_json(bp),
     }
-    files["requirements.txt"] = requirements_txt(files)
+    files["requirements.txt"] = requirements_txt(files, bp.data.get("env_id"))
     files["README.md"] = render("README.md.j2", description=description, **script_context)
     files["ruff.toml"] = render("ruff.toml.j2")
     return files

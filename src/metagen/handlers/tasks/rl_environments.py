@@ -21,6 +21,8 @@ class Environment:
     # agents see it preprocessed (data/atari.py). A classic-control environment's frames are
     # rendered on request (data/pixel_frames.py).
     atari_frame: tuple[int, int, int] | None = None
+    # What pip installs, beyond gymnasium, for gymnasium to make it (Box2D's physics).
+    requirement: str | None = None
 
 
 # Atari 2600 games (ale-py, v5: sticky actions, each game's minimal action set) and their
@@ -41,6 +43,9 @@ ATARI_GAMES = (
     ("DoubleDunk", 18),
 )
 ATARI_FRAME = (210, 160, 3)
+# LunarLander's physics: the prebuilt Box2D wheel (gymnasium's box2d extra builds box2d-py
+# from source, with swig).
+BOX2D = "Box2D>=2.3.10"
 
 ENVIRONMENTS = {
     env.id: env
@@ -50,6 +55,8 @@ ENVIRONMENTS = {
         Environment("MountainCar-v0", 2, "discrete", 3, -110.0),
         Environment("Pendulum-v1", 3, "continuous", 1, None),
         Environment("MountainCarContinuous-v0", 2, "continuous", 1, 90.0),
+        Environment("LunarLander-v3", 8, "discrete", 4, 200.0, requirement=BOX2D),
+        Environment("LunarLanderContinuous-v3", 8, "continuous", 2, 200.0, requirement=BOX2D),
         *(
             Environment(f"ALE/{game}-v5", 0, "discrete", actions, None, ATARI_FRAME)
             for game, actions in ATARI_GAMES
