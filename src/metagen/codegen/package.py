@@ -51,6 +51,8 @@ PIP_NAMES = {
     "ale_py": "ale-py>=0.9",
     "cv2": "opencv-python-headless>=4.8",
 }
+# The data kinds of agents over frames, and the data.py factory that makes their environment.
+FRAME_FACTORIES = {"atari": "make_atari_environment", "pixels": "make_pixel_environment"}
 # torch.onnx's exporter imports these itself: a file that calls it needs them unnamed.
 TORCH_ONNX = ("onnx>=1.16", "onnxscript>=0.1")
 
@@ -119,6 +121,8 @@ def task_context(bp: Blueprint) -> dict[str, Any]:
         "headline": (metric, baseline, higher_is_better),
         "reads_text": reads_text,
         "data_kind": bp.data.get("kind"),  # an agent's environment: vectors or frames
+        # the factory an agent over frames rebuilds its environment with (None: vectors)
+        "frames_env": FRAME_FACTORIES.get(bp.data.get("kind", "")),
         "train_imports": "\n".join(
             sorted_imports(
                 {

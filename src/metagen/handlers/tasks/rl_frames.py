@@ -53,6 +53,13 @@ def plan_frames(spec, blueprint: Blueprint, task: str, head: str) -> Environment
         frame_stack=FRAME_STACK,
     )
     blueprint.smoke_data["eval_episodes"] = FRAMES_SMOKE_EVAL_EPISODES
+    look = "grey" if atari else "silhouette"
+    blueprint.components = [
+        (
+            "trunk",
+            f"CNN over {FRAME_STACK} stacked {look} {size}x{size} frames, then a linear layer",
+        )
+    ]  # the task appends its head's
     return env
 
 

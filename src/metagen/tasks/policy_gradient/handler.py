@@ -98,10 +98,7 @@ class PolicyGradientTaskHandler(TaskHandler):
         if (spec.task.algorithm or "ppo").lower() == "reinforce":
             blueprint.train_settings.update(REINFORCE)
         blueprint.smoke_train.update(FRAMES_SMOKE)
-        stack, size = blueprint.data["frame_stack"], blueprint.data["image_size"]
-        look = "grey" if atari else "silhouette"
-        blueprint.components = [
-            ("trunk", f"CNN over {stack} stacked {look} {size}x{size} frames, then a linear layer"),
+        blueprint.components += [
             ("actor", f"logits over {env.num_actions} actions"),
             ("critic", "the frames' value"),
         ]

@@ -92,10 +92,7 @@ class ValueBasedTaskHandler(TaskHandler):
         atari = env.atari_frame is not None
         blueprint.train_settings.update(FRAMES_DQN if atari else PIXELS_DQN)
         blueprint.smoke_train.update(FRAMES_SMOKE)
-        stack, size = blueprint.data["frame_stack"], blueprint.data["image_size"]
-        look = "grey" if atari else "silhouette"
-        blueprint.components = [
-            ("trunk", f"CNN over {stack} stacked {look} {size}x{size} frames, then a linear layer"),
+        blueprint.components += [
             ("q_values", f"linear layer to the Q-values of {env.num_actions} actions"),
         ]
         settings = (
