@@ -818,3 +818,31 @@ def unique_params_by_name(model, names) -> dict[str, int]:
                 seen.add(id(p))
                 counts[name] += p.numel()
     return counts
+
+
+SMALL_DIMS["policy_transformer"] = {
+    "discrete": {
+        "obs_dim": 4,
+        "num_actions": 2,
+        "continuous": False,
+        "context": 3,
+        "d_model": 16,
+        "n_layers": 2,
+        "n_heads": 2,
+        "d_ff": 32,
+        "norm_eps": 1e-5,
+        "dropout": 0.0,
+    },
+    "continuous_one_layer": {
+        "obs_dim": 3,
+        "num_actions": 2,
+        "continuous": True,
+        "context": 4,
+        "d_model": 8,
+        "n_layers": 1,
+        "n_heads": 1,
+        "d_ff": 16,
+        "norm_eps": 1e-5,
+        "dropout": 0.0,
+    },
+}

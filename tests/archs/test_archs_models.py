@@ -74,7 +74,7 @@ def expected_shape(arch: str, dims: dict, inputs: dict) -> tuple[int, ...]:
     if arch == "gnn":  # a vector per node, or per graph of the union
         rows = inputs["x"].shape[0] if dims["readout"] == "none" else int(inputs["batch"].max()) + 1
         return (rows, dims["num_outputs"])
-    if arch == "policy_mlp":  # action logits, or the Gaussian's mean
+    if arch in ("policy_mlp", "policy_transformer"):  # action logits, or the Gaussian's mean
         return (inputs["obs"].shape[0], dims["num_actions"])
     if arch in ("q_mlp", "sac_mlp", "policy_cnn"):  # Q-values or logits per action; an action
         return (inputs["obs"].shape[0], dims["num_actions"])
