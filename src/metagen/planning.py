@@ -163,8 +163,12 @@ def flops_sample(bp: Blueprint) -> tuple[dict[str, int | None], str]:
         return {}, f"one graph of {bp.scales['full'].model['nodes_per_graph']} nodes"
     if data.get("kind") == "series":  # the dims hold the series length
         return {}, f"one series of {data['series_length']} steps"
+    if data.get("kind") == "environment" and "context" in data:  # a sequence world model
+        return {}, f"a window of {data['context']} steps of {data['env_id']}"
     if data.get("kind") in ("environment", "atari", "pixels"):  # an agent: the dims hold it
         return {}, f"one observation of {data['env_id']}"
+    if data.get("kind") == "history":  # a transformer policy: the dims hold the history
+        return {}, f"the last {data['context']} observations of {data['env_id']}"
     if "seq_len" in data:
         return {"seq_len": data["seq_len"]}, f"one sequence of {data['seq_len']} tokens"
     if "num_frames" in data and "resolution" in data:  # the dims hold the clip's size

@@ -802,24 +802,6 @@ SMALL_DIMS["world_model"] = {
     },
 }
 
-CASES = [(arch, dims) for arch, by_name in SMALL_DIMS.items() for dims in by_name.values()]
-CASE_IDS = [f"{arch}-{name}" for arch, by_name in SMALL_DIMS.items() for name in by_name]
-
-
-def unique_params_by_name(model, names) -> dict[str, int]:
-    """Parameters of model.get_submodule(name) for each name, a shared tensor counted once,
-    under the first name that holds it (so a tied LM head counts 0)."""
-    seen: set[int] = set()
-    counts = {}
-    for name in names:
-        counts[name] = 0
-        for p in model.get_submodule(name).parameters():
-            if id(p) not in seen:
-                seen.add(id(p))
-                counts[name] += p.numel()
-    return counts
-
-
 SMALL_DIMS["policy_transformer"] = {
     "discrete": {
         "obs_dim": 4,
@@ -846,3 +828,51 @@ SMALL_DIMS["policy_transformer"] = {
         "dropout": 0.0,
     },
 }
+
+SMALL_DIMS["world_transformer"] = {
+    "discrete": {
+        "obs_dim": 4,
+        "num_actions": 2,
+        "continuous": False,
+        "d_latent": 8,
+        "context": 3,
+        "d_model": 16,
+        "n_layers": 2,
+        "n_heads": 2,
+        "d_ff": 32,
+        "mlp_layers": 2,
+        "norm_eps": 1e-5,
+        "dropout": 0.0,
+    },
+    "continuous_one_layer": {
+        "obs_dim": 3,
+        "num_actions": 2,
+        "continuous": True,
+        "d_latent": 6,
+        "context": 4,
+        "d_model": 8,
+        "n_layers": 1,
+        "n_heads": 1,
+        "d_ff": 16,
+        "mlp_layers": 1,
+        "norm_eps": 1e-5,
+        "dropout": 0.0,
+    },
+}
+
+CASES = [(arch, dims) for arch, by_name in SMALL_DIMS.items() for dims in by_name.values()]
+CASE_IDS = [f"{arch}-{name}" for arch, by_name in SMALL_DIMS.items() for name in by_name]
+
+
+def unique_params_by_name(model, names) -> dict[str, int]:
+    """Parameters of model.get_submodule(name) for each name, a shared tensor counted once,
+    under the first name that holds it (so a tied LM head counts 0)."""
+    seen: set[int] = set()
+    counts = {}
+    for name in names:
+        counts[name] = 0
+        for p in model.get_submodule(name).parameters():
+            if id(p) not in seen:
+                seen.add(id(p))
+                counts[name] += p.numel()
+    return counts

@@ -80,6 +80,8 @@ def expected_shape(arch: str, dims: dict, inputs: dict) -> tuple[int, ...]:
         return (inputs["obs"].shape[0], dims["num_actions"])
     if arch == "world_model":  # the observation's latent
         return (inputs["obs"].shape[0], dims["d_latent"])
+    if arch == "world_transformer":  # each step's latent
+        return (*inputs["obs"].shape[:2], dims["d_latent"])
     if arch in ("tabular_mlp", "text_encoder", "series_cnn"):  # a vector per row, text, series
         return (next(iter(inputs.values())).shape[0], dims["num_outputs"])
     return (next(iter(inputs.values())).shape[0], dims["num_classes"])

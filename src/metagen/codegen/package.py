@@ -51,8 +51,13 @@ PIP_NAMES = {
     "ale_py": "ale-py>=0.9",
     "cv2": "opencv-python-headless>=4.8",
 }
-# The data kinds of agents over frames, and the data.py factory that makes their environment.
-FRAME_FACTORIES = {"atari": "make_atari_environment", "pixels": "make_pixel_environment"}
+# The data kinds of agents that see their environment through a wrapper (frames, or a history
+# of observations), and the data.py factory that makes their environment.
+WRAPPER_FACTORIES = {
+    "atari": "make_atari_environment",
+    "pixels": "make_pixel_environment",
+    "history": "make_history_environment",
+}
 # torch.onnx's exporter imports these itself: a file that calls it needs them unnamed.
 TORCH_ONNX = ("onnx>=1.16", "onnxscript>=0.1")
 
@@ -121,8 +126,8 @@ def task_context(bp: Blueprint) -> dict[str, Any]:
         "headline": (metric, baseline, higher_is_better),
         "reads_text": reads_text,
         "data_kind": bp.data.get("kind"),  # an agent's environment: vectors or frames
-        # the factory an agent over frames rebuilds its environment with (None: vectors)
-        "frames_env": FRAME_FACTORIES.get(bp.data.get("kind", "")),
+        # the factory an agent over frames or a history rebuilds its environment with (None: none)
+        "wrapper_env": WRAPPER_FACTORIES.get(bp.data.get("kind", "")),
         "train_imports": "\n".join(
             sorted_imports(
                 {

@@ -49,10 +49,16 @@ def held_out_seeds(seed: int, episodes: int) -> list[int]:
     return [1_000_003 * (seed + 1) + i for i in range(episodes)]
 
 
-def frame_environments(make_env, cfg: dict, source: str, seed: int):
-    """A pixel agent's training environments (made with training=True: an Atari game's
-    episodic life and clipped rewards) and held-out episodes (whole games, true scores), each
-    made by `make_env(env_id, cfg, ...)`."""
+# The data settings (config.json's data) of an environment wrapper, recorded in data_info.json:
+# a pixel agent's frames, a transformer policy's history.
+WRAPPER_SETTINGS = ("image_size", "frame_stack", "context")
+
+
+def wrapped_environments(make_env, cfg: dict, source: str, seed: int):
+    """Training environments (made with training=True: an Atari game's episodic life and
+    clipped rewards) and held-out episodes (whole games, true scores) of an agent that sees
+    the environment through a wrapper (frames, or a history of observations), each made by
+    `make_env(env_id, cfg, ...)`."""
     envs = make_vector_environment(
         source, cfg["num_envs"], partial(make_env, cfg=cfg, training=True)
     )
@@ -64,7 +70,7 @@ def frame_environments(make_env, cfg: dict, source: str, seed: int):
     info = {
         "env_id": source,
         "num_envs": cfg["num_envs"],
-        "frames": {"image_size": cfg["image_size"], "frame_stack": cfg["frame_stack"]},
+        "wrapper": {key: cfg[key] for key in WRAPPER_SETTINGS if key in cfg},
         "observation_space": space_dims(envs.single_observation_space),
         "action_space": space_dims(envs.single_action_space),
     }

@@ -60,15 +60,29 @@ def test_contradictions_are_one_paragraph_errors(task: str, expected: str) -> No
     assert "\n" not in str(error.value)
 
 
-@pytest.mark.parametrize("family", ["transformer", "hybrid"])
-def test_transformer_and_hybrid_world_models_are_not_built(family: str) -> None:
-    # the roadmap's families for model_based (issue 12); mlp is the one built
-    with pytest.raises(PlanError, match=f"for model_based of the {family} family.*not built"):
-        plan(family=family)
+def test_hybrid_world_models_are_not_built() -> None:
+    # the roadmap's families for model_based (issue 12): mlp and transformer are built
+    with pytest.raises(PlanError, match="for model_based of the hybrid family.*not built"):
+        plan(family="hybrid")
+
+
+def test_transformer_family_plans_sequence_dynamics_as_long_as_the_horizon() -> None:
+    text = SPEC.format(task=", environment: Pendulum-v1", family="transformer")
+    bp = make_blueprint(parse_spec_text(text.replace('"50k"', '"200k"')))
+    assert (bp.arch, bp.family) == ("world_transformer", "transformer")
+    assert (bp.dims["obs_dim"], bp.dims["num_actions"], bp.dims["continuous"]) == (3, 1, True)
+    for scale in ("full", "smoke"):
+        train = bp.scales[scale].train
+        assert train["sequence_length"] == train["horizon"] == bp.scales[scale].model["context"]
+    names = [name for name, _ in bp.components]
+    assert names == list(count_params(bp.arch, bp.dims))
+    assert any("causal transformer" in d for d in bp.decisions)
 
 
 def test_cnn_family_is_refused_naming_mlp() -> None:
-    with pytest.raises(PlanError, match="does not build a model_based agent; use mlp"):
+    with pytest.raises(
+        PlanError, match="does not build a model_based agent; use mlp or transformer"
+    ):
         plan(family="cnn")
 
 

@@ -1,6 +1,5 @@
 """Planning a policy-gradient agent: the environment decides the spaces, a spec that
-contradicts them (or names an unknown environment) gets a one-paragraph error, and what is
-not built says so."""
+contradicts them (or names an unknown environment) gets a one-paragraph error."""
 
 from __future__ import annotations
 
@@ -79,11 +78,6 @@ def test_contradictions_are_one_paragraph_errors(task: str, expected: str) -> No
     with pytest.raises(PlanError, match=expected) as error:
         plan(task)
     assert "\n" not in str(error.value)
-
-
-def test_transformer_agents_are_not_built() -> None:
-    with pytest.raises(PlanError, match="not built yet"):
-        plan(family="transformer")
 
 
 def test_cli_plan_of_an_unknown_environment_exits_2_without_traceback(tmp_path) -> None:

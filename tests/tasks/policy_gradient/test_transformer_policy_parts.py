@@ -8,14 +8,14 @@ import torch
 
 from metagen.archs.policy_transformer.model import PolicyTransformer, PolicyTransformerConfig
 from metagen.data.environments import make_vector_environment
-from metagen.data.observation_history import history_environment
+from metagen.data.observation_history import make_history_environment
 
 CONTEXT = 4
 
 
 def test_history_pads_with_zeros_and_restarts_at_an_autoreset() -> None:
     envs = make_vector_environment(
-        "CartPole-v1", 2, make_env=partial(history_environment, context=CONTEXT)
+        "CartPole-v1", 2, make_env=partial(make_history_environment, cfg={"context": CONTEXT})
     )
     obs, _ = envs.reset(seed=0)
     assert obs.shape == (2, CONTEXT, 4)
@@ -63,7 +63,7 @@ def test_only_the_last_token_answers_and_attention_is_causal() -> None:
     prefix = model.forward_features(obs[:, :2])
     features = model.norm(
         model.blocks(
-            model.embed(changed) + model.positions,
+            model.embed(changed),
             torch.ones(CONTEXT, CONTEXT, dtype=torch.bool).tril(),
         )
     )

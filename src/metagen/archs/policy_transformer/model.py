@@ -12,6 +12,7 @@ from torch import nn
 from metagen.archs.policy_mlp.model import ActionLogStd, orthogonal_linear
 from metagen.nn.checks import check_positive
 from metagen.nn.encoder import check_encoder_shape, encoder_from_config
+from metagen.nn.step_embedding import StepEmbedding, causal_mask
 
 
 @dataclass
@@ -46,9 +47,7 @@ class PolicyTransformer(nn.Module):
         super().__init__()
         self.config = config
         c = config
-        self.embed = nn.Linear(c.obs_dim, c.d_model)
-        self.positions = nn.Parameter(torch.zeros(c.context, c.d_model))
-        nn.init.normal_(self.positions, std=0.02)
+        self.embed = StepEmbedding(c.obs_dim, c.d_model, c.context)
         self.blocks = encoder_from_config(c)
         self.norm = nn.LayerNorm(c.d_model, eps=c.norm_eps)
         self.actor = orthogonal_linear(c.d_model, c.num_actions, 0.01)
@@ -60,10 +59,8 @@ class PolicyTransformer(nn.Module):
 
     def forward_features(self, obs: torch.Tensor) -> torch.Tensor:
         """The last token's vector (B, d_model); attention is causal, so it alone sees all."""
-        steps = obs.shape[1]
-        x = self.embed(obs.float()) + self.positions[:steps]
-        causal = torch.ones(steps, steps, dtype=torch.bool, device=obs.device).tril()
-        return self.norm(self.blocks(x, causal))[:, -1]
+        causal = causal_mask(obs.shape[1], obs.device)
+        return self.norm(self.blocks(self.embed(obs), causal))[:, -1]
 
     def forward_head(self, features: torch.Tensor) -> dict[str, torch.Tensor]:
         value = self.critic(features).squeeze(-1)  # (B,)

@@ -8,7 +8,7 @@ from typing import Any
 from metagen.blueprint.counting import linear
 
 
-def _mlp(d_in: int, d_hidden: int, n_layers: int, d_out: int) -> int:
+def mlp_params(d_in: int, d_hidden: int, n_layers: int, d_out: int) -> int:
     hidden = linear(d_in, d_hidden) + (n_layers - 1) * linear(d_hidden, d_hidden)
     return hidden + linear(d_hidden, d_out)
 
@@ -29,10 +29,12 @@ def _parts(dims: dict[str, Any]) -> dict[str, tuple[int, int]]:
 def layers(dims: dict[str, Any]) -> dict[str, int]:
     """One entry per part: encoder, dynamics, decoder, reward, continuation, value."""
     hidden, depth = dims["d_hidden"], dims["n_layers"]
-    return {name: _mlp(d_in, hidden, depth, d_out) for name, (d_in, d_out) in _parts(dims).items()}
+    return {
+        name: mlp_params(d_in, hidden, depth, d_out) for name, (d_in, d_out) in _parts(dims).items()
+    }
 
 
-def _mlp_flops(d_in: int, d_hidden: int, n_layers: int, d_out: int) -> int:
+def mlp_flops(d_in: int, d_hidden: int, n_layers: int, d_out: int) -> int:
     return 2 * (d_in * d_hidden + (n_layers - 1) * d_hidden * d_hidden + d_hidden * d_out)
 
 
@@ -41,6 +43,6 @@ def flops(dims: dict[str, Any], seq_len: int | None) -> int:
     reconstruction and the predicted next observation)."""
     hidden, depth = dims["d_hidden"], dims["n_layers"]
     parts = _parts(dims)
-    total = sum(_mlp_flops(d_in, hidden, depth, d_out) for d_in, d_out in parts.values())
+    total = sum(mlp_flops(d_in, hidden, depth, d_out) for d_in, d_out in parts.values())
     d_in, d_out = parts["decoder"]
-    return total + _mlp_flops(d_in, hidden, depth, d_out)
+    return total + mlp_flops(d_in, hidden, depth, d_out)

@@ -14,11 +14,14 @@ from typing import Any
 
 from metagen.blueprint.scale_entries import schedule
 
+# The planner's imagined steps per decision; a transformer world model's training windows and
+# context are as long.
+PLANNER_HORIZON = 12
 _MBRL = {
     "collect_steps": 100,
     "updates_per_iteration": 50,
     "seed_steps": 1_000,
-    "horizon": 12,
+    "horizon": PLANNER_HORIZON,
     "candidates": 128,
     "gamma": 0.97,
     "max_grad_norm": 10.0,

@@ -14,6 +14,7 @@ from metagen.handlers.tasks.base import TaskHandler
 from metagen.handlers.tasks.registry import register_task
 from metagen.handlers.tasks.rl_agents import agent_family, check_observation_vectors
 from metagen.handlers.tasks.rl_environments import plan_environment
+from metagen.tasks.model_based.defaults import PLANNER_HORIZON
 from metagen.tasks.policy_gradient.handler import DEFAULT_ENVIRONMENT
 
 ALGORITHMS = ("mpc",)
@@ -45,11 +46,11 @@ class ModelBasedTaskHandler(TaskHandler):
                 f"task.algorithm '{algorithm}' is not a model-based algorithm MetaGen builds; "
                 "use mpc (a learned world model, planning by random shooting), or remove it."
             )
-        blueprint.family = agent_family(spec, self.name, ("mlp",), ("transformer", "hybrid"))
+        blueprint.family = agent_family(spec, self.name, ("mlp", "transformer"), ("hybrid",))
         check_observation_vectors(spec, self.name, blueprint.family)
         env = plan_environment(spec, blueprint, DEFAULT_ENVIRONMENT)
         continuous = env.action_space == "continuous"
-        blueprint.arch, blueprint.task = "world_model", "model_based"
+        blueprint.task = "model_based"
         blueprint.fixed_dims.update(
             obs_dim=env.observation_dim,
             num_actions=env.num_actions,
@@ -60,14 +61,21 @@ class ModelBasedTaskHandler(TaskHandler):
         action = (
             f"{env.num_actions}-value action" if continuous else f"one-hot of {env.num_actions}"
         )
-        blueprint.components = [
-            ("encoder", f"SiLU MLP from the {env.observation_dim}-value observation to a latent"),
-            ("dynamics", f"SiLU MLP: the latent's change after an action (latent + {action})"),
-            ("decoder", "SiLU MLP from a latent back to the observation"),
-            ("reward", "SiLU MLP: the reward of an action in a latent"),
-            ("continuation", "SiLU MLP: the logit that the episode goes on from a latent"),
-            ("value", "SiLU MLP: the latent's discounted return (per step, x (1 - gamma))"),
-        ]
+        if blueprint.family == "transformer":
+            plan_sequence_model(blueprint, env.observation_dim, action)
+        else:
+            blueprint.arch = "world_model"
+            blueprint.components = [
+                (
+                    "encoder",
+                    f"SiLU MLP from the {env.observation_dim}-value observation to a latent",
+                ),
+                ("dynamics", f"SiLU MLP: the latent's change after an action (latent + {action})"),
+                ("decoder", "SiLU MLP from a latent back to the observation"),
+                ("reward", "SiLU MLP: the reward of an action in a latent"),
+                ("continuation", "SiLU MLP: the logit that the episode goes on from a latent"),
+                ("value", "SiLU MLP: the latent's discounted return (per step, x (1 - gamma))"),
+            ]
         blueprint.decisions.append(
             f"{env.id}: observations of {env.observation_dim} values, "
             f"{env.action_space} actions ({env.num_actions}). A world model trained on the "
@@ -89,3 +97,31 @@ class ModelBasedTaskHandler(TaskHandler):
 
     def get_metrics(self, spec) -> list[str]:
         return list(WORLD_MODEL_METRICS)
+
+
+def plan_sequence_model(blueprint: Blueprint, obs_dim: int, action: str) -> None:
+    """A world model whose dynamics are a causal transformer over (latent, action) tokens
+    (world_transformer), trained on windows of consecutive steps as long as the planner's
+    horizon, which it imagines over."""
+    context = PLANNER_HORIZON
+    blueprint.arch = "world_transformer"
+    blueprint.fixed_dims.update(context=context, mlp_layers=2)
+    blueprint.data["context"] = context
+    blueprint.train_settings["sequence_length"] = context
+    blueprint.components = [
+        ("encoder", f"SiLU MLP from the {obs_dim}-value observation to a latent"),
+        ("embed", f"each step's (latent + {action}) a token, plus a learned position"),
+        ("blocks", "pre-norm causal transformer blocks over the steps so far"),
+        ("norm", "layer norm of each step's vector"),
+        ("dynamics", "linear: the latent's change after the step's action"),
+        ("reward", "linear: the reward of the step's action"),
+        ("decoder", "SiLU MLP from a latent back to the observation"),
+        ("continuation", "SiLU MLP: the logit that the episode goes on from a latent"),
+        ("value", "SiLU MLP: the latent's discounted return (per step, x (1 - gamma))"),
+    ]
+    blueprint.decisions.append(
+        f"Family transformer: the latent dynamics are a causal transformer over the steps so "
+        f"far (TWM-style), trained on windows of {context} consecutive steps of one "
+        "environment copy (the loss stops at an episode's end), and imagined over the "
+        f"planner's horizon of {context} steps, each predicted latent the next token."
+    )

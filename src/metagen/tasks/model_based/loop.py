@@ -59,14 +59,17 @@ def train_model_based(
                 stored_next[i] = info["final_obs"][i]
                 episode_returns.append(float(running[i]))
                 running[i] = 0.0
-            buffer.add(x, action, stored_next, reward, terminated)
+            buffer.add(x, action, stored_next, reward, terminated, terminated | truncated)
             obs = next_obs
         # -----------------------------------------------------------------------------------
         # fit the world model to minibatches of every transition collected so far
         model.train()
         losses = []
         for _ in range(cfg["updates_per_iteration"]):
-            batch = buffer.sample(cfg["batch_size"], generator)
+            if cfg.get("sequence_length"):  # a sequence model learns from windows of steps
+                batch = buffer.sample_windows(cfg["batch_size"], cfg["sequence_length"], generator)
+            else:
+                batch = buffer.sample(cfg["batch_size"], generator)
             batch = world_model_targets(model, batch, cfg["gamma"])
             loss = loss_fn(model(obs=batch["obs"], action=batch["action"]), batch)
             optimizer.zero_grad(set_to_none=True)
@@ -97,21 +100,24 @@ def train_model_based(
 
 
 class TransitionBuffer:
-    """Every transition collected, up to `capacity`: obs, action, next_obs, reward and
-    terminated, each a tensor filled in order."""
+    """Every transition collected, up to `capacity`: obs, action, next_obs, reward,
+    terminated and ends (terminated or truncated), each a tensor filled in order, a row per
+    environment copy at each step."""
 
     def __init__(self, capacity: int) -> None:
-        self.capacity, self.size = capacity, 0
+        self.capacity, self.size, self.copies = capacity, 0, 1
         self.data: dict[str, torch.Tensor] = {}
 
-    def add(self, obs, action, next_obs, reward, terminated) -> None:
+    def add(self, obs, action, next_obs, reward, terminated, ends) -> None:
         rows = {
             "obs": obs,
             "action": action,
             "next_obs": torch.as_tensor(next_obs),
             "reward": torch.as_tensor(reward, dtype=torch.float32),
             "terminated": torch.as_tensor(terminated, dtype=torch.float32),
+            "ends": torch.as_tensor(ends, dtype=torch.float32),
         }
+        self.copies = len(obs)
         count = min(len(obs), self.capacity - self.size)
         for key, value in rows.items():
             if key not in self.data:
@@ -122,3 +128,17 @@ class TransitionBuffer:
     def sample(self, batch_size: int, generator) -> dict[str, torch.Tensor]:
         index = torch.randint(0, self.size, (batch_size,), generator=generator)
         return {key: value[index] for key, value in self.data.items()}
+
+    def sample_windows(self, batch_size: int, length: int, generator) -> dict[str, torch.Tensor]:
+        """`batch_size` windows of `length` consecutive steps of one environment copy, each
+        tensor (B, T, ...), and "mask" (B, T): 1.0 up to and including the step that ends the
+        window's first episode, 0.0 after it (those steps belong to the next episode)."""
+        steps = self.size // self.copies  # whole steps stored
+        length = min(length, steps)
+        start = torch.randint(0, steps - length + 1, (batch_size, 1), generator=generator)
+        copy = torch.randint(0, self.copies, (batch_size, 1), generator=generator)
+        index = (start + torch.arange(length)) * self.copies + copy  # (B, T)
+        batch = {key: value[index] for key, value in self.data.items()}
+        ended_before = batch["ends"].cumsum(1) - batch["ends"]  # episode ends before each step
+        batch["mask"] = (ended_before == 0).float()
+        return batch

@@ -22,13 +22,28 @@ def world_model_targets(model, batch: dict, gamma: float) -> dict:
 def world_model_loss(outputs: dict, batch: dict) -> torch.Tensor:
     """batch: "obs", "action", "next_obs", "reward", "terminated" (1.0 where the episode
     ended, not where a time limit cut it), and the targets the loop computes without a
-    gradient: "next_latent" (the next observation's encoding) and "value_target"."""
-    prediction = F.mse_loss(outputs["next_obs"], batch["next_obs"])
-    reconstruction = F.mse_loss(outputs["obs_recon"], batch["obs"])
-    consistency = F.mse_loss(outputs["next_latent"], batch["next_latent"])
-    reward = F.mse_loss(outputs["reward"], batch["reward"])
-    goes_on = F.binary_cross_entropy_with_logits(
-        outputs["continue_logit"], 1.0 - batch["terminated"]
+    gradient: "next_latent" (the next observation's encoding) and "value_target". A batch of
+    windows (B, T, ...) may hold a "mask" (B, T): 1.0 for the steps of the window's first
+    episode, the only ones scored."""
+    mask = batch.get("mask")
+    prediction = masked_mean((outputs["next_obs"] - batch["next_obs"]).square(), mask)
+    reconstruction = masked_mean((outputs["obs_recon"] - batch["obs"]).square(), mask)
+    consistency = masked_mean((outputs["next_latent"] - batch["next_latent"]).square(), mask)
+    reward = masked_mean((outputs["reward"] - batch["reward"]).square(), mask)
+    goes_on = masked_mean(
+        F.binary_cross_entropy_with_logits(
+            outputs["continue_logit"], 1.0 - batch["terminated"], reduction="none"
+        ),
+        mask,
     )
-    value = F.mse_loss(outputs["value"], batch["value_target"])
+    value = masked_mean((outputs["value"] - batch["value_target"]).square(), mask)
     return prediction + reconstruction + consistency + reward + goes_on + value
+
+
+def masked_mean(error: torch.Tensor, mask: torch.Tensor | None) -> torch.Tensor:
+    """The mean of `error` over every value, or over the steps `mask` keeps (the mask's dims
+    lead the error's)."""
+    if mask is None:
+        return error.mean()
+    weights = mask.reshape(*mask.shape, *[1] * (error.dim() - mask.dim())).expand_as(error)
+    return (error * weights).sum() / weights.sum()

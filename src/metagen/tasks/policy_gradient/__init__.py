@@ -9,6 +9,7 @@ TASK = RuntimeTask(
         "environment": "metagen.tasks.policy_gradient.data:policy_gradient_environments",
         "atari": "metagen.tasks.policy_gradient.data:policy_gradient_atari",
         "pixels": "metagen.tasks.policy_gradient.data:policy_gradient_pixels",
+        "history": "metagen.tasks.policy_gradient.data:policy_gradient_history",
     },
     loss="metagen.tasks.policy_gradient.loss:ppo_loss",
     evaluator="metagen.tasks.policy_gradient.evaluate:evaluate_policy",

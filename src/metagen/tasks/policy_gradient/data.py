@@ -3,11 +3,12 @@ the held-out episodes it is evaluated on."""
 
 from metagen.data.atari import make_atari_environment
 from metagen.data.environments import (
-    frame_environments,
     held_out_seeds,
     make_vector_environment,
     space_dims,
+    wrapped_environments,
 )
+from metagen.data.observation_history import make_history_environment
 from metagen.data.pixel_frames import make_pixel_environment
 
 
@@ -28,9 +29,15 @@ def policy_gradient_environments(cfg: dict, source: str, seed: int):
 
 def policy_gradient_atari(cfg: dict, source: str, seed: int):
     """An Atari game's preprocessed frames (data/atari.py); `source` is an ALE id."""
-    return frame_environments(make_atari_environment, cfg, source, seed)
+    return wrapped_environments(make_atari_environment, cfg, source, seed)
 
 
 def policy_gradient_pixels(cfg: dict, source: str, seed: int):
     """A classic-control environment seen through its rendered frames (data/pixel_frames.py)."""
-    return frame_environments(make_pixel_environment, cfg, source, seed)
+    return wrapped_environments(make_pixel_environment, cfg, source, seed)
+
+
+def policy_gradient_history(cfg: dict, source: str, seed: int):
+    """An environment seen through the history of its last cfg["context"] observation vectors
+    (data/observation_history.py): a transformer policy's input."""
+    return wrapped_environments(make_history_environment, cfg, source, seed)

@@ -20,6 +20,11 @@ from metagen.tasks.policy_gradient.defaults import (
     REINFORCE,
 )
 
+# A transformer policy's history, in observations, when constraints.context_window names none:
+# long enough to show velocities and short episodes' recent past, short enough that PPO's
+# epochs over every rollout stay cheap on a CPU. The longest history planned is 256.
+HISTORY_CONTEXT = 8
+MAX_HISTORY_CONTEXT = 256
 # An environment a spec does not name: the classic-control task that every PPO
 # implementation is checked on first.
 DEFAULT_ENVIRONMENT = "CartPole-v1"
@@ -44,7 +49,7 @@ class PolicyGradientTaskHandler(TaskHandler):
             )
         frames = list(spec.modality.inputs) == ["image"]
         family = agent_family(
-            spec, self.name, ("mlp", "cnn"), ("transformer",), "cnn" if frames else "mlp"
+            spec, self.name, ("mlp", "cnn", "transformer"), default="cnn" if frames else "mlp"
         )
         if family == "cnn":
             return self.plan_pixel_agent(spec, blueprint)
@@ -52,7 +57,7 @@ class PolicyGradientTaskHandler(TaskHandler):
         blueprint.family = family
         env = plan_environment(spec, blueprint, DEFAULT_ENVIRONMENT)
         continuous = env.action_space == "continuous"
-        blueprint.arch, blueprint.task = "policy_mlp", "policy_gradient"
+        blueprint.task = "policy_gradient"
         blueprint.fixed_dims.update(
             obs_dim=env.observation_dim, num_actions=env.num_actions, continuous=continuous
         )
@@ -62,10 +67,14 @@ class PolicyGradientTaskHandler(TaskHandler):
             if continuous
             else f"logits over {env.num_actions} actions"
         )
-        blueprint.components = [
-            ("actor", f"tanh MLP from the {env.observation_dim}-value observation to {head}"),
-            ("critic", "tanh MLP from the observation to its value"),
-        ]
+        if family == "transformer":
+            plan_history(spec, blueprint, env.observation_dim, head)
+        else:
+            blueprint.arch = "policy_mlp"
+            blueprint.components = [
+                ("actor", f"tanh MLP from the {env.observation_dim}-value observation to {head}"),
+                ("critic", "tanh MLP from the observation to its value"),
+            ]
         if continuous:
             blueprint.components.append(
                 ("log_std", "learned log standard deviation, one per action dimension")
@@ -124,3 +133,36 @@ class PolicyGradientTaskHandler(TaskHandler):
 
     def get_metrics(self, spec) -> list[str]:
         return list(POLICY_METRICS)
+
+
+def plan_history(spec, blueprint: Blueprint, obs_dim: int, head: str) -> None:
+    """A causal transformer (policy_transformer) over the last observations: its arch, its
+    history length (constraints.context_window, else HISTORY_CONTEXT), its data and rows."""
+    window = spec.constraints.context_window if spec.constraints else None
+    context = window or HISTORY_CONTEXT
+    if context > MAX_HISTORY_CONTEXT:
+        raise PlanError(
+            f"constraints.context_window {context} is longer than a transformer policy's "
+            f"history may be here ({MAX_HISTORY_CONTEXT} observations: each step of every "
+            "rollout attends over all of them); set constraints.context_window to at most "
+            f"{MAX_HISTORY_CONTEXT}."
+        )
+    blueprint.arch = "policy_transformer"
+    blueprint.fixed_dims["context"] = context
+    blueprint.data.update(kind="history", context=context)
+    blueprint.components = [
+        (
+            "embed",
+            f"each of the last {context} {obs_dim}-value observations a token, plus a learned "
+            "position",
+        ),
+        ("blocks", "pre-norm causal transformer blocks over the history"),
+        ("norm", "layer norm of the newest token's vector"),
+        ("actor", f"from the newest token's vector to {head}"),
+        ("critic", "from the newest token's vector to the value"),
+    ]
+    source = "constraints.context_window" if window else "the default"
+    blueprint.decisions.append(
+        f"The transformer policy sees the last {context} observations ({source}), zero-padded "
+        "at an episode's start; attention is causal and the newest token answers."
+    )

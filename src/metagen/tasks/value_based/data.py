@@ -4,10 +4,10 @@ on."""
 
 from metagen.data.atari import make_atari_environment
 from metagen.data.environments import (
-    frame_environments,
     held_out_seeds,
     make_vector_environment,
     space_dims,
+    wrapped_environments,
 )
 from metagen.data.pixel_frames import make_pixel_environment
 
@@ -30,12 +30,12 @@ def value_based_environments(cfg: dict, source: str, seed: int):
 
 def value_based_atari(cfg: dict, source: str, seed: int):
     """An Atari game's preprocessed frames (data/atari.py); `source` is an ALE id."""
-    return frame_environments(make_atari_environment, cfg, source, seed)
+    return wrapped_environments(make_atari_environment, cfg, source, seed)
 
 
 def value_based_pixels(cfg: dict, source: str, seed: int):
     """A classic-control environment seen through its rendered frames (data/pixel_frames.py)."""
-    return discrete_actions_only(*frame_environments(make_pixel_environment, cfg, source, seed))
+    return discrete_actions_only(*wrapped_environments(make_pixel_environment, cfg, source, seed))
 
 
 def discrete_actions_only(envs, held_out: dict, info: dict):
