@@ -25,5 +25,10 @@ def grid(fixed: dict[str, Any], budget: int) -> Iterator[Shape]:
 
 
 def smoke_dims(dims: dict[str, Any]) -> dict[str, Any]:
-    d = min(dims["d_model"], SMOKE_WIDTH)
+    return one_layer_at_most(dims, SMOKE_WIDTH)
+
+
+def one_layer_at_most(dims: dict[str, Any], width: int) -> dict[str, Any]:
+    """One layer, at most `width` wide, with the grid's heads and MLP ratio."""
+    d = min(dims["d_model"], width)
     return {**dims, "d_model": d, "n_heads": d // HEAD_DIM, "d_ff": FF_RATIO * d, "n_layers": 1}
