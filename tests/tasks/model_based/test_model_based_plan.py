@@ -97,3 +97,25 @@ def test_cli_plan_of_an_impossible_spec_exits_2_without_traceback(tmp_path) -> N
     assert done.returncode == 2
     assert "Traceback" not in done.stderr + done.stdout
     assert "dreamer" in done.stderr + done.stdout
+
+
+def test_package_refuses_a_horizon_longer_than_the_context(tmp_path) -> None:
+    import json
+
+    from metagen.synthesis import run_files
+
+    text = SPEC.format(task=", environment: CartPole-v1", family="transformer")
+    spec = parse_spec_text(text.replace('"50k"', '"200k"'))
+    for path, content in run_files(spec, seed=None).items():
+        if path.startswith("code/"):
+            (tmp_path / path[5:]).write_text(content)
+    config = json.loads((tmp_path / "config.json").read_text())
+    config["scales"]["smoke"]["train"]["horizon"] = 20  # the context is 12
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    done = subprocess.run(
+        [sys.executable, "train.py", "--scale", "smoke", "--out", "o"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "horizon 20 is longer than the model's context of 12 steps" in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "o").exists()
