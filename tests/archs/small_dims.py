@@ -860,6 +860,29 @@ SMALL_DIMS["world_transformer"] = {
     },
 }
 
+SMALL_DIMS["world_rssm"] = {
+    "discrete": {
+        "obs_dim": 4,
+        "num_actions": 2,
+        "continuous": False,
+        "d_deter": 12,
+        "d_stoch": 6,
+        "d_hidden": 16,
+        "mlp_layers": 2,
+        "min_std": 0.1,
+    },
+    "continuous_one_layer": {
+        "obs_dim": 3,
+        "num_actions": 2,
+        "continuous": True,
+        "d_deter": 8,
+        "d_stoch": 4,
+        "d_hidden": 12,
+        "mlp_layers": 1,
+        "min_std": 0.1,
+    },
+}
+
 CASES = [(arch, dims) for arch, by_name in SMALL_DIMS.items() for dims in by_name.values()]
 CASE_IDS = [f"{arch}-{name}" for arch, by_name in SMALL_DIMS.items() for name in by_name]
 

@@ -17,7 +17,7 @@ from tests.paths import EXAMPLE_SPECS, NOT_BUILT_SPECS, SEEDS_BUILT, seed_spec, 
 # Words the "not built yet" message must use for the seeds we know; a new seed only needs
 # the generic "needs <capability>, which is not built yet" sentence.
 CAPABILITY = {
-    "hybrid_world_model": ("reinforcement learning",),
+    "dreamer_world_model": ("imagination",),
     "audio_musicgen": ("audio",),
     "image_diffusion": ("diffusion",),
     "molecule_classifier": ("graph neural network", "graph classification"),

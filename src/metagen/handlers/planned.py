@@ -72,7 +72,8 @@ def not_built(what: str, field: str, value: str) -> PlanError:
         "recommendation, family two_tower); reinforcement-learning agents over observation "
         "vectors (task policy_gradient: PPO or REINFORCE; value_based: DQN; actor_critic: SAC "
         "or TD3 for continuous actions; model_based: a world model planning by MPC; family "
-        "mlp, or transformer for transformer dynamics), over a history of observations (task "
+        "mlp, transformer for transformer dynamics, or hybrid for a recurrent state-space "
+        "model), over a history of observations (task "
         "policy_gradient, family transformer) and over frames (task policy_gradient or value_based, family cnn, inputs [image]: "
         "Atari games, classic-control renders)."
     )

@@ -60,10 +60,19 @@ def test_contradictions_are_one_paragraph_errors(task: str, expected: str) -> No
     assert "\n" not in str(error.value)
 
 
-def test_hybrid_world_models_are_not_built() -> None:
-    # the roadmap's families for model_based (issue 12): mlp and transformer are built
-    with pytest.raises(PlanError, match="for model_based of the hybrid family.*not built"):
-        plan(family="hybrid")
+def test_hybrid_family_plans_a_recurrent_state_space_model_on_windows() -> None:
+    text = SPEC.format(task=", environment: Pendulum-v1", family="hybrid")
+    bp = make_blueprint(parse_spec_text(text.replace('"50k"', '"200k"')))
+    assert (bp.arch, bp.family) == ("world_rssm", "hybrid")
+    assert (bp.dims["obs_dim"], bp.dims["num_actions"], bp.dims["continuous"]) == (3, 1, True)
+    assert "d_latent" not in bp.dims and bp.dims["d_deter"] == bp.dims["d_hidden"]
+    for scale in ("full", "smoke"):
+        train = bp.scales[scale].train
+        assert train["sequence_length"] == train["horizon"]
+        assert train["batch_size"] == 64  # windows: the GRU steps through each one
+    names = [name for name, _ in bp.components]
+    assert names == list(count_params(bp.arch, bp.dims))
+    assert any("recurrent state-space" in d for d in bp.decisions)
 
 
 def test_transformer_family_plans_sequence_dynamics_as_long_as_the_horizon() -> None:
@@ -79,9 +88,9 @@ def test_transformer_family_plans_sequence_dynamics_as_long_as_the_horizon() -> 
     assert any("causal transformer" in d for d in bp.decisions)
 
 
-def test_cnn_family_is_refused_naming_mlp() -> None:
+def test_cnn_family_is_refused_naming_the_built_families() -> None:
     with pytest.raises(
-        PlanError, match="does not build a model_based agent; use mlp or transformer"
+        PlanError, match="does not build a model_based agent; use mlp, transformer or hybrid"
     ):
         plan(family="cnn")
 

@@ -39,12 +39,25 @@ class WorldModelConfig:
     def example_inputs(
         self, batch_size: int, generator: torch.Generator
     ) -> dict[str, torch.Tensor]:
-        obs = torch.randn(batch_size, self.obs_dim, generator=generator)
-        if self.continuous:
-            action = torch.rand(batch_size, self.num_actions, generator=generator) * 2 - 1
-        else:
-            action = torch.randint(0, self.num_actions, (batch_size,), generator=generator)
-        return {"obs": obs, "action": action}
+        return transition_inputs(self, (batch_size,), generator)
+
+
+def transition_inputs(config, steps: tuple[int, ...], generator) -> dict[str, torch.Tensor]:
+    """Random observations and actions of a world model's `config` (its obs_dim, num_actions
+    and continuous), shaped `steps` (a batch, or a batch of windows)."""
+    obs = torch.randn(*steps, config.obs_dim, generator=generator)
+    if config.continuous:
+        action = torch.rand(*steps, config.num_actions, generator=generator) * 2 - 1
+    else:
+        action = torch.randint(0, config.num_actions, steps, generator=generator)
+    return {"obs": obs, "action": action}
+
+
+def action_vector(action: torch.Tensor, config) -> torch.Tensor:
+    """A discrete action as its one-hot vector, a continuous one as it is: (..., A)."""
+    if config.continuous:
+        return action.float()
+    return nn.functional.one_hot(action.long(), config.num_actions).float()
 
 
 def world_mlp(d_in: int, d_hidden: int, n_layers: int, d_out: int) -> nn.Sequential:
@@ -75,10 +88,7 @@ class WorldModel(nn.Module):
         return sum(p.numel() for p in self.parameters())
 
     def action_input(self, action: torch.Tensor) -> torch.Tensor:
-        """A discrete action as its one-hot vector, a continuous one as it is: (..., A)."""
-        if self.config.continuous:
-            return action.float()
-        return nn.functional.one_hot(action.long(), self.config.num_actions).float()
+        return action_vector(action, self.config)
 
     def step(self, latent: torch.Tensor, action: torch.Tensor):
         """One imagined step from `latent` (..., L) taking `action` (already action_input's):
@@ -107,6 +117,12 @@ class WorldModel(nn.Module):
             "continue_logits": torch.stack(continues, -1),
             "final_value": self.value(latent).squeeze(-1),
         }
+
+    def next_states(self, obs, action, next_obs) -> tuple[torch.Tensor, torch.Tensor]:
+        """The loss's targets (tasks/model_based/loss.py): the next observation's latent and
+        its value (a latent here reads its observation alone)."""
+        latent = self.encoder(next_obs.float())
+        return latent, self.value(latent).squeeze(-1)
 
     def forward_features(self, obs: torch.Tensor, action: torch.Tensor | None = None):
         """The observation's latent, and the action as the dynamics read it (or None)."""

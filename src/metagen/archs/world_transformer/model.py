@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from metagen.archs.world_model.model import world_mlp
+from metagen.archs.world_model.model import action_vector, transition_inputs, world_mlp
 from metagen.nn.causal_stack import causal_stack_from_config
 from metagen.nn.checks import check_positive
 from metagen.nn.encoder import check_encoder_shape
@@ -50,13 +50,7 @@ class WorldTransformerConfig:
     def example_inputs(
         self, batch_size: int, generator: torch.Generator
     ) -> dict[str, torch.Tensor]:
-        steps = (batch_size, self.context)
-        obs = torch.randn(*steps, self.obs_dim, generator=generator)
-        if self.continuous:
-            action = torch.rand(*steps, self.num_actions, generator=generator) * 2 - 1
-        else:
-            action = torch.randint(0, self.num_actions, steps, generator=generator)
-        return {"obs": obs, "action": action}
+        return transition_inputs(self, (batch_size, self.context), generator)
 
 
 class WorldTransformer(nn.Module):
@@ -82,10 +76,7 @@ class WorldTransformer(nn.Module):
         return sum(p.numel() for p in self.parameters())
 
     def action_input(self, action: torch.Tensor) -> torch.Tensor:
-        """A discrete action as its one-hot vector, a continuous one as it is: (..., A)."""
-        if self.config.continuous:
-            return action.float()
-        return nn.functional.one_hot(action.long(), self.config.num_actions).float()
+        return action_vector(action, self.config)
 
     def transition(self, latents: torch.Tensor, actions: torch.Tensor):
         """Each step's next latent and reward from the tokens up to it: latents (B, T, L),
@@ -118,6 +109,12 @@ class WorldTransformer(nn.Module):
             "continue_logits": self.continuation(imagined).squeeze(-1).reshape(shape),
             "final_value": self.value(latent).squeeze(-1).reshape(batch, candidates),
         }
+
+    def next_states(self, obs, action, next_obs) -> tuple[torch.Tensor, torch.Tensor]:
+        """The loss's targets (tasks/model_based/loss.py): the next observations' latents and
+        their values (a latent here reads its observation alone)."""
+        latent = self.encoder(next_obs.float())
+        return latent, self.value(latent).squeeze(-1)
 
     def forward_features(self, obs: torch.Tensor, action: torch.Tensor | None = None):
         """The observations' latents, and the actions as the dynamics read them (or None)."""

@@ -25,9 +25,11 @@ def agent_family(
             family,
         )
     if family not in built:
+        choices = (
+            " or ".join(built) if len(built) < 3 else f"{', '.join(built[:-1])} or {built[-1]}"
+        )
         raise PlanError(
-            f"architecture.family '{family}' does not build a {task} agent; use "
-            f"{' or '.join(built)}."
+            f"architecture.family '{family}' does not build a {task} agent; use {choices}."
         )
     return family
 
