@@ -68,3 +68,23 @@ def encoder_block_flops(tokens: int, d_model: int, d_ff: int) -> int:
     """Projections, attention and the MLP of one encoder block over `tokens` tokens."""
     projections = 2 * tokens * d_model * 4 * d_model
     return projections + attention_flops(tokens, d_model) + 2 * 2 * tokens * d_model * d_ff
+
+
+def cfc_cell_params(d_in: int, hidden: int, units: int, layers: int, mode: str) -> int:
+    """nn/cfc.py's CfC cell: the backbone's Linear layers, then f (and g, a, b, or for "pure"
+    A and w_tau per unit) from the backbone's output ([input, state] without a backbone)."""
+    width, total = d_in + hidden, 0
+    for _ in range(layers):
+        total += linear(width, units)
+        width = units
+    heads = linear(width, hidden) + (2 * hidden if mode == "pure" else 3 * linear(width, hidden))
+    return total + heads
+
+
+def cfc_cell_flops(d_in: int, hidden: int, units: int, layers: int, mode: str) -> int:
+    """One step of a CfC cell: its matmuls (the element-wise gate is free)."""
+    width, total = d_in + hidden, 0
+    for _ in range(layers):
+        total += 2 * width * units
+        width = units
+    return total + 2 * width * hidden * (1 if mode == "pure" else 4)
