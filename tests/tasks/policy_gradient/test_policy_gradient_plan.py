@@ -39,6 +39,19 @@ def test_pendulum_is_continuous_with_a_log_std() -> None:
     assert [name for name, _ in bp.components] == ["actor", "critic", "log_std"]
 
 
+def test_lunar_lander_gets_its_own_settings_and_a_short_smoke_run() -> None:
+    pytest.importorskip("Box2D")
+    bp = plan(", environment: LunarLander-v3")
+    full, smoke = bp.scales["full"].train, bp.scales["smoke"].train
+    assert (full["steps"], full["gamma"], full["ent_coef"]) == (1_000_000, 0.999, 0.01)
+    rollout = bp.scales["full"].data["num_envs"] * full["rollout_steps"]
+    assert full["batch_size"] == smoke["batch_size"] == rollout
+    assert full["batch_size"] // full["minibatches"] == 64  # RL Zoo's minibatch
+    assert smoke["steps"] == 4 * rollout and smoke["gamma"] == 0.999
+    assert any("tuned for LunarLander-v3" in d for d in bp.decisions)
+    assert any("tuned for CartPole-v1" in d for d in plan(", environment: Acrobot-v1").decisions)
+
+
 def test_no_environment_is_cartpole_and_the_plan_says_so() -> None:
     bp = plan()
     assert bp.scales["full"].data["env_id"] == "CartPole-v1"

@@ -34,7 +34,25 @@ TRAIN: dict[str, dict[str, Any]] = {
 # large scale (down to -16 a step) and its horizon short (RL Baselines3 Zoo's PPO for
 # Pendulum-v1: gamma 0.9, GAE lambda 0.95, 10 epochs of minibatches; CleanRL's continuous PPO
 # scales rewards). The handler lays them over the settings above.
+# LunarLander is harder and longer (up to 1,000 steps, a shaped reward of about -100 to +300
+# an episode): RL Baselines3 Zoo's PPO for LunarLander-v2 (1M steps, 1,024-step rollouts,
+# 4 epochs of minibatches of 64, gamma 0.999, GAE lambda 0.98, entropy bonus 0.01), here in
+# 8 copies rather than 16.
+_LUNAR_LANDER = {
+    "steps": 1_000_000,
+    "batch_size": 8 * 1024,
+    "rollout_steps": 1024,
+    "minibatches": 128,
+    "update_epochs": 4,
+    "lr": 3e-4,
+    "gamma": 0.999,
+    "gae_lambda": 0.98,
+    "ent_coef": 0.01,
+    "checkpoint_every": 10,
+    "log_every": 5,
+}
 ENVIRONMENT_SETTINGS: dict[str, dict[str, Any]] = {
+    "LunarLander-v3": _LUNAR_LANDER,
     "Pendulum-v1": {
         "gamma": 0.9,
         "gae_lambda": 0.95,
@@ -42,6 +60,10 @@ ENVIRONMENT_SETTINGS: dict[str, dict[str, Any]] = {
         "minibatches": 4,
         "scale_rewards": True,
     },
+}
+# The smoke scale over those: a few of the environment's rollouts, to show the loop runs.
+ENVIRONMENT_SMOKE: dict[str, dict[str, Any]] = {
+    "LunarLander-v3": {"steps": 4 * 8 * 1024, "checkpoint_every": 2, "log_every": 1},
 }
 # REINFORCE (Williams 1992) with the critic as its baseline: one plain policy-gradient step per
 # rollout on Monte Carlo returns (GAE with lambda 1, bootstrapped only where a rollout cuts an

@@ -14,6 +14,7 @@ from metagen.handlers.tasks.rl_environments import plan_environment
 from metagen.handlers.tasks.rl_frames import frames_description, plan_frames
 from metagen.tasks.policy_gradient.defaults import (
     ENVIRONMENT_SETTINGS,
+    ENVIRONMENT_SMOKE,
     FRAMES_PPO,
     FRAMES_SMOKE,
     PIXELS_PPO,
@@ -80,6 +81,7 @@ class PolicyGradientTaskHandler(TaskHandler):
                 ("log_std", "learned log standard deviation, one per action dimension")
             )
         blueprint.train_settings.update(ENVIRONMENT_SETTINGS.get(env.id, {}))
+        blueprint.smoke_train.update(ENVIRONMENT_SMOKE.get(env.id, {}))
         if algorithm == "reinforce":
             blueprint.train_settings.update(REINFORCE)
         how = (
@@ -88,10 +90,15 @@ class PolicyGradientTaskHandler(TaskHandler):
             if algorithm == "reinforce"
             else "PPO with the clipped objective and GAE"
         )
+        tuned = (
+            f"with settings tuned for {env.id}"
+            if env.id in ENVIRONMENT_SETTINGS
+            else "with settings tuned for CartPole-v1"
+        )
         blueprint.decisions.append(
             f"{env.id}: observations of {env.observation_dim} values, "
             f"{env.action_space} actions ({env.num_actions}). {how} in 8 synchronous copies "
-            "of the environment; evaluation plays seeded held-out episodes acting "
+            f"of the environment, {tuned}; evaluation plays seeded held-out episodes acting "
             "deterministically, beside a random policy on the same episodes."
         )
         blueprint.loss = self.get_loss_function(spec)
