@@ -14,6 +14,7 @@ from metagen.handlers.approximation import approximate_outputs
 from metagen.handlers.modalities import get_handler
 from metagen.handlers.modalities.base import spec_family
 from metagen.handlers.modalities.text import check_planned_tokenizer
+from metagen.handlers.planned import refuse_unbuilt_sections
 from metagen.handlers.tasks import get_task_handler
 from metagen.spec import Spec
 
@@ -53,6 +54,7 @@ def _training_overrides(spec: Spec) -> dict[str, Any]:
 
 def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
     """Run the handlers and the solver: every dim of every scale fixed."""
+    refuse_unbuilt_sections(spec)
     bp = _new_blueprint(spec, seed)
     # An unsupported output (`taste`, say) is built as the nearest supported one.
     spec, approximations = approximate_outputs(spec)

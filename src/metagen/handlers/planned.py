@@ -45,6 +45,23 @@ OBJECTIVES = {
 }
 
 
+# The fusion guide's system (issue 13): the spec language reads it; the models are not built.
+FUSION_SYSTEM = (
+    "the multi-modal fusion system (an encoder per input modality, combined by early, late, "
+    "hybrid, hierarchical or cross-attention fusion)"
+)
+SENSOR_INPUTS = "models of sensor readings (the fusion system will read them)"
+
+
+def refuse_unbuilt_sections(spec) -> None:
+    """A fusion section or a sensor input needs what is not built: say so before any handler
+    reads the spec."""
+    if spec.fusion is not None:
+        raise not_built(FUSION_SYSTEM, "fusion.strategy", spec.fusion.strategy)
+    if "sensor" in spec.modality.inputs:
+        raise not_built(SENSOR_INPUTS, "modality.inputs", ", ".join(spec.modality.inputs))
+
+
 def not_built(what: str, field: str, value: str) -> PlanError:
     return PlanError(
         f"{field} '{value}' needs {what}, which is not built yet in this version of MetaGen. "

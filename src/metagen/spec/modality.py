@@ -11,7 +11,7 @@ from typing import Annotated
 from pydantic import BeforeValidator, Field, ValidationInfo, field_validator, model_validator
 
 from metagen.spec.errors import InvalidValue
-from metagen.spec.fields import OneOf, SpecModel, UniqueList
+from metagen.spec.fields import OneOf, SpecModel, UniqueList, YamlFloat
 from metagen.spec.vocab import (
     IMAGE_PRESETS,
     INPUT_MODALITIES,
@@ -197,6 +197,19 @@ class TabularParams(SpecModel):
     )
 
 
+class SensorParams(SpecModel):
+    """Parameters of the sensor modality: multichannel readings at a fixed sample rate (an
+    IMU's 6 axes, joint encoders, force sensors), read in windows."""
+
+    channels: int = Field(6, ge=1, le=1024, description="Readings per time step.")
+    sample_rate: YamlFloat = Field(
+        100.0, gt=0, le=1_000_000, description="Time steps per second (Hz)."
+    )
+    window: int = Field(
+        128, ge=2, le=100_000, description="Time steps one sample holds (window / sample_rate s)."
+    )
+
+
 def _raise_patch(patch: int, size: int, fits: list[int]) -> int:
     hint = f"Choose a divisor of {size}, such as {', '.join(map(str, fits))}"
     raise InvalidValue(f"patch_size {patch} does not divide the image size {size}", hint)
@@ -222,6 +235,7 @@ class Modality(SpecModel):
     video: VideoParams | None = Field(None, description="Video parameters.")
     tabular: TabularParams | None = Field(None, description="Tabular parameters.")
     time_series: TimeSeriesParams | None = Field(None, description="Time-series parameters.")
+    sensor: SensorParams | None = Field(None, description="Sensor parameters.")
 
     def params(self, modality: str) -> SpecModel | None:
         """The parameter group of a modality ('text', 'image', ...), None if not given."""

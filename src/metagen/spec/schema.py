@@ -13,6 +13,7 @@ from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_
 
 from metagen.spec.errors import InvalidValue, SpecWarning
 from metagen.spec.fields import OneOf, SafeName, SpecModel, SpecVersion, UniqueList, YamlFloat
+from metagen.spec.fusion import Fusion
 from metagen.spec.modality import Modality
 from metagen.spec.task_rules import task_problems
 from metagen.spec.units import (
@@ -33,6 +34,7 @@ from metagen.spec.vocab import (
     PRECISIONS,
     SPEC_VERSIONS,
     TASK_TYPES,
+    TIME_INPUTS,
 )
 
 # Sections that a user may leave empty (`training:` with nothing under it means defaults).
@@ -206,6 +208,11 @@ class Spec(SpecModel):
     architecture: Architecture = Field(
         default_factory=Architecture, description="Architecture family and variant."
     )
+    fusion: Fusion | None = Field(
+        None,
+        description="An encoder per input modality and how their features combine (two or "
+        "more inputs); null: no fusion system.",
+    )
 
     _warnings: list[SpecWarning] = PrivateAttr(default_factory=list)
 
@@ -227,7 +234,59 @@ class Spec(SpecModel):
             raise InvalidValue(first.summary, first.hint, at=first.at)
         return task
 
+    @field_validator("fusion")
+    @classmethod
+    def _fusion_fits_the_inputs(cls, fusion: Fusion | None, info: ValidationInfo):
+        modality, architecture = info.data.get("modality"), info.data.get("architecture")
+        if fusion is None or modality is None:
+            return fusion
+        fusion_problem(fusion, list(modality.inputs), architecture)
+        return fusion
+
     @property
     def warnings(self) -> list[SpecWarning]:
         """Warnings found when the spec was loaded (unsupported outputs, advice)."""
         return self._warnings
+
+
+def fusion_problem(fusion: Fusion, inputs: list[str], architecture: Architecture | None) -> None:
+    """Raise the first way the fusion section contradicts the rest of the spec."""
+    if len(inputs) < 2:
+        raise InvalidValue(
+            f"a fusion section combines several input modalities, but modality.inputs has "
+            f"one ({inputs[0]})",
+            "Add the other inputs to modality.inputs, or remove the fusion section",
+            at=("strategy",),
+        )
+    if architecture is not None and architecture.fusion is not None:
+        raise InvalidValue(
+            f"architecture.fusion {architecture.fusion!r} and the fusion section both say how "
+            "the inputs combine (architecture.fusion: a vision-language or CLIP model; the "
+            "fusion section: an encoder per modality)",
+            "Keep one of them",
+            at=("strategy",),
+        )
+    if isinstance(fusion.modality_weights, dict):
+        weights = fusion.modality_weights
+        for name in weights:
+            if name not in inputs:
+                raise InvalidValue(
+                    f"{name!r} is not one of modality.inputs ({', '.join(inputs)})",
+                    "Weigh only the spec's inputs",
+                    at=("modality_weights", name),
+                )
+        missing = [name for name in inputs if name not in weights]
+        if missing:
+            raise InvalidValue(
+                f"modality_weights gives no weight to {', '.join(missing)}",
+                "Give every input modality a weight, or write learnable or fixed",
+                at=("modality_weights",),
+            )
+    timed = [name for name in inputs if name in TIME_INPUTS]
+    if fusion.align == "resample" and not timed:
+        raise InvalidValue(
+            f"align 'resample' resamples time-based inputs ({', '.join(TIME_INPUTS)}), and "
+            f"modality.inputs has none ({', '.join(inputs)})",
+            "Set align: none",
+            at=("align",),
+        )

@@ -16,6 +16,7 @@ INPUT_MODALITIES = (
     "graph",
     "point_cloud",
     "3d",
+    "sensor",  # multichannel readings at a sample rate (IMU, force, joint encoders)
 )
 
 # Outputs outside this list are kept and only warned about: MetaGen approximates them.
@@ -91,6 +92,17 @@ FAMILIES = (
 
 # How a multi-modal model combines its inputs.
 FUSIONS = ("early", "late", "cross_attention", "contrastive")
+
+# The fusion section (spec/fusion.py): how a model with per-modality encoders combines them.
+FUSION_STRATEGIES = ("early", "late", "hybrid", "hierarchical", "cross_attention")
+# What encodes each modality's features over time: attention, liquid (CfC) cells, spiking
+# (LIF) layers, or CfC cells feeding spiking layers.
+FUSION_ENCODERS = ("transformer", "cfc", "lif", "cfc_lif")
+FUSION_MODALITY_WEIGHTS = ("learnable", "fixed")
+# none: each time-based input keeps its own steps; resample: all to align_steps steps.
+FUSION_ALIGNMENTS = ("none", "resample")
+# Inputs that have a time axis, which `align` can resample.
+TIME_INPUTS = ("audio", "video", "time_series", "sensor")
 
 DEVICES = ("cpu", "edge", "mobile", "consumer_gpu", "datacenter_gpu", "tpu")
 
