@@ -18,7 +18,7 @@ RGB_COLORS = {
 GRAY_COLORS = {"light": (0.95,), "dark": (0.05,)}
 
 
-def _shape_mask(shape: str, x: np.ndarray, y: np.ndarray, r: float) -> np.ndarray:
+def shape_mask(shape: str, x: np.ndarray, y: np.ndarray, r: float) -> np.ndarray:
     """Boolean mask of `shape` with half-size `r`, on coordinates centred at the shape."""
     ax, ay = np.abs(x), np.abs(y)
     masks = {
@@ -90,7 +90,7 @@ class ShapesDataset(Dataset):
         r = rng.uniform(0.22, 0.4) * n
         cx, cy = rng.uniform(r, n - r, size=2)
         yy, xx = np.mgrid[0:n, 0:n].astype(np.float32) + 0.5
-        mask = _shape_mask(shape, xx - cx, yy - cy, r)
+        mask = shape_mask(shape, xx - cx, yy - cy, r)
         background = rng.uniform(0.35, 0.6) + rng.normal(0.0, 0.04, size=(self.channels, n, n))
         rgb = np.asarray(self.palette[color]) + rng.uniform(-0.07, 0.07, size=self.channels)
         image = np.where(mask[None], rgb[:, None, None], background)

@@ -10,7 +10,7 @@ import torch
 from torch.utils.data import Dataset
 
 from metagen.data.pixels import normalize_pixels
-from metagen.data.synthetic_images import GRAY_COLORS, RGB_COLORS, _shape_mask, shape_classes
+from metagen.data.synthetic_images import GRAY_COLORS, RGB_COLORS, shape_classes, shape_mask
 
 SCENE_STUFF = ("sky", "ground")
 SCENE_MAX_SHAPES = {"semantic": 3, "panoptic": 4}
@@ -67,7 +67,7 @@ def draw_scene(
         else:
             continue
         placed.append((cx, cy, r))
-        mask = _shape_mask(shape, xx - cx, yy - cy, r)
+        mask = shape_mask(shape, xx - cx, yy - cy, r)
         rgb = np.asarray(palette[color]) + rng.uniform(-0.07, 0.07, size=channels)
         image = np.where(mask[None], rgb[:, None, None], image)
         classes[mask] = first_shape_class + label

@@ -11,7 +11,7 @@ import torch
 from torch.utils.data import Dataset
 
 from metagen.data.pixels import normalize_pixels
-from metagen.data.synthetic_images import RGB_COLORS, SHAPE_NAMES, _shape_mask
+from metagen.data.synthetic_images import RGB_COLORS, SHAPE_NAMES, shape_mask
 
 # Unit steps (dx, dy) in image coordinates (y grows downwards); cardinal directions first.
 DIRECTIONS = {
@@ -123,7 +123,7 @@ class MovingShapesDataset(Dataset):
             top, left = max(0, int(cy - r) - 1), max(0, int(cx - r) - 1)
             bottom, right = min(h, int(cy + r) + 2), min(w, int(cx + r) + 2)
             yy, xx = np.mgrid[top:bottom, left:right].astype(np.float32) + 0.5
-            mask = _shape_mask(shape, xx - cx, yy - cy, r)
+            mask = shape_mask(shape, xx - cx, yy - cy, r)
             box = clip[:, k, top:bottom, left:right]
             box[:] = np.where(mask[None], color[:, None, None], box)
         return np.clip(clip, 0.0, 1.0, out=clip), label

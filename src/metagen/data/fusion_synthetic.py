@@ -1,0 +1,155 @@
+"""Built-in data whose label needs every input modality at once, so that fusion is measurable.
+
+Each sample draws one factor per input modality, independent and uniform over the
+`num_classes` values, and its label is their sum modulo num_classes. Each modality shows only
+its own factor:
+
+- image: a shape of the factor's colour (data/synthetic_images.py's palette), any shape, place
+  and size, on a noisy background;
+- text: a caption naming the factor's colour word among filler words;
+- audio: a tone at the factor's pitch (data/synthetic_audio.py's notes) in noise;
+- sensor: `channels` readings oscillating at the factor's frequency, each with its own phase
+  and gain, in noise;
+- tabular: the factor's centre in feature space, plus noise.
+
+Because the factors are independent and uniform, the label is uniform given any proper subset
+of the modalities: nothing but all of them together beats chance (the `ceilings`). With
+`corrupt` = (modality, fraction), that fraction of the samples carry pure noise in that
+modality, whose factor is then unreadable: the full-input ceiling drops to
+(1 - fraction) + fraction / num_classes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from metagen.data.synthetic_audio import AUDIO_PITCHES, render_partials
+from metagen.data.synthetic_images import RGB_COLORS, SHAPE_NAMES, shape_mask
+
+FUSION_MODALITIES = ("image", "text", "audio", "sensor", "tabular")
+MAX_CLASSES = len(RGB_COLORS)  # the palette, the pitches and the words have six each
+# The sensor's oscillation frequencies per factor, in cycles per window.
+SENSOR_CYCLES = (2.0, 3.5, 5.0, 7.0, 9.5, 12.5)
+SENSOR_NOISE = 0.5  # against unit-amplitude oscillations
+TABULAR_NOISE = 0.35  # against factor centres about 3 apart (8 features)
+# The factors' centres in feature space are part of the data's definition, as the palette is:
+# every seed (every split) shares them.
+TABULAR_CENTRES_SEED = 7
+AUDIO_NOISE = 0.3
+CAPTION_FILLERS = ("a", "the", "photo", "of", "some", "thing", "small", "large", "here", "there")
+
+
+def fusion_ceilings(inputs: list[str], num_classes: int, corrupt=None) -> dict[str, float]:
+    """The best accuracy any model can reach: with every input ("all"), and without each one
+    ("without <modality>"), where nothing is left to tell the label."""
+    chance = 1.0 / num_classes
+    fraction = corrupt[1] if corrupt else 0.0
+    ceilings = {"all": (1 - fraction) + fraction * chance}
+    ceilings.update({f"without {name}": chance for name in inputs})
+    return ceilings
+
+
+def fusion_samples(
+    inputs: list[str],
+    n: int,
+    seed: int,
+    *,
+    num_classes: int = 4,
+    image_size: int = 32,
+    sensor_channels: int = 6,
+    sensor_steps: int = 64,
+    sample_rate: int = 8000,
+    audio_samples: int = 2048,
+    num_features: int = 8,
+    corrupt: tuple[str, float] | None = None,
+) -> dict[str, np.ndarray | list[str]]:
+    """`n` samples: each input modality's rendering, "label" (n,), "factors" (n, inputs) and
+    "corrupted" (n,) bool. The same seed gives the same samples."""
+    unknown = [name for name in inputs if name not in FUSION_MODALITIES]
+    if unknown or len(inputs) < 2:
+        raise ValueError(
+            f"fusion data needs two or more of {', '.join(FUSION_MODALITIES)}, got {inputs}"
+        )
+    if not 2 <= num_classes <= MAX_CLASSES:
+        raise ValueError(f"num_classes ({num_classes}) must be between 2 and {MAX_CLASSES}")
+    if corrupt is not None and (corrupt[0] not in inputs or not 0 <= corrupt[1] <= 1):
+        raise ValueError(f"corrupt {corrupt} must name an input and a fraction in [0, 1]")
+    rng = np.random.default_rng(seed)
+    factors = rng.integers(0, num_classes, size=(n, len(inputs)))
+    corrupted = rng.random(n) < (corrupt[1] if corrupt else 0.0)
+    out: dict[str, np.ndarray | list[str]] = {
+        "label": factors.sum(1) % num_classes,
+        "factors": factors,
+        "corrupted": corrupted,
+    }
+    renderers: dict[str, Callable[[int, np.random.Generator], Any]] = {
+        "image": lambda z, r: _image(z, image_size, r),
+        "text": lambda z, r: _caption(z, r),
+        "audio": lambda z, r: _tone(z, audio_samples, sample_rate, r),
+        "sensor": lambda z, r: _readings(z, sensor_channels, sensor_steps, r),
+        "tabular": lambda z, r: _features(z, num_features, r),
+    }
+    for column, name in enumerate(inputs):
+        noisy = corrupted if corrupt and corrupt[0] == name else np.zeros(n, bool)
+        items = [
+            _noise_like(renderers[name](int(z), rng), rng) if bad else renderers[name](int(z), rng)
+            for z, bad in zip(factors[:, column], noisy, strict=True)
+        ]
+        out[name] = (
+            [str(t) for t in items] if name == "text" else np.stack(items).astype(np.float32)
+        )
+    return out
+
+
+def _image(factor: int, size: int, rng: np.random.Generator) -> np.ndarray:
+    """(3, size, size) in [0, 1]: a shape of the factor's colour."""
+    color = np.asarray(list(RGB_COLORS.values())[factor])
+    r = rng.uniform(0.22, 0.4) * size
+    cx, cy = rng.uniform(r, size - r, size=2)
+    yy, xx = np.mgrid[0:size, 0:size].astype(np.float32) + 0.5
+    mask = shape_mask(SHAPE_NAMES[rng.integers(len(SHAPE_NAMES))], xx - cx, yy - cy, r)
+    background = rng.uniform(0.35, 0.6) + rng.normal(0.0, 0.04, size=(3, size, size))
+    rgb = color + rng.uniform(-0.07, 0.07, size=3)
+    return np.clip(np.where(mask[None], rgb[:, None, None], background), 0.0, 1.0)
+
+
+def _caption(factor: int, rng: np.random.Generator) -> str:
+    """A few filler words with the factor's colour word at a random place."""
+    words = list(rng.choice(CAPTION_FILLERS, size=int(rng.integers(3, 7))))
+    words.insert(int(rng.integers(len(words) + 1)), list(RGB_COLORS)[factor])
+    return " ".join(words)
+
+
+def _tone(factor: int, samples: int, sample_rate: int, rng: np.random.Generator) -> np.ndarray:
+    freq = list(AUDIO_PITCHES.values())[factor]
+    tone = render_partials(freq, samples, sample_rate, rng) * rng.uniform(0.5, 1.0)
+    return tone + rng.normal(0.0, AUDIO_NOISE, samples)
+
+
+def _readings(factor: int, channels: int, steps: int, rng: np.random.Generator) -> np.ndarray:
+    """(channels, steps): each channel oscillates at the factor's frequency."""
+    t = np.arange(steps) / steps
+    phase = rng.uniform(0, 2 * np.pi, size=(channels, 1))
+    gain = rng.uniform(0.5, 1.5, size=(channels, 1))
+    wave = gain * np.sin(2 * np.pi * SENSOR_CYCLES[factor] * t + phase)
+    return wave + rng.normal(0.0, SENSOR_NOISE, (channels, steps))
+
+
+def _features(factor: int, num_features: int, rng: np.random.Generator) -> np.ndarray:
+    """The factor's centre plus noise."""
+    centres = np.random.default_rng(TABULAR_CENTRES_SEED).normal(
+        0.0, 1.0, (MAX_CLASSES, num_features)
+    )
+    return centres[factor] + rng.normal(0.0, TABULAR_NOISE, num_features)
+
+
+def _noise_like(item, rng: np.random.Generator):
+    """A corrupted rendering: the same kind of item with no factor in it."""
+    if isinstance(item, str):
+        return " ".join(rng.choice(CAPTION_FILLERS, size=len(item.split())))
+    if item.ndim == 3:  # an image: noise around mid grey
+        return np.clip(rng.normal(0.5, 0.2, item.shape), 0.0, 1.0)
+    return rng.normal(0.0, float(item.std()) or 1.0, item.shape)

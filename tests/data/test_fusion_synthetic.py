@@ -1,0 +1,112 @@
+"""The built-in fusion data, checked with scikit-learn as an independent reader: each
+modality carries its own factor (a plain classifier on simple features of that modality reads
+it on held-out samples), no single modality beats chance at the label, both factors together
+give the label, and a corrupted fraction drops the full-input ceiling as stated."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from metagen.data.fusion_synthetic import FUSION_MODALITIES, fusion_ceilings, fusion_samples
+
+K = 4
+N = 1500
+
+
+def _features(name: str, items, vectorizer=None):
+    """Simple per-modality features any reader could compute."""
+    if name == "image":  # each channel's darkest and brightest pixels: the shape's colour
+        flat = items.reshape(len(items), 3, -1)
+        return np.concatenate([np.percentile(flat, 3, -1), np.percentile(flat, 97, -1)], 1)
+    if name == "text":
+        return vectorizer.transform(items).toarray()
+    if name in ("sensor", "audio"):  # the spectrum's magnitude (averaged over channels)
+        spectrum = np.abs(np.fft.rfft(items, axis=-1))
+        spectrum = spectrum.mean(1) if spectrum.ndim == 3 else spectrum
+        return np.log1p(spectrum[:, :512])
+    return items
+
+
+def _reader(name: str, train: dict):
+    vectorizer = CountVectorizer().fit(train["text"]) if name == "text" else None
+    column = ALL.index(name)
+    model = LogisticRegression(max_iter=2000).fit(
+        _features(name, train[name], vectorizer), train["factors"][:, column]
+    )
+    return lambda data: model.predict(_features(name, data[name], vectorizer))
+
+
+ALL = list(FUSION_MODALITIES)
+
+
+@pytest.fixture(scope="module")
+def splits():
+    return fusion_samples(ALL, N, seed=0, num_classes=K), fusion_samples(
+        ALL, N, seed=1, num_classes=K
+    )
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_each_modality_carries_its_factor_and_alone_stays_at_chance(splits, name) -> None:
+    train, test = splits
+    column = ALL.index(name)
+    read = _reader(name, train)(test)
+    assert np.mean(read == test["factors"][:, column]) >= 0.95
+    # the label from this modality alone: as good as guessing, the stated ceiling
+    vectorizer = CountVectorizer().fit(train["text"]) if name == "text" else None
+    alone = LogisticRegression(max_iter=2000).fit(
+        _features(name, train[name], vectorizer), train["label"]
+    )
+    accuracy = np.mean(alone.predict(_features(name, test[name], vectorizer)) == test["label"])
+    ceiling = fusion_ceilings(ALL, K)[f"without {ALL[(column + 1) % len(ALL)]}"]
+    assert ceiling == 1 / K
+    assert accuracy <= ceiling + 0.06
+
+
+def test_every_factor_together_gives_the_label(splits) -> None:
+    train, test = splits
+    read = sum(_reader(name, train)(test) for name in ALL) % K
+    assert np.mean(read == test["label"]) >= 0.9
+    assert np.array_equal(test["label"], test["factors"].sum(1) % K)
+    assert fusion_ceilings(ALL, K)["all"] == 1.0
+
+
+def test_a_corrupted_fraction_is_unreadable_and_lowers_the_ceiling() -> None:
+    inputs = ["image", "sensor"]
+    clean = fusion_samples(inputs, N, seed=2)
+    data = fusion_samples(inputs, N, seed=3, corrupt=("sensor", 0.3))
+    assert abs(data["corrupted"].mean() - 0.3) < 0.05
+    vectorless = LogisticRegression(max_iter=2000).fit(
+        _features("sensor", clean["sensor"]), clean["factors"][:, 1]
+    )
+    read = vectorless.predict(_features("sensor", data["sensor"]))
+    hit = read == data["factors"][:, 1]
+    assert hit[~data["corrupted"]].mean() >= 0.95
+    assert hit[data["corrupted"]].mean() <= 1 / K + 0.08
+    assert fusion_ceilings(inputs, K, ("sensor", 0.3))["all"] == pytest.approx(0.7 + 0.3 / K)
+    image_read = _reader_for(clean, "image", inputs)(data)
+    oracle = np.mean((image_read + read) % K == data["label"])
+    assert oracle == pytest.approx(0.7 + 0.3 / K, abs=0.05)
+
+
+def _reader_for(train: dict, name: str, inputs: list[str]):
+    column = inputs.index(name)
+    model = LogisticRegression(max_iter=2000).fit(
+        _features(name, train[name]), train["factors"][:, column]
+    )
+    return lambda data: model.predict(_features(name, data[name]))
+
+
+def test_the_same_seed_gives_the_same_samples_and_bad_requests_are_refused() -> None:
+    first, second = (fusion_samples(["image", "text"], 8, seed=5) for _ in range(2))
+    assert np.array_equal(first["image"], second["image"]) and first["text"] == second["text"]
+    assert not np.array_equal(first["image"], fusion_samples(["image", "text"], 8, 6)["image"])
+    with pytest.raises(ValueError, match="two or more"):
+        fusion_samples(["image"], 4, 0)
+    with pytest.raises(ValueError, match="num_classes"):
+        fusion_samples(["image", "text"], 4, 0, num_classes=7)
+    with pytest.raises(ValueError, match="corrupt"):
+        fusion_samples(["image", "text"], 4, 0, corrupt=("audio", 0.5))
