@@ -88,3 +88,17 @@ def cfc_cell_flops(d_in: int, hidden: int, units: int, layers: int, mode: str) -
         total += 2 * width * units
         width = units
     return total + 2 * width * hidden * (1 if mode == "pure" else 4)
+
+
+def modality_encoder_params(kind: str, d: int, n_layers: int, d_ff: int, cfc_units: int) -> int:
+    """nn/modality_encoder.py: pre-norm encoder blocks (transformer); a CfC cell of one
+    backbone layer (cfc); Linear currents per layer and a linear readout around parameterless
+    LIF neurons (lif); the lif layers, then the CfC (cfc_lif)."""
+    total = 0
+    if kind == "transformer":
+        total += n_layers * encoder_block_params(d, d_ff)
+    if kind in ("lif", "cfc_lif"):
+        total += n_layers * linear(d, d) + linear(d, d)
+    if kind in ("cfc", "cfc_lif"):
+        total += cfc_cell_params(d, d, cfc_units, 1, "gated")
+    return total

@@ -52,7 +52,7 @@ class Fusion(SpecModel):
     encoder: Annotated[str, OneOf(FUSION_ENCODERS, "fusion encoder")] = Field(
         "transformer",
         description="The per-modality encoder over time: transformer, cfc (closed-form "
-        "continuous-time cells), lif (spiking) or cfc_lif (CfC cells into spiking layers).",
+        "continuous-time cells), lif (spiking) or cfc_lif (spiking layers into CfC cells).",
     )
     modality_dropout: YamlFloat = Field(
         0.0,

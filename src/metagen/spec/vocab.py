@@ -96,7 +96,7 @@ FUSIONS = ("early", "late", "cross_attention", "contrastive")
 # The fusion section (spec/fusion.py): how a model with per-modality encoders combines them.
 FUSION_STRATEGIES = ("early", "late", "hybrid", "hierarchical", "cross_attention")
 # What encodes each modality's features over time: attention, liquid (CfC) cells, spiking
-# (LIF) layers, or CfC cells feeding spiking layers.
+# (LIF) layers, or spiking layers feeding CfC cells (the guide's liquid-spike encoder).
 FUSION_ENCODERS = ("transformer", "cfc", "lif", "cfc_lif")
 FUSION_MODALITY_WEIGHTS = ("learnable", "fixed")
 # none: each time-based input keeps its own steps; resample: all to align_steps steps.
