@@ -26,7 +26,9 @@ def _features(name: str, items, vectorizer=None):
     if name in ("sensor", "audio"):  # the spectrum's magnitude (averaged over channels)
         spectrum = np.abs(np.fft.rfft(items, axis=-1))
         spectrum = spectrum.mean(1) if spectrum.ndim == 3 else spectrum
-        return np.log1p(spectrum[:, :512])
+        if spectrum.shape[1] > 64:  # audio: 64 bands up to a quarter of the sample rate
+            spectrum = spectrum[:, :512].reshape(len(spectrum), 64, 8).sum(-1)
+        return np.log1p(spectrum)
     return items
 
 
