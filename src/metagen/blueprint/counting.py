@@ -102,3 +102,25 @@ def modality_encoder_params(kind: str, d: int, n_layers: int, d_ff: int, cfc_uni
     if kind in ("cfc", "cfc_lif"):
         total += cfc_cell_params(d, d, cfc_units, 1, "gated")
     return total
+
+
+def modality_fusion_params(
+    strategy: str, modalities: int, d: int, joint_layers: int, learnable: bool
+) -> int:
+    """nn/modality_fusion.py: the modality weights (when learned), and per strategy: modality
+    embeddings and joint encoder blocks (early); a GELU MLP head per modality (late);
+    modality embeddings, one multi-head attention and its norm (hybrid; cross_attention adds
+    the null query); the pair and global MLPs (hierarchical)."""
+    mlp = linear(d, d) + linear(d, d)
+    total = modalities if learnable else 0
+    if strategy == "early":
+        total += modalities * d + joint_layers * encoder_block_params(d, 4 * d)
+    if strategy == "late":
+        total += modalities * mlp
+    if strategy in ("hybrid", "cross_attention"):
+        total += modalities * d + attention_params(d) + layer_norm(d)
+    if strategy == "cross_attention":
+        total += d
+    if strategy == "hierarchical":
+        total += linear(2 * d, d) + linear(d, d) + mlp
+    return total
