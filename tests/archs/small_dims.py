@@ -883,6 +883,57 @@ SMALL_DIMS["world_rssm"] = {
     },
 }
 
+FUSION_BASE = {
+    "modalities": ["image", "text"],
+    "num_outputs": 4,
+    "strategy": "hybrid",
+    "encoder": "transformer",
+    "d_model": 16,
+    "n_layers": 2,
+    "n_heads": 2,
+    "d_ff": 32,
+    "modality_weights": "learnable",
+    "modality_dropout": 0.0,
+    "num_spike_steps": 4,
+    "beta": 0.9,
+    "threshold": 0.5,
+    "vision": "simple",
+    "image_size": 16,
+    "image_channels": 3,
+    "text_len": 8,
+    "audio_sample_rate": 8000,
+    "audio_samples": 1024,
+    "n_mels": 16,
+    "sensor_channels": 3,
+    "sensor_steps": 32,
+    "num_features": 5,
+}
+# Every strategy and every encoder, each vision stem, and all five modalities at once.
+SMALL_DIMS["fusion_net"] = {
+    "hybrid_transformer": FUSION_BASE,
+    "early": {**FUSION_BASE, "strategy": "early", "modalities": ["sensor", "tabular", "text"]},
+    "late_cfc": {**FUSION_BASE, "strategy": "late", "encoder": "cfc"},
+    "hierarchical_lif_three": {
+        **FUSION_BASE,
+        "strategy": "hierarchical",
+        "encoder": "lif",
+        "modalities": ["image", "sensor", "tabular"],
+    },
+    "cross_attention_cfc_lif_resnet": {
+        **FUSION_BASE,
+        "strategy": "cross_attention",
+        "encoder": "cfc_lif",
+        "vision": "resnet",
+        "modalities": ["audio", "image"],
+    },
+    "all_five_efficient_fixed_weights": {
+        **FUSION_BASE,
+        "vision": "efficient",
+        "modalities": ["image", "text", "audio", "sensor", "tabular"],
+        "modality_weights": [1.0, 2.0, 1.0, 0.5, 1.0],
+    },
+}
+
 CASES = [(arch, dims) for arch, by_name in SMALL_DIMS.items() for dims in by_name.values()]
 CASE_IDS = [f"{arch}-{name}" for arch, by_name in SMALL_DIMS.items() for name in by_name]
 

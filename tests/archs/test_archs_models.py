@@ -82,6 +82,8 @@ def expected_shape(arch: str, dims: dict, inputs: dict) -> tuple[int, ...]:
         return (inputs["obs"].shape[0], dims["d_latent"])
     if arch == "world_transformer":  # each step's latent
         return (*inputs["obs"].shape[:2], dims["d_latent"])
+    if arch == "fusion_net":  # logits from the fused modalities
+        return (next(iter(inputs.values())).shape[0], dims["num_outputs"])
     if arch == "world_rssm":  # the observation's state: memory and stochastic part
         return (inputs["obs"].shape[0], dims["d_deter"] + dims["d_stoch"])
     if arch in ("tabular_mlp", "text_encoder", "series_cnn"):  # a vector per row, text, series

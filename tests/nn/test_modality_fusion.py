@@ -23,7 +23,7 @@ def _fusion(strategy: str, **kwargs) -> ModalityFusion:
     fusion = ModalityFusion(strategy, MODALITIES, 16, 4, **kwargs)
     with torch.no_grad():  # modality embeddings and the null query start at zero: move them
         for name, p in fusion.named_parameters():
-            if "embedding" in name or "null_query" in name or "weight_logits" in name:
+            if "embedding" in name or "summary_query" in name or "weight_logits" in name:
                 p.normal_()
     return fusion
 
@@ -102,8 +102,9 @@ def test_attention_maps_put_no_weight_on_missing_keys(strategy: str) -> None:
     with torch.no_grad():
         _, details = fusion(_tokens(), present=present, details=True)
     image = details["attention"]["image"]  # image queries over text (3) then sensor (4) keys
-    assert image.shape == (4, 5, 7)
-    torch.testing.assert_close(image.sum(-1), torch.ones(4, 5))
+    rows = 5 if strategy == "hybrid" else 6  # cross_attention: the summary query, then image's
+    assert image.shape == (4, rows, 7)
+    torch.testing.assert_close(image.sum(-1), torch.ones(4, rows))
     assert torch.all(image[0, :, 3:] == 0)  # row 0 has no sensor
 
 

@@ -110,7 +110,7 @@ def modality_fusion_params(
     """nn/modality_fusion.py: the modality weights (when learned), and per strategy: modality
     embeddings and joint encoder blocks (early); a GELU MLP head per modality (late);
     modality embeddings, one multi-head attention and its norm (hybrid; cross_attention adds
-    the null query); the pair and global MLPs (hierarchical)."""
+    the summary query); the pair and global MLPs (hierarchical)."""
     mlp = linear(d, d) + linear(d, d)
     total = modalities if learnable else 0
     if strategy == "early":

@@ -12,7 +12,8 @@ maps and the modality weights used.
   then pooled and averaged by the modality weights;
 - hierarchical: every pair of modalities fused by an MLP (level 1), the pairs averaged by the
   product of their modalities' weights and fused by a global MLP (level 2);
-- cross_attention: queries from the first modality's tokens over the others' tokens, each
+- cross_attention: queries from the first modality's tokens, and a learned summary query
+  that stands in for them when the first modality is missing, over the others' tokens, each
   key's attention multiplied by its modality's weight (a log-weight bias), pooled.
 
 A missing modality (present[:, m] False) is masked out everywhere: its tokens are no keys, its
@@ -30,16 +31,14 @@ from torch import nn
 
 from metagen.nn.checks import check_choice, check_positive
 from metagen.nn.encoder import transformer_encoder
+from metagen.nn.pooling import masked_mean
 
 STRATEGIES = ("early", "late", "hybrid", "hierarchical", "cross_attention")
 
 
-def masked_mean(tokens: torch.Tensor, padding: torch.Tensor | None) -> torch.Tensor:
+def pool(tokens: torch.Tensor, padding: torch.Tensor | None) -> torch.Tensor:
     """(B, T, d) -> (B, d): the mean over tokens that are not padding (True)."""
-    if padding is None:
-        return tokens.mean(1)
-    keep = (~padding).unsqueeze(-1).to(tokens.dtype)
-    return (tokens * keep).sum(1) / keep.sum(1).clamp(min=1.0)
+    return masked_mean(tokens, None if padding is None else ~padding)
 
 
 def fusion_mlp(d_in: int, d: int) -> nn.Sequential:
@@ -86,8 +85,8 @@ class ModalityFusion(nn.Module):
             self.modality_embedding = nn.Parameter(torch.zeros(count, d))
             self.attention = nn.MultiheadAttention(d, heads, batch_first=True)
             self.norm = nn.LayerNorm(d, eps=norm_eps)
-        if strategy == "cross_attention":  # the query when the first modality is missing
-            self.null_query = nn.Parameter(torch.zeros(1, 1, d))
+        if strategy == "cross_attention":  # a query that is there when the first modality is not
+            self.summary_query = nn.Parameter(torch.zeros(1, 1, d))
         if strategy == "hierarchical":
             self.pairs = list(combinations(range(count), 2))
             self.pair_mlp = fusion_mlp(2 * d, d)
@@ -124,7 +123,7 @@ class ModalityFusion(nn.Module):
         batch = xs[0].shape[0]
         present = self.present_mask(batch, present, xs[0].device)
         weights = self.modality_weights(present)
-        pooled = [masked_mean(x, pad) for x, pad in zip(xs, pads, strict=True)]
+        pooled = [pool(x, pad) for x, pad in zip(xs, pads, strict=True)]
         maps: dict[str, torch.Tensor] = {}
         fused = getattr(self, f"_{self.strategy}")(xs, pads, pooled, present, weights, maps)
         if not details:
@@ -180,7 +179,7 @@ class ModalityFusion(nn.Module):
         ]  # fmt: skip
         masked = torch.cat(gone, 1)
         encoded = self.joint(joined, ~masked[:, None, None, :])
-        return masked_mean(encoded, masked)
+        return pool(encoded, masked)
 
     def _late(self, xs, pads, pooled, present, weights, maps):
         outputs = torch.stack([head(p) for head, p in zip(self.heads, pooled, strict=True)], 1)
@@ -193,7 +192,7 @@ class ModalityFusion(nn.Module):
             out, maps[self.modalities[m]] = self._attend(
                 x + self.modality_embedding[m], keys, masked
             )
-            attended.append(masked_mean(out, pad))
+            attended.append(pool(out, pad))
         return (weights.unsqueeze(-1) * torch.stack(attended, 1)).sum(1)
 
     def _hierarchical(self, xs, pads, pooled, present, weights, maps):
@@ -212,9 +211,13 @@ class ModalityFusion(nn.Module):
         return self.global_mlp(torch.where(lonely[:, None], alone, combined))
 
     def _cross_attention(self, xs, pads, pooled, present, weights, maps):
-        first = xs[0] + self.modality_embedding[0]
-        queries = torch.where(present[:, :1, None], first, self.null_query.expand_as(first))
+        batch = xs[0].shape[0]
+        summary = self.summary_query.expand(batch, 1, -1)
+        queries = torch.cat([summary, xs[0] + self.modality_embedding[0]], 1)
+        gone = ~present[:, :1].expand(-1, xs[0].shape[1])  # the first modality's tokens
+        skipped = gone if pads[0] is None else gone | pads[0]
+        query_padding = torch.cat([torch.zeros_like(skipped[:, :1]), skipped], 1)
         keys, masked, owners = self._keys(xs, pads, present, skip=0)
         bias = torch.log(weights[:, owners].clamp(min=1e-12))  # (B, S)
         out, maps[self.modalities[0]] = self._attend(queries, keys, masked, bias)
-        return masked_mean(out, pads[0])
+        return pool(out, query_padding)

@@ -119,6 +119,14 @@ class Fusion(SpecModel):
                 "Set align: resample, or remove align_steps",
                 at=("align_steps",),
             )
+        if self.strategy == "early" and self.encoder != "transformer":
+            raise InvalidValue(
+                f"early fusion encodes every modality's tokens together, with attention that "
+                f"skips a missing modality's tokens; encoder {self.encoder!r} would read them "
+                "in order, missing ones included",
+                "Set encoder: transformer, or choose another strategy",
+                at=("encoder",),
+            )
         if self.spiking is not None and self.encoder not in SPIKING_ENCODERS:
             raise InvalidValue(
                 f"spiking settings are read only by a spiking encoder, and encoder is "

@@ -9,6 +9,7 @@ from torch import nn
 
 from metagen.nn.bert import BertEncoder, BertEncoderConfig
 from metagen.nn.checks import check_choice, check_positive
+from metagen.nn.pooling import masked_mean
 
 
 @dataclass
@@ -29,14 +30,6 @@ class TextEncoderConfig(BertEncoderConfig):
             raise ValueError(
                 f"pooler reads the first token: it needs pool 'cls', got {self.pool!r}"
             )
-
-
-def masked_mean(x: torch.Tensor, attention_mask: torch.Tensor | None) -> torch.Tensor:
-    """Mean of x (B, T, C) over the positions where attention_mask (B, T) is 1."""
-    if attention_mask is None:
-        return x.mean(dim=1)
-    weights = attention_mask.to(x.dtype)[:, :, None]  # (B, T, 1)
-    return (x * weights).sum(dim=1) / weights.sum(dim=1).clamp(min=1.0)
 
 
 class TextEncoder(BertEncoder):

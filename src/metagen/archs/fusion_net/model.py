@@ -1,0 +1,169 @@
+"""The fusion guide's multi-modal network (spec fusion section), small: each input modality's
+preprocessor (preprocessors.py) turns it into tokens, its own encoder
+(nn/modality_encoder.py: transformer, CfC, LIF or LIF into CfC) encodes them, a fusion
+strategy (nn/modality_fusion.py) combines the modalities into one vector, and a linear head
+reads it. Early fusion skips the per-modality encoders: its joint encoder reads every token.
+
+forward(image=..., text=..., audio=..., sensor=..., tabular=..., present=None) takes the
+configured modalities by name: image (B, C, H, W) floats, text (B, L) byte ids (256 pads),
+audio (B, samples), sensor (B, channels, steps), tabular (B, features). A modality left out
+(None) or marked absent in present (B, M) bool (in `modalities` order) is masked out of the
+fusion, never read. Gives the logits (B, num_outputs); forward_details also gives each
+modality's pooled features, the attention maps, the modality weights and the spike rate."""
+
+from dataclasses import dataclass, field
+
+import torch
+from torch import nn
+
+from metagen.archs.fusion_net.preprocessors import (
+    TEXT_PAD,
+    AudioTokens,
+    ImageTokens,
+    SensorTokens,
+    TabularTokens,
+    TextTokens,
+)
+from metagen.nn.checks import check_choice, check_divisible, check_positive
+from metagen.nn.modality_encoder import ENCODER_KINDS, ModalityEncoder
+from metagen.nn.modality_fusion import STRATEGIES, ModalityFusion
+
+MODALITIES = ("image", "text", "audio", "sensor", "tabular")
+
+
+@dataclass
+class FusionNetConfig:
+    modalities: list[str] = field(default_factory=lambda: ["image", "text"])
+    num_outputs: int = 4
+    strategy: str = "hybrid"
+    encoder: str = "transformer"
+    d_model: int = 64  # the fusion width: every modality's tokens
+    n_layers: int = 2  # each modality encoder's layers (early: the joint encoder's)
+    n_heads: int = 4
+    d_ff: int = 256
+    modality_weights: str | list[float] = "learnable"  # or fixed, or a weight per modality
+    modality_dropout: float = 0.0
+    num_spike_steps: int = 8
+    beta: float = 0.9
+    threshold: float = 1.0
+    vision: str = "simple"
+    image_size: int = 32
+    image_channels: int = 3
+    text_len: int = 32
+    audio_sample_rate: int = 8000
+    audio_samples: int = 2048
+    n_mels: int = 32
+    sensor_channels: int = 6
+    sensor_steps: int = 64
+    num_features: int = 8
+
+    def __post_init__(self) -> None:
+        for name in self.modalities:
+            check_choice("modality", name, MODALITIES)
+        if len(set(self.modalities)) != len(self.modalities) or len(self.modalities) < 2:
+            raise ValueError(f"modalities must be two or more distinct, got {self.modalities}")
+        check_choice("strategy", self.strategy, STRATEGIES)
+        check_choice("encoder", self.encoder, ENCODER_KINDS)
+        check_positive(num_outputs=self.num_outputs, d_model=self.d_model,
+                       n_layers=self.n_layers, n_heads=self.n_heads)  # fmt: skip
+        check_divisible("d_model", self.d_model, "n_heads", self.n_heads)
+        if isinstance(self.modality_weights, list) and len(self.modality_weights) != len(
+            self.modalities
+        ):
+            raise ValueError("modality_weights needs one weight per modality")
+
+    def example_inputs(
+        self, batch_size: int, generator: torch.Generator
+    ) -> dict[str, torch.Tensor]:
+        b, g = batch_size, generator
+        shapes = {
+            "image": lambda: torch.rand(
+                b, self.image_channels, self.image_size, self.image_size, generator=g
+            ),  # fmt: skip
+            "text": lambda: torch.randint(0, TEXT_PAD, (b, self.text_len), generator=g),
+            "audio": lambda: torch.randn(b, self.audio_samples, generator=g) * 0.1,
+            "sensor": lambda: torch.randn(b, self.sensor_channels, self.sensor_steps, generator=g),
+            "tabular": lambda: torch.randn(b, self.num_features, generator=g),
+        }
+        return {name: shapes[name]() for name in self.modalities}
+
+
+def preprocessor(name: str, c: FusionNetConfig) -> nn.Module:
+    d = c.d_model
+    if name == "image":
+        return ImageTokens(c.vision, c.image_channels, c.image_size, d)
+    if name == "text":
+        return TextTokens(c.text_len, d)
+    if name == "audio":
+        return AudioTokens(c.audio_sample_rate, c.n_mels, c.audio_samples, d)
+    if name == "sensor":
+        return SensorTokens(c.sensor_channels, c.sensor_steps, d)
+    return TabularTokens(c.num_features, d)
+
+
+class FusionNet(nn.Module):
+    def __init__(self, config: FusionNetConfig) -> None:
+        super().__init__()
+        self.config = c = config
+        self.preprocess = nn.ModuleDict({m: preprocessor(m, c) for m in c.modalities})
+        if c.strategy != "early":
+            self.encoders = nn.ModuleDict({
+                m: ModalityEncoder(c.encoder, c.d_model, c.n_layers, n_heads=c.n_heads,
+                                   d_ff=c.d_ff, num_spike_steps=c.num_spike_steps,
+                                   beta=c.beta, threshold=c.threshold)
+                for m in c.modalities
+            })  # fmt: skip
+        weights: str | dict[str, float] = (
+            dict(zip(c.modalities, c.modality_weights, strict=True))
+            if isinstance(c.modality_weights, list)
+            else c.modality_weights
+        )
+        self.fusion = ModalityFusion(c.strategy, c.modalities, c.d_model, c.n_heads,
+                                     weights=weights, modality_dropout=c.modality_dropout,
+                                     joint_layers=c.n_layers)  # fmt: skip
+        self.head = nn.Sequential(nn.LayerNorm(c.d_model), nn.Linear(c.d_model, c.num_outputs))
+
+    def get_num_params(self) -> int:
+        return sum(p.numel() for p in self.parameters())
+
+    def encode(self, inputs: dict, present: torch.Tensor | None = None):
+        """Each modality's tokens and padding after its preprocessor and encoder, the (B, M)
+        mask of modalities present, and the spike rate; a modality not given gets masked
+        stand-in tokens (zeros that the fusion never reads)."""
+        c = self.config
+        given = next(x for x in inputs.values() if x is not None)
+        batch, device = given.shape[0], given.device
+        mask = torch.ones(batch, len(c.modalities), dtype=torch.bool, device=device)
+        if present is not None:
+            mask = mask & present.to(device=device, dtype=torch.bool)
+        tokens, padding, rates = {}, {}, []
+        for m, name in enumerate(c.modalities):
+            x = inputs.get(name)
+            if x is None:
+                x = self.config.example_inputs(batch, torch.Generator())[name].to(device) * 0
+                mask[:, m] = False
+            tokens[name], padding[name] = self.preprocess[name](x)
+            if c.strategy != "early":
+                tokens[name], rate = self.encoders[name](tokens[name], padding[name])
+                if rate is not None:
+                    rates.append(rate)
+        spike_rate = torch.stack(rates).mean() if rates else None
+        return tokens, padding, mask, spike_rate
+
+    def forward_features(self, present: torch.Tensor | None = None, **inputs) -> torch.Tensor:
+        """The fused vector (B, d_model)."""
+        tokens, padding, mask, _ = self.encode(inputs, present)
+        return self.fusion(tokens, padding, mask)
+
+    def forward_head(self, fused: torch.Tensor) -> torch.Tensor:
+        return self.head(fused)
+
+    def forward_details(self, present: torch.Tensor | None = None, **inputs):
+        """The logits, and the fusion's details with the spike rate (None without spiking
+        layers)."""
+        tokens, padding, mask, spike_rate = self.encode(inputs, present)
+        fused, details = self.fusion(tokens, padding, mask, details=True)
+        return self.head(fused), {**details, "spike_rate": spike_rate}
+
+    def forward(self, present: torch.Tensor | None = None, **inputs) -> torch.Tensor:
+        return self.forward_head(self.forward_features(present, **inputs))
