@@ -17,7 +17,12 @@ SMOKE_WIDTH = 32
 
 
 def grid(fixed: dict[str, Any], budget: int) -> Iterator[Shape]:
-    for d in fine_widths(32, 512):
+    return transformer_grid(fixed, 512)
+
+
+def transformer_grid(fixed: dict[str, Any], max_width: int) -> Iterator[Shape]:
+    """Widths up to max_width in heads of HEAD_DIM, an MLP FF_RATIO wide, DEPTHS layers."""
+    for d in fine_widths(32, max_width):
         if d % HEAD_DIM:
             continue
         base = {**fixed, "d_model": d, "n_heads": d // HEAD_DIM, "d_ff": FF_RATIO * d}
