@@ -145,7 +145,7 @@ class FusionNet(nn.Module):
             tokens[name], padding[name] = self.preprocess[name](x)
             if c.strategy != "early":
                 tokens[name], rate = self.encoders[name](tokens[name], padding[name])
-                if rate is not None:
+                if rate is not None and inputs.get(name) is not None:  # not a stand-in's
                     rates.append(rate)
         spike_rate = torch.stack(rates).mean() if rates else None
         return tokens, padding, mask, spike_rate
