@@ -10,7 +10,15 @@ import pytest
 from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from metagen.data.fusion_synthetic import FUSION_MODALITIES, fusion_ceilings, fusion_samples
+from metagen.data.fusion_synthetic import (
+    FUSION_MODALITIES,
+    MAX_CLASSES,
+    SENSOR_CYCLES,
+    fusion_ceilings,
+    fusion_samples,
+)
+from metagen.data.synthetic_audio import AUDIO_PITCHES
+from metagen.data.synthetic_images import RGB_COLORS
 
 K = 4
 N = 1500
@@ -106,6 +114,7 @@ def test_the_same_seed_gives_the_same_samples_and_bad_requests_are_refused() -> 
     first, second = (fusion_samples(["image", "text"], 8, seed=5) for _ in range(2))
     assert np.array_equal(first["image"], second["image"]) and first["text"] == second["text"]
     assert not np.array_equal(first["image"], fusion_samples(["image", "text"], 8, 6)["image"])
+    assert len(RGB_COLORS) == len(AUDIO_PITCHES) == len(SENSOR_CYCLES) == MAX_CLASSES
     with pytest.raises(ValueError, match="two or more"):
         fusion_samples(["image"], 4, 0)
     with pytest.raises(ValueError, match="num_classes"):

@@ -19,8 +19,6 @@ modality, whose factor is then unreadable: the full-input ceiling drops to
 (1 - fraction) + fraction / num_classes.
 """
 
-from __future__ import annotations
-
 from collections.abc import Callable
 from typing import Any
 
@@ -30,7 +28,7 @@ from metagen.data.synthetic_audio import AUDIO_PITCHES, render_partials
 from metagen.data.synthetic_images import RGB_COLORS, SHAPE_NAMES, shape_mask
 
 FUSION_MODALITIES = ("image", "text", "audio", "sensor", "tabular")
-MAX_CLASSES = len(RGB_COLORS)  # the palette, the pitches and the words have six each
+MAX_CLASSES = 6  # the palette, the pitches and the words have six each (a test checks)
 # The sensor's oscillation frequencies per factor, in cycles per window.
 SENSOR_CYCLES = (2.0, 3.5, 5.0, 7.0, 9.5, 12.5)
 SENSOR_NOISE = 0.5  # against unit-amplitude oscillations

@@ -31,14 +31,14 @@ from torch import nn
 
 from metagen.nn.checks import check_choice, check_positive
 from metagen.nn.encoder import transformer_encoder
-from metagen.nn.pooling import masked_mean
+from metagen.nn.pooling import masked_token_mean
 
 STRATEGIES = ("early", "late", "hybrid", "hierarchical", "cross_attention")
 
 
 def pool(tokens: torch.Tensor, padding: torch.Tensor | None) -> torch.Tensor:
     """(B, T, d) -> (B, d): the mean over tokens that are not padding (True)."""
-    return masked_mean(tokens, None if padding is None else ~padding)
+    return masked_token_mean(tokens, None if padding is None else ~padding)
 
 
 def fusion_mlp(d_in: int, d: int) -> nn.Sequential:

@@ -3,7 +3,7 @@
 import torch
 
 
-def masked_mean(x: torch.Tensor, attention_mask: torch.Tensor | None) -> torch.Tensor:
+def masked_token_mean(x: torch.Tensor, attention_mask: torch.Tensor | None) -> torch.Tensor:
     """Mean of x (B, T, C) over the positions where attention_mask (B, T) is 1."""
     if attention_mask is None:
         return x.mean(dim=1)

@@ -9,7 +9,7 @@ from torch import nn
 
 from metagen.nn.bert import BertEncoder, BertEncoderConfig
 from metagen.nn.checks import check_choice, check_positive
-from metagen.nn.pooling import masked_mean
+from metagen.nn.pooling import masked_token_mean
 
 
 @dataclass
@@ -56,7 +56,7 @@ class TextEncoder(BertEncoder):
         elif self.config.pool == "cls":
             pooled = x[:, 0]
         else:
-            pooled = masked_mean(x, mask)
+            pooled = masked_token_mean(x, mask)
         return pooled.reshape(*lead, -1)
 
     def forward_head(self, features: torch.Tensor) -> torch.Tensor:
