@@ -1,8 +1,9 @@
 """Built-in data whose label needs every input modality at once, so that fusion is measurable.
 
-Each sample draws one factor per input modality, independent and uniform over the
-`num_classes` values, and its label is their sum modulo num_classes. Each modality shows only
-its own factor:
+Each sample draws one factor per input modality, independent and uniform over `levels`
+values, and its label is the tuple of factors, numbered in mixed radix (the first input's
+factor times levels^(M-1), and so on): levels^M classes. Each modality shows only its own
+factor:
 
 - image: a shape of the factor's colour (data/synthetic_images.py's palette), any shape, place
   and size, on a noisy background;
@@ -12,11 +13,14 @@ its own factor:
   and gain, in noise;
 - tabular: the factor's centre in feature space, plus noise.
 
-Because the factors are independent and uniform, the label is uniform given any proper subset
-of the modalities: nothing but all of them together beats chance (the `ceilings`). With
-`corrupt` = (modality, fraction), that fraction of the samples carry pure noise in that
-modality, whose factor is then unreadable: the full-input ceiling drops to
-(1 - fraction) + fraction / num_classes.
+Because the factors are independent and uniform, a model missing one modality cannot tell
+its factor: its best accuracy is 1 / levels; one modality alone reaches 1 / levels^(M-1)
+(`fusion_ceilings`). Each factor moves the label by itself, so a classifier learns the
+modalities' contributions additively (a label that mixed them, such as their sum modulo
+levels, would give a gradient no signal until every factor is read at once). With `corrupt`
+= (modality, fraction), that fraction of the samples carry pure noise in that modality, whose
+factor is then unreadable: the full-input ceiling drops to (1 - fraction) + fraction /
+levels.
 """
 
 from collections.abc import Callable
@@ -28,7 +32,7 @@ from metagen.data.synthetic_audio import AUDIO_PITCHES, render_partials
 from metagen.data.synthetic_images import RGB_COLORS, SHAPE_NAMES, shape_mask
 
 FUSION_MODALITIES = ("image", "text", "audio", "sensor", "tabular")
-MAX_CLASSES = 6  # the palette, the pitches and the words have six each (a test checks)
+MAX_LEVELS = 6  # the palette, the pitches and the words have six each (a test checks)
 # The sensor's oscillation frequencies per factor, in cycles per window.
 SENSOR_CYCLES = (2.0, 3.5, 5.0, 7.0, 9.5, 12.5)
 SENSOR_NOISE = 0.5  # against unit-amplitude oscillations
@@ -40,13 +44,17 @@ AUDIO_NOISE = 0.3
 CAPTION_FILLERS = ("a", "the", "photo", "of", "some", "thing", "small", "large", "here", "there")
 
 
-def fusion_ceilings(inputs: list[str], num_classes: int, corrupt=None) -> dict[str, float]:
-    """The best accuracy any model can reach: with every input ("all"), and without each one
-    ("without <modality>"), where nothing is left to tell the label."""
-    chance = 1.0 / num_classes
+def fusion_num_classes(inputs: list[str], levels: int) -> int:
+    return levels ** len(inputs)
+
+
+def fusion_ceilings(inputs: list[str], levels: int, corrupt=None) -> dict[str, float]:
+    """The best accuracy any model can reach: with every input ("all"), without each one
+    ("without <modality>": its factor unknown) and with each one alone ("only <modality>")."""
     fraction = corrupt[1] if corrupt else 0.0
-    ceilings = {"all": (1 - fraction) + fraction * chance}
-    ceilings.update({f"without {name}": chance for name in inputs})
+    ceilings = {"all": (1 - fraction) + fraction / levels}
+    ceilings.update({f"without {name}": 1 / levels for name in inputs})
+    ceilings.update({f"only {name}": 1 / levels ** (len(inputs) - 1) for name in inputs})
     return ceilings
 
 
@@ -55,7 +63,7 @@ def fusion_samples(
     n: int,
     seed: int,
     *,
-    num_classes: int = 4,
+    levels: int = 3,
     image_size: int = 32,
     sensor_channels: int = 6,
     sensor_steps: int = 64,
@@ -64,22 +72,24 @@ def fusion_samples(
     num_features: int = 8,
     corrupt: tuple[str, float] | None = None,
 ) -> dict[str, np.ndarray | list[str]]:
-    """`n` samples: each input modality's rendering, "label" (n,), "factors" (n, inputs) and
-    "corrupted" (n,) bool. The same seed gives the same samples."""
+    """`n` samples: each input modality's rendering, "label" (n,) in
+    [0, fusion_num_classes), "factors" (n, inputs) and "corrupted" (n,) bool. The same seed
+    gives the same samples."""
     unknown = [name for name in inputs if name not in FUSION_MODALITIES]
     if unknown or len(inputs) < 2:
         raise ValueError(
             f"fusion data needs two or more of {', '.join(FUSION_MODALITIES)}, got {inputs}"
         )
-    if not 2 <= num_classes <= MAX_CLASSES:
-        raise ValueError(f"num_classes ({num_classes}) must be between 2 and {MAX_CLASSES}")
+    if not 2 <= levels <= MAX_LEVELS:
+        raise ValueError(f"levels ({levels}) must be between 2 and {MAX_LEVELS}")
     if corrupt is not None and (corrupt[0] not in inputs or not 0 <= corrupt[1] <= 1):
         raise ValueError(f"corrupt {corrupt} must name an input and a fraction in [0, 1]")
     rng = np.random.default_rng(seed)
-    factors = rng.integers(0, num_classes, size=(n, len(inputs)))
+    factors = rng.integers(0, levels, size=(n, len(inputs)))
+    radix = levels ** np.arange(len(inputs) - 1, -1, -1)  # the first input's factor leads
     corrupted = rng.random(n) < (corrupt[1] if corrupt else 0.0)
     out: dict[str, np.ndarray | list[str]] = {
-        "label": factors.sum(1) % num_classes,
+        "label": factors @ radix,
         "factors": factors,
         "corrupted": corrupted,
     }
@@ -139,7 +149,7 @@ def _readings(factor: int, channels: int, steps: int, rng: np.random.Generator) 
 def _features(factor: int, num_features: int, rng: np.random.Generator) -> np.ndarray:
     """The factor's centre plus noise."""
     centres = np.random.default_rng(TABULAR_CENTRES_SEED).normal(
-        0.0, 1.0, (MAX_CLASSES, num_features)
+        0.0, 1.0, (MAX_LEVELS, num_features)
     )
     return centres[factor] + rng.normal(0.0, TABULAR_NOISE, num_features)
 
