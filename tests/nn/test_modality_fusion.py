@@ -21,7 +21,7 @@ def _tokens(batch: int = 4) -> dict[str, torch.Tensor]:
 def _fusion(strategy: str, **kwargs) -> ModalityFusion:
     torch.manual_seed(0)
     fusion = ModalityFusion(strategy, MODALITIES, 16, 4, **kwargs)
-    with torch.no_grad():  # modality embeddings and the null query start at zero: move them
+    with torch.no_grad():  # modality embeddings and the summary query start at zero: move them
         for name, p in fusion.named_parameters():
             if "embedding" in name or "summary_query" in name or "weight_logits" in name:
                 p.normal_()
