@@ -907,6 +907,7 @@ FUSION_BASE = {
     "sensor_channels": 3,
     "sensor_steps": 32,
     "num_features": 5,
+    "align_steps": 0,
 }
 # Every strategy and every encoder, each vision stem, and all five modalities at once.
 SMALL_DIMS["fusion_net"] = {
@@ -925,6 +926,11 @@ SMALL_DIMS["fusion_net"] = {
         "encoder": "cfc_lif",
         "vision": "resnet",
         "modalities": ["audio", "image"],
+    },
+    "aligned_audio_sensor": {
+        **FUSION_BASE,
+        "modalities": ["audio", "sensor", "text"],
+        "align_steps": 5,
     },
     "all_five_efficient_fixed_weights": {
         **FUSION_BASE,

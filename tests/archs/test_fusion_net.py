@@ -3,6 +3,7 @@ modality left out predicts as one marked absent."""
 
 from __future__ import annotations
 
+import pytest
 import torch
 
 from metagen.archs.fusion_net.model import FusionNet, FusionNetConfig
@@ -23,3 +24,20 @@ def test_fusion_net_reads_any_subset_of_its_modalities() -> None:
     torch.testing.assert_close(both, other)
     assert details["present"].tolist() == [[True, True, False]] * 3
     assert details["spike_rate"] is not None and 0 < float(details["spike_rate"]) < 1
+
+
+def test_align_resamples_the_time_based_inputs_to_one_length() -> None:
+    config = FusionNetConfig(modalities=["audio", "sensor", "text"], d_model=16, n_heads=2,
+                             d_ff=32, audio_samples=1024, sensor_steps=32, text_len=8,
+                             align_steps=6)  # fmt: skip
+    model = FusionNet(config).eval()
+    inputs = config.example_inputs(2, torch.Generator().manual_seed(0))
+    with torch.no_grad():
+        tokens, _, _, _ = model.encode(inputs)
+    assert tokens["audio"].shape == tokens["sensor"].shape == (2, 6, 16)
+    assert tokens["text"].shape == (2, 8, 16)  # no time axis: kept
+    unaligned = FusionNet(FusionNetConfig(**{**config.__dict__, "align_steps": 0})).eval()
+    with torch.no_grad():
+        assert unaligned.encode(inputs)[0]["sensor"].shape == (2, 8, 16)  # 32 steps / 4
+    with pytest.raises(ValueError, match="align_steps"):
+        FusionNetConfig(align_steps=1)

@@ -28,6 +28,14 @@ def _half(n: int) -> int:
 
 
 def tokens(dims: dict[str, Any], name: str) -> int:
+    """How many tokens a modality's encoder reads: its preprocessor's, or align_steps for a
+    time-based input when the inputs are aligned."""
+    if dims.get("align_steps") and name in ("audio", "sensor"):
+        return dims["align_steps"]
+    return preprocessor_tokens(dims, name)
+
+
+def preprocessor_tokens(dims: dict[str, Any], name: str) -> int:
     """How many tokens a modality's preprocessor gives."""
     if name == "image":
         return _half(_half(dims["image_size"])) ** 2
@@ -66,7 +74,7 @@ def _image(dims: dict[str, Any]) -> tuple[int, int]:
 
 
 def _preprocess(dims: dict[str, Any], name: str) -> tuple[int, int]:
-    d, t = dims["d_model"], tokens(dims, name)
+    d, t = dims["d_model"], preprocessor_tokens(dims, name)
     if name == "image":
         return _image(dims)
     if name == "text":

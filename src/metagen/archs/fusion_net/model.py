@@ -29,6 +29,7 @@ from metagen.nn.modality_encoder import ENCODER_KINDS, ModalityEncoder
 from metagen.nn.modality_fusion import STRATEGIES, ModalityFusion
 
 MODALITIES = ("image", "text", "audio", "sensor", "tabular")
+TIME_MODALITIES = ("audio", "sensor")  # the inputs with a time axis that align resamples
 
 
 @dataclass
@@ -56,6 +57,9 @@ class FusionNetConfig:
     sensor_channels: int = 6
     sensor_steps: int = 64
     num_features: int = 8
+    # spec fusion.align resample: the time-based inputs' tokens (audio, sensor) are resampled
+    # to this many steps, so that their tokens stand for the same moments; 0 keeps their own
+    align_steps: int = 0
 
     def __post_init__(self) -> None:
         for name in self.modalities:
@@ -66,6 +70,10 @@ class FusionNetConfig:
         check_choice("encoder", self.encoder, ENCODER_KINDS)
         check_positive(num_outputs=self.num_outputs, d_model=self.d_model,
                        n_layers=self.n_layers, n_heads=self.n_heads)  # fmt: skip
+        if self.align_steps < 0 or self.align_steps == 1:
+            raise ValueError(
+                f"align_steps must be 0 (no alignment) or at least 2, got {self.align_steps}"
+            )
         check_divisible("d_model", self.d_model, "n_heads", self.n_heads)
         if isinstance(self.modality_weights, list) and len(self.modality_weights) != len(
             self.modalities
@@ -86,6 +94,12 @@ class FusionNetConfig:
             "tabular": lambda: torch.randn(b, self.num_features, generator=g),
         }
         return {name: shapes[name]() for name in self.modalities}
+
+
+def resample_steps(tokens: torch.Tensor, steps: int) -> torch.Tensor:
+    """(B, T, d) -> (B, steps, d), linear interpolation along time."""
+    moved = nn.functional.interpolate(tokens.transpose(1, 2), size=steps, mode="linear")
+    return moved.transpose(1, 2)
 
 
 def preprocessor(name: str, c: FusionNetConfig) -> nn.Module:
@@ -143,6 +157,8 @@ class FusionNet(nn.Module):
                 x = self.config.example_inputs(batch, torch.Generator())[name].to(device) * 0
                 mask[:, m] = False
             tokens[name], padding[name] = self.preprocess[name](x)
+            if c.align_steps and name in TIME_MODALITIES:
+                tokens[name] = resample_steps(tokens[name], c.align_steps)
             if c.strategy != "early":
                 tokens[name], rate = self.encoders[name](tokens[name], padding[name])
                 if rate is not None and inputs.get(name) is not None:  # not a stand-in's
