@@ -48,6 +48,8 @@ LINE_LIMIT_GPT2 = 1500
 # took the speech and audio-generation packages over too.
 # Issue 11's tokenizers (a tokenizer.json read or saved, a BPE trained on the training text:
 # about 200 lines in every text package) took the text classifier and embedder over it.
+# Issue 13's fusion network bundles every preprocessor, encoder kind and fusion strategy
+# whatever the spec uses (its model.py alone is about 1,060 lines): 2,643 lines in all.
 OVER_LIMIT = {
     "audio/audio_generation_small.yaml",
     "audio/audio_musicgen.yaml",
@@ -59,6 +61,7 @@ OVER_LIMIT = {
     "image/object_detector_yolo.yaml",
     "image/small_diffusion.yaml",
     "image/yolo_detector.yaml",
+    "multimodal/fusion_image_caption.yaml",
     "multimodal/multimodal_clip.yaml",
     "multimodal/small_clip.yaml",
     "multimodal/small_clip_hybrid.yaml",

@@ -125,6 +125,7 @@ def task_context(bp: Blueprint) -> dict[str, Any]:
         "loop_fn": split_ref(row.loop)[1] if row.loop else None,
         "headline": (metric, baseline, higher_is_better),
         "reads_text": reads_text,
+        "inputs": list(bp.data.get("inputs", [])),  # a fusion model's input modalities
         "data_kind": bp.data.get("kind"),  # an agent's environment: vectors or frames
         # the factory an agent over frames or a history rebuilds its environment with (None: none)
         "wrapper_env": WRAPPER_FACTORIES.get(bp.data.get("kind", "")),

@@ -50,15 +50,20 @@ FUSION_SYSTEM = (
     "the multi-modal fusion system (an encoder per input modality, combined by early, late, "
     "hybrid, hierarchical or cross-attention fusion)"
 )
-SENSOR_INPUTS = "models of sensor readings (the fusion system will read them)"
+SENSOR_INPUTS = (
+    "models of sensor readings alone (a classification spec with a fusion section reads them "
+    "beside other inputs)"
+)
 
 
 def refuse_unbuilt_sections(spec) -> None:
-    """A fusion section or a sensor input needs what is not built: say so before any handler
-    reads the spec."""
-    if spec.fusion is not None:
-        raise not_built(FUSION_SYSTEM, "fusion.strategy", spec.fusion.strategy)
-    if "sensor" in spec.modality.inputs:
+    """A fusion section outside classification, or a sensor input without one, needs what is
+    not built: say so before any handler reads the spec."""
+    task = spec.task.type if spec.task else None
+    if spec.fusion is not None and task != "classification":
+        raise not_built(f"{FUSION_SYSTEM} for task {task} (built for classification)",
+                        "fusion.strategy", spec.fusion.strategy)  # fmt: skip
+    if "sensor" in spec.modality.inputs and spec.fusion is None:
         raise not_built(SENSOR_INPUTS, "modality.inputs", ", ".join(spec.modality.inputs))
 
 

@@ -98,7 +98,8 @@ class ModalityFusion(nn.Module):
         """(B, M) bool: the given mask (all present without), then modality dropout."""
         if present is None:
             present = torch.ones(batch, len(self.modalities), dtype=torch.bool, device=device)
-        if not present.any(1).all():
+        # a data-dependent check: eager runs make it, an exported graph cannot branch on data
+        if not torch.compiler.is_exporting() and not present.any(1).all():
             raise ValueError("every sample needs at least one modality present")
         if self.training and self.dropout > 0:
             draws = torch.rand(present.shape, device=device)

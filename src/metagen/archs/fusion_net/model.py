@@ -145,7 +145,9 @@ class FusionNet(nn.Module):
         mask of modalities present, and the spike rate; a modality not given gets masked
         stand-in tokens (zeros that the fusion never reads)."""
         c = self.config
-        given = next(x for x in inputs.values() if x is not None)
+        given = next((x for x in inputs.values() if x is not None), None)
+        if given is None:
+            raise ValueError(f"give at least one of {', '.join(c.modalities)}")
         batch, device = given.shape[0], given.device
         mask = torch.ones(batch, len(c.modalities), dtype=torch.bool, device=device)
         if present is not None:
@@ -153,7 +155,7 @@ class FusionNet(nn.Module):
         tokens, padding, rates = {}, {}, []
         for m, name in enumerate(c.modalities):
             x = inputs.get(name)
-            if x is None:
+            if x is None:  # a stand-in that the fusion masks
                 x = self.config.example_inputs(batch, torch.Generator())[name].to(device) * 0
                 mask[:, m] = False
             tokens[name], padding[name] = self.preprocess[name](x)
@@ -166,8 +168,19 @@ class FusionNet(nn.Module):
         spike_rate = torch.stack(rates).mean() if rates else None
         return tokens, padding, mask, spike_rate
 
-    def forward_features(self, present: torch.Tensor | None = None, **inputs) -> torch.Tensor:
-        """The fused vector (B, d_model)."""
+    def forward_features(
+        self,
+        image: torch.Tensor | None = None,
+        text: torch.Tensor | None = None,
+        audio: torch.Tensor | None = None,
+        sensor: torch.Tensor | None = None,
+        tabular: torch.Tensor | None = None,
+        present: torch.Tensor | None = None,
+    ) -> torch.Tensor:
+        """The fused vector (B, d_model). Named inputs rather than **inputs, so that export
+        traces them."""
+        inputs = {"image": image, "text": text, "audio": audio, "sensor": sensor,
+                  "tabular": tabular}  # fmt: skip
         tokens, padding, mask, _ = self.encode(inputs, present)
         return self.fusion(tokens, padding, mask)
 
@@ -181,5 +194,15 @@ class FusionNet(nn.Module):
         fused, details = self.fusion(tokens, padding, mask, details=True)
         return self.head(fused), {**details, "spike_rate": spike_rate}
 
-    def forward(self, present: torch.Tensor | None = None, **inputs) -> torch.Tensor:
-        return self.forward_head(self.forward_features(present, **inputs))
+    def forward(
+        self,
+        image: torch.Tensor | None = None,
+        text: torch.Tensor | None = None,
+        audio: torch.Tensor | None = None,
+        sensor: torch.Tensor | None = None,
+        tabular: torch.Tensor | None = None,
+        present: torch.Tensor | None = None,
+    ) -> torch.Tensor:
+        return self.forward_head(
+            self.forward_features(image, text, audio, sensor, tabular, present)
+        )

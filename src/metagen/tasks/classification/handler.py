@@ -17,6 +17,7 @@ from metagen.handlers.tasks.task_encoders import (
     encoder_input,
     plan_task_encoder,
 )
+from metagen.tasks.fusion_classification.plan import plan_fusion_classifier
 
 # The default when a spec gives no class count: ImageNet's.
 DEFAULT_NUM_CLASSES = 1000
@@ -33,16 +34,21 @@ RECORD_FAMILIES = ("mlp", "transformer", "cnn")
 @register_task("classification")
 class ClassificationTaskHandler(TaskHandler):
     name = "classification"
-    supported_modalities = ("image", "video", "audio", *ENCODER_INPUTS)
+    supported_modalities = ("image", "video", "audio", "sensor", *ENCODER_INPUTS)  # sensor: fusion
     output_type = "label"
 
     def owns_architecture(self, spec) -> bool:
-        """Tabular, text and series classifiers are built here; a mix of those with other
-        inputs is not built (a PlanError), the rest go to the modality handlers."""
+        """Fusion classifiers (a fusion section) and tabular, text and series classifiers are
+        built here; another mix of inputs is not built (a PlanError), the rest go to the
+        modality handlers."""
+        if spec.fusion is not None:
+            return True
         check_single_input(spec, self.name)
         return encoder_input(spec) is not None
 
     def augment_blueprint(self, spec, blueprint: Blueprint) -> Blueprint:
+        if spec.fusion is not None:
+            return plan_fusion_classifier(spec, blueprint)
         if self.owns_architecture(spec):
             return self._augment_record_classifier(spec, blueprint)
         num_classes = task_num_classes(
@@ -97,7 +103,7 @@ class ClassificationTaskHandler(TaskHandler):
         }
 
     def get_loss_function(self, spec) -> str:
-        return "classification"
+        return "fusion_classification" if spec.fusion is not None else "classification"
 
     def get_metrics(self, spec) -> list[str]:
         return ["loss", "accuracy", "top5_accuracy", "macro_f1", "majority_class_accuracy"]

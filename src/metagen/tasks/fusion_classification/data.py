@@ -1,0 +1,70 @@
+"""The fusion classifier's data: the built-in fusion data (data/fusion_synthetic.py), each
+modality as the model reads it (image pixels in [0, 1], text as byte ids padded with 256)."""
+
+import numpy as np
+import torch
+
+from metagen.data.fusion_synthetic import fusion_ceilings, fusion_num_classes, fusion_samples
+
+FUSION_TEXT_PAD = 256
+
+
+def fusion_tensors(data: dict, inputs: list, text_len: int) -> dict:
+    """fusion_samples' arrays as the model's keyword tensors and "labels"."""
+    out = {"labels": torch.as_tensor(np.asarray(data["label"]), dtype=torch.long)}
+    for name in inputs:
+        if name == "text":
+            ids = np.full((len(data["text"]), text_len), FUSION_TEXT_PAD, dtype=np.int64)
+            for i, caption in enumerate(data["text"]):
+                raw = list(caption.encode("utf-8"))[:text_len]
+                ids[i, : len(raw)] = raw
+            out["text"] = torch.from_numpy(ids)
+        else:
+            out[name] = torch.from_numpy(np.asarray(data[name], dtype=np.float32))
+    return out
+
+
+class FusionRecords(torch.utils.data.Dataset):
+    """Equal-length tensors, one sample per index, as a dict."""
+
+    def __init__(self, tensors: dict) -> None:
+        self.tensors = tensors
+
+    def __len__(self) -> int:
+        return len(self.tensors["labels"])
+
+    def __getitem__(self, index: int) -> dict:
+        return {key: value[index] for key, value in self.tensors.items()}
+
+
+def fusion_datasets(cfg: dict, source: str, seed: int):
+    """(train, held-out, info) from the built-in fusion data; split by seed."""
+    if source != "synthetic":
+        raise ValueError(
+            f"{source}: a fusion classifier trains on the built-in fusion data only; a file "
+            "format for multi-modal samples is not built yet. Run with --data synthetic"
+        )
+    inputs, levels = list(cfg["inputs"]), int(cfg["levels"])
+    sizes = {key: cfg[key] for key in ("image_size", "sensor_channels", "sensor_steps",
+                                        "audio_samples", "num_features")}  # fmt: skip
+    sizes["sample_rate"] = cfg["audio_rate"]
+    splits = [
+        FusionRecords(fusion_tensors(
+            fusion_samples(inputs, int(cfg[size]), 2 * seed + offset, levels=levels, **sizes),
+            inputs, int(cfg["text_len"]),
+        ))
+        for size, offset in (("num_train", 0), ("num_val", 1))
+    ]  # fmt: skip
+    num_classes = fusion_num_classes(inputs, levels)
+    info = {
+        "task": "fusion_classification",
+        "source": source,
+        "inputs": inputs,
+        "num_classes": num_classes,
+        "class_names": [f"class_{i}" for i in range(num_classes)],
+        "ceilings": fusion_ceilings(inputs, levels),
+        "num_train": len(splits[0]),
+        "num_val": len(splits[1]),
+        "fit_dims": {"num_outputs": num_classes},
+    }
+    return splits[0], splits[1], info

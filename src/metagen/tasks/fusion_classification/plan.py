@@ -1,0 +1,117 @@
+"""Planning a fusion classifier: a classification spec with a `fusion` section (spec/fusion.py)
+becomes archs/fusion_net over the spec's inputs, trained as the fusion_classification runtime
+task on the built-in fusion data. The classification task handler hands such specs here (a
+plan step of that handler, so not `handler.py`: task.type stays classification)."""
+
+from __future__ import annotations
+
+from metagen.blueprint.model import Blueprint, PlanError
+from metagen.handlers.planned import not_built
+from metagen.spec.fusion import SpikingParams
+
+# The inputs the fusion network's preprocessors read (archs/fusion_net/preprocessors.py).
+FUSION_INPUTS = ("image", "text", "audio", "sensor", "tabular")
+# Factor values per modality in the built-in data: levels^M classes, 1/levels without one.
+LEVELS = 3
+TEXT_LEN = 40  # bytes of a caption
+AUDIO_RATE, AUDIO_SAMPLES = 8000, 2048  # the built-in tones: a quarter second at 8 kHz
+DEFAULT_SENSOR = {"channels": 6, "window": 64}
+DEFAULT_FEATURES = 8
+DEFAULT_IMAGE_SIZE = 32
+VISION = "simple"  # the image preprocessor: two conv-BN-ReLU stages
+N_MELS = 32  # mel bands of the audio preprocessor
+
+
+def plan_fusion_classifier(spec, bp: Blueprint) -> Blueprint:
+    fusion, inputs = spec.fusion, list(spec.modality.inputs)
+    unbuilt = [name for name in inputs if name not in FUSION_INPUTS]
+    if unbuilt:
+        raise not_built(
+            f"a fusion encoder for {', '.join(unbuilt)} (fusion reads {', '.join(FUSION_INPUTS)})",
+            "modality.inputs",
+            ", ".join(inputs),
+        )
+    num_classes = LEVELS ** len(inputs)
+    if spec.task.num_classes not in (None, num_classes):
+        raise PlanError(
+            f"task.num_classes {spec.task.num_classes} does not fit the built-in fusion data: "
+            f"{len(inputs)} inputs of {LEVELS} levels each make {num_classes} classes (the "
+            f"tuple of the inputs' levels); set task.num_classes: {num_classes}, or remove it."
+        )
+    image = spec.modality.image
+    sensor = spec.modality.sensor
+    tabular = spec.modality.tabular
+    weights = fusion.modality_weights
+    dims = {
+        "modalities": inputs,
+        "num_outputs": num_classes,
+        "strategy": fusion.strategy,
+        "encoder": fusion.encoder,
+        "n_heads": fusion.heads,
+        "modality_weights": [float(weights[m]) for m in inputs]
+        if isinstance(weights, dict)
+        else weights,
+        "modality_dropout": fusion.modality_dropout,
+        "align_steps": fusion.align_steps or 0,
+        "image_size": (image.effective_image_size if image else None) or DEFAULT_IMAGE_SIZE,
+        "image_channels": 3,
+        "text_len": TEXT_LEN,
+        "audio_sample_rate": AUDIO_RATE,
+        "audio_samples": AUDIO_SAMPLES,
+        "sensor_channels": sensor.channels if sensor else DEFAULT_SENSOR["channels"],
+        "sensor_steps": sensor.window if sensor else DEFAULT_SENSOR["window"],
+        "num_features": (tabular.num_features if tabular else None) or DEFAULT_FEATURES,
+    }
+    spiking = fusion.spiking or SpikingParams()
+    dims.update(beta=spiking.beta, threshold=spiking.threshold,
+                num_spike_steps=spiking.num_spike_steps, vision=VISION, n_mels=N_MELS)  # fmt: skip
+    if fusion.fusion_dim is not None:
+        dims["d_model"] = fusion.fusion_dim
+    bp.arch, bp.task, bp.family = "fusion_net", "fusion_classification", "fusion"
+    bp.fixed_dims.update(dims)
+    bp.data.update(
+        kind="fusion", inputs=inputs, levels=LEVELS, text_len=TEXT_LEN,
+        image_size=dims["image_size"], sensor_channels=dims["sensor_channels"],
+        sensor_steps=dims["sensor_steps"], audio_rate=AUDIO_RATE,
+        audio_samples=AUDIO_SAMPLES, num_features=dims["num_features"],
+    )  # fmt: skip
+    bp.components = [
+        ("preprocess", "per modality: " + "; ".join(PREPROCESSORS[m] for m in inputs)),
+        ("encoders", f"per modality: {ENCODERS[fusion.encoder]}"),
+        ("fusion", STRATEGIES[fusion.strategy]),
+        ("head", f"LayerNorm + linear to {num_classes} class logits"),
+    ]
+    if fusion.strategy == "early":  # the joint encoder reads every token: no encoder each
+        bp.components.pop(1)
+    bp.decisions.append(
+        f"Fusion of {', '.join(inputs)} ({fusion.strategy}, encoder {fusion.encoder}). The "
+        f"built-in data gives each input one of {LEVELS} levels and labels the tuple "
+        f"({num_classes} classes), so that no model missing an input beats 1/{LEVELS}; "
+        "evaluation reports the accuracy with each input removed beside the full accuracy."
+    )
+    bp.loss = "fusion_classification"
+    bp.metrics = ["loss", "accuracy", "majority_class_accuracy",
+                  *(f"accuracy_without_{m}" for m in inputs)]  # fmt: skip
+    return bp
+
+
+PREPROCESSORS = {
+    "image": "image: two stride-2 conv stages",
+    "text": "text: byte embedding + positions",
+    "audio": "audio: log-mel + conv",
+    "sensor": "sensor: two 1-D convs",
+    "tabular": "tabular: a token per feature",
+}
+ENCODERS = {
+    "transformer": "pre-norm transformer blocks",
+    "cfc": "a closed-form continuous-time (CfC) cell over the tokens",
+    "lif": "rate-coded leaky integrate-and-fire layers",
+    "cfc_lif": "leaky integrate-and-fire layers into a CfC cell",
+}
+STRATEGIES = {
+    "early": "modality embeddings, joint transformer blocks over every token, mean pool",
+    "late": "a GELU MLP head per modality, averaged by the modality weights",
+    "hybrid": "cross-attention between modalities, pooled, averaged by the modality weights",
+    "hierarchical": "pairwise MLPs, then a global MLP",
+    "cross_attention": "the first input's tokens and a summary query attend to the others",
+}

@@ -1,0 +1,67 @@
+"""Planning a fusion classifier: a classification spec with a fusion section plans
+fusion_net with the section's settings; inputs the fusion does not read, a class count the
+built-in data cannot give, and fusion outside classification are one-paragraph errors."""
+
+from __future__ import annotations
+
+import pytest
+
+from metagen.blueprint.counts import count_params
+from metagen.blueprint.model import PlanError
+from metagen.planning import make_blueprint
+from metagen.spec import parse_spec_text
+
+SPEC = """
+name: fused
+modality: {{inputs: {inputs}, outputs: [label], sensor: {{channels: 4, window: 32}}}}
+task: {{type: classification{task}}}
+constraints: {{parameter_budget: {{max: "200k"}}}}
+fusion: {{{fusion}}}
+"""
+
+
+def plan(inputs="[image, sensor, text]", task="", fusion="strategy: late, heads: 4"):
+    return make_blueprint(parse_spec_text(SPEC.format(inputs=inputs, task=task, fusion=fusion)))
+
+
+def test_the_fusion_section_becomes_the_networks_dims() -> None:
+    bp = plan(fusion="strategy: cross_attention, heads: 4, fusion_dim: 64, encoder: cfc_lif, "
+                     "modality_weights: {image: 1, sensor: 2, text: 1}, "
+                     "align: resample, align_steps: 6, spiking: {beta: 0.8, num_spike_steps: 4}")  # fmt: skip
+    assert (bp.arch, bp.task) == ("fusion_net", "fusion_classification")
+    dims = bp.dims
+    assert dims["modalities"] == ["image", "sensor", "text"] and dims["num_outputs"] == 27
+    assert (dims["strategy"], dims["encoder"], dims["d_model"], dims["n_heads"]) == (
+        "cross_attention", "cfc_lif", 64, 4
+    )  # fmt: skip
+    assert dims["modality_weights"] == [1.0, 2.0, 1.0] and dims["align_steps"] == 6
+    assert (dims["beta"], dims["num_spike_steps"]) == (0.8, 4)
+    assert (dims["sensor_channels"], dims["sensor_steps"]) == (4, 32)
+    assert [name for name, _ in bp.components] == list(count_params(bp.arch, dims))
+    assert "accuracy_without_sensor" in bp.metrics
+    smoke = bp.scales["smoke"].model
+    assert smoke["d_model"] % smoke["n_heads"] == 0 and smoke["n_layers"] == 1
+
+
+def test_early_fusion_has_no_encoder_per_modality() -> None:
+    bp = plan(fusion="strategy: early, heads: 2")
+    assert [name for name, _ in bp.components] == ["preprocess", "fusion", "head"]
+
+
+@pytest.mark.parametrize(
+    ("inputs", "task", "expected"),
+    [
+        ("[image, video]", "", "needs a fusion encoder for video"),
+        ("[image, text]", ", num_classes: 4", "set task.num_classes: 9"),
+    ],
+)
+def test_what_the_fusion_cannot_plan_is_one_paragraph(inputs, task, expected) -> None:
+    with pytest.raises(PlanError, match=expected) as error:
+        plan(inputs=inputs, task=task)
+    assert "\n" not in str(error.value)
+
+
+def test_fusion_outside_classification_is_not_built() -> None:
+    text = SPEC.format(inputs="[image, text]", task="", fusion="strategy: late")
+    with pytest.raises(PlanError, match="for task regression .built for classification."):
+        make_blueprint(parse_spec_text(text.replace("classification", "regression")))
