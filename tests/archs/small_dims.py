@@ -907,7 +907,6 @@ FUSION_BASE = {
     "sensor_channels": 3,
     "sensor_steps": 32,
     "num_features": 5,
-    "align_steps": 0,
 }
 # Every strategy and every encoder, each vision stem, and all five modalities at once.
 SMALL_DIMS["fusion_net"] = {

@@ -36,7 +36,7 @@ def test_align_resamples_the_time_based_inputs_to_one_length() -> None:
         tokens, _, _, _ = model.encode(inputs)
     assert tokens["audio"].shape == tokens["sensor"].shape == (2, 6, 16)
     assert tokens["text"].shape == (2, 8, 16)  # no time axis: kept
-    unaligned = FusionNet(FusionNetConfig(**{**config.__dict__, "align_steps": 0})).eval()
+    unaligned = FusionNet(FusionNetConfig(**{**config.__dict__, "align_steps": None})).eval()
     with torch.no_grad():
         assert unaligned.encode(inputs)[0]["sensor"].shape == (2, 8, 16)  # 32 steps / 4
     with pytest.raises(ValueError, match="align_steps"):

@@ -169,7 +169,7 @@ class Architecture(SpecModel):
         description="Named variant (vit_b_16, gpt2, resnet50, ...), checked by the blueprint "
         "stage against its catalog.",
     )
-    dims: dict[str, int | float | bool | str | list[int]] | None = Field(
+    dims: dict[str, int | float | bool | str | list[int] | list[float] | list[str]] | None = Field(
         None,
         description="Exact model dims, every field of the architecture's config (as `metagen "
         "import` writes them for a checkpoint); the solver keeps them as given, and fields left "

@@ -58,8 +58,8 @@ class FusionNetConfig:
     sensor_steps: int = 64
     num_features: int = 8
     # spec fusion.align resample: the time-based inputs' tokens (audio, sensor) are resampled
-    # to this many steps, so that their tokens stand for the same moments; 0 keeps their own
-    align_steps: int = 0
+    # to this many steps, so that their tokens stand for the same moments; None keeps their own
+    align_steps: int | None = None
 
     def __post_init__(self) -> None:
         for name in self.modalities:
@@ -70,9 +70,9 @@ class FusionNetConfig:
         check_choice("encoder", self.encoder, ENCODER_KINDS)
         check_positive(num_outputs=self.num_outputs, d_model=self.d_model,
                        n_layers=self.n_layers, n_heads=self.n_heads)  # fmt: skip
-        if self.align_steps < 0 or self.align_steps == 1:
+        if self.align_steps is not None and self.align_steps < 2:
             raise ValueError(
-                f"align_steps must be 0 (no alignment) or at least 2, got {self.align_steps}"
+                f"align_steps must be None (no alignment) or at least 2, got {self.align_steps}"
             )
         check_divisible("d_model", self.d_model, "n_heads", self.n_heads)
         if isinstance(self.modality_weights, list) and len(self.modality_weights) != len(

@@ -51,7 +51,8 @@ def get_task_handler(spec: Spec) -> TaskHandler:
             TASKS.get(task_type, f"the '{task_type}' task handler"), "task.type", task_type
         )
     modalities = set(spec.modality.inputs)
-    if not modalities <= set(handler.supported_modalities):
+    # a fusion section's inputs are the fusion planner's to check (handlers/tasks/fusion_plan.py)
+    if spec.fusion is None and not modalities <= set(handler.supported_modalities):
         unsupported = ", ".join(sorted(modalities - set(handler.supported_modalities)))
         raise PlanError(
             f"task.type '{task_type}' does not take {unsupported} input yet; it supports "

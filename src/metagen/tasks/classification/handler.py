@@ -17,7 +17,7 @@ from metagen.handlers.tasks.task_encoders import (
     encoder_input,
     plan_task_encoder,
 )
-from metagen.tasks.fusion_classification.plan import plan_fusion_classifier
+from metagen.handlers.tasks.fusion_plan import plan_fusion_classifier
 
 # The default when a spec gives no class count: ImageNet's.
 DEFAULT_NUM_CLASSES = 1000
@@ -34,7 +34,7 @@ RECORD_FAMILIES = ("mlp", "transformer", "cnn")
 @register_task("classification")
 class ClassificationTaskHandler(TaskHandler):
     name = "classification"
-    supported_modalities = ("image", "video", "audio", "sensor", *ENCODER_INPUTS)  # sensor: fusion
+    supported_modalities = ("image", "video", "audio", *ENCODER_INPUTS)
     output_type = "label"
 
     def owns_architecture(self, spec) -> bool:

@@ -1,7 +1,7 @@
 """Planning a fusion classifier: a classification spec with a `fusion` section (spec/fusion.py)
 becomes archs/fusion_net over the spec's inputs, trained as the fusion_classification runtime
-task on the built-in fusion data. The classification task handler hands such specs here (a
-plan step of that handler, so not `handler.py`: task.type stays classification)."""
+task on the built-in fusion data (tasks/fusion_classification/). The classification task
+handler hands such specs here: task.type stays classification."""
 
 from __future__ import annotations
 
@@ -52,7 +52,6 @@ def plan_fusion_classifier(spec, bp: Blueprint) -> Blueprint:
         if isinstance(weights, dict)
         else weights,
         "modality_dropout": fusion.modality_dropout,
-        "align_steps": fusion.align_steps or 0,
         "image_size": (image.effective_image_size if image else None) or DEFAULT_IMAGE_SIZE,
         "image_channels": 3,
         "text_len": TEXT_LEN,
@@ -67,6 +66,8 @@ def plan_fusion_classifier(spec, bp: Blueprint) -> Blueprint:
                 num_spike_steps=spiking.num_spike_steps, vision=VISION, n_mels=N_MELS)  # fmt: skip
     if fusion.fusion_dim is not None:
         dims["d_model"] = fusion.fusion_dim
+    if fusion.align_steps is not None:  # an option: dims without it keep each input's steps
+        dims["align_steps"] = fusion.align_steps
     bp.arch, bp.task, bp.family = "fusion_net", "fusion_classification", "fusion"
     bp.fixed_dims.update(dims)
     bp.data.update(
