@@ -9,6 +9,7 @@ from typing import Any
 
 from metagen.blueprint.model import Blueprint
 from metagen.handlers.tasks.base import TaskHandler, task_num_classes
+from metagen.handlers.tasks.fusion_plan import plan_fusion_classifier
 from metagen.handlers.tasks.registry import register_task
 from metagen.handlers.tasks.task_encoders import (
     DATA_KIND,
@@ -17,7 +18,6 @@ from metagen.handlers.tasks.task_encoders import (
     encoder_input,
     plan_task_encoder,
 )
-from metagen.handlers.tasks.fusion_plan import plan_fusion_classifier
 
 # The default when a spec gives no class count: ImageNet's.
 DEFAULT_NUM_CLASSES = 1000
