@@ -11,6 +11,7 @@ of taking the action, and "continue_logit" (B,): the logit that the episode goes
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 import torch
 from torch import nn
@@ -69,7 +70,59 @@ def world_mlp(d_in: int, d_hidden: int, n_layers: int, d_out: int) -> nn.Sequent
     return nn.Sequential(*layers)
 
 
-class WorldModel(nn.Module):
+class WorldModelBase(nn.Module):
+    """What every world model shares: the action as its dynamics read it, and forward as
+    forward_head(forward_features(obs, action))."""
+
+    config: Any  # a config with obs_dim, num_actions and continuous
+
+    def get_num_params(self) -> int:
+        return sum(p.numel() for p in self.parameters())
+
+    def action_input(self, action: torch.Tensor) -> torch.Tensor:
+        return action_vector(action, self.config)
+
+    def forward_features(self, obs: torch.Tensor, action: torch.Tensor | None = None) -> Any:
+        raise NotImplementedError
+
+    def forward_head(self, features: Any) -> dict[str, torch.Tensor]:
+        raise NotImplementedError
+
+    def forward(
+        self, obs: torch.Tensor, action: torch.Tensor | None = None
+    ) -> dict[str, torch.Tensor]:
+        return self.forward_head(self.forward_features(obs, action))
+
+
+class EncodedWorldModel(WorldModelBase):
+    """A world model whose latent reads its observation alone, through `encoder`: the latent,
+    the loss's targets and forward's first outputs (with `value` and `decoder`) come from it."""
+
+    encoder: nn.Module
+    value: nn.Module
+    decoder: nn.Module
+
+    def next_states(self, obs, action, next_obs) -> tuple[torch.Tensor, torch.Tensor]:
+        """The loss's targets (tasks/model_based/loss.py): the next observations' latents
+        and their values."""
+        latent = self.encoder(next_obs.float())
+        return latent, self.value(latent).squeeze(-1)
+
+    def forward_features(self, obs: torch.Tensor, action: torch.Tensor | None = None):
+        """The observations' latents, and the actions as the dynamics read them (or None)."""
+        latent = self.encoder(obs.float())  # (..., L)
+        return latent, None if action is None else self.action_input(action)
+
+    def latent_outputs(self, latent: torch.Tensor) -> dict[str, torch.Tensor]:
+        """What a latent gives without an action: itself, its value, its observation."""
+        return {
+            "latent": latent,
+            "value": self.value(latent).squeeze(-1),
+            "obs_recon": self.decoder(latent),
+        }
+
+
+class WorldModel(EncodedWorldModel):
     """obs (B, obs_dim) [, action] -> the dict of the module docstring."""
 
     def __init__(self, config: WorldModelConfig) -> None:
@@ -83,12 +136,6 @@ class WorldModel(nn.Module):
         self.reward = world_mlp(c.d_latent + c.num_actions, c.d_hidden, c.n_layers, 1)
         self.continuation = world_mlp(c.d_latent, c.d_hidden, c.n_layers, 1)
         self.value = world_mlp(c.d_latent, c.d_hidden, c.n_layers, 1)
-
-    def get_num_params(self) -> int:
-        return sum(p.numel() for p in self.parameters())
-
-    def action_input(self, action: torch.Tensor) -> torch.Tensor:
-        return action_vector(action, self.config)
 
     def step(self, latent: torch.Tensor, action: torch.Tensor):
         """One imagined step from `latent` (..., L) taking `action` (already action_input's):
@@ -118,24 +165,9 @@ class WorldModel(nn.Module):
             "final_value": self.value(latent).squeeze(-1),
         }
 
-    def next_states(self, obs, action, next_obs) -> tuple[torch.Tensor, torch.Tensor]:
-        """The loss's targets (tasks/model_based/loss.py): the next observation's latent and
-        its value (a latent here reads its observation alone)."""
-        latent = self.encoder(next_obs.float())
-        return latent, self.value(latent).squeeze(-1)
-
-    def forward_features(self, obs: torch.Tensor, action: torch.Tensor | None = None):
-        """The observation's latent, and the action as the dynamics read it (or None)."""
-        latent = self.encoder(obs.float())  # (B, L)
-        return latent, None if action is None else self.action_input(action)
-
     def forward_head(self, features) -> dict[str, torch.Tensor]:
         latent, action = features
-        out = {
-            "latent": latent,
-            "value": self.value(latent).squeeze(-1),
-            "obs_recon": self.decoder(latent),
-        }
+        out = self.latent_outputs(latent)
         if action is not None:
             next_latent, reward, cont = self.step(latent, action)
             out.update(
@@ -145,8 +177,3 @@ class WorldModel(nn.Module):
                 continue_logit=cont,
             )
         return out
-
-    def forward(
-        self, obs: torch.Tensor, action: torch.Tensor | None = None
-    ) -> dict[str, torch.Tensor]:
-        return self.forward_head(self.forward_features(obs, action))

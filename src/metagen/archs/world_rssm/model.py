@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from metagen.archs.world_model.model import action_vector, transition_inputs, world_mlp
+from metagen.archs.world_model.model import WorldModelBase, transition_inputs, world_mlp
 from metagen.nn.checks import check_positive
 
 
@@ -65,7 +65,7 @@ class InitialMemory(nn.Module):
         return torch.tanh(self.state).expand(batch, -1)
 
 
-class WorldRSSM(nn.Module):
+class WorldRSSM(WorldModelBase):
     """obs [, action] -> the dict of the module docstring."""
 
     def __init__(self, config: WorldRSSMConfig) -> None:
@@ -83,12 +83,6 @@ class WorldRSSM(nn.Module):
         self.reward = world_mlp(state, d, depth, 1)
         self.continuation = world_mlp(state, d, depth, 1)
         self.value = world_mlp(state, d, depth, 1)
-
-    def get_num_params(self) -> int:
-        return sum(p.numel() for p in self.parameters())
-
-    def action_input(self, action: torch.Tensor) -> torch.Tensor:
-        return action_vector(action, self.config)
 
     # ---------------------------------------------------------------------------------------
     # the stochastic state
@@ -216,8 +210,3 @@ class WorldRSSM(nn.Module):
             out.update(next_latent=next_latent, next_obs=self.decoder(next_latent))
             out.update(self.heads(next_latent))
         return out
-
-    def forward(
-        self, obs: torch.Tensor, action: torch.Tensor | None = None
-    ) -> dict[str, torch.Tensor]:
-        return self.forward_head(self.forward_features(obs, action))

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from metagen.archs.world_model.model import action_vector, transition_inputs, world_mlp
+from metagen.archs.world_model.model import EncodedWorldModel, transition_inputs, world_mlp
 from metagen.nn.causal_stack import causal_stack_from_config
 from metagen.nn.checks import check_positive
 from metagen.nn.encoder import check_encoder_shape
@@ -53,7 +53,7 @@ class WorldTransformerConfig:
         return transition_inputs(self, (batch_size, self.context), generator)
 
 
-class WorldTransformer(nn.Module):
+class WorldTransformer(EncodedWorldModel):
     """obs [, action] -> the dict of the module docstring."""
 
     def __init__(self, config: WorldTransformerConfig) -> None:
@@ -71,12 +71,6 @@ class WorldTransformer(nn.Module):
         self.decoder = world_mlp(c.d_latent, d, depth, c.obs_dim)
         self.continuation = world_mlp(c.d_latent, d, depth, 1)
         self.value = world_mlp(c.d_latent, d, depth, 1)
-
-    def get_num_params(self) -> int:
-        return sum(p.numel() for p in self.parameters())
-
-    def action_input(self, action: torch.Tensor) -> torch.Tensor:
-        return action_vector(action, self.config)
 
     def transition(self, latents: torch.Tensor, actions: torch.Tensor):
         """Each step's next latent and reward from the tokens up to it: latents (B, T, L),
@@ -110,24 +104,9 @@ class WorldTransformer(nn.Module):
             "final_value": self.value(latent).squeeze(-1).reshape(batch, candidates),
         }
 
-    def next_states(self, obs, action, next_obs) -> tuple[torch.Tensor, torch.Tensor]:
-        """The loss's targets (tasks/model_based/loss.py): the next observations' latents and
-        their values (a latent here reads its observation alone)."""
-        latent = self.encoder(next_obs.float())
-        return latent, self.value(latent).squeeze(-1)
-
-    def forward_features(self, obs: torch.Tensor, action: torch.Tensor | None = None):
-        """The observations' latents, and the actions as the dynamics read them (or None)."""
-        latent = self.encoder(obs.float())  # (..., L)
-        return latent, None if action is None else self.action_input(action)
-
     def forward_head(self, features) -> dict[str, torch.Tensor]:
         latent, action = features
-        out = {
-            "latent": latent,
-            "value": self.value(latent).squeeze(-1),
-            "obs_recon": self.decoder(latent),
-        }
+        out = self.latent_outputs(latent)
         if action is not None:
             single = latent.dim() == 2  # one step: a sequence of one
             latents, actions = (latent[:, None], action[:, None]) if single else (latent, action)
@@ -141,8 +120,3 @@ class WorldTransformer(nn.Module):
                 continue_logit=self.continuation(next_latent).squeeze(-1),
             )
         return out
-
-    def forward(
-        self, obs: torch.Tensor, action: torch.Tensor | None = None
-    ) -> dict[str, torch.Tensor]:
-        return self.forward_head(self.forward_features(obs, action))
