@@ -41,3 +41,17 @@ def test_align_resamples_the_time_based_inputs_to_one_length() -> None:
         assert unaligned.encode(inputs)[0]["sensor"].shape == (2, 8, 16)  # 32 steps / 4
     with pytest.raises(ValueError, match="align_steps"):
         FusionNetConfig(align_steps=1)
+
+
+def test_each_removed_modality_equals_a_forward_with_it_marked_absent() -> None:
+    config = FusionNetConfig(modalities=["image", "sensor", "tabular"], d_model=16, n_heads=2,
+                             d_ff=32, image_size=16, sensor_steps=32, strategy="hierarchical",
+                             encoder="cfc")  # fmt: skip
+    model = FusionNet(config).eval()
+    inputs = config.example_inputs(3, torch.Generator().manual_seed(2))
+    with torch.no_grad():
+        removed = model.forward_each_removed(**inputs)
+        for m, name in enumerate(config.modalities):
+            present = torch.ones(3, 3, dtype=torch.bool)
+            present[:, m] = False
+            torch.testing.assert_close(removed[name], model(present=present, **inputs))

@@ -80,20 +80,29 @@ class FusionNetConfig:
         ):
             raise ValueError("modality_weights needs one weight per modality")
 
+    def input_shape(self, name: str) -> tuple[int, ...]:
+        """One sample of a modality's input, as forward takes it (without the batch)."""
+        return {
+            "image": (self.image_channels, self.image_size, self.image_size),
+            "text": (self.text_len,),
+            "audio": (self.audio_samples,),
+            "sensor": (self.sensor_channels, self.sensor_steps),
+            "tabular": (self.num_features,),
+        }[name]
+
     def example_inputs(
         self, batch_size: int, generator: torch.Generator
     ) -> dict[str, torch.Tensor]:
-        b, g = batch_size, generator
-        shapes = {
-            "image": lambda: torch.rand(
-                b, self.image_channels, self.image_size, self.image_size, generator=g
-            ),  # fmt: skip
-            "text": lambda: torch.randint(0, TEXT_PAD, (b, self.text_len), generator=g),
-            "audio": lambda: torch.randn(b, self.audio_samples, generator=g) * 0.1,
-            "sensor": lambda: torch.randn(b, self.sensor_channels, self.sensor_steps, generator=g),
-            "tabular": lambda: torch.randn(b, self.num_features, generator=g),
-        }
-        return {name: shapes[name]() for name in self.modalities}
+        def draw(name: str) -> torch.Tensor:
+            shape = (batch_size, *self.input_shape(name))
+            if name == "text":
+                return torch.randint(0, TEXT_PAD, shape, generator=generator)
+            if name == "image":
+                return torch.rand(shape, generator=generator)
+            scale = 0.1 if name == "audio" else 1.0  # a waveform's level
+            return torch.randn(shape, generator=generator) * scale
+
+        return {name: draw(name) for name in self.modalities}
 
 
 def resample_steps(tokens: torch.Tensor, steps: int) -> torch.Tensor:
@@ -156,7 +165,8 @@ class FusionNet(nn.Module):
         for m, name in enumerate(c.modalities):
             x = inputs.get(name)
             if x is None:  # a stand-in that the fusion masks
-                x = self.config.example_inputs(batch, torch.Generator())[name].to(device) * 0
+                dtype = torch.long if name == "text" else torch.float32
+                x = torch.zeros(batch, *c.input_shape(name), dtype=dtype, device=device)
                 mask[:, m] = False
             tokens[name], padding[name] = self.preprocess[name](x)
             if c.align_steps and name in TIME_MODALITIES:
@@ -186,6 +196,18 @@ class FusionNet(nn.Module):
 
     def forward_head(self, fused: torch.Tensor) -> torch.Tensor:
         return self.head(fused)
+
+    def forward_each_removed(self, **inputs) -> dict[str, torch.Tensor]:
+        """The logits with each modality removed in turn, keyed by its name: the inputs are
+        preprocessed and encoded once (each modality's encoder reads it alone), then fused
+        once per removal."""
+        tokens, padding, mask, _ = self.encode(inputs)
+        logits = {}
+        for m, name in enumerate(self.config.modalities):
+            without = mask.clone()
+            without[:, m] = False
+            logits[name] = self.head(self.fusion(tokens, padding, without))
+        return logits
 
     def forward_details(self, present: torch.Tensor | None = None, **inputs):
         """The logits, and the fusion's details with the spike rate (None without spiking

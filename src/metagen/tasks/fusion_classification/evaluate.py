@@ -21,10 +21,8 @@ def evaluate_fusion(model, batches, device) -> dict:
         correct["all"] += int((logits.argmax(-1) == target).sum())
         if details["spike_rate"] is not None:
             rates.append(float(details["spike_rate"]))
-        for m, name in enumerate(modalities):  # this modality removed
-            present = torch.ones(len(target), len(modalities), dtype=torch.bool, device=device)
-            present[:, m] = False
-            correct[name] += int((model(present=present, **inputs).argmax(-1) == target).sum())
+        for name, removed in model.forward_each_removed(**inputs).items():
+            correct[name] += int((removed.argmax(-1) == target).sum())
         samples += len(target)
         labels.append(target.cpu())
     if not samples:
