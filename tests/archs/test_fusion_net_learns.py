@@ -6,7 +6,6 @@ fusion otherwise never trains."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 import torch
 
@@ -14,18 +13,15 @@ from metagen.archs.fusion_net.model import FusionNet, FusionNetConfig
 from metagen.data.fusion_synthetic import fusion_ceilings, fusion_num_classes, fusion_samples
 from metagen.nn.modality_encoder import ENCODER_KINDS
 from metagen.nn.modality_fusion import STRATEGIES
+from metagen.tasks.fusion_classification.data import fusion_tensors
 
 INPUTS, LEVELS, TEXT_LEN, SIDE = ["image", "text"], 3, 40, 16
 CEILING = fusion_ceilings(INPUTS, LEVELS)["without text"]  # 1/3: one modality alone
 
 
 def _tensors(data: dict):
-    ids = np.full((len(data["text"]), TEXT_LEN), 256)
-    for i, caption in enumerate(data["text"]):
-        raw = list(caption.encode())[:TEXT_LEN]
-        ids[i, : len(raw)] = raw
-    inputs = {"image": torch.tensor(data["image"]), "text": torch.tensor(ids)}
-    return inputs, torch.tensor(data["label"])
+    tensors = fusion_tensors(data, INPUTS, TEXT_LEN)
+    return {name: tensors[name] for name in INPUTS}, tensors["labels"]
 
 
 def _train(strategy: str, encoder: str, dropout: float = 0.0, steps: int = 300) -> dict:

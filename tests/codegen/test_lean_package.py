@@ -49,7 +49,7 @@ LINE_LIMIT_GPT2 = 1500
 # Issue 11's tokenizers (a tokenizer.json read or saved, a BPE trained on the training text:
 # about 200 lines in every text package) took the text classifier and embedder over it.
 # Issue 13's fusion network bundles every preprocessor, encoder kind and fusion strategy
-# whatever the spec uses (its model.py alone is about 1,060 lines): 2,643 lines in all.
+# whatever the spec uses (its model.py alone is about 1,080 lines): 2,666 lines in all.
 OVER_LIMIT = {
     "audio/audio_generation_small.yaml",
     "audio/audio_musicgen.yaml",

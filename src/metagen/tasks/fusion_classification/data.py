@@ -9,16 +9,21 @@ from metagen.data.fusion_synthetic import fusion_ceilings, fusion_num_classes, f
 FUSION_TEXT_PAD = 256
 
 
+def caption_ids(captions: list, text_len: int) -> torch.Tensor:
+    """(N, text_len) int64: each caption's UTF-8 bytes, cut or padded with FUSION_TEXT_PAD."""
+    ids = np.full((len(captions), text_len), FUSION_TEXT_PAD, dtype=np.int64)
+    for i, caption in enumerate(captions):
+        raw = list(caption.encode("utf-8"))[:text_len]
+        ids[i, : len(raw)] = raw
+    return torch.from_numpy(ids)
+
+
 def fusion_tensors(data: dict, inputs: list, text_len: int) -> dict:
     """fusion_samples' arrays as the model's keyword tensors and "labels"."""
     out = {"labels": torch.as_tensor(np.asarray(data["label"]), dtype=torch.long)}
     for name in inputs:
         if name == "text":
-            ids = np.full((len(data["text"]), text_len), FUSION_TEXT_PAD, dtype=np.int64)
-            for i, caption in enumerate(data["text"]):
-                raw = list(caption.encode("utf-8"))[:text_len]
-                ids[i, : len(raw)] = raw
-            out["text"] = torch.from_numpy(ids)
+            out["text"] = caption_ids(data["text"], text_len)
         else:
             out[name] = torch.from_numpy(np.asarray(data[name], dtype=np.float32))
     return out
