@@ -10,6 +10,7 @@ from metagen.blueprint.memory import DEVICE_MEMORY, memory_report
 from metagen.blueprint.model import Blueprint, ScaleConfig
 from metagen.blueprint.scales import data_config, train_config
 from metagen.blueprint.solver import solve
+from metagen.blueprint.stages import check_stage_names, describe_stages
 from metagen.handlers.approximation import approximate_outputs
 from metagen.handlers.modalities import get_handler
 from metagen.handlers.modalities.base import spec_family
@@ -77,11 +78,15 @@ def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
         bp.data["seq_len"] = min(bp.data["seq_len"], full["context_length"])
     overrides = _training_overrides(spec)
     precision = spec.training.precision if spec.training else "auto"
+    stages = spec.training.stages if spec.training else None
+    if stages:
+        check_stage_names(stages, bp.arch)
+        bp.decisions.append(describe_stages(stages, bp.arch))
     bp.scales["full"] = ScaleConfig(
         model=full,
         data={**bp.data, **data_config(bp.task, "full")},
         train={
-            **train_config(bp.task, "full", overrides, bp.train_settings),
+            **train_config(bp.task, "full", overrides, bp.train_settings, stages),
             "precision": precision,
             "seed": bp.seed,
         },
@@ -99,7 +104,7 @@ def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
             **_smoke_data_from(smoke),
         },
         train={
-            **train_config(bp.task, "smoke", {}, {**bp.train_settings, **bp.smoke_train}),
+            **train_config(bp.task, "smoke", {}, {**bp.train_settings, **bp.smoke_train}, stages),
             "precision": precision,
             "seed": bp.seed,
         },

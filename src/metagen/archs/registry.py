@@ -43,6 +43,8 @@ class Arch:
     # counts.py defines layers(dims) -> {layer path: params} and flops(dims, seq_len) -> int;
     # shapes.py defines grid(fixed_dims, budget) -> Shapes and smoke_dims(dims) -> dims
     has_variants: bool = False  # variants.py defines VARIANTS, a tuple of Variant
+    # the model's top-level modules that spec training.stages may train or freeze by name
+    stage_parts: tuple[str, ...] = ()
 
     @property
     def package(self) -> str:

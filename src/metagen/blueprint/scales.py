@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from metagen.blueprint.stages import scaled_stages
 from metagen.tasks.registry import runtime_task
 
 TRAIN_COMMON = {"min_lr_ratio": 0.1, "grad_clip": 1.0, "eval_batches": 20}
@@ -21,14 +22,22 @@ def data_config(task: str, scale: str) -> dict[str, Any]:
 
 
 def train_config(
-    task: str, scale: str, overrides: dict[str, Any], chosen: dict[str, Any] | None = None
+    task: str,
+    scale: str,
+    overrides: dict[str, Any],
+    chosen: dict[str, Any] | None = None,
+    stages=None,
 ) -> dict[str, Any]:
     """The task's training settings at `scale` over the common ones, and the handler's
     `chosen` ones over those. Spec values (training.steps, batch_size, learning_rate,
-    weight_decay, warmup_steps) override the full scale only."""
+    weight_decay, warmup_steps) override the full scale only. The spec's `stages` run as
+    given at the full scale and share the scale's steps in proportion at another."""
     cfg = {**TRAIN_COMMON, **runtime_task(task).train_defaults(scale), **(chosen or {})}
     if scale == "full":
         cfg.update({k: v for k, v in overrides.items() if v is not None})
+    if stages:
+        cfg["stages"] = scaled_stages(stages, None if scale == "full" else cfg["steps"])
+        cfg["steps"] = sum(stage["steps"] for stage in cfg["stages"])
     steps = cfg["steps"]
     cfg.setdefault("eval_every", max(10, steps // 10))
     cfg.setdefault("checkpoint_every", max(1, steps // 5))

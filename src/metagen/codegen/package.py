@@ -109,6 +109,7 @@ def task_context(bp: Blueprint) -> dict[str, Any]:
     datasets = split_ref(datasets_ref(row, bp.data.get("kind")))[1]
     loss, evaluator = split_ref(row.loss)[1], split_ref(row.evaluator)[1]
     metric, baseline, higher_is_better = row.headline
+    staged = bool(bp.scales["full"].train.get("stages"))
     training = {
         "CheckpointLoadError",
         "atomic_write_json",
@@ -126,6 +127,7 @@ def task_context(bp: Blueprint) -> dict[str, Any]:
         "headline": (metric, baseline, higher_is_better),
         "reads_text": reads_text,
         "inputs": list(bp.data.get("inputs", [])),  # a fusion model's input modalities
+        "staged": staged,  # spec training.stages: the loop takes a Staging
         "data_kind": bp.data.get("kind"),  # an agent's environment: vectors or frames
         # the factory an agent over frames or a history rebuilds its environment with (None: none)
         "wrapper_env": WRAPPER_FACTORIES.get(bp.data.get("kind", "")),
@@ -137,6 +139,7 @@ def task_context(bp: Blueprint) -> dict[str, Any]:
                     "from model import build_model, example_inputs, load_config",
                     f"from training import {', '.join(sorted(training))}, {loss}, {evaluator}",
                     "from training import setup_distributed",
+                    *(["from training import Staging"] if staged else []),
                     *(text_train if reads_text else ()),
                 }
             )

@@ -18,7 +18,7 @@ class InvalidValue(ValueError):
     at ``task.type``.
     """
 
-    def __init__(self, summary: str, hint: str = "", at: tuple[str, ...] = ()) -> None:
+    def __init__(self, summary: str, hint: str = "", at: tuple[str | int, ...] = ()) -> None:
         super().__init__(f"{summary}. {hint}" if hint else summary)
         self.summary = summary
         self.hint = hint

@@ -15,6 +15,7 @@ from metagen.spec.errors import InvalidValue, SpecWarning
 from metagen.spec.fields import OneOf, SafeName, SpecModel, SpecVersion, UniqueList, YamlFloat
 from metagen.spec.fusion import Fusion
 from metagen.spec.modality import Modality
+from metagen.spec.stages import TrainingStage, check_stages
 from metagen.spec.task_rules import task_problems
 from metagen.spec.units import (
     ByteSize,
@@ -156,6 +157,19 @@ class Training(SpecModel):
     precision: Annotated[str, OneOf(PRECISIONS, "precision")] = Field(
         "auto", description="Numeric precision; auto picks bf16 where the device supports it."
     )
+    stages: list[TrainingStage] | None = Field(
+        None,
+        description="Progressive training: stages run in order, each training the parts it "
+        "names while the rest stay frozen; their steps add up to training.steps. null: one "
+        "stage that trains everything.",
+    )
+
+    @field_validator("stages")
+    @classmethod
+    def _stages_add_up(cls, stages: list[TrainingStage] | None, info: ValidationInfo):
+        if stages is not None:
+            check_stages(stages, info.data.get("steps"))
+        return stages
 
 
 class Architecture(SpecModel):

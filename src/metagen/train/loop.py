@@ -45,12 +45,15 @@ def train_model(
     log_fn=print,
     progress: bool = True,
     stop_at_step: int | None = None,
+    staging=None,
 ) -> dict:
     """Train `task` for cfg["steps"] steps of cfg["batch_size"] per rank, minimising
     `loss_fn(outputs, batch)`, evaluating with `evaluator(model, batches, device)` every
     cfg["eval_every"] steps and at the end; checkpoint; write out_dir/metrics.json.
 
-    `stop_at_step` ends the run early, checkpointed, as an interruption would.
+    `stop_at_step` ends the run early, checkpointed, as an interruption would. A
+    `staging` (train/stages.py, for cfg["stages"]) trains each stage's parts, the others
+    frozen, on the stage's own schedule, and evaluates at each stage's end.
     """
     cfg, dist = check_train_config(cfg), dist or DistInfo()
     log = log_fn if dist.is_main else (lambda *args, **kwargs: None)
@@ -58,6 +61,10 @@ def train_model(
     ckpt_dir, total = out_dir / "checkpoints", cfg["steps"]
     raw_model, optimizer, state = _prepare(model, cfg, dist, resume, ckpt_dir, log)
     model = _wrap_model(raw_model, dist, compile)
+    if bool(cfg.get("stages")) != (staging is not None):
+        raise ValueError("cfg['stages'] and a staging come together: staging=Staging(stages)")
+    if staging is not None:
+        staging.start(raw_model, total, log)
     fp16_cuda = precision == "fp16" and dist.device_type == "cuda"
     scaler = torch.amp.GradScaler(dist.device_type, enabled=fp16_cuda)
     start_step = state.step
@@ -71,7 +78,10 @@ def train_model(
     bar = ProgressBar(total, initial=start_step, enabled=progress and dist.is_main)
     started = time.perf_counter()
     while state.step < total and (stop_at_step is None or state.step < stop_at_step):
-        lr = _set_lr(optimizer, cfg, state.step)
+        # DDP registers the parameters that need gradients when it wraps: a stage rewraps
+        if staging and staging.enter(raw_model, state.step, log) and dist.is_distributed:
+            model = _wrap_model(raw_model, dist, compile)
+        lr = _set_lr(optimizer, cfg, state.step, staging)
         batch = move_batch(next(batches), dist.device)
         loss = _train_step(model, optimizer, scaler, batch, loss_fn, cfg, dist, precision)
         state.step += 1
@@ -83,10 +93,13 @@ def train_model(
             )
         state.loss_curve.append([state.step, loss_value])
         bar.update(state.step, loss=loss_value, lr=lr)
-        if cfg["eval_every"] > 0 and state.step % cfg["eval_every"] == 0 and state.step < total:
+        periodic = cfg["eval_every"] > 0 and state.step % cfg["eval_every"] == 0
+        if state.step < total and (periodic or staging and staging.ends_at(state.step)):
             improved = _eval_and_track(
                 raw_model, evaluator, val_ds, cfg, dist, precision, state, log
             )
+            if staging:
+                staging.refreeze(raw_model)
             if improved and cfg.get("keep_best", False):
                 _save(ckpt_dir, "best", raw_model, optimizer, state, task, cfg, dist)
         if cfg["checkpoint_every"] > 0 and state.step % cfg["checkpoint_every"] == 0:
@@ -99,6 +112,8 @@ def train_model(
     metrics = _run_metrics(
         task, cfg, dist, state, start_step, seconds, raw_model, precision, compile
     )
+    if staging:
+        metrics["stages"] = staging.summaries(raw_model, state.loss_curve, state.evals)
     if dist.is_main:
         atomic_write_json(out_dir / "metrics.json", metrics)
         log(f"wrote {out_dir / 'metrics.json'}")
@@ -167,8 +182,12 @@ def train_batches(dataset, cfg: dict, dist: DistInfo, start_step: int, num_worke
         epoch, skip = epoch + 1, 0
 
 
-def _set_lr(optimizer, cfg: dict, step: int) -> float:
-    lr = lr_at(step, cfg["lr"], cfg["warmup_steps"], cfg["steps"], cfg["min_lr_ratio"])
+def _set_lr(optimizer, cfg: dict, step: int, staging=None) -> float:
+    """Warmup then cosine decay over the run, or over each stage from its own peak."""
+    peak, steps, warmup = cfg["lr"], cfg["steps"], cfg["warmup_steps"]
+    if staging:
+        peak, steps, warmup, step = staging.schedule(peak, warmup, step)
+    lr = lr_at(step, peak, warmup, steps, cfg["min_lr_ratio"])
     for group in optimizer.param_groups:
         group["lr"] = lr
     return lr

@@ -10,4 +10,5 @@ ARCH = Arch(
     # about 150k-300k parameters; 500k leaves room to widen.
     default_budget=500_000,
     has_variants=False,
+    stage_parts=("preprocess", "encoders", "fusion", "head"),
 )

@@ -38,6 +38,12 @@ def plan_fusion_classifier(spec, bp: Blueprint) -> Blueprint:
             f"{len(inputs)} inputs of {LEVELS} levels each make {num_classes} classes (the "
             f"tuple of the inputs' levels); set task.num_classes: {num_classes}, or remove it."
         )
+    stages = spec.training.stages if spec.training else None
+    if fusion.strategy == "early" and any("encoders" in s.train for s in stages or []):
+        raise PlanError(
+            "training.stages trains encoders, and early fusion has no encoder per modality "
+            "(its joint encoder is part of fusion); train preprocess, fusion or head instead."
+        )
     image = spec.modality.image
     sensor = spec.modality.sensor
     tabular = spec.modality.tabular

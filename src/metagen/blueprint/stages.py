@@ -1,0 +1,63 @@
+"""The plan's training stages (spec training.stages): checked against the parts the
+architecture has, and scaled to each scale's steps."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from metagen.archs.registry import arch
+from metagen.blueprint.model import PlanError
+
+
+def check_stage_names(stages, arch_name: str) -> None:
+    """Raise PlanError if a stage trains a part that the architecture does not have."""
+    parts = arch(arch_name).stage_parts
+    if not parts:
+        raise PlanError(
+            f"training.stages freezes and trains parts of the model by name, and {arch_name} "
+            "names no parts yet (the fusion network does: preprocess, encoders, fusion, head); "
+            "remove training.stages to train everything together."
+        )
+    for stage in stages:
+        unknown = [p for p in stage.train if p not in parts] if stage.train != "all" else []
+        if unknown:
+            raise PlanError(
+                f"training.stages: stage {stage.name!r} trains {', '.join(unknown)}, which "
+                f"{arch_name} does not have; its parts are {', '.join(parts)} (or write "
+                "train: all)."
+            )
+
+
+def scaled_stages(stages, steps: int | None) -> list[dict[str, Any]]:
+    """The stages as the training loop reads them. `steps` None keeps their own steps (the
+    full scale); a number shares that many steps among them in proportion, at least one
+    each (the smoke scale)."""
+    total = sum(stage.steps for stage in stages)
+    return [
+        {
+            "name": stage.name,
+            "steps": stage.steps if steps is None else max(1, round(stage.steps * steps / total)),
+            "train": stage.train,
+            "lr": stage.learning_rate,
+        }
+        for stage in stages
+    ]
+
+
+def describe_stages(stages, arch_name: str) -> str:
+    """The plan's line about the stages: what each trains and freezes, for how long."""
+    parts = arch(arch_name).stage_parts
+    shown = []
+    for stage in stages:
+        trained = parts if stage.train == "all" else stage.train
+        frozen = [p for p in parts if p not in trained]
+        rate = f" at peak lr {stage.learning_rate:g}" if stage.learning_rate else ""
+        shown.append(
+            f"{stage.name} ({stage.steps} steps{rate}: trains {', '.join(trained)}"
+            + (f"; {', '.join(frozen)} frozen)" if frozen else ")")
+        )
+    return (
+        f"Trains in {len(stages)} stages, each with its own warmup and cosine schedule and an "
+        f"evaluation at its end: {'; '.join(shown)}. The smoke scale shares its steps among "
+        "them in proportion."
+    )
