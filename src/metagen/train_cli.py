@@ -35,22 +35,55 @@ SPEC_SUFFIXES = (".yaml", ".yml")
 IMPORTED_WEIGHTS = Path("weights") / "model.safetensors"  # written by `metagen import`
 
 
-def resolve_run_dir(target: Path, out_dir: Path, run_id: str | None, seed: int | None) -> Path:
-    """A run directory: `target` itself, or a fresh synth of the spec `target`."""
+def resolve_run_dir(
+    target: Path,
+    out_dir: Path,
+    run_id: str | None,
+    seed: int | None,
+    overrides: dict[str, Any] | None = None,
+) -> Path:
+    """A run directory: `target` itself, or a fresh synth of the spec `target` with
+    `overrides` (dotted spec fields to values, from flags) applied."""
     if target.is_dir():
         if not (target / "code" / "train.py").is_file():
             raise UsageError(
                 f"{target} is not a run directory (no code/train.py). Pass a spec file, or a "
                 "folder written by `metagen synth`."
             )
+        if overrides:
+            raise UsageError(
+                f"the flags {', '.join(FLAG_OF[f] for f in overrides)} change the spec, and the "
+                f"run directory {target} holds a model planned already. Pass the spec file "
+                "instead."
+            )
         return target
     if target.suffix not in SPEC_SUFFIXES:
         raise UsageError(f"{target} is neither a spec (.yaml) nor a run directory.")
-    spec = load_spec(target)
+    spec = load_spec(target, overrides)
     show_warnings([w.located for w in spec.warnings])
     rid = f"{spec.name}-{default_run_id()}" if run_id is None else run_id
     check_run_id(rid)
     return synthesize(spec, out_dir, rid, seed=seed)
+
+
+# The spec field each override flag sets.
+FLAG_OF = {
+    "modality.inputs": "--modalities",
+    "fusion.strategy": "--fusion-strategy",
+    "fusion.fusion_dim": "--fusion-dim",
+}
+
+
+def spec_overrides(
+    modalities: str | None, strategy: str | None, fusion_dim: int | None
+) -> dict[str, Any]:
+    """The spec fields the fusion flags set; the spec's validation checks their values."""
+    given = {
+        "modality.inputs": [m.strip() for m in modalities.split(",")] if modalities else None,
+        "fusion.strategy": strategy,
+        "fusion.fusion_dim": fusion_dim,
+    }
+    return {field: value for field, value in given.items() if value is not None}
 
 
 def train_command(
@@ -208,8 +241,20 @@ def train(
         Path | None,
         typer.Option(help="A tokenizer.json to read the text with (text models only)."),
     ] = None,
+    modalities: Annotated[
+        str | None,
+        typer.Option(help="Fusion: the input modalities, comma-separated (modality.inputs)."),
+    ] = None,
+    fusion_strategy: Annotated[
+        str | None,
+        typer.Option(help="Fusion: early, late, hybrid, hierarchical or cross_attention."),
+    ] = None,
+    fusion_dim: Annotated[
+        int | None, typer.Option(help="Fusion: the width of the fused features.")
+    ] = None,
 ) -> None:
-    """Train a spec or run directory with the generated train.py; write metrics.json and docs."""
+    """Train a spec or run directory with the generated train.py; write metrics.json and docs.
+    The fusion flags override the spec's fields before it is planned."""
     if scale not in ("full", "smoke"):
         fail(f"--scale {scale!r} is not a scale. Use full or smoke.")
     if data != "synthetic" and not Path(data).exists():
@@ -220,7 +265,8 @@ def train(
     if tokenizer is not None and not tokenizer.is_file():
         fail(f"--tokenizer {tokenizer}: no such file. Pass a tokenizer.json.")
     fresh = not target.is_dir()
-    run_dir = guarded(lambda: resolve_run_dir(target, out_dir, run_id, seed))
+    overrides = spec_overrides(modalities, fusion_strategy, fusion_dim)
+    run_dir = guarded(lambda: resolve_run_dir(target, out_dir, run_id, seed, overrides))
     if tokenizer is not None and "--tokenizer" not in (run_dir / "code" / "train.py").read_text(
         encoding="utf-8"
     ):

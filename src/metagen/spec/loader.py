@@ -21,8 +21,8 @@ from metagen.spec.yaml_rules import MAX_SPEC_BYTES, check_size
 _EXAMPLE = "e.g. name: my_model, modality: {inputs: [text], outputs: [text]}"
 
 
-def load_spec(path: str | Path) -> Spec:
-    """Read and validate the spec file at ``path``."""
+def load_spec(path: str | Path, overrides: dict[str, Any] | None = None) -> Spec:
+    """Read and validate the spec file at ``path``, with ``overrides`` (parse_spec_text's)."""
     source = str(path)
     try:
         with Path(path).open("rb") as file:
@@ -41,13 +41,26 @@ def load_spec(path: str | Path) -> Spec:
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise SpecError.single(source, f"cannot read the file: {reason}", "Check it") from None
-    return parse_spec_text(text, source=source)
+    return parse_spec_text(text, source=source, overrides=overrides)
 
 
-def parse_spec_text(text: str, source: str = "<string>") -> Spec:
-    """Validate the spec written in ``text``; ``source`` names it in messages."""
+def parse_spec_text(
+    text: str, source: str = "<string>", overrides: dict[str, Any] | None = None
+) -> Spec:
+    """Validate the spec written in ``text``; ``source`` names it in messages. ``overrides``
+    maps dotted fields (``fusion.strategy``) to values that replace the file's, as command-line
+    flags give them; a section they need is added. Errors are located in the file as near the
+    overridden field as it goes."""
     data, positions = compose(text, source)
     _check_top_level(data, positions, source)
+    for dotted, value in (overrides or {}).items():
+        *sections, key = dotted.split(".")
+        inside = data
+        for section in sections:
+            if not isinstance(inside.get(section), dict):
+                inside[section] = {}
+            inside = inside[section]
+        inside[key] = value
     try:
         spec = Spec.model_validate(data)
     except ValidationError as exc:
