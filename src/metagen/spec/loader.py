@@ -53,8 +53,8 @@ def parse_spec_text(
     overridden field as it goes."""
     data, positions = compose(text, source)
     _check_top_level(data, positions, source)
-    for dotted, value in (overrides or {}).items():
-        *sections, key = dotted.split(".")
+    for field, value in (overrides or {}).items():
+        *sections, key = field.split(".")
         inside = data
         for section in sections:
             if not isinstance(inside.get(section), dict):
