@@ -907,8 +907,12 @@ FUSION_BASE = {
     "sensor_channels": 3,
     "sensor_steps": 32,
     "num_features": 5,
+    "video_channels": 3,
+    "video_frames": 6,
+    "video_height": 16,
+    "video_width": 12,
 }
-# Every strategy and every encoder, each vision stem, and all five modalities at once.
+# Every strategy and every encoder, each vision stem, and all six modalities at once.
 SMALL_DIMS["fusion_net"] = {
     "hybrid_transformer": FUSION_BASE,
     "early": {**FUSION_BASE, "strategy": "early", "modalities": ["sensor", "tabular", "text"]},
@@ -931,11 +935,17 @@ SMALL_DIMS["fusion_net"] = {
         "modalities": ["audio", "sensor", "text"],
         "align_steps": 5,
     },
-    "all_five_efficient_fixed_weights": {
+    "all_six_efficient_fixed_weights": {
         **FUSION_BASE,
         "vision": "efficient",
-        "modalities": ["image", "text", "audio", "sensor", "tabular"],
-        "modality_weights": [1.0, 2.0, 1.0, 0.5, 1.0],
+        "modalities": ["image", "text", "audio", "sensor", "tabular", "video"],
+        "modality_weights": [1.0, 2.0, 1.0, 0.5, 1.0, 1.5],
+    },
+    "aligned_video_audio_cfc": {
+        **FUSION_BASE,
+        "encoder": "cfc",
+        "modalities": ["video", "audio"],
+        "align_steps": 4,
     },
 }
 

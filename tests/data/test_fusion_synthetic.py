@@ -21,6 +21,7 @@ from metagen.data.fusion_synthetic import (
 )
 from metagen.data.synthetic_audio import AUDIO_PITCHES
 from metagen.data.synthetic_images import RGB_COLORS
+from metagen.data.synthetic_video import DIRECTIONS
 
 K = 3
 N = 1500
@@ -33,6 +34,12 @@ def _features(name: str, items, vectorizer=None):
         return np.concatenate([np.percentile(flat, 3, -1), np.percentile(flat, 97, -1)], 1)
     if name == "text":
         return vectorizer.transform(items).toarray()
+    if name == "video":  # how the bright shape's centre moves from the first frame to the last
+        bright = (items.max(1) > 0.5).astype(np.float64)  # (N, T, H, W)
+        ys, xs = np.mgrid[0 : items.shape[-2], 0 : items.shape[-1]]
+        area = bright.sum((-2, -1)) + 1e-9
+        centre_x, centre_y = (bright * xs).sum((-2, -1)) / area, (bright * ys).sum((-2, -1)) / area
+        return np.stack([centre_x[:, -1] - centre_x[:, 0], centre_y[:, -1] - centre_y[:, 0]], 1)
     if name in ("sensor", "audio"):  # the spectrum's magnitude (averaged over channels)
         spectrum = np.abs(np.fft.rfft(items, axis=-1))
         spectrum = spectrum.mean(1) if spectrum.ndim == 3 else spectrum
@@ -122,6 +129,7 @@ def test_the_same_seed_gives_the_same_samples_and_bad_requests_are_refused() -> 
     assert np.array_equal(first["image"], second["image"]) and first["text"] == second["text"]
     assert not np.array_equal(first["image"], fusion_samples(["image", "text"], 8, 6)["image"])
     assert len(RGB_COLORS) == len(AUDIO_PITCHES) == len(SENSOR_CYCLES) == MAX_LEVELS
+    assert len(DIRECTIONS) >= MAX_LEVELS
     with pytest.raises(ValueError, match="two or more"):
         fusion_samples(["image"], 4, 0)
     with pytest.raises(ValueError, match="levels"):

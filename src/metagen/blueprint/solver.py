@@ -36,6 +36,8 @@ def deepest_fit(arch: str, shape: Shape, cap: int) -> Fit | None:
     if shape.depth_max == shape.depth_min:
         return Fit(low, shape.build(shape.depth_min), shape.label)
     per_unit = total_params(arch, shape.build(shape.depth_min + 1)) - low
+    if per_unit <= 0:  # depth adds no parameter: the shallowest does what the deepest would
+        return Fit(low, shape.build(shape.depth_min), shape.label)
     depth = min(shape.depth_max, shape.depth_min + (cap - low) // per_unit)
     return Fit(low + (depth - shape.depth_min) * per_unit, shape.build(depth), shape.label)
 

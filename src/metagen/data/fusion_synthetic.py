@@ -8,9 +8,11 @@ factor:
 - image: a shape of the factor's colour (data/synthetic_images.py's palette), any shape, place
   and size, on a noisy background;
 - text: a caption naming the factor's colour word among filler words;
-- audio: a tone at the factor's pitch (data/synthetic_audio.py's notes) in noise;
+- audio: a tone at the factor's pitch (data/synthetic_audio.py's notes) in noise, in [-1, 1];
 - sensor: `channels` readings oscillating at the factor's frequency, each with its own phase
   and gain, in noise;
+- video: a shape of any colour moving the factor's way (data/synthetic_video.py's
+  directions), so that only the change between frames tells it;
 - tabular: the factor's centre in feature space, plus noise.
 
 Because the factors are independent and uniform, a model missing one modality cannot tell
@@ -30,8 +32,9 @@ import numpy as np
 
 from metagen.data.synthetic_audio import AUDIO_PITCHES, render_partials
 from metagen.data.synthetic_images import RGB_COLORS, SHAPE_NAMES, shape_mask
+from metagen.data.synthetic_video import DIRECTIONS, moving_shape_clip
 
-FUSION_MODALITIES = ("image", "text", "audio", "sensor", "tabular")
+FUSION_MODALITIES = ("image", "text", "audio", "sensor", "tabular", "video")
 MAX_LEVELS = 6  # the palette, the pitches and the words have six each (a test checks)
 # The sensor's oscillation frequencies per factor, in cycles per window.
 SENSOR_CYCLES = (2.0, 3.5, 5.0, 7.0, 9.5, 12.5)
@@ -70,6 +73,8 @@ def fusion_samples(
     sample_rate: int = 8000,
     audio_samples: int = 2048,
     num_features: int = 8,
+    video_frames: int = 8,
+    video_resolution: tuple[int, int] = (16, 16),
     corrupt: tuple[str, float] | None = None,
 ) -> dict[str, np.ndarray | list[str]]:
     """`n` samples: each input modality's rendering, "label" (n,) in
@@ -99,6 +104,7 @@ def fusion_samples(
         "audio": lambda z, r: _tone(z, audio_samples, sample_rate, r),
         "sensor": lambda z, r: _readings(z, sensor_channels, sensor_steps, r),
         "tabular": lambda z, r: _features(z, num_features, r),
+        "video": lambda z, r: _motion(z, video_frames, video_resolution, r),
     }
     for column, name in enumerate(inputs):
         noisy = corrupted if corrupt and corrupt[0] == name else np.zeros(n, bool)
@@ -134,7 +140,8 @@ def _caption(factor: int, rng: np.random.Generator) -> str:
 def _tone(factor: int, samples: int, sample_rate: int, rng: np.random.Generator) -> np.ndarray:
     freq = list(AUDIO_PITCHES.values())[factor]
     tone = render_partials(freq, samples, sample_rate, rng) * rng.uniform(0.5, 1.0)
-    return tone + rng.normal(0.0, AUDIO_NOISE, samples)
+    # halved into [-1, 1], as a 16-bit file holds a waveform (a rare noise peak is clipped)
+    return np.clip(0.5 * (tone + rng.normal(0.0, AUDIO_NOISE, samples)), -1.0, 1.0)
 
 
 def _readings(factor: int, channels: int, steps: int, rng: np.random.Generator) -> np.ndarray:
@@ -154,10 +161,18 @@ def _features(factor: int, num_features: int, rng: np.random.Generator) -> np.nd
     return centres[factor] + rng.normal(0.0, TABULAR_NOISE, num_features)
 
 
+def _motion(factor: int, frames: int, resolution, rng: np.random.Generator) -> np.ndarray:
+    """(3, frames, height, width) in [0, 1]: a shape of any colour moving the factor's way."""
+    color = list(RGB_COLORS.values())[int(rng.integers(len(RGB_COLORS)))]
+    shape = SHAPE_NAMES[int(rng.integers(len(SHAPE_NAMES)))]
+    direction = list(DIRECTIONS)[factor]
+    return moving_shape_clip(rng, shape, direction, np.asarray(color), 3, frames, resolution)
+
+
 def _noise_like(item, rng: np.random.Generator):
     """A corrupted rendering: the same kind of item with no factor in it."""
     if isinstance(item, str):
         return " ".join(rng.choice(CAPTION_FILLERS, size=len(item.split())))
-    if item.ndim == 3:  # an image: noise around mid grey
+    if item.ndim >= 3:  # an image or a clip: noise around mid grey
         return np.clip(rng.normal(0.5, 0.2, item.shape), 0.0, 1.0)
     return rng.normal(0.0, float(item.std()) or 1.0, item.shape)

@@ -51,7 +51,7 @@ def test_early_fusion_has_no_encoder_per_modality() -> None:
 @pytest.mark.parametrize(
     ("inputs", "task", "expected"),
     [
-        ("[image, video]", "", "needs a fusion encoder for video"),
+        ("[image, time_series]", "", "needs a fusion encoder for time_series"),
         ("[image, text]", ", num_classes: 4", "set task.num_classes: 9"),
     ],
 )

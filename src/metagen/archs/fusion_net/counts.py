@@ -30,7 +30,7 @@ def _half(n: int) -> int:
 def tokens(dims: dict[str, Any], name: str) -> int:
     """How many tokens a modality's encoder reads: its preprocessor's, or align_steps for a
     time-based input when the inputs are aligned."""
-    if dims.get("align_steps") and name in ("audio", "sensor"):
+    if dims.get("align_steps") and name in ("audio", "sensor", "video"):
         return dims["align_steps"]
     return preprocessor_tokens(dims, name)
 
@@ -45,6 +45,8 @@ def preprocessor_tokens(dims: dict[str, Any], name: str) -> int:
         return _half(1 + dims["audio_samples"] // AUDIO_HOP)
     if name == "sensor":
         return _half(_half(dims["sensor_steps"]))
+    if name == "video":
+        return _half(dims["video_frames"])
     return dims["num_features"]
 
 
@@ -87,7 +89,25 @@ def _preprocess(dims: dict[str, Any], name: str) -> tuple[int, int]:
         ch, t1 = dims["sensor_channels"], _half(dims["sensor_steps"])
         params = linear(5 * ch, d) + linear(3 * d, d) + t * d
         return params, 2 * t1 * 5 * ch * d + 2 * t * 3 * d * d
+    if name == "video":
+        return _video(dims)
     return 2 * dims["num_features"] * d, 0
+
+
+def _video(dims: dict[str, Any]) -> tuple[int, int]:
+    """(params, FLOPs) of the video preprocessor: two 3x3x3 convs with batch norms, the
+    positions; the first keeps the frames, the second halves them."""
+    d, half, c, frames = (
+        dims["d_model"],
+        dims["d_model"] // 2,
+        dims["video_channels"],
+        dims["video_frames"],
+    )
+    h1, w1 = _half(dims["video_height"]), _half(dims["video_width"])
+    params = _conv(c, half, 27) + 2 * half + _conv(half, d, 27) + 2 * d + _half(frames) * d
+    flops = 2 * frames * h1 * w1 * _conv(c, half, 27)
+    flops += 2 * _half(frames) * _half(h1) * _half(w1) * _conv(half, d, 27)
+    return params, flops
 
 
 def _encoder_flops(dims: dict[str, Any], t: int) -> int:

@@ -4,9 +4,10 @@ preprocessor (preprocessors.py) turns it into tokens, its own encoder
 strategy (nn/modality_fusion.py) combines the modalities into one vector, and a linear head
 reads it. Early fusion skips the per-modality encoders: its joint encoder reads every token.
 
-forward(image=..., text=..., audio=..., sensor=..., tabular=..., present=None) takes the
-configured modalities by name: image (B, C, H, W) floats, text (B, L) byte ids (256 pads),
-audio (B, samples), sensor (B, channels, steps), tabular (B, features). A modality left out
+forward(image=..., text=..., audio=..., sensor=..., tabular=..., video=..., present=None)
+takes the configured modalities by name: image (B, C, H, W) floats, text (B, L) byte ids (256
+pads), audio (B, samples), sensor (B, channels, steps), tabular (B, features), video (B, C, T,
+H, W) floats. A modality left out
 (None) or marked absent in present (B, M) bool (in `modalities` order) is masked out of the
 fusion, never read. Gives the logits (B, num_outputs); forward_details also gives each
 modality's pooled features, the attention maps, the modality weights and the spike rate."""
@@ -23,13 +24,14 @@ from metagen.archs.fusion_net.preprocessors import (
     SensorTokens,
     TabularTokens,
     TextTokens,
+    VideoTokens,
 )
 from metagen.nn.checks import check_choice, check_divisible, check_positive
 from metagen.nn.modality_encoder import ENCODER_KINDS, ModalityEncoder
 from metagen.nn.modality_fusion import STRATEGIES, ModalityFusion
 
-MODALITIES = ("image", "text", "audio", "sensor", "tabular")
-TIME_MODALITIES = ("audio", "sensor")  # the inputs with a time axis that align resamples
+MODALITIES = ("image", "text", "audio", "sensor", "tabular", "video")
+TIME_MODALITIES = ("audio", "sensor", "video")  # the inputs with a time axis that align resamples
 
 
 @dataclass
@@ -57,6 +59,10 @@ class FusionNetConfig:
     sensor_channels: int = 6
     sensor_steps: int = 64
     num_features: int = 8
+    video_channels: int = 3
+    video_frames: int = 8
+    video_height: int = 16
+    video_width: int = 16
     # spec fusion.align resample: the time-based inputs' tokens (audio, sensor) are resampled
     # to this many steps, so that their tokens stand for the same moments; None keeps their own
     align_steps: int | None = None
@@ -88,7 +94,9 @@ class FusionNetConfig:
             "audio": (self.audio_samples,),
             "sensor": (self.sensor_channels, self.sensor_steps),
             "tabular": (self.num_features,),
-        }[name]
+            "video": (self.video_channels, self.video_frames, self.video_height,
+                      self.video_width),
+        }[name]  # fmt: skip
 
     def example_inputs(
         self, batch_size: int, generator: torch.Generator
@@ -97,7 +105,7 @@ class FusionNetConfig:
             shape = (batch_size, *self.input_shape(name))
             if name == "text":
                 return torch.randint(0, TEXT_PAD, shape, generator=generator)
-            if name == "image":
+            if name in ("image", "video"):
                 return torch.rand(shape, generator=generator)
             scale = 0.1 if name == "audio" else 1.0  # a waveform's level
             return torch.randn(shape, generator=generator) * scale
@@ -121,6 +129,8 @@ def preprocessor(name: str, c: FusionNetConfig) -> nn.Module:
         return AudioTokens(c.audio_sample_rate, c.n_mels, c.audio_samples, d)
     if name == "sensor":
         return SensorTokens(c.sensor_channels, c.sensor_steps, d)
+    if name == "video":
+        return VideoTokens(c.video_channels, c.video_frames, d)
     return TabularTokens(c.num_features, d)
 
 
@@ -185,12 +195,13 @@ class FusionNet(nn.Module):
         audio: torch.Tensor | None = None,
         sensor: torch.Tensor | None = None,
         tabular: torch.Tensor | None = None,
+        video: torch.Tensor | None = None,
         present: torch.Tensor | None = None,
     ) -> torch.Tensor:
         """The fused vector (B, d_model). Named inputs rather than **inputs, so that export
         traces them."""
         inputs = {"image": image, "text": text, "audio": audio, "sensor": sensor,
-                  "tabular": tabular}  # fmt: skip
+                  "tabular": tabular, "video": video}  # fmt: skip
         tokens, padding, mask, _ = self.encode(inputs, present)
         return self.fusion(tokens, padding, mask)
 
@@ -223,8 +234,9 @@ class FusionNet(nn.Module):
         audio: torch.Tensor | None = None,
         sensor: torch.Tensor | None = None,
         tabular: torch.Tensor | None = None,
+        video: torch.Tensor | None = None,
         present: torch.Tensor | None = None,
     ) -> torch.Tensor:
         return self.forward_head(
-            self.forward_features(image, text, audio, sensor, tabular, present)
+            self.forward_features(image, text, audio, sensor, tabular, video, present)
         )

@@ -9,7 +9,10 @@ tokens with learned positions (the fusion guide's preprocessors, small):
   over its frames;
 - sensor (B, channels, steps): two Conv1d of stride 2 (kernels 5 and 3) with GELU;
 - tabular (B, features): one token per feature, x_i * w_i + b_i (FT-Transformer's numeric
-  tokenizer).
+  tokenizer);
+- video (B, C, T, H, W): two 3-D conv-BN-ReLU stages (the first strides space, the second
+  space and time), averaged over space: a token per time step, so that video is a time-based
+  input that align resamples.
 
 Each returns (tokens (B, T, d), padding (B, T) bool or None); only text pads (id 256)."""
 
@@ -98,6 +101,19 @@ def sensor_tokens(steps: int) -> int:
     """After convs of kernel 5 (pad 2) and 3 (pad 1), both stride 2."""
     steps = (steps - 1) // 2 + 1
     return (steps - 1) // 2 + 1
+
+
+class VideoTokens(nn.Module):
+    def __init__(self, channels: int, frames: int, d: int) -> None:
+        super().__init__()
+        self.stages = nn.Sequential(
+            nn.Conv3d(channels, d // 2, 3, (1, 2, 2), 1, bias=False), nn.BatchNorm3d(d // 2),
+            nn.ReLU(), nn.Conv3d(d // 2, d, 3, 2, 1, bias=False), nn.BatchNorm3d(d), nn.ReLU(),
+        )  # fmt: skip
+        self.position = nn.Parameter(torch.zeros(1, (frames - 1) // 2 + 1, d))
+
+    def forward(self, clips: torch.Tensor):
+        return self.stages(clips).mean((-2, -1)).transpose(1, 2) + self.position, None
 
 
 class TabularTokens(nn.Module):

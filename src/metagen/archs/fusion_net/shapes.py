@@ -19,12 +19,17 @@ SMOKE_WIDTH = 32
 
 def grid(fixed: dict[str, Any], budget: int) -> Iterator[Shape]:
     heads = fixed.get("n_heads", 4)
+    # A CfC encoder is one cell whatever n_layers says, and the late, hybrid, hierarchical and
+    # cross-attention fusions have no layers: depth would change nothing.
+    depths = (
+        (1, 1) if fixed.get("encoder") == "cfc" and fixed.get("strategy") != "early" else DEPTHS
+    )
     widths = [fixed["d_model"]] if "d_model" in fixed else fine_widths(32, MAX_WIDTH)
     for d in widths:
         if d % heads or d // heads < MIN_HEAD_DIM and "d_model" not in fixed:
             continue
         base = {**fixed, "d_model": d, "n_heads": heads, "d_ff": 4 * d}
-        yield Shape(f"d_model={d}", at_depth(base, "n_layers"), *DEPTHS)
+        yield Shape(f"d_model={d}", at_depth(base, "n_layers"), *depths)
 
 
 def smoke_dims(dims: dict[str, Any]) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from metagen.handlers.planned import not_built
 from metagen.spec.fusion import SpikingParams
 
 # The inputs the fusion network's preprocessors read (archs/fusion_net/preprocessors.py).
-FUSION_INPUTS = ("image", "text", "audio", "sensor", "tabular")
+FUSION_INPUTS = ("image", "text", "audio", "sensor", "tabular", "video")
 # Factor values per modality in the built-in data: levels^M classes, 1/levels without one.
 LEVELS = 3
 TEXT_LEN = 40  # bytes of a caption
@@ -18,6 +18,7 @@ AUDIO_RATE, AUDIO_SAMPLES = 8000, 2048  # the built-in tones: a quarter second a
 DEFAULT_SENSOR = {"channels": 6, "window": 64}
 DEFAULT_FEATURES = 8
 DEFAULT_IMAGE_SIZE = 32
+DEFAULT_VIDEO_FRAMES, DEFAULT_VIDEO_RESOLUTION = 8, (16, 16)
 VISION = "simple"  # the image preprocessor: two conv-BN-ReLU stages
 N_MELS = 32  # mel bands of the audio preprocessor
 
@@ -47,6 +48,9 @@ def plan_fusion_classifier(spec, bp: Blueprint) -> Blueprint:
     image = spec.modality.image
     sensor = spec.modality.sensor
     tabular = spec.modality.tabular
+    video = spec.modality.video
+    frames = video.num_frames if video else DEFAULT_VIDEO_FRAMES
+    height, width = video.resolution if video else DEFAULT_VIDEO_RESOLUTION
     weights = fusion.modality_weights
     dims = {
         "modalities": inputs,
@@ -66,6 +70,10 @@ def plan_fusion_classifier(spec, bp: Blueprint) -> Blueprint:
         "sensor_channels": sensor.channels if sensor else DEFAULT_SENSOR["channels"],
         "sensor_steps": sensor.window if sensor else DEFAULT_SENSOR["window"],
         "num_features": (tabular.num_features if tabular else None) or DEFAULT_FEATURES,
+        "video_channels": 3,
+        "video_frames": frames,
+        "video_height": height,
+        "video_width": width,
     }
     spiking = fusion.spiking or SpikingParams()
     dims.update(beta=spiking.beta, threshold=spiking.threshold,
@@ -81,6 +89,7 @@ def plan_fusion_classifier(spec, bp: Blueprint) -> Blueprint:
         image_size=dims["image_size"], sensor_channels=dims["sensor_channels"],
         sensor_steps=dims["sensor_steps"], audio_rate=AUDIO_RATE,
         audio_samples=AUDIO_SAMPLES, num_features=dims["num_features"],
+        video_frames=frames, video_resolution=[height, width],
     )  # fmt: skip
     bp.components = [
         ("preprocess", "per modality: " + "; ".join(PREPROCESSORS[m] for m in inputs)),
@@ -108,6 +117,7 @@ PREPROCESSORS = {
     "audio": "audio: log-mel + conv",
     "sensor": "sensor: two 1-D convs",
     "tabular": "tabular: a token per feature",
+    "video": "video: two 3-D conv stages, a token per time step",
 }
 ENCODERS = {
     "transformer": "pre-norm transformer blocks",

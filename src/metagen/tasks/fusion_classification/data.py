@@ -51,8 +51,9 @@ def fusion_datasets(cfg: dict, source: str, seed: int):
         )
     inputs, levels = list(cfg["inputs"]), int(cfg["levels"])
     sizes = {key: cfg[key] for key in ("image_size", "sensor_channels", "sensor_steps",
-                                        "audio_samples", "num_features")}  # fmt: skip
+                                        "audio_samples", "num_features", "video_frames")}  # fmt: skip
     sizes["sample_rate"] = cfg["audio_rate"]
+    sizes["video_resolution"] = tuple(cfg["video_resolution"])
     splits = [
         FusionRecords(fusion_tensors(
             fusion_samples(inputs, int(cfg[size]), 2 * seed + offset, levels=levels, **sizes),
