@@ -149,7 +149,7 @@ def _check_memory(bp: Blueprint) -> None:
 def flops_sample(bp: Blueprint) -> tuple[dict[str, int | None], str]:
     """What one sample is for FLOPs: a training sequence for an LM, one image otherwise."""
     data = bp.scales["full"].data
-    if data.get("kind") == "fusion":  # the dims hold every input's size
+    if data.get("kind") in ("fusion", "fusion_reach"):  # the dims hold every input's size
         return {}, f"one sample of each input ({', '.join(data['inputs'])})"
     if "sample_rate" in data:  # audio: the dims hold the clip's length
         clip = data["clip_samples"] if "clip_samples" in data else data["prompt_samples"]

@@ -18,7 +18,7 @@ from tests.paths import EXAMPLE_SPECS, NOT_BUILT_SPECS, SEEDS_BUILT, seed_spec, 
 # the generic "needs <capability>, which is not built yet" sentence.
 CAPABILITY = {
     "dreamer_world_model": ("imagination",),
-    "fusion_robot_policy": ("fusion",),
+    "fusion_detector": ("fusion",),
     "audio_musicgen": ("audio",),
     "image_diffusion": ("diffusion",),
     "molecule_classifier": ("graph neural network", "graph classification"),

@@ -45,7 +45,8 @@ OBJECTIVES = {
 }
 
 
-# The fusion guide's system (issue 13): the spec language reads it; the models are not built.
+# The fusion guide's system (issue 13) is built for classification and regression.
+FUSION_TASKS = ("classification", "regression")
 FUSION_SYSTEM = (
     "the multi-modal fusion system (an encoder per input modality, combined by early, late, "
     "hybrid, hierarchical or cross-attention fusion)"
@@ -57,12 +58,13 @@ SENSOR_INPUTS = (
 
 
 def refuse_unbuilt_sections(spec) -> None:
-    """A fusion section outside classification, or a sensor input without one, needs what is
-    not built: say so before any handler reads the spec."""
+    """A fusion section outside classification and regression, or a sensor input without
+    one, needs what is not built: say so before any handler reads the spec."""
     task = spec.task.type if spec.task else None
-    if spec.fusion is not None and task != "classification":
-        raise not_built(f"{FUSION_SYSTEM} for task {task} (built for classification)",
-                        "fusion.strategy", spec.fusion.strategy)  # fmt: skip
+    if spec.fusion is not None and task not in FUSION_TASKS:
+        raise not_built(f"{FUSION_SYSTEM} for task {task} (built for "
+                        f"{' and '.join(FUSION_TASKS)})", "fusion.strategy",
+                        spec.fusion.strategy)  # fmt: skip
     if "sensor" in spec.modality.inputs and spec.fusion is None:
         raise not_built(SENSOR_INPUTS, "modality.inputs", ", ".join(spec.modality.inputs))
 
@@ -77,6 +79,8 @@ def not_built(what: str, field: str, value: str) -> PlanError:
         "diffusion); audio classifiers and audio generators (family transformer); video "
         "classifiers (family transformer or cnn) and video diffusion (family diffusion); text + "
         "image models, CLIP-style contrastive or vision-language (family transformer or hybrid); "
+        "multi-modal fusion classifiers and robot policies (task classification or regression "
+        "with a fusion section over image, video, text, audio, sensor or tabular inputs); "
         "image object detectors (task object_detection, family cnn for YOLO-style or "
         "transformer for DETR) and instance segmenters (task instance_segmentation, family "
         "cnn: CondInst-style); image segmenters (task semantic_segmentation or "

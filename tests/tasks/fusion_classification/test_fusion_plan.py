@@ -61,7 +61,23 @@ def test_what_the_fusion_cannot_plan_is_one_paragraph(inputs, task, expected) ->
     assert "\n" not in str(error.value)
 
 
-def test_fusion_outside_classification_is_not_built() -> None:
+def test_fusion_outside_classification_and_regression_is_not_built() -> None:
     text = SPEC.format(inputs="[image, text]", task="", fusion="strategy: late")
-    with pytest.raises(PlanError, match="for task regression .built for classification."):
-        make_blueprint(parse_spec_text(text.replace("classification", "regression")))
+    detector = text.replace("type: classification", "type: object_detection, num_classes: 3")
+    detector = detector.replace("outputs: [label]", "outputs: [bounding_boxes]")
+    with pytest.raises(PlanError, match="for task object_detection .built for classification "
+                                        "and regression."):  # fmt: skip
+        make_blueprint(parse_spec_text(detector))
+
+
+def test_a_fusion_regressor_is_a_policy_over_camera_and_sensors() -> None:
+    """Its built-in data (reaching) has image and sensor inputs and two action values."""
+    regression = SPEC.replace("outputs: [label]", "outputs: [action]").replace(
+        "type: classification", "type: regression")  # fmt: skip
+    bp = make_blueprint(parse_spec_text(regression.format(inputs="[image, sensor]", task="",
+                                                          fusion="strategy: early")))  # fmt: skip
+    assert (bp.arch, bp.task, bp.dims["num_outputs"]) == ("fusion_net", "fusion_regression", 2)
+    assert "mse_without_sensor" in bp.metrics and bp.data["kind"] == "fusion_reach"
+    with pytest.raises(PlanError, match="set modality.inputs: .image, sensor."):
+        make_blueprint(parse_spec_text(regression.format(inputs="[image, text]", task="",
+                                                         fusion="strategy: late")))  # fmt: skip

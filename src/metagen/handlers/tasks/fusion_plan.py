@@ -1,7 +1,8 @@
-"""Planning a fusion classifier: a classification spec with a `fusion` section (spec/fusion.py)
-becomes archs/fusion_net over the spec's inputs, trained as the fusion_classification runtime
-task on the built-in fusion data (tasks/fusion_classification/). The classification task
-handler hands such specs here: task.type stays classification."""
+"""Planning a fusion model: a classification or regression spec with a `fusion` section
+(spec/fusion.py) becomes archs/fusion_net over the spec's inputs. A classifier trains as the
+fusion_classification runtime task on the built-in fusion data (tasks/fusion_classification/),
+a regressor (a robot policy's continuous actions) as fusion_regression on the built-in
+reaching data (tasks/fusion_regression/). The two task handlers hand such specs here."""
 
 from __future__ import annotations
 
@@ -19,11 +20,79 @@ DEFAULT_SENSOR = {"channels": 6, "window": 64}
 DEFAULT_FEATURES = 8
 DEFAULT_IMAGE_SIZE = 32
 DEFAULT_VIDEO_FRAMES, DEFAULT_VIDEO_RESOLUTION = 8, (16, 16)
+# The reaching data of a fusion regressor (a robot policy): its inputs and action values.
+REACH_INPUTS, REACH_ACTIONS = ("image", "sensor"), 2
 VISION = "simple"  # the image preprocessor: two conv-BN-ReLU stages
 N_MELS = 32  # mel bands of the audio preprocessor
 
 
 def plan_fusion_classifier(spec, bp: Blueprint) -> Blueprint:
+    inputs = list(spec.modality.inputs)
+    num_classes = LEVELS ** len(inputs)
+    if spec.task.num_classes not in (None, num_classes):
+        raise PlanError(
+            f"task.num_classes {spec.task.num_classes} does not fit the built-in fusion data: "
+            f"{len(inputs)} inputs of {LEVELS} levels each make {num_classes} classes (the "
+            f"tuple of the inputs' levels); set task.num_classes: {num_classes}, or remove it."
+        )
+    dims = _plan_fusion_net(spec, bp, num_classes, f"LayerNorm + linear to {num_classes} "
+                            "class logits")  # fmt: skip
+    bp.task = "fusion_classification"
+    bp.data.update(
+        kind="fusion", inputs=inputs, levels=LEVELS, text_len=TEXT_LEN,
+        image_size=dims["image_size"], sensor_channels=dims["sensor_channels"],
+        sensor_steps=dims["sensor_steps"], audio_rate=AUDIO_RATE,
+        audio_samples=AUDIO_SAMPLES, num_features=dims["num_features"],
+        video_frames=dims["video_frames"],
+        video_resolution=[dims["video_height"], dims["video_width"]],
+    )  # fmt: skip
+    bp.decisions.append(
+        f"Fusion of {', '.join(inputs)} ({spec.fusion.strategy}, encoder "
+        f"{spec.fusion.encoder}). The built-in data gives each input one of {LEVELS} levels "
+        f"and labels the tuple ({num_classes} classes), so that no model missing an input "
+        f"beats 1/{LEVELS}; evaluation reports the accuracy with each input removed beside "
+        "the full accuracy."
+    )
+    bp.loss = "fusion_classification"
+    bp.metrics = ["loss", "accuracy", "majority_class_accuracy",
+                  *(f"accuracy_without_{m}" for m in inputs)]  # fmt: skip
+    return bp
+
+
+def plan_fusion_regressor(spec, bp: Blueprint) -> Blueprint:
+    """A robot policy: continuous actions from a camera and sensors, trained on the built-in
+    reaching data (data/fusion_reach.py), the only multi-modal regression data there is."""
+    inputs = list(spec.modality.inputs)
+    if sorted(inputs) != sorted(REACH_INPUTS):
+        raise PlanError(
+            f"a fusion regressor trains on the built-in reaching data (a camera that sees the "
+            f"target and the gripper's sensors), which has {' and '.join(REACH_INPUTS)} inputs, "
+            f"and modality.inputs is {', '.join(inputs)}; set modality.inputs: "
+            f"[{', '.join(REACH_INPUTS)}] (a file format for other multi-modal data is not "
+            "built yet)."
+        )
+    dims = _plan_fusion_net(spec, bp, REACH_ACTIONS, f"LayerNorm + linear to {REACH_ACTIONS} "
+                            "action values (velocity x and y)")  # fmt: skip
+    bp.task = "fusion_regression"
+    bp.data.update(kind="fusion_reach", inputs=inputs, image_size=dims["image_size"],
+                   sensor_channels=dims["sensor_channels"],
+                   sensor_steps=dims["sensor_steps"])  # fmt: skip
+    bp.decisions.append(
+        f"A policy from {', '.join(inputs)} ({spec.fusion.strategy}, encoder "
+        f"{spec.fusion.encoder}), trained by behaviour cloning on the built-in reaching data: "
+        "the camera sees the target, the sensors give the gripper's path, and the action (a "
+        "velocity towards the target) needs both; evaluation reports the action's MSE with "
+        "each input removed beside the least any model missing it can reach."
+    )
+    bp.loss = "fusion_regression"
+    bp.metrics = ["loss", "mae", "rmse", "r2", "mean_predictor_rmse",
+                  *(f"mse_without_{m}" for m in inputs)]  # fmt: skip
+    return bp
+
+
+def _plan_fusion_net(spec, bp: Blueprint, num_outputs: int, head: str) -> dict:
+    """fusion_net's dims for the spec's inputs and fusion section, its components, and the
+    checks every fusion task shares; the dims planned."""
     fusion, inputs = spec.fusion, list(spec.modality.inputs)
     unbuilt = [name for name in inputs if name not in FUSION_INPUTS]
     if unbuilt:
@@ -31,13 +100,6 @@ def plan_fusion_classifier(spec, bp: Blueprint) -> Blueprint:
             f"a fusion encoder for {', '.join(unbuilt)} (fusion reads {', '.join(FUSION_INPUTS)})",
             "modality.inputs",
             ", ".join(inputs),
-        )
-    num_classes = LEVELS ** len(inputs)
-    if spec.task.num_classes not in (None, num_classes):
-        raise PlanError(
-            f"task.num_classes {spec.task.num_classes} does not fit the built-in fusion data: "
-            f"{len(inputs)} inputs of {LEVELS} levels each make {num_classes} classes (the "
-            f"tuple of the inputs' levels); set task.num_classes: {num_classes}, or remove it."
         )
     stages = spec.training.stages if spec.training else None
     if fusion.strategy == "early" and any("encoders" in s.train for s in stages or []):
@@ -49,12 +111,11 @@ def plan_fusion_classifier(spec, bp: Blueprint) -> Blueprint:
     sensor = spec.modality.sensor
     tabular = spec.modality.tabular
     video = spec.modality.video
-    frames = video.num_frames if video else DEFAULT_VIDEO_FRAMES
     height, width = video.resolution if video else DEFAULT_VIDEO_RESOLUTION
     weights = fusion.modality_weights
     dims = {
         "modalities": inputs,
-        "num_outputs": num_classes,
+        "num_outputs": num_outputs,
         "strategy": fusion.strategy,
         "encoder": fusion.encoder,
         "n_heads": fusion.heads,
@@ -71,7 +132,7 @@ def plan_fusion_classifier(spec, bp: Blueprint) -> Blueprint:
         "sensor_steps": sensor.window if sensor else DEFAULT_SENSOR["window"],
         "num_features": (tabular.num_features if tabular else None) or DEFAULT_FEATURES,
         "video_channels": 3,
-        "video_frames": frames,
+        "video_frames": video.num_frames if video else DEFAULT_VIDEO_FRAMES,
         "video_height": height,
         "video_width": width,
     }
@@ -82,33 +143,17 @@ def plan_fusion_classifier(spec, bp: Blueprint) -> Blueprint:
         dims["d_model"] = fusion.fusion_dim
     if fusion.align_steps is not None:  # an option: dims without it keep each input's steps
         dims["align_steps"] = fusion.align_steps
-    bp.arch, bp.task, bp.family = "fusion_net", "fusion_classification", "fusion"
+    bp.arch, bp.family = "fusion_net", "fusion"
     bp.fixed_dims.update(dims)
-    bp.data.update(
-        kind="fusion", inputs=inputs, levels=LEVELS, text_len=TEXT_LEN,
-        image_size=dims["image_size"], sensor_channels=dims["sensor_channels"],
-        sensor_steps=dims["sensor_steps"], audio_rate=AUDIO_RATE,
-        audio_samples=AUDIO_SAMPLES, num_features=dims["num_features"],
-        video_frames=frames, video_resolution=[height, width],
-    )  # fmt: skip
     bp.components = [
         ("preprocess", "per modality: " + "; ".join(PREPROCESSORS[m] for m in inputs)),
         ("encoders", f"per modality: {ENCODERS[fusion.encoder]}"),
         ("fusion", STRATEGIES[fusion.strategy]),
-        ("head", f"LayerNorm + linear to {num_classes} class logits"),
+        ("head", head),
     ]
     if fusion.strategy == "early":  # the joint encoder reads every token: no encoder each
         bp.components.pop(1)
-    bp.decisions.append(
-        f"Fusion of {', '.join(inputs)} ({fusion.strategy}, encoder {fusion.encoder}). The "
-        f"built-in data gives each input one of {LEVELS} levels and labels the tuple "
-        f"({num_classes} classes), so that no model missing an input beats 1/{LEVELS}; "
-        "evaluation reports the accuracy with each input removed beside the full accuracy."
-    )
-    bp.loss = "fusion_classification"
-    bp.metrics = ["loss", "accuracy", "majority_class_accuracy",
-                  *(f"accuracy_without_{m}" for m in inputs)]  # fmt: skip
-    return bp
+    return dims
 
 
 PREPROCESSORS = {

@@ -5,6 +5,7 @@ import numpy as np
 import torch
 
 from metagen.data.fusion_synthetic import fusion_ceilings, fusion_num_classes, fusion_samples
+from metagen.data.records import TensorRecords
 
 FUSION_TEXT_PAD = 256
 
@@ -29,19 +30,6 @@ def fusion_tensors(data: dict, inputs: list, text_len: int) -> dict:
     return out
 
 
-class FusionRecords(torch.utils.data.Dataset):
-    """Equal-length tensors, one sample per index, as a dict."""
-
-    def __init__(self, tensors: dict) -> None:
-        self.tensors = tensors
-
-    def __len__(self) -> int:
-        return len(self.tensors["labels"])
-
-    def __getitem__(self, index: int) -> dict:
-        return {key: value[index] for key, value in self.tensors.items()}
-
-
 def fusion_datasets(cfg: dict, source: str, seed: int):
     """(train, held-out, info) from the built-in fusion data; split by seed."""
     if source != "synthetic":
@@ -55,7 +43,7 @@ def fusion_datasets(cfg: dict, source: str, seed: int):
     sizes["sample_rate"] = cfg["audio_rate"]
     sizes["video_resolution"] = tuple(cfg["video_resolution"])
     splits = [
-        FusionRecords(fusion_tensors(
+        TensorRecords(fusion_tensors(
             fusion_samples(inputs, int(cfg[size]), 2 * seed + offset, levels=levels, **sizes),
             inputs, int(cfg["text_len"]),
         ))

@@ -1,6 +1,8 @@
 """Regression: numbers predicted from tabular rows (mlp), texts (transformer) or time series
 (cnn). MSE on standardized targets, or Huber (`loss_variant: huber` in config.json); MAE, RMSE
-and R^2 in target units, beside the same for the training mean."""
+and R^2 in target units, beside the same for the training mean. A spec with a fusion section
+is a robot policy's continuous actions from a camera and sensors
+(handlers/tasks/fusion_plan.py)."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from typing import Any
 
 from metagen.blueprint.model import Blueprint
 from metagen.handlers.tasks.base import TaskHandler
+from metagen.handlers.tasks.fusion_plan import plan_fusion_regressor
 from metagen.handlers.tasks.registry import register_task
 from metagen.handlers.tasks.task_encoders import ENCODER_INPUTS, plan_task_encoder
 
@@ -31,6 +34,8 @@ class RegressionTaskHandler(TaskHandler):
     builds_architecture = True
 
     def augment_blueprint(self, spec, blueprint: Blueprint) -> Blueprint:
+        if spec.fusion is not None:
+            return plan_fusion_regressor(spec, blueprint)
         head = ("head", "Regression head: linear to one value (standardized target units)")
         plan_task_encoder(spec, blueprint, "regression", REGRESSION_FAMILIES, head, 1)
         blueprint.decisions.append(
@@ -46,7 +51,7 @@ class RegressionTaskHandler(TaskHandler):
         return {"type": "regression_head", "num_outputs": blueprint.fixed_dims["num_outputs"]}
 
     def get_loss_function(self, spec) -> str:
-        return "regression"
+        return "fusion_regression" if spec.fusion is not None else "regression"
 
     def get_metrics(self, spec) -> list[str]:
         return list(REGRESSION_METRICS)

@@ -1,8 +1,10 @@
 """Every example spec with a fusion section (the fusion guide's applications), smoke-trained
-as a user runs it: held-out accuracy above the best any single input can reach, and each
-input removed at most the ceiling without it (the data's own numbers, data_info.json's
-ceilings); a staged example records its stages in metrics.json and the model card; the
-package's infer.py, given fresh samples as files, names their classes."""
+as a user runs it. A classifier's held-out accuracy is above the best any single input can
+reach, and each input removed stays at the ceiling without it; a robot policy's action error
+is far below what any model missing an input can reach, and each input removed stays at that
+floor (the data's own numbers: data_info.json's ceilings and floors). A staged example records
+its stages in metrics.json and the model card; the package's infer.py, given fresh samples
+as files, names their classes or their actions."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from PIL import Image
 from tests.e2e.runs import metagen_train, read_json, run_script
 from tests.paths import EXAMPLE_SPECS, spec_id
 
+from metagen.data.fusion_reach import reach_samples
 from metagen.data.fusion_synthetic import fusion_samples
 from metagen.spec import load_spec
 
@@ -25,6 +28,7 @@ SLACK = 0.07  # sampling noise of a few hundred held-out samples around a remova
 def test_the_fusion_applications_are_examples() -> None:
     assert {spec_id(path) for path in FUSION_EXAMPLES} >= {
         "multimodal/fusion_image_caption.yaml", "multimodal/fusion_trimodal.yaml",
+        "multimodal/fusion_audio_video.yaml", "multimodal/fusion_robot_policy.yaml",
     }  # fmt: skip
 
 
@@ -35,20 +39,53 @@ def test_fusion_example_needs_every_input(spec, tmp_path) -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     out = tmp_path / "f" / "train" / "smoke"
     metrics, info = read_json(out / "metrics.json"), read_json(out / "data_info.json")
-    held_out, ceilings = metrics["eval"], info["ceilings"]
-    alone = max(ceilings[f"only {name}"] for name in info["inputs"])
-    assert held_out["accuracy"] >= alone + MARGIN, (held_out, ceilings)
-    assert held_out["accuracy"] > held_out["majority_class_accuracy"] + MARGIN
-    for name in info["inputs"]:
-        without = held_out[f"accuracy_without_{name}"]
-        assert without <= ceilings[f"without {name}"] + SLACK, (name, held_out)
-    _infer_names_fresh_samples(tmp_path, out, info)
+    if info["task"] == "fusion_regression":
+        _check_policy(metrics["eval"], info)
+        _infer_acts_on_fresh_samples(tmp_path, out)
+    else:
+        _check_classifier(metrics["eval"], info)
+        _infer_names_fresh_samples(tmp_path, out, info)
     stages = load_spec(spec).training.stages
     if stages:
         assert [s["name"] for s in metrics["stages"]] == [s.name for s in stages]
         assert metrics["stages"][-1]["last_step"] == metrics["steps"]
         card = (tmp_path / "f" / "docs" / "model_card.md").read_text()
         assert "Trained in stages" in card and f"| {stages[0].name} | 1-" in card
+
+
+def _check_classifier(held_out: dict, info: dict) -> None:
+    ceilings = info["ceilings"]
+    alone = max(ceilings[f"only {name}"] for name in info["inputs"])
+    assert held_out["accuracy"] >= alone + MARGIN, (held_out, ceilings)
+    assert held_out["accuracy"] > held_out["majority_class_accuracy"] + MARGIN
+    for name in info["inputs"]:
+        without = held_out[f"accuracy_without_{name}"]
+        assert without <= ceilings[f"without {name}"] + SLACK, (name, held_out)
+
+
+def _check_policy(held_out: dict, info: dict) -> None:
+    floors = info["floors"]
+    best_missing_one = min(floors[f"mse without {name}"] for name in info["inputs"])
+    assert held_out["loss"] <= 0.25 * best_missing_one, (held_out, floors)  # the MSE
+    assert held_out["rmse"] <= 0.5 * held_out["mean_predictor_rmse"]
+    for name in info["inputs"]:  # no better than the floor (0.95: sampling noise)
+        assert held_out[f"mse_without_{name}"] >= 0.95 * floors[f"mse without {name}"]
+
+
+def _infer_acts_on_fresh_samples(tmp_path, out) -> None:
+    dims = read_json(out / "metrics.json")["model_dims"]
+    samples = reach_samples(8, 99, image_size=dims["image_size"],
+                            sensor_channels=dims["sensor_channels"],
+                            sensor_steps=dims["sensor_steps"])  # fmt: skip
+    errors = []
+    for i in range(8):
+        image = _write_input("image", samples["image"][i], tmp_path / f"image{i}.png", 0)
+        sensor = _write_input("sensor", samples["sensor"][i], tmp_path / f"sensor{i}.csv", 0)
+        result = run_script(out.parent.parent / "code", "infer.py", "--checkpoint", str(out),
+                            "--image", image, "--sensor", sensor)  # fmt: skip
+        action = [float(line.split("\t")[1]) for line in result.stdout.splitlines()]
+        errors.append(np.abs(np.array(action) - samples["targets"][i]).max())
+    assert np.median(errors) <= 0.15, errors  # the actions span [-1, 1]
 
 
 def _write_input(name: str, item, path, sample_rate: int) -> str:
