@@ -81,3 +81,18 @@ def test_a_fusion_regressor_is_a_policy_over_camera_and_sensors() -> None:
     with pytest.raises(PlanError, match="set modality.inputs: .image, sensor."):
         make_blueprint(parse_spec_text(regression.format(inputs="[image, text]", task="",
                                                          fusion="strategy: late")))  # fmt: skip
+
+
+def test_the_audio_clip_follows_the_spec() -> None:
+    """modality.audio's rate and clip length set the audio input; without a clip length it
+    is a quarter second; a rate too low for the built-in tones is refused."""
+    with_audio = SPEC.replace("outputs: [label],", "outputs: [label], audio: {{{audio}}},")
+    for audio, expected in (("sample_rate: 16000, clip_seconds: 0.5", (16000, 8000)),
+                            ("sample_rate: 16000", (16000, 4096)), ("", (16000, 4096))):  # fmt: skip
+        bp = make_blueprint(parse_spec_text(with_audio.format(
+            inputs="[audio, text]", task="", fusion="strategy: late", audio=audio)))  # fmt: skip
+        assert (bp.dims["audio_sample_rate"], bp.dims["audio_samples"]) == expected
+        assert (bp.data["audio_rate"], bp.data["audio_samples"]) == expected
+    with pytest.raises(PlanError, match="below 4000 Hz"):
+        make_blueprint(parse_spec_text(with_audio.format(
+            inputs="[audio, text]", task="", fusion="strategy: late", audio="sample_rate: 2000")))  # fmt: skip

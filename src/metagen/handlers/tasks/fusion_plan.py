@@ -16,6 +16,7 @@ FUSION_INPUTS = ("image", "text", "audio", "sensor", "tabular", "video")
 LEVELS = 3
 TEXT_LEN = 40  # bytes of a caption
 AUDIO_RATE, AUDIO_SAMPLES = 8000, 2048  # the built-in tones: a quarter second at 8 kHz
+MIN_AUDIO_RATE = 4000  # the built-in tones' highest pitch (1.66 kHz) below Nyquist
 DEFAULT_SENSOR = {"channels": 6, "window": 64}
 DEFAULT_FEATURES = 8
 DEFAULT_IMAGE_SIZE = 32
@@ -24,6 +25,7 @@ DEFAULT_VIDEO_FRAMES, DEFAULT_VIDEO_RESOLUTION = 8, (16, 16)
 REACH_INPUTS, REACH_ACTIONS = ("image", "sensor"), 2
 VISION = "simple"  # the image preprocessor: two conv-BN-ReLU stages
 N_MELS = 32  # mel bands of the audio preprocessor
+AUDIO_HOP = 160  # the audio preprocessor's spectrogram hop (archs/fusion_net/preprocessors.py)
 
 
 def plan_fusion_classifier(spec, bp: Blueprint) -> Blueprint:
@@ -41,8 +43,8 @@ def plan_fusion_classifier(spec, bp: Blueprint) -> Blueprint:
     bp.data.update(
         kind="fusion", inputs=inputs, levels=LEVELS, text_len=TEXT_LEN,
         image_size=dims["image_size"], sensor_channels=dims["sensor_channels"],
-        sensor_steps=dims["sensor_steps"], audio_rate=AUDIO_RATE,
-        audio_samples=AUDIO_SAMPLES, num_features=dims["num_features"],
+        sensor_steps=dims["sensor_steps"], audio_rate=dims["audio_sample_rate"],
+        audio_samples=dims["audio_samples"], num_features=dims["num_features"],
         video_frames=dims["video_frames"],
         video_resolution=[dims["video_height"], dims["video_width"]],
     )  # fmt: skip
@@ -112,6 +114,7 @@ def _plan_fusion_net(spec, bp: Blueprint, num_outputs: int, head: str) -> dict:
     tabular = spec.modality.tabular
     video = spec.modality.video
     height, width = video.resolution if video else DEFAULT_VIDEO_RESOLUTION
+    rate, samples = _audio_clip(spec.modality.audio)
     weights = fusion.modality_weights
     dims = {
         "modalities": inputs,
@@ -126,8 +129,8 @@ def _plan_fusion_net(spec, bp: Blueprint, num_outputs: int, head: str) -> dict:
         "image_size": (image.effective_image_size if image else None) or DEFAULT_IMAGE_SIZE,
         "image_channels": 3,
         "text_len": TEXT_LEN,
-        "audio_sample_rate": AUDIO_RATE,
-        "audio_samples": AUDIO_SAMPLES,
+        "audio_sample_rate": rate,
+        "audio_samples": samples,
         "sensor_channels": sensor.channels if sensor else DEFAULT_SENSOR["channels"],
         "sensor_steps": sensor.window if sensor else DEFAULT_SENSOR["window"],
         "num_features": (tabular.num_features if tabular else None) or DEFAULT_FEATURES,
@@ -154,6 +157,28 @@ def _plan_fusion_net(spec, bp: Blueprint, num_outputs: int, head: str) -> dict:
     if fusion.strategy == "early":  # the joint encoder reads every token: no encoder each
         bp.components.pop(1)
     return dims
+
+
+def _audio_clip(audio) -> tuple[int, int]:
+    """(sample rate, samples per clip): the spec's modality.audio where it gives them, else
+    a quarter second at 8 kHz."""
+    if audio is None:
+        return AUDIO_RATE, AUDIO_SAMPLES
+    if audio.sample_rate < MIN_AUDIO_RATE:
+        raise PlanError(
+            f"modality.audio.sample_rate {audio.sample_rate} is below {MIN_AUDIO_RATE} Hz, too "
+            "low for the built-in fusion data's tones (up to 1.66 kHz); set it to "
+            f"{MIN_AUDIO_RATE} or more."
+        )
+    if audio.clip_seconds is None:
+        return audio.sample_rate, round(AUDIO_SAMPLES * audio.sample_rate / AUDIO_RATE)
+    samples = round(audio.clip_seconds * audio.sample_rate)
+    if samples < 2 * AUDIO_HOP:
+        raise PlanError(
+            f"modality.audio.clip_seconds {audio.clip_seconds:g} gives {samples} samples, "
+            f"fewer than two spectrogram hops ({2 * AUDIO_HOP}); set it longer."
+        )
+    return audio.sample_rate, samples
 
 
 PREPROCESSORS = {
