@@ -1,8 +1,8 @@
 """fusion_net on real data (the fusion guide's real-data case): scikit-learn's handwritten
 digits paired with the same digit spoken by espeak-ng, each modality corrupted with noise on
-30% of the samples (data/fusion_digits.py). Held out by scan and by voice, the fused model
-beats the better of its two inputs alone, and stays within the ceilings a perfect reader
-would have."""
+30% of the samples (tests/archs/fusion_digits_data.py). Held out by scan and by voice, the
+fused model beats the better of its two inputs alone, and stays within the ceilings a perfect
+reader would have."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ import shutil
 import numpy as np
 import pytest
 import torch
+from tests.archs.fusion_digits_data import DIGITS_CORRUPT, digits_ceilings, spoken_digit_samples
 
 from metagen.archs.fusion_net.model import FusionNet, FusionNetConfig
-from metagen.data.fusion_digits import DIGITS_CORRUPT, digits_ceilings, spoken_digit_samples
 from metagen.data.speech_synth import SpeechWordBank
 
 pytestmark = pytest.mark.skipif(shutil.which("espeak-ng") is None,

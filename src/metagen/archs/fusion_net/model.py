@@ -208,11 +208,13 @@ class FusionNet(nn.Module):
     def forward_head(self, fused: torch.Tensor) -> torch.Tensor:
         return self.head(fused)
 
-    def forward_each_removed(self, **inputs) -> dict[str, torch.Tensor]:
-        """The logits with each modality removed in turn, keyed by its name: the inputs are
-        preprocessed and encoded once (each modality's encoder reads it alone), then fused
-        once per removal."""
-        tokens, padding, mask, _ = self.encode(inputs)
+    def forward_each_removed(
+        self, present: torch.Tensor | None = None, **inputs
+    ) -> dict[str, torch.Tensor]:
+        """The logits with each modality removed in turn (beside those `present` marks
+        absent), keyed by its name: the inputs are preprocessed and encoded once (each
+        modality's encoder reads it alone), then fused once per removal."""
+        tokens, padding, mask, _ = self.encode(inputs, present)
         logits = {}
         for m, name in enumerate(self.config.modalities):
             without = mask.clone()

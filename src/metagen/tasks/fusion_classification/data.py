@@ -1,22 +1,14 @@
 """The fusion classifier's data: the built-in fusion data (data/fusion_synthetic.py), each
-modality as the model reads it (image pixels in [0, 1], text as byte ids padded with 256)."""
+modality as the model reads it (image pixels in [0, 1], text as byte ids padded with 256), or
+the user's samples (data_files.py)."""
 
 import numpy as np
 import torch
 
+from metagen.data.fusion_inputs import caption_ids
 from metagen.data.fusion_synthetic import fusion_ceilings, fusion_num_classes, fusion_samples
 from metagen.data.records import TensorRecords
-
-FUSION_TEXT_PAD = 256
-
-
-def caption_ids(captions: list, text_len: int) -> torch.Tensor:
-    """(N, text_len) int64: each caption's UTF-8 bytes, cut or padded with FUSION_TEXT_PAD."""
-    ids = np.full((len(captions), text_len), FUSION_TEXT_PAD, dtype=np.int64)
-    for i, caption in enumerate(captions):
-        raw = list(caption.encode("utf-8"))[:text_len]
-        ids[i, : len(raw)] = raw
-    return torch.from_numpy(ids)
+from metagen.tasks.fusion_classification.data_files import fusion_file_datasets
 
 
 def fusion_tensors(data: dict, inputs: list, text_len: int) -> dict:
@@ -31,12 +23,10 @@ def fusion_tensors(data: dict, inputs: list, text_len: int) -> dict:
 
 
 def fusion_datasets(cfg: dict, source: str, seed: int):
-    """(train, held-out, info) from the built-in fusion data; split by seed."""
+    """(train, held-out, info) from the built-in fusion data, split by seed, or from the
+    user's samples (data_files.py)."""
     if source != "synthetic":
-        raise ValueError(
-            f"{source}: a fusion classifier trains on the built-in fusion data only; a file "
-            "format for multi-modal samples is not built yet. Run with --data synthetic"
-        )
+        return fusion_file_datasets(cfg, source, seed)
     inputs, levels = list(cfg["inputs"]), int(cfg["levels"])
     sizes = {key: cfg[key] for key in ("image_size", "sensor_channels", "sensor_steps",
                                         "audio_samples", "num_features", "video_frames")}  # fmt: skip
