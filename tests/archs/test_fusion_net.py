@@ -55,3 +55,18 @@ def test_each_removed_modality_equals_a_forward_with_it_marked_absent() -> None:
             present = torch.ones(3, 3, dtype=torch.bool)
             present[:, m] = False
             torch.testing.assert_close(removed[name], model(present=present, **inputs))
+
+
+def test_a_sample_left_with_no_input_has_no_output_when_one_is_removed() -> None:
+    config = FusionNetConfig(modalities=["image", "text"], d_model=16, n_heads=2, d_ff=32,
+                             image_size=16, text_len=8)  # fmt: skip
+    model = FusionNet(config).eval()
+    inputs = config.example_inputs(3, torch.Generator().manual_seed(3))
+    present = torch.tensor([[True, True], [True, False], [False, True]])
+    with torch.no_grad():
+        removed = model.forward_each_removed(present=present, **inputs)
+        image_only = model(present=torch.tensor([[True, False]] * 3), **inputs)
+    # without the image, the image-only sample (row 1) has nothing left; the others read text
+    assert removed["image"][1].isnan().all() and removed["image"][[0, 2]].isfinite().all()
+    assert removed["text"][2].isnan().all()
+    torch.testing.assert_close(removed["text"][[0, 1]], image_only[[0, 1]])

@@ -211,16 +211,25 @@ class FusionNet(nn.Module):
     def forward_each_removed(
         self, present: torch.Tensor | None = None, **inputs
     ) -> dict[str, torch.Tensor]:
-        """The logits with each modality removed in turn (beside those `present` marks
+        """The outputs with each modality removed in turn (beside those `present` marks
         absent), keyed by its name: the inputs are preprocessed and encoded once (each
-        modality's encoder reads it alone), then fused once per removal."""
+        modality's encoder reads it alone), then fused once per removal. A sample left with
+        no modality has no output: its row is NaN."""
         tokens, padding, mask, _ = self.encode(inputs, present)
-        logits = {}
+        outputs = {}
         for m, name in enumerate(self.config.modalities):
             without = mask.clone()
             without[:, m] = False
-            logits[name] = self.head(self.fusion(tokens, padding, without))
-        return logits
+            rows = without.any(1)
+            if bool(rows.all()):
+                outputs[name] = self.head(self.fusion(tokens, padding, without))
+                continue
+            kept = {k: v[rows] for k, v in tokens.items()}
+            kept_padding = {k: v[rows] if v is not None else None for k, v in padding.items()}
+            fused = self.head(self.fusion(kept, kept_padding, without[rows]))
+            outputs[name] = fused.new_full((len(rows), fused.shape[1]), float("nan"))
+            outputs[name][rows] = fused
+        return outputs
 
     def forward_details(self, present: torch.Tensor | None = None, **inputs):
         """The logits, and the fusion's details with the spike rate (None without spiking

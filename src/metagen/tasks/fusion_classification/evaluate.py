@@ -1,5 +1,6 @@
 """Held-out accuracy of a fusion classifier with every modality, and with each one removed
-(masked, as a missing input is), beside the majority class."""
+(masked, as a missing input is; over the samples that still have an input), beside the
+majority class."""
 
 import torch
 import torch.nn.functional as F
@@ -11,6 +12,7 @@ from metagen.data.batch import model_inputs, move_batch
 def evaluate_fusion(model, batches, device) -> dict:
     modalities = list(model.config.modalities)
     correct = dict.fromkeys(["all", *modalities], 0)
+    scored = dict.fromkeys(modalities, 0)  # samples left with an input once one is removed
     loss_sum, samples, labels = 0.0, 0, []
     rates = []
     for batch in batches:
@@ -22,14 +24,17 @@ def evaluate_fusion(model, batches, device) -> dict:
         if details["spike_rate"] is not None:
             rates.append(float(details["spike_rate"]))
         for name, removed in model.forward_each_removed(**inputs).items():
-            correct[name] += int((removed.argmax(-1) == target).sum())
+            left = removed.isfinite().all(-1)  # a sample with no other input is not scored
+            correct[name] += int((removed.argmax(-1) == target)[left].sum())
+            scored[name] += int(left.sum())
         samples += len(target)
         labels.append(target.cpu())
     if not samples:
         raise ValueError("cannot evaluate on an empty dataset")
     truth = torch.cat(labels)
     results = {"loss": loss_sum / samples, "accuracy": correct["all"] / samples}
-    results.update({f"accuracy_without_{name}": correct[name] / samples for name in modalities})
+    results.update({f"accuracy_without_{name}": correct[name] / scored[name]
+                    for name in modalities if scored[name]})  # fmt: skip
     if rates:
         results["spike_rate"] = sum(rates) / len(rates)
     results["majority_class_accuracy"] = int(torch.bincount(truth).max()) / samples

@@ -29,7 +29,9 @@ def evaluate_fusion_regression(model, batches, device) -> dict:
     results = {"loss": float((full - truth).square().mean()), **regression_errors(full, truth)}
     for name in modalities:
         removed = torch.cat(predictions[name])
-        results[f"mse_without_{name}"] = float((removed - truth).square().mean())
+        left = removed.isfinite().all(-1)  # a sample with no other input is not scored
+        if left.any():
+            results[f"mse_without_{name}"] = float((removed - truth)[left].square().mean())
     mean = truth.mean(0, keepdim=True).expand_as(truth)
     results.update({f"mean_predictor_{k}": v for k, v in regression_errors(mean, truth).items()})
     results["mean_predictor_mse"] = float((mean - truth).square().mean())
