@@ -96,3 +96,10 @@ def test_the_audio_clip_follows_the_spec() -> None:
     with pytest.raises(PlanError, match="below 4000 Hz"):
         make_blueprint(parse_spec_text(with_audio.format(
             inputs="[audio, text]", task="", fusion="strategy: late", audio="sample_rate: 2000")))  # fmt: skip
+
+
+def test_hierarchical_fusion_without_dropout_is_warned_about() -> None:
+    warned = plan(fusion="strategy: hierarchical")
+    assert any("modality_dropout 0 never trains" in w for w in warned.warnings)
+    quiet = plan(fusion="strategy: hierarchical, modality_dropout: 0.2")
+    assert not any("modality_dropout" in w for w in quiet.warnings)
