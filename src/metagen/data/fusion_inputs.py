@@ -34,51 +34,72 @@ def read_fusion_input(name: str, value, dims: dict) -> torch.Tensor:
     """One input as the model reads it, without the batch: a file path for image, audio
     (16-bit PCM WAV at the model's rate), video (a folder of frames or a .npy) and sensor
     (a CSV, a row per time step), the text itself, or the tabular values (a list, or text
-    with commas). A clear ValueError or OSError if it cannot be read."""
-    if name == "text":
-        if not isinstance(value, str):
-            raise ValueError(f"text must be a string, got {value!r:.60}")
-        return caption_ids([value], dims["text_len"])[0]
-    if name == "tabular":
-        values = value.split(",") if isinstance(value, str) else value
-        if not isinstance(values, list):
-            raise ValueError(f"tabular must be a list of numbers, got {value!r:.60}")
-        features = np.array([float(v) for v in values], np.float32)
-        if features.size != dims["num_features"] or not np.isfinite(features).all():
-            raise ValueError(f"tabular has {features.size} values (finite?); the model reads "
-                             f"{dims['num_features']}")  # fmt: skip
-        return torch.from_numpy(features)
-    if not isinstance(value, str):
-        raise ValueError(f"{name} must be a path, got {value!r:.60}")
-    if name == "image":
-        from PIL import Image  # only an image input needs Pillow
+    with commas). A clear ValueError or OSError if it cannot be read.
 
-        side = dims["image_size"]
-        with Image.open(value) as image:
-            pixels = np.asarray(image.convert("RGB").resize((side, side)), np.float32) / 255.0
-        return torch.from_numpy(pixels).permute(2, 0, 1)
-    if name == "audio":
-        try:
-            with wave.open(value) as clip:
-                if clip.getsampwidth() != 2 or clip.getframerate() != dims["audio_sample_rate"]:
-                    raise ValueError(f"{value}: need 16-bit PCM at {dims['audio_sample_rate']} Hz")
-                samples = np.frombuffer(clip.readframes(clip.getnframes()), np.int16)
-                samples = samples[:: clip.getnchannels()]  # the first channel
-        except (wave.Error, EOFError) as error:
-            raise ValueError(f"{value}: not a readable WAV file ({error})") from None
-        clip_in = np.zeros(dims["audio_samples"], np.float32)
-        kept = samples[: dims["audio_samples"]] / 32768.0
-        clip_in[: len(kept)] = kept
-        return torch.from_numpy(clip_in)
-    if name == "video":  # frames sampled evenly over the clip, at the trained size, in [0, 1]
-        frames = load_clip(value, dims["video_frames"], (dims["video_height"], dims["video_width"]),
-                           dims["video_channels"])  # fmt: skip
-        return torch.from_numpy(frames).permute(3, 0, 1, 2).float() / 255.0
-    if name == "sensor":
-        readings = np.loadtxt(value, delimiter=",", ndmin=2, dtype=np.float32).T
-        shape = (dims["sensor_channels"], dims["sensor_steps"])
-        if readings.shape != shape:
-            raise ValueError(f"{value}: {readings.shape[1]} steps of {readings.shape[0]} "
-                             f"channels; the model reads {shape[1]} steps of {shape[0]}")  # fmt: skip
-        return torch.from_numpy(readings)
-    raise ValueError(f"{name} is not an input a fusion model reads")
+    Each modality's reader is the function read_<modality>_input, found by its name so that
+    a generated package carries the readers of its own inputs only: its infer.py imports
+    them, which bundles them into data.py beside this function."""
+    reader = globals().get(f"read_{name}_input")
+    if reader is None:
+        raise ValueError(f"{name} is not an input this model reads")
+    if name not in ("text", "tabular") and not isinstance(value, str):
+        raise ValueError(f"{name} must be a path, got {value!r:.60}")
+    return reader(value, dims)
+
+
+def read_text_input(value, dims: dict) -> torch.Tensor:
+    if not isinstance(value, str):
+        raise ValueError(f"text must be a string, got {value!r:.60}")
+    return caption_ids([value], dims["text_len"])[0]
+
+
+def read_tabular_input(value, dims: dict) -> torch.Tensor:
+    values = value.split(",") if isinstance(value, str) else value
+    if not isinstance(values, list):
+        raise ValueError(f"tabular must be a list of numbers, got {value!r:.60}")
+    features = np.array([float(v) for v in values], np.float32)
+    if features.size != dims["num_features"] or not np.isfinite(features).all():
+        raise ValueError(f"tabular has {features.size} values (finite?); the model reads "
+                         f"{dims['num_features']}")  # fmt: skip
+    return torch.from_numpy(features)
+
+
+def read_image_input(path: str, dims: dict) -> torch.Tensor:
+    from PIL import Image  # only an image input needs Pillow
+
+    side = dims["image_size"]
+    with Image.open(path) as image:
+        pixels = np.asarray(image.convert("RGB").resize((side, side)), np.float32) / 255.0
+    return torch.from_numpy(pixels).permute(2, 0, 1)
+
+
+def read_audio_input(path: str, dims: dict) -> torch.Tensor:
+    """The first channel of a 16-bit PCM WAV at the model's rate, cut or padded to its clip."""
+    try:
+        with wave.open(path) as clip:
+            if clip.getsampwidth() != 2 or clip.getframerate() != dims["audio_sample_rate"]:
+                raise ValueError(f"{path}: need 16-bit PCM at {dims['audio_sample_rate']} Hz")
+            samples = np.frombuffer(clip.readframes(clip.getnframes()), np.int16)
+            samples = samples[:: clip.getnchannels()]
+    except (wave.Error, EOFError) as error:
+        raise ValueError(f"{path}: not a readable WAV file ({error})") from None
+    clip_in = np.zeros(dims["audio_samples"], np.float32)
+    kept = samples[: dims["audio_samples"]] / 32768.0
+    clip_in[: len(kept)] = kept
+    return torch.from_numpy(clip_in)
+
+
+def read_video_input(path: str, dims: dict) -> torch.Tensor:
+    """Frames sampled evenly over the clip, at the trained size, in [0, 1]."""
+    frames = load_clip(path, dims["video_frames"], (dims["video_height"], dims["video_width"]),
+                       dims["video_channels"])  # fmt: skip
+    return torch.from_numpy(frames).permute(3, 0, 1, 2).float() / 255.0
+
+
+def read_sensor_input(path: str, dims: dict) -> torch.Tensor:
+    readings = np.loadtxt(path, delimiter=",", ndmin=2, dtype=np.float32).T
+    shape = (dims["sensor_channels"], dims["sensor_steps"])
+    if readings.shape != shape:
+        raise ValueError(f"{path}: {readings.shape[1]} steps of {readings.shape[0]} "
+                         f"channels; the model reads {shape[1]} steps of {shape[0]}")  # fmt: skip
+    return torch.from_numpy(readings)
