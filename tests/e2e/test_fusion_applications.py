@@ -32,7 +32,17 @@ def test_the_fusion_applications_are_examples() -> None:
     }  # fmt: skip
 
 
-@pytest.mark.parametrize("spec", FUSION_EXAMPLES, ids=spec_id)
+# The default suite trains the robot policy (the only regression); the classifiers are slow
+# here (tests/tasks/fusion_classification/test_fusion_run.py trains one by default).
+DEFAULT_SUITE = {"multimodal/fusion_robot_policy.yaml"}
+
+
+@pytest.mark.parametrize(
+    "spec",
+    [pytest.param(path, marks=() if spec_id(path) in DEFAULT_SUITE else pytest.mark.slow)
+     for path in FUSION_EXAMPLES],
+    ids=spec_id,
+)  # fmt: skip
 def test_fusion_example_needs_every_input(spec, tmp_path) -> None:
     result, _ = metagen_train(str(spec), "--scale", "smoke", "--out", str(tmp_path),
                               "--run-id", "f")  # fmt: skip

@@ -1,6 +1,7 @@
 """The fusion section and the sensor modality: defaults, the closed vocabularies, and a
 located one-paragraph error for each way a section contradicts itself or the spec; planning
-says that the fusion system is not built yet."""
+says that fusion outside classification and regression, and sensor models without fusion, are
+not built yet."""
 
 from __future__ import annotations
 
@@ -110,8 +111,11 @@ def test_fusion_needs_two_inputs_and_not_architecture_fusion_too() -> None:
     assert error.field == "fusion.strategy" and "Keep one of them" in str(error)
 
 
-def test_planning_says_the_fusion_system_and_sensor_models_are_not_built() -> None:
+def test_planning_says_fusion_detectors_and_sensor_models_are_not_built() -> None:
+    detector = BASE.replace("[regression]", "[bounding_boxes]").replace(
+        "type: regression", "type: object_detection, num_classes: 3")  # fmt: skip
     with pytest.raises(PlanError, match="fusion.strategy 'late' needs the multi-modal fusion"):
-        make_blueprint(_load("  strategy: late\n"))
+        make_blueprint(_load("  strategy: late\n", detector))
+    assert make_blueprint(_load("  strategy: late\n")).task == "fusion_regression"
     with pytest.raises(PlanError, match="needs models of sensor readings.*not built yet"):
         make_blueprint(parse_spec_text(BASE))
