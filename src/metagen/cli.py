@@ -160,6 +160,6 @@ def check_run_id(run_id: str) -> None:
 
 
 def main() -> None:
-    from metagen import import_cli, train_cli  # noqa: F401  (register import, train, demo)
+    from metagen import data_cli, import_cli, train_cli  # noqa: F401  (register their commands)
 
     app()

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner, Result
 
+import metagen.data_cli  # noqa: F401  (registers `data` on the app)
 import metagen.import_cli  # noqa: F401  (registers `import` on the app)
 import metagen.train_cli  # noqa: F401  (registers `train` and `demo` on the app)
 from metagen.cli import app

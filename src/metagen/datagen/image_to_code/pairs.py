@@ -1,0 +1,118 @@
+"""`metagen data image-to-code`: a folder of image/code pairs, each image rendered from the
+code it is paired with.
+
+    OUT/train.jsonl, val.jsonl, test.jsonl   {"image": "images/test/00003.png", "code": ...,
+                                              "kind": "ui", "prompt": ...}
+    OUT/images/<split>/<index>.png
+
+Kinds: "ui" (a mockup from its HTML/CSS: ui.py) and "code" (a screenshot of a Python
+function, with "description", a one-line summary, and "theme": code_shots.py). Splits are
+held out by template parameters, not only by seed: some (component kind, colour) pairs, and
+some (snippet template, operation) pairs, appear only in test samples and others only in val
+samples, so that the test set holds combinations never seen in training. The same n and seed
+give the same files, byte for byte. The folder is written whole or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import shutil
+from pathlib import Path
+
+from metagen.datagen.image_to_code.code_shots import (
+    OPERATIONS,
+    TEMPLATES,
+    random_snippet,
+    render_code,
+)
+from metagen.datagen.image_to_code.ui import COLORS, KINDS, random_page, render_page
+
+KINDS_BUILT = ("ui", "code")
+KINDS_PLANNED = ("flowchart", "chart")  # issue 14: not built yet
+PROMPTS = {"ui": "Write the HTML and CSS of this mockup.", "code": "Describe this code."}
+SPLIT_SHARES = (("train", 0.8), ("val", 0.1), ("test", 0.1))
+
+
+def held_out_split(kind: str, color: str) -> str:
+    """The split a (component kind, colour) pair belongs to: one pair in six is test's, one
+    val's, the rest train's, by their places in KINDS and COLORS."""
+    slot = (KINDS.index(kind) + list(COLORS).index(color)) % 6
+    return {0: "test", 1: "val"}.get(slot, "train")
+
+
+def pairs_of(split: str) -> list[tuple[str, str]]:
+    return [(k, c) for k in KINDS for c in COLORS if held_out_split(k, c) == split]
+
+
+def snippet_split(template: str, operation: str) -> str:
+    """The split a (snippet template, operation) pair belongs to: a quarter each to test and
+    val, by their places in TEMPLATES and OPERATIONS."""
+    slot = (TEMPLATES.index(template) + list(OPERATIONS).index(operation)) % 4
+    return {0: "test", 1: "val"}.get(slot, "train")
+
+
+def code_sample(rng: random.Random, split: str) -> dict:
+    combos = [(t, o) for t in TEMPLATES for o in OPERATIONS if snippet_split(t, o) == split]
+    code, description, theme = random_snippet(rng, *rng.choice(combos))
+    return {"code": code, "description": description, "theme": theme}
+
+
+def render_sample(line: dict):
+    """The picture of a written sample, from its code (and a screenshot's theme)."""
+    if line["kind"] == "code":
+        return render_code(line["code"], line["theme"])
+    return render_page(line["code"])
+
+
+def ui_page(rng: random.Random, split: str) -> str:
+    """A page for `split`: train pages use train pairs only; a val or test page leads with
+    one of its split's pairs, and the rest are train pairs."""
+    size = rng.randint(1, 3)
+    chosen = [rng.choice(pairs_of("train")) for _ in range(size)]
+    if split != "train":
+        chosen[0] = rng.choice(pairs_of(split))
+    return random_page(rng, [k for k, _ in chosen], [c for _, c in chosen])
+
+
+def split_sizes(n: int) -> dict[str, int]:
+    """How many of n pairs each split gets; val and test have one at least."""
+    val = max(1, round(n * SPLIT_SHARES[1][1]))
+    test = max(1, round(n * SPLIT_SHARES[2][1]))
+    if n - val - test < 1:
+        raise ValueError(f"--n {n} is too few for train, val and test splits; use 3 or more")
+    return {"train": n - val - test, "val": val, "test": test}
+
+
+def write_pairs(out: Path, n: int, seed: int, kinds: tuple[str, ...] = KINDS_BUILT) -> dict:
+    """Write the dataset to `out` (which must not exist yet); the counts per split."""
+    unbuilt = [k for k in kinds if k not in KINDS_BUILT]
+    if unbuilt:
+        raise ValueError(f"{', '.join(unbuilt)} pairs are not built yet (built: "
+                         f"{', '.join(KINDS_BUILT)}); leave them out of --kinds")  # fmt: skip
+    if out.exists():
+        raise FileExistsError(f"{out} exists; pass a new folder to --out")
+    sizes = split_sizes(n)
+    tmp = out.with_name(f".{out.name}.tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        for split, count in sizes.items():
+            rng = random.Random(f"{seed}-{split}")
+            folder = tmp / "images" / split
+            folder.mkdir(parents=True)
+            lines = []
+            for index in range(count):
+                kind = kinds[index % len(kinds)]
+                sample = (
+                    code_sample(rng, split) if kind == "code" else {"code": ui_page(rng, split)}
+                )
+                line = {"image": f"images/{split}/{index:05d}.png", "kind": kind, **sample,
+                        "prompt": PROMPTS[kind]}  # fmt: skip
+                render_sample(line).save(tmp / line["image"], optimize=False)
+                lines.append(json.dumps(line))
+            (tmp / f"{split}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return sizes

@@ -1,0 +1,143 @@
+"""`metagen data image-to-code` (issue 14's data: UI mockups and code screenshots so far):
+every image is a rendering of the code it is paired with (re-rendered here and compared pixel
+for pixel), the same seed writes the same bytes, test samples hold (component, colour) and
+(snippet, operation) pairs that no training sample has, a screenshot's code runs and does
+what its description says, and bad requests exit 2 leaving nothing behind."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageFont
+from tests.cli.helpers import invoke
+
+from metagen.datagen.image_to_code.code_shots import (
+    CANVAS,
+    CHAR_WIDTH,
+    LINE_HEIGHT,
+    MARGIN,
+    NAMES,
+    OPERATIONS,
+    TEMPLATES,
+    snippet,
+)
+from metagen.datagen.image_to_code.pairs import (
+    held_out_split,
+    render_sample,
+    snippet_split,
+    write_pairs,
+)
+from metagen.datagen.image_to_code.ui import COLORS, KINDS, parse_page, render_page
+
+N = 60
+
+
+def _lines(root: Path, split: str) -> list[dict]:
+    return [json.loads(x) for x in (root / f"{split}.jsonl").read_text().splitlines()]
+
+
+def _snippet_of(code: str) -> tuple[str, str]:
+    """(template, operation) of a screenshot's code, read back from its text."""
+    template = "filtered" if "if x > 0" in code else "squares" if "x = x * x" in code else "loop"
+    operation = next(op for op, (combine, _, _) in OPERATIONS.items() if combine in code)
+    return template, operation
+
+
+def _pairs_on(code: str) -> set[tuple[str, str]]:
+    """(kind, colour name) of each component, read back from the HTML."""
+    by_hex = {hex_: name for name, hex_ in COLORS.items()}
+    found = set()
+    for node in parse_page(code).children[0].children:
+        kind = {"button": "button", "input": "input", "div": "card"}[node.tag]
+        color = node.style["border"].split()[-1] if kind == "input" else node.style["background"]
+        found.add((kind, by_hex[color]))
+    return found
+
+
+def test_every_image_is_a_rendering_of_its_code(tmp_path) -> None:
+    sizes = write_pairs(tmp_path / "d", N, seed=3)
+    assert sizes == {"train": 48, "val": 6, "test": 6}
+    for split, count in sizes.items():
+        lines = _lines(tmp_path / "d", split)
+        assert len(lines) == count and {x["kind"] for x in lines} == {"ui", "code"}
+        for line in lines:
+            saved = np.asarray(Image.open(tmp_path / "d" / line["image"]).convert("RGB"))
+            assert np.array_equal(saved, np.asarray(render_sample(line)))
+
+
+def test_the_same_seed_writes_the_same_bytes(tmp_path) -> None:
+    write_pairs(tmp_path / "a", N, seed=1)
+    write_pairs(tmp_path / "b", N, seed=1)
+    write_pairs(tmp_path / "c", N, seed=2)
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.*"))
+    assert len(files) == N + 3
+    assert all(
+        (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files
+    )
+    assert (tmp_path / "a" / "train.jsonl").read_text() != (
+        tmp_path / "c" / "train.jsonl"
+    ).read_text()
+
+
+def test_test_pages_hold_combinations_never_seen_in_training(tmp_path) -> None:
+    write_pairs(tmp_path / "d", 400, seed=0)
+    lines = {split: _lines(tmp_path / "d", split) for split in ("train", "val", "test")}
+    pages = {split: [x["code"] for x in got if x["kind"] == "ui"] for split, got in lines.items()}
+    seen = {split: set().union(*map(_pairs_on, codes)) for split, codes in pages.items()}
+    held = {(k, c) for k in KINDS for c in COLORS if held_out_split(k, c) == "test"}
+    assert held and not held & seen["train"] and not held & seen["val"]
+    assert all(_pairs_on(code) & held for code in pages["test"])  # each has a held-out pair
+    snippets = {split: {_snippet_of(x["code"]) for x in got if x["kind"] == "code"}
+                for split, got in lines.items()}  # fmt: skip
+    held_snippets = {(t, o) for t in TEMPLATES for o in OPERATIONS if snippet_split(t, o) == "test"}
+    assert snippets["test"] and snippets["test"] <= held_snippets
+    assert not held_snippets & (snippets["train"] | snippets["val"])
+
+
+def test_every_snippet_fits_its_screenshot() -> None:
+    codes = [snippet(t, o, name)[0].splitlines() for t in TEMPLATES for o in OPERATIONS
+             for name in NAMES]  # fmt: skip
+    widest = max(len(line) for lines in codes for line in lines)
+    assert 2 * MARGIN + CHAR_WIDTH * widest <= CANVAS[0]
+    assert 2 * MARGIN + LINE_HEIGHT * max(map(len, codes)) <= CANVAS[1]
+    assert ImageFont.load_default_imagefont().getbbox("x" * 10)[2] == 10 * CHAR_WIDTH
+
+
+def test_a_screenshots_code_does_what_its_description_says(tmp_path) -> None:
+    write_pairs(tmp_path / "d", 40, seed=5)
+    shots = [x for split in ("train", "test") for x in _lines(tmp_path / "d", split)
+             if x["kind"] == "code"]  # fmt: skip
+    values = [3, -2, 5]
+    for shot in shots:
+        namespace: dict = {}
+        exec(compile(shot["code"], "<snippet>", "exec"), namespace)  # our own template's code
+        (function,) = [v for k, v in namespace.items() if k.endswith("_of")]
+        kept = [v for v in values if v > 0] if "positive" in shot["description"] else values
+        kept = [v * v for v in kept] if "squares" in shot["description"] else kept
+        expected = {"sum": sum, "product": np.prod, "largest": max, "smallest": min}[
+            shot["description"].split()[2]](kept)  # fmt: skip
+        assert function(values) == expected, shot
+
+
+def test_the_renderer_draws_what_the_html_says() -> None:
+    """A button's fill and a card's colour come from the code, at the stated layout."""
+    code = ('<div style="background:#ffffff;padding:12px">'
+            '<button style="background:#dc2626;color:#ffffff;padding:6px 12px">Save</button>'
+            '<div class="card" style="background:#16a34a;padding:4px 8px">Hi</div></div>')  # fmt: skip
+    pixels = np.asarray(render_page(code))
+    assert tuple(pixels[14, 14]) == (0xDC, 0x26, 0x26)  # inside the button, above its text
+    assert tuple(pixels[12 + 24 + 8 + 2, 180 - 14]) == (0x16, 0xA3, 0x4A)  # the card spans
+    assert tuple(pixels[2, 2]) == (255, 255, 255)
+
+
+def test_bad_requests_exit_2_and_leave_nothing(tmp_path) -> None:
+    for args, says in ((["--n", "2"], "too few"), (["--kinds", "ui,chart"], "not built yet"),
+                       (["--seed", "-1"], "out of range")):  # fmt: skip
+        result = invoke("data", "image-to-code", "--out", tmp_path / "x", *args)
+        assert result.exit_code == 2 and says in result.output, result.output
+        assert not (tmp_path / "x").exists()
+    assert invoke("data", "image-to-code", "--out", tmp_path / "y", "--n", "5").exit_code == 0
+    again = invoke("data", "image-to-code", "--out", tmp_path / "y", "--n", "5")
+    assert again.exit_code == 2 and "exists" in again.output
