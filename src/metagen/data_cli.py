@@ -19,8 +19,8 @@ def image_to_code(
     n: Annotated[int, typer.Option("--n", help="Pairs in all, over train, val and test.")] = 1000,
     seed: Annotated[int, typer.Option(help="The same seed writes the same files.")] = 0,
     kinds: Annotated[
-        str, typer.Option(help="Comma-separated kinds of pairs (built: ui, code).")
-    ] = "ui,code",
+        str, typer.Option(help="Comma-separated kinds of pairs (built: ui, flowchart, code).")
+    ] = "ui,flowchart,code",
 ) -> None:
     """Image/code pairs, each image rendered from its code, split by held-out templates."""
     from metagen.datagen.image_to_code.pairs import write_pairs

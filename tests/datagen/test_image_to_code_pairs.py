@@ -1,8 +1,9 @@
-"""`metagen data image-to-code` (issue 14's data: UI mockups and code screenshots so far):
-every image is a rendering of the code it is paired with (re-rendered here and compared pixel
-for pixel), the same seed writes the same bytes, test samples hold (component, colour) and
-(snippet, operation) pairs that no training sample has, a screenshot's code runs and does
-what its description says, and bad requests exit 2 leaving nothing behind."""
+"""`metagen data image-to-code` (issue 14's data: UI mockups, flowcharts and code screenshots
+so far): every image is a rendering of the code it is paired with (re-rendered here and
+compared pixel for pixel), the same seed writes the same bytes, test samples hold template
+combinations that no training sample has, a flowchart draws its function's tests, returns and
+loops, a screenshot's code does what its description says, and bad requests exit 2 leaving
+nothing behind."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ import numpy as np
 from PIL import Image, ImageFont
 from tests.cli.helpers import invoke
 
+from metagen.datagen.image_to_code import flowchart as fc
 from metagen.datagen.image_to_code.code_shots import (
     CANVAS,
     CHAR_WIDTH,
@@ -23,7 +25,10 @@ from metagen.datagen.image_to_code.code_shots import (
     TEMPLATES,
     snippet,
 )
+from metagen.datagen.image_to_code.flowchart import COMPARISONS, flowchart_rows
+from metagen.datagen.image_to_code.flowchart import TEMPLATES as FLOW_TEMPLATES
 from metagen.datagen.image_to_code.pairs import (
+    flowchart_split,
     held_out_split,
     render_sample,
     snippet_split,
@@ -61,7 +66,7 @@ def test_every_image_is_a_rendering_of_its_code(tmp_path) -> None:
     assert sizes == {"train": 48, "val": 6, "test": 6}
     for split, count in sizes.items():
         lines = _lines(tmp_path / "d", split)
-        assert len(lines) == count and {x["kind"] for x in lines} == {"ui", "code"}
+        assert len(lines) == count and {x["kind"] for x in lines} == {"ui", "flowchart", "code"}
         for line in lines:
             saved = np.asarray(Image.open(tmp_path / "d" / line["image"]).convert("RGB"))
             assert np.array_equal(saved, np.asarray(render_sample(line)))
@@ -94,6 +99,33 @@ def test_test_pages_hold_combinations_never_seen_in_training(tmp_path) -> None:
     held_snippets = {(t, o) for t in TEMPLATES for o in OPERATIONS if snippet_split(t, o) == "test"}
     assert snippets["test"] and snippets["test"] <= held_snippets
     assert not held_snippets & (snippets["train"] | snippets["val"])
+
+
+def _flowchart_of(code: str) -> tuple[str, str]:
+    """(template, comparison) of a flowchart's function, read back from its text."""
+    template = "loop" if "while" in code else "chain" if "elif" in code else "branch"
+    test = code.split("if " if template != "loop" else "while ")[1].split(":")[0]
+    return template, test.split()[1]
+
+
+def test_flowcharts_draw_their_functions_and_hold_out_combinations(tmp_path) -> None:
+    write_pairs(tmp_path / "d", 300, seed=4, kinds=("flowchart",))
+    seen = {}
+    for split in ("train", "val", "test"):
+        lines = _lines(tmp_path / "d", split)
+        seen[split] = {_flowchart_of(x["code"]) for x in lines}
+        for line in lines:
+            code, rows = line["code"], flowchart_rows(line["code"])
+            shapes = [shape for _, shape, _, _ in rows]
+            assert shapes.count("diamond") == code.count("if ") + code.count("while ")
+            assert shapes.count("oval") == 1 + code.count("return")
+            assert any(back is not None for *_, back in rows) == ("while" in code)
+            assert [x for x, _ in line["checks"]] == [-2, 0, 3, 5, 8, 11]
+            for index, (depth, _, text, _) in enumerate(rows):  # every shape on the canvas
+                assert fc.LEFT + depth * fc.INDENT + fc.CHAR_WIDTH * len(text) + 10 < fc.CANVAS[0]
+                assert 4 + index * fc.ROW + fc.SHAPE_HEIGHT < fc.CANVAS[1]
+    held = {(t, c) for t in FLOW_TEMPLATES for c in COMPARISONS if flowchart_split(t, c) == "test"}
+    assert seen["test"] and seen["test"] <= held and not held & (seen["train"] | seen["val"])
 
 
 def test_every_snippet_fits_its_screenshot() -> None:

@@ -5,11 +5,13 @@ code it is paired with.
                                               "kind": "ui", "prompt": ...}
     OUT/images/<split>/<index>.png
 
-Kinds: "ui" (a mockup from its HTML/CSS: ui.py) and "code" (a screenshot of a Python
-function, with "description", a one-line summary, and "theme": code_shots.py). Splits are
-held out by template parameters, not only by seed: some (component kind, colour) pairs, and
-some (snippet template, operation) pairs, appear only in test samples and others only in val
-samples, so that the test set holds combinations never seen in training. The same n and seed
+Kinds: "ui" (a mockup from its HTML/CSS: ui.py), "flowchart" (a function's control flow,
+with "checks", inputs and the outputs the function gives: flowchart.py) and "code" (a
+screenshot of a Python function, with "description", a one-line summary, and "theme":
+code_shots.py). Splits are held out by template parameters, not only by seed: some (component
+kind, colour), (flowchart template, comparison) and (snippet template, operation) pairs appear
+only in test samples and others only in val samples, so that the test set holds combinations
+never seen in training. The same n and seed
 give the same files, byte for byte. The folder is written whole or not at all.
 """
 
@@ -26,11 +28,22 @@ from metagen.datagen.image_to_code.code_shots import (
     random_snippet,
     render_code,
 )
+from metagen.datagen.image_to_code.flowchart import (
+    COMPARISONS,
+    random_function,
+    render_flowchart,
+)
+from metagen.datagen.image_to_code.flowchart import TEMPLATES as FLOW_TEMPLATES
 from metagen.datagen.image_to_code.ui import COLORS, KINDS, random_page, render_page
 
-KINDS_BUILT = ("ui", "code")
-KINDS_PLANNED = ("flowchart", "chart")  # issue 14: not built yet
-PROMPTS = {"ui": "Write the HTML and CSS of this mockup.", "code": "Describe this code."}
+KINDS_BUILT = ("ui", "flowchart", "code")
+KINDS_PLANNED = ("chart",)  # issue 14: not built yet
+PROMPTS = {
+    "ui": "Write the HTML and CSS of this mockup.",
+    "flowchart": "Write the Python function this flowchart draws.",
+    "code": "Describe this code.",
+}
+CHECK_INPUTS = (-2, 0, 3, 5, 8, 11)  # a flowchart's function is checked on these
 SPLIT_SHARES = (("train", 0.8), ("val", 0.1), ("test", 0.1))
 
 
@@ -58,10 +71,36 @@ def code_sample(rng: random.Random, split: str) -> dict:
     return {"code": code, "description": description, "theme": theme}
 
 
+def flowchart_split(template: str, comparison: str) -> str:
+    """The split a (flowchart template, comparison) pair belongs to: a quarter each to test
+    and val, by their places in the templates and COMPARISONS."""
+    slot = (FLOW_TEMPLATES.index(template) + COMPARISONS.index(comparison)) % 4
+    return {0: "test", 1: "val"}.get(slot, "train")
+
+
+def flowchart_sample(rng: random.Random, split: str) -> dict:
+    combos = [(t, c) for t in FLOW_TEMPLATES for c in COMPARISONS
+              if flowchart_split(t, c) == split]  # fmt: skip
+    code = random_function(rng, *rng.choice(combos))
+    namespace: dict = {}
+    exec(compile(code, "<flowchart>", "exec"), namespace)  # our own template, not a model's
+    (function,) = [v for k, v in namespace.items() if not k.startswith("__")]
+    return {"code": code, "checks": [[x, function(x)] for x in CHECK_INPUTS]}
+
+
+def ui_sample(rng: random.Random, split: str) -> dict:
+    return {"code": ui_page(rng, split)}
+
+
+SAMPLE_MAKERS = {"ui": ui_sample, "flowchart": flowchart_sample, "code": code_sample}
+
+
 def render_sample(line: dict):
     """The picture of a written sample, from its code (and a screenshot's theme)."""
     if line["kind"] == "code":
         return render_code(line["code"], line["theme"])
+    if line["kind"] == "flowchart":
+        return render_flowchart(line["code"])
     return render_page(line["code"])
 
 
@@ -103,9 +142,7 @@ def write_pairs(out: Path, n: int, seed: int, kinds: tuple[str, ...] = KINDS_BUI
             lines = []
             for index in range(count):
                 kind = kinds[index % len(kinds)]
-                sample = (
-                    code_sample(rng, split) if kind == "code" else {"code": ui_page(rng, split)}
-                )
+                sample = SAMPLE_MAKERS[kind](rng, split)
                 line = {"image": f"images/{split}/{index:05d}.png", "kind": kind, **sample,
                         "prompt": PROMPTS[kind]}  # fmt: skip
                 render_sample(line).save(tmp / line["image"], optimize=False)
