@@ -19,8 +19,8 @@ def image_to_code(
     n: Annotated[int, typer.Option("--n", help="Pairs in all, over train, val and test.")] = 1000,
     seed: Annotated[int, typer.Option(help="The same seed writes the same files.")] = 0,
     kinds: Annotated[
-        str, typer.Option(help="Comma-separated kinds of pairs (built: ui, flowchart, code).")
-    ] = "ui,flowchart,code",
+        str, typer.Option(help="Comma-separated kinds: ui, flowchart, chart, code.")
+    ] = "ui,flowchart,chart,code",
 ) -> None:
     """Image/code pairs, each image rendered from its code, split by held-out templates."""
     from metagen.datagen.image_to_code.pairs import write_pairs
@@ -30,7 +30,7 @@ def image_to_code(
         fail(f"--n {n} is too few for train, val and test splits; use 3 or more.")
     try:
         sizes = write_pairs(out_dir, n, seed, tuple(k.strip() for k in kinds.split(",")))
-    except (ValueError, FileExistsError, OSError) as error:
+    except (ValueError, FileExistsError, OSError, RuntimeError) as error:
         fail(f"{error}.")
     out.print(
         f"wrote {out_dir}: " + ", ".join(f"{count} {split}" for split, count in sizes.items())

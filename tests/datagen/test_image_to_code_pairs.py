@@ -1,5 +1,5 @@
-"""`metagen data image-to-code` (issue 14's data: UI mockups, flowcharts and code screenshots
-so far): every image is a rendering of the code it is paired with (re-rendered here and
+"""`metagen data image-to-code` (issue 14's data: UI mockups, flowcharts, charts and code
+screenshots): every image is a rendering of the code it is paired with (re-rendered here and
 compared pixel for pixel), the same seed writes the same bytes, test samples hold template
 combinations that no training sample has, a flowchart draws its function's tests, returns and
 loops, a screenshot's code does what its description says, and bad requests exit 2 leaving
@@ -7,14 +7,19 @@ nothing behind."""
 
 from __future__ import annotations
 
+import ast
 import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 from PIL import Image, ImageFont
 from tests.cli.helpers import invoke
 
 from metagen.datagen.image_to_code import flowchart as fc
+from metagen.datagen.image_to_code.charts import COLORS as CHART_COLORS
+from metagen.datagen.image_to_code.charts import TEMPLATES as CHART_TEMPLATES
+from metagen.datagen.image_to_code.charts import render_charts
 from metagen.datagen.image_to_code.code_shots import (
     CANVAS,
     CHAR_WIDTH,
@@ -28,9 +33,10 @@ from metagen.datagen.image_to_code.code_shots import (
 from metagen.datagen.image_to_code.flowchart import COMPARISONS, flowchart_rows
 from metagen.datagen.image_to_code.flowchart import TEMPLATES as FLOW_TEMPLATES
 from metagen.datagen.image_to_code.pairs import (
+    chart_split,
     flowchart_split,
     held_out_split,
-    render_sample,
+    render_samples,
     snippet_split,
     write_pairs,
 )
@@ -66,18 +72,18 @@ def test_every_image_is_a_rendering_of_its_code(tmp_path) -> None:
     assert sizes == {"train": 48, "val": 6, "test": 6}
     for split, count in sizes.items():
         lines = _lines(tmp_path / "d", split)
-        assert len(lines) == count and {x["kind"] for x in lines} == {"ui", "flowchart", "code"}
-        for line in lines:
+        assert len(lines) == count
+        assert {x["kind"] for x in lines} == {"ui", "flowchart", "chart", "code"}
+        for line, picture in zip(lines, render_samples(lines), strict=True):
             saved = np.asarray(Image.open(tmp_path / "d" / line["image"]).convert("RGB"))
-            assert np.array_equal(saved, np.asarray(render_sample(line)))
+            assert np.array_equal(saved, np.asarray(picture))
 
 
 def test_the_same_seed_writes_the_same_bytes(tmp_path) -> None:
-    write_pairs(tmp_path / "a", N, seed=1)
-    write_pairs(tmp_path / "b", N, seed=1)
-    write_pairs(tmp_path / "c", N, seed=2)
+    for name, seed in (("a", 1), ("b", 1), ("c", 2)):
+        write_pairs(tmp_path / name, 24, seed=seed)
     files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.*"))
-    assert len(files) == N + 3
+    assert len(files) == 24 + 3
     assert all(
         (tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files
     )
@@ -87,7 +93,7 @@ def test_the_same_seed_writes_the_same_bytes(tmp_path) -> None:
 
 
 def test_test_pages_hold_combinations_never_seen_in_training(tmp_path) -> None:
-    write_pairs(tmp_path / "d", 400, seed=0)
+    write_pairs(tmp_path / "d", 400, seed=0, kinds=("ui", "code"))  # the others: below
     lines = {split: _lines(tmp_path / "d", split) for split in ("train", "val", "test")}
     pages = {split: [x["code"] for x in got if x["kind"] == "ui"] for split, got in lines.items()}
     seen = {split: set().union(*map(_pairs_on, codes)) for split, codes in pages.items()}
@@ -128,6 +134,31 @@ def test_flowcharts_draw_their_functions_and_hold_out_combinations(tmp_path) -> 
     assert seen["test"] and seen["test"] <= held and not held & (seen["train"] | seen["val"])
 
 
+def test_charts_draw_their_facts_and_hold_out_combinations(tmp_path) -> None:
+    write_pairs(tmp_path / "d", 120, seed=6, kinds=("chart",))
+    seen = {}
+    for split in ("train", "val", "test"):
+        lines = _lines(tmp_path / "d", split)
+        seen[split] = {(x["chart"]["template"], x["chart"]["color"]) for x in lines}
+        for line in lines:  # the script's own literals are the facts stated beside it
+            assigned = {node.targets[0].id: ast.literal_eval(node.value)
+                        for node in ast.parse(line["code"]).body
+                        if isinstance(node, ast.Assign) and isinstance(node.targets[0], ast.Name)
+                        and isinstance(node.value, ast.List)}  # fmt: skip
+            assert assigned == {
+                "labels": line["chart"]["labels"],
+                "values": line["chart"]["values"],
+            }
+            assert ("ax.bar(" in line["code"]) == (line["chart"]["template"] == "bar")
+    held = {(t, c) for t in CHART_TEMPLATES for c in CHART_COLORS if chart_split(t, c) == "test"}
+    assert seen["test"] and seen["test"] <= held and not held & (seen["train"] | seen["val"])
+
+
+def test_a_failing_chart_script_is_an_error_from_its_child() -> None:
+    with pytest.raises(RuntimeError, match="a chart script failed: .*ZeroDivisionError"):
+        render_charts(["1 / 0\n"])
+
+
 def test_every_snippet_fits_its_screenshot() -> None:
     codes = [snippet(t, o, name)[0].splitlines() for t in TEMPLATES for o in OPERATIONS
              for name in NAMES]  # fmt: skip
@@ -165,7 +196,7 @@ def test_the_renderer_draws_what_the_html_says() -> None:
 
 
 def test_bad_requests_exit_2_and_leave_nothing(tmp_path) -> None:
-    for args, says in ((["--n", "2"], "too few"), (["--kinds", "ui,chart"], "not built yet"),
+    for args, says in ((["--n", "2"], "too few"), (["--kinds", "ui,audio"], "not built yet"),
                        (["--seed", "-1"], "out of range")):  # fmt: skip
         result = invoke("data", "image-to-code", "--out", tmp_path / "x", *args)
         assert result.exit_code == 2 and says in result.output, result.output

@@ -6,12 +6,13 @@ code it is paired with.
     OUT/images/<split>/<index>.png
 
 Kinds: "ui" (a mockup from its HTML/CSS: ui.py), "flowchart" (a function's control flow,
-with "checks", inputs and the outputs the function gives: flowchart.py) and "code" (a
+with "checks", inputs and the outputs the function gives: flowchart.py), "chart" (a bar or
+line chart from its matplotlib script, with "chart", what it draws: charts.py) and "code" (a
 screenshot of a Python function, with "description", a one-line summary, and "theme":
 code_shots.py). Splits are held out by template parameters, not only by seed: some (component
-kind, colour), (flowchart template, comparison) and (snippet template, operation) pairs appear
-only in test samples and others only in val samples, so that the test set holds combinations
-never seen in training. The same n and seed
+kind, colour), (flowchart template, comparison), (chart template, colour) and (snippet
+template, operation) pairs appear only in test samples and others only in val samples, so
+that the test set holds combinations never seen in training. The same n and seed
 give the same files, byte for byte. The folder is written whole or not at all.
 """
 
@@ -22,6 +23,9 @@ import random
 import shutil
 from pathlib import Path
 
+from metagen.datagen.image_to_code.charts import COLORS as CHART_COLORS
+from metagen.datagen.image_to_code.charts import TEMPLATES as CHART_TEMPLATES
+from metagen.datagen.image_to_code.charts import random_chart, render_charts
 from metagen.datagen.image_to_code.code_shots import (
     OPERATIONS,
     TEMPLATES,
@@ -36,11 +40,11 @@ from metagen.datagen.image_to_code.flowchart import (
 from metagen.datagen.image_to_code.flowchart import TEMPLATES as FLOW_TEMPLATES
 from metagen.datagen.image_to_code.ui import COLORS, KINDS, random_page, render_page
 
-KINDS_BUILT = ("ui", "flowchart", "code")
-KINDS_PLANNED = ("chart",)  # issue 14: not built yet
+KINDS_BUILT = ("ui", "flowchart", "chart", "code")
 PROMPTS = {
     "ui": "Write the HTML and CSS of this mockup.",
     "flowchart": "Write the Python function this flowchart draws.",
+    "chart": "Write the matplotlib script that draws this chart.",
     "code": "Describe this code.",
 }
 CHECK_INPUTS = (-2, 0, 3, 5, 8, 11)  # a flowchart's function is checked on these
@@ -88,20 +92,43 @@ def flowchart_sample(rng: random.Random, split: str) -> dict:
     return {"code": code, "checks": [[x, function(x)] for x in CHECK_INPUTS]}
 
 
+def chart_split(template: str, color: str) -> str:
+    """The split a (chart template, colour) pair belongs to: one in six each to test and
+    val, by their places in the templates and colours."""
+    slot = (CHART_TEMPLATES.index(template) + list(CHART_COLORS).index(color)) % 6
+    return {0: "test", 1: "val"}.get(slot, "train")
+
+
+def chart_sample(rng: random.Random, split: str) -> dict:
+    combos = [(t, c) for t in CHART_TEMPLATES for c in CHART_COLORS if chart_split(t, c) == split]
+    code, facts = random_chart(rng, *rng.choice(combos))
+    return {"code": code, "chart": facts}
+
+
 def ui_sample(rng: random.Random, split: str) -> dict:
     return {"code": ui_page(rng, split)}
 
 
-SAMPLE_MAKERS = {"ui": ui_sample, "flowchart": flowchart_sample, "code": code_sample}
+SAMPLE_MAKERS = {"ui": ui_sample, "flowchart": flowchart_sample, "chart": chart_sample,
+                 "code": code_sample}  # fmt: skip
 
 
-def render_sample(line: dict):
-    """The picture of a written sample, from its code (and a screenshot's theme)."""
-    if line["kind"] == "code":
-        return render_code(line["code"], line["theme"])
-    if line["kind"] == "flowchart":
-        return render_flowchart(line["code"])
-    return render_page(line["code"])
+def render_samples(lines: list[dict]) -> list:
+    """The picture of each written sample, from its code (and a screenshot's theme); the
+    charts' scripts run together in one child process."""
+    charts = [i for i, line in enumerate(lines) if line["kind"] == "chart"]
+    drawn = dict(zip(charts, render_charts([lines[i]["code"] for i in charts]), strict=True))
+    pictures = []
+    for index, line in enumerate(lines):
+        if line["kind"] == "chart":
+            pictures.append(drawn[index])
+        elif line["kind"] == "code":
+            pictures.append(render_code(line["code"], line["theme"]))
+        elif line["kind"] == "flowchart":
+            pictures.append(render_flowchart(line["code"]))
+        else:
+            pictures.append(render_page(line["code"]))
+    return pictures
 
 
 def ui_page(rng: random.Random, split: str) -> str:
@@ -145,9 +172,11 @@ def write_pairs(out: Path, n: int, seed: int, kinds: tuple[str, ...] = KINDS_BUI
                 sample = SAMPLE_MAKERS[kind](rng, split)
                 line = {"image": f"images/{split}/{index:05d}.png", "kind": kind, **sample,
                         "prompt": PROMPTS[kind]}  # fmt: skip
-                render_sample(line).save(tmp / line["image"], optimize=False)
-                lines.append(json.dumps(line))
-            (tmp / f"{split}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+                lines.append(line)
+            for line, picture in zip(lines, render_samples(lines), strict=True):
+                picture.save(tmp / line["image"], optimize=False)
+            text = "\n".join(json.dumps(line) for line in lines) + "\n"
+            (tmp / f"{split}.jsonl").write_text(text, encoding="utf-8")
         tmp.rename(out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
