@@ -93,6 +93,13 @@ def test_a_bad_line_is_one_error_naming_it(tmp_path, line, says) -> None:
         fusion_datasets(_cfg(), str(path), 0)
 
 
+def test_integer_labels_keep_their_order(tmp_path) -> None:
+    lines = [{"text": f"item {i}", "label": label} for i, label in enumerate([10, 2, 1, 2, 10])]
+    (tmp_path / "n.jsonl").write_text("\n".join(json.dumps(x) for x in lines * 4))
+    _, _, info = fusion_datasets(_cfg(), str(tmp_path / "n.jsonl"), 0)
+    assert info["class_names"] == ["1", "2", "10"]
+
+
 def test_the_cli_refuses_bad_samples_in_one_paragraph(tmp_path) -> None:
     (tmp_path / "bad.jsonl").write_text('{"text": "a red car", "label": "car"}\n' * 3)
     result, _ = metagen_train(str(SPEC), "--scale", "smoke", "--data", str(tmp_path / "bad.jsonl"),

@@ -113,7 +113,12 @@ def fusion_file_datasets(cfg: dict, source: str, seed: int):
     else:
         train, held = _read_lines(split[0], inputs), _read_lines(split[1], inputs)
         bases = (split[0].parent, split[1].parent)
-    classes = sorted({str(s["label"]) for s in train})
+    labels = {s["label"] for s in train}
+    # integer labels keep their order (2 before 10); text labels sort alphabetically
+    ordered = (
+        sorted(labels) if all(isinstance(x, int) for x in labels) else sorted(map(str, labels))
+    )
+    classes = [str(x) for x in ordered]
     if len(classes) < 2:
         raise ValueError(f"--data {source}: the training samples have one label "
                          f"({classes[0]}); a classifier needs two or more")  # fmt: skip
