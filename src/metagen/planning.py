@@ -79,9 +79,6 @@ def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
     overrides = _training_overrides(spec)
     precision = spec.training.precision if spec.training else "auto"
     stages = spec.training.stages if spec.training else None
-    if stages:
-        check_stage_names(stages, bp.arch)
-        bp.decisions.append(describe_stages(stages, bp.arch))
     bp.scales["full"] = ScaleConfig(
         model=full,
         data={**bp.data, **data_config(bp.task, "full")},
@@ -94,6 +91,9 @@ def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
     described = handler.describe(full) if handler is not None else None
     if described is not None:  # roles that read the solved dims (a variant's, the solver's)
         bp.components = [(c.name, c.role) for c in described]
+    if stages:  # the parts a stage names are the planned model's components
+        check_stage_names(stages, bp)
+        bp.decisions.append(describe_stages(stages, bp))
     smoke = arch(bp.arch).smoke_dims(full)
     bp.scales["smoke"] = ScaleConfig(
         model=smoke,

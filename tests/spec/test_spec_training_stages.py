@@ -77,11 +77,12 @@ def test_the_plan_runs_the_stages_and_scales_them_for_smoke() -> None:
 
 def test_parts_the_architecture_lacks_are_refused() -> None:
     unknown = STAGES.replace("[fusion, head]", "[fusion, decoder]")
-    with pytest.raises(PlanError, match="trains decoder, which fusion_net does not have; its "
-                                        "parts are preprocess, encoders, fusion, head"):  # fmt: skip
+    with pytest.raises(PlanError, match="trains decoder, which this fusion_net does not have; "
+                                        "its parts are preprocess, encoders, fusion, head"):  # fmt: skip
         make_blueprint(parse_spec_text(FUSION + unknown))
-    early = FUSION.replace("strategy: late", "strategy: early")
-    with pytest.raises(PlanError, match="early fusion has no encoder per modality"):
+    early = FUSION.replace("strategy: late", "strategy: early")  # one joint encoder, in fusion
+    with pytest.raises(PlanError, match="trains encoders, which this fusion_net does not have; "
+                                        "its parts are preprocess, fusion, head"):  # fmt: skip
         make_blueprint(parse_spec_text(early + STAGES))
 
 
@@ -93,3 +94,29 @@ training:
 """
     with pytest.raises(PlanError, match="names no parts yet"):
         make_blueprint(parse_spec_text(tabular + "  stages: [{name: a, steps: 5}]\n"))
+
+
+VLM = """name: v
+modality: {inputs: [text, image], outputs: [text], image: {image_size: 32, patch_size: 8}}
+constraints: {parameter_budget: {max: "8M"}, context_window: 32}
+training:
+  objective: [autoregressive]
+  stages:
+    - {name: vision, steps: 20, train: [vision_encoder, connector]}
+    - {name: all, steps: 10}
+architecture: {family: transformer, fusion: FUSION}
+"""
+
+
+def test_a_vlm_names_the_parts_its_fusion_has() -> None:
+    bp = make_blueprint(parse_spec_text(VLM.replace("FUSION", "early")))
+    assert any("vision (20 steps: trains vision_encoder, connector; language_model frozen)" in d
+               for d in bp.decisions)  # fmt: skip
+    crossed = VLM.replace("FUSION", "early").replace("connector]", "connector, cross_attention]")
+    with pytest.raises(PlanError, match="trains cross_attention, which this vlm does not have"):
+        make_blueprint(parse_spec_text(crossed))
+    bp = make_blueprint(
+        parse_spec_text(crossed.replace("fusion: early", "fusion: cross_attention"))
+    )
+    assert bp.scales["full"].train["stages"][0]["train"] == [
+        "vision_encoder", "connector", "cross_attention"]  # fmt: skip

@@ -153,3 +153,34 @@ def test_a_run_of_other_length_shares_its_steps_among_the_stages(image_data, tmp
         staging = Staging([{**s, "steps": n} for s, n in zip(STAGES, planned, strict=True)])
         staging.start(PartedCNN(3), 4, log=lambda *a: None)  # every stage keeps a step
         assert [s["steps"] for s in staging.stages] == shares
+
+
+def test_a_vlm_stage_leaves_its_language_model_unchanged(tmp_path) -> None:
+    """The image-to-code guide's stage 2: the vision encoder and connector learn while the
+    language model stays frozen, bit for bit; then everything learns."""
+    from metagen.archs.build import build_from_dims
+    from metagen.planning import make_blueprint
+    from metagen.spec import parse_spec_text
+
+    spec = parse_spec_text(
+        'name: v\nmodality: {inputs: [text, image], outputs: [text], image: {image_size: 32, '
+        'patch_size: 8}}\nconstraints: {parameter_budget: {max: "8M"}, context_window: 32}\n'
+        "training:\n  objective: [autoregressive]\n  stages:\n"
+        "    - {name: vision, steps: 20, train: [vision_encoder, connector]}\n"
+        "    - {name: all, steps: 10}\narchitecture: {family: transformer, fusion: early}\n"
+    )  # fmt: skip
+    smoke = make_blueprint(spec).scales["smoke"]
+    train, val, _ = build_datasets(
+        "vlm", {**smoke.data, "num_train": 64, "num_val": 16}, "synthetic", 0
+    )
+    cfg = {**smoke.train, "batch_size": 8, "eval_batches": 1, "eval_every": 100}
+    cfg.pop("precision", None)
+    torch.manual_seed(0)
+    model = build_from_dims("vlm", smoke.model)
+    before = _snapshot(model)
+    first = cfg["stages"][0]["steps"]
+    train_model(model, task="vlm", train_ds=train, val_ds=val, cfg=cfg, out_dir=tmp_path,
+                log_fn=lambda *a: None, progress=False, stop_at_step=first)  # fmt: skip
+    changed = _changed_parts(before, _snapshot(model))
+    assert changed["language_model"] is False
+    assert changed["vision_encoder"] and changed["connector"]

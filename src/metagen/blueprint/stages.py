@@ -9,21 +9,28 @@ from metagen.archs.registry import arch
 from metagen.blueprint.model import PlanError
 
 
-def check_stage_names(stages, arch_name: str) -> None:
-    """Raise PlanError if a stage trains a part that the architecture does not have."""
-    parts = arch(arch_name).stage_parts
+def planned_parts(bp) -> list[str]:
+    """The parts this plan's model has, in order: its components that the arch row names as
+    parts (a VLM has cross_attention only under cross-attention fusion)."""
+    parts = arch(bp.arch).stage_parts
+    return [name for name, _ in bp.components if name in parts]
+
+
+def check_stage_names(stages, bp) -> None:
+    """Raise PlanError if a stage trains a part that the planned model does not have."""
+    parts = planned_parts(bp)
     if not parts:
         raise PlanError(
-            f"training.stages freezes and trains parts of the model by name, and {arch_name} "
-            "names no parts yet (the fusion network does: preprocess, encoders, fusion, head); "
-            "remove training.stages to train everything together."
+            f"training.stages freezes and trains parts of the model by name, and {bp.arch} "
+            "names no parts yet (the fusion network and the VLM do); remove training.stages "
+            "to train everything together."
         )
     for stage in stages:
         unknown = [p for p in stage.train if p not in parts] if stage.train != "all" else []
         if unknown:
             raise PlanError(
                 f"training.stages: stage {stage.name!r} trains {', '.join(unknown)}, which "
-                f"{arch_name} does not have; its parts are {', '.join(parts)} (or write "
+                f"this {bp.arch} does not have; its parts are {', '.join(parts)} (or write "
                 "train: all)."
             )
 
@@ -44,9 +51,9 @@ def scaled_stages(stages, steps: int | None) -> list[dict[str, Any]]:
     ]
 
 
-def describe_stages(stages, arch_name: str) -> str:
+def describe_stages(stages, bp) -> str:
     """The plan's line about the stages: what each trains and freezes, for how long."""
-    parts = arch(arch_name).stage_parts
+    parts = planned_parts(bp)
     shown = []
     for stage in stages:
         trained = parts if stage.train == "all" else stage.train

@@ -8,4 +8,6 @@ ARCH = Arch(
     config="VLMConfig",
     default_budget=1_000_000_000,  # the 1B class of small VLMs (InternVL2-1B, SmolVLM)
     has_variants=False,
+    # training.stages may freeze the language model while the vision side learns
+    stage_parts=("vision_encoder", "connector", "cross_attention", "language_model", "late_fusion"),
 )

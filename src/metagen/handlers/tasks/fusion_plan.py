@@ -103,12 +103,6 @@ def _plan_fusion_net(spec, bp: Blueprint, num_outputs: int, head: str) -> dict:
             "modality.inputs",
             ", ".join(inputs),
         )
-    stages = spec.training.stages if spec.training else None
-    if fusion.strategy == "early" and any("encoders" in s.train for s in stages or []):
-        raise PlanError(
-            "training.stages trains encoders, and early fusion has no encoder per modality "
-            "(its joint encoder is part of fusion); train preprocess, fusion or head instead."
-        )
     image = spec.modality.image
     sensor = spec.modality.sensor
     tabular = spec.modality.tabular
