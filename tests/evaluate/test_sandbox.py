@@ -26,10 +26,12 @@ def _hostile(target) -> list[str]:
         f"import os; os.system('touch {target}')",
         f"import ctypes; ctypes.CDLL(None).system(b'touch {target}')",
         f"import ctypes; ctypes.CDLL('libc.so.6').system(b'touch {target}')",
+        f"import os; d = os.open({str(target.parent)!r}, os.O_RDONLY); "
+        f"os.close(os.open({target.name!r}, os.O_CREAT | os.O_WRONLY, dir_fd=d))",
     ]
 
 
-@pytest.mark.parametrize("index", range(11))
+@pytest.mark.parametrize("index", range(12))
 def test_hostile_code_cannot_write_outside_its_folder(tmp_path, index) -> None:
     target = tmp_path / "outside.txt"
     result = run_untrusted(_hostile(target)[index], timeout=10)

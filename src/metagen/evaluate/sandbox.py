@@ -3,7 +3,8 @@ site, no PYTHON* variables) in a fresh temporary folder, with an empty environme
 limit and memory and CPU limits, under an audit hook (PEP 578) that refuses, before it
 happens:
 
-- writing, creating, renaming or removing a file outside the temporary folder;
+- writing, creating, renaming or removing a file outside the temporary folder, and opening a
+  folder outside it (whose descriptor would let dir_fd= calls write there);
 - starting a process, and opening a network connection or looking up a host;
 - loading a native library, or finding or calling a function in one, through ctypes (a way
   around the hook).
@@ -52,6 +53,10 @@ def hook(event, args):
         writes = (mode and any(c in mode for c in "wax+")) or (flags or 0) & WRITES
         if writes and path is not None and not inside(path):
             raise PermissionError(f"sandbox: writing {path} is not allowed")
+        # a descriptor of an outside folder would let dir_fd= calls write there (imports list
+        # folders without opening them)
+        if path is not None and not inside(path) and os.path.isdir(os.fsdecode(path)):
+            raise PermissionError(f"sandbox: opening the folder {path} is not allowed")
     elif event in PATH_EVENTS:
         for path in args[:2]:
             if isinstance(path, (str, bytes, os.PathLike)) and not inside(path):
