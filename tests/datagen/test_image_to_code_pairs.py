@@ -204,3 +204,22 @@ def test_bad_requests_exit_2_and_leave_nothing(tmp_path) -> None:
     assert invoke("data", "image-to-code", "--out", tmp_path / "y", "--n", "5").exit_code == 0
     again = invoke("data", "image-to-code", "--out", tmp_path / "y", "--n", "5")
     assert again.exit_code == 2 and "exists" in again.output
+
+
+def test_a_vlm_reads_the_pairs_as_they_are(tmp_path) -> None:
+    """`caption` is what a model should write: a VLM's data loader takes the folder."""
+    from tests.paths import EXAMPLES
+
+    from metagen.planning import make_blueprint
+    from metagen.spec import load_spec
+    from metagen.tasks.runtime import build_datasets
+
+    write_pairs(tmp_path / "d", 24, seed=7, kinds=("ui", "code"))
+    lines = _lines(tmp_path / "d", "val")
+    assert [x["caption"] for x in lines] == [
+        x["description"] if x["kind"] == "code" else x["code"] for x in lines
+    ]
+    cfg = make_blueprint(load_spec(EXAMPLES / "multimodal" / "small_vlm.yaml")).scales["smoke"].data
+    train, val, info = build_datasets("vlm", cfg, str(tmp_path / "d"), 0)
+    assert (len(train), len(val)) == (20, 2) and info["num_val"] == 2
+    assert val[0]["images"].shape[-2:] == (32, 32)

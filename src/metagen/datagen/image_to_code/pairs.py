@@ -2,7 +2,7 @@
 code it is paired with.
 
     OUT/train.jsonl, val.jsonl, test.jsonl   {"image": "images/test/00003.png", "code": ...,
-                                              "kind": "ui", "prompt": ...}
+                                              "kind": "ui", "prompt": ..., "caption": ...}
     OUT/images/<split>/<index>.png
 
 Kinds: "ui" (a mockup from its HTML/CSS: ui.py), "flowchart" (a function's control flow,
@@ -12,7 +12,9 @@ screenshot of a Python function, with "description", a one-line summary, and "th
 code_shots.py). Splits are held out by template parameters, not only by seed: some (component
 kind, colour), (flowchart template, comparison), (chart template, colour) and (snippet
 template, operation) pairs appear only in test samples and others only in val samples, so
-that the test set holds combinations never seen in training. The same n and seed
+that the test set holds combinations never seen in training. "caption" is the text a model
+should write for the picture (the code; a screenshot's description), so that a VLM spec trains
+on the folder as it is (`metagen train SPEC --data OUT`). The same n and seed
 give the same files, byte for byte. The folder is written whole or not at all.
 """
 
@@ -172,6 +174,8 @@ def write_pairs(out: Path, n: int, seed: int, kinds: tuple[str, ...] = KINDS_BUI
                 sample = SAMPLE_MAKERS[kind](rng, split)
                 line = {"image": f"images/{split}/{index:05d}.png", "kind": kind, **sample,
                         "prompt": PROMPTS[kind]}  # fmt: skip
+                # the text a model writes for the picture, under the key the VLM reads
+                line["caption"] = line["description"] if kind == "code" else line["code"]
                 lines.append(line)
             for line, picture in zip(lines, render_samples(lines), strict=True):
                 picture.save(tmp / line["image"], optimize=False)
