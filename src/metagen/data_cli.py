@@ -28,8 +28,11 @@ def image_to_code(
     guarded(lambda: check_seed(seed))
     if n < 3:
         fail(f"--n {n} is too few for train, val and test splits; use 3 or more.")
+    chosen = tuple(k.strip() for k in kinds.split(",") if k.strip())
+    if not chosen:
+        fail("--kinds names no kind; give one or more of ui, flowchart, chart, code.")
     try:
-        sizes = write_pairs(out_dir, n, seed, tuple(k.strip() for k in kinds.split(",")))
+        sizes = write_pairs(out_dir, n, seed, chosen)
     except (ValueError, FileExistsError, OSError, RuntimeError) as error:
         fail(f"{error}.")
     out.print(

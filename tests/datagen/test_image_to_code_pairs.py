@@ -197,6 +197,7 @@ def test_the_renderer_draws_what_the_html_says() -> None:
 
 def test_bad_requests_exit_2_and_leave_nothing(tmp_path) -> None:
     for args, says in ((["--n", "2"], "too few"), (["--kinds", "ui,audio"], "not built yet"),
+                       (["--kinds", " , "], "names no kind"),
                        (["--seed", "-1"], "out of range")):  # fmt: skip
         result = invoke("data", "image-to-code", "--out", tmp_path / "x", *args)
         assert result.exit_code == 2 and says in result.output, result.output
