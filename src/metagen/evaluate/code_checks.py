@@ -11,8 +11,8 @@ the reference the picture was rendered from (datagen/image_to_code/):
 Generated code never runs in this process: every run goes through evaluate/sandbox.py."""
 
 import json
-from html.parser import HTMLParser
 
+from metagen.evaluate.html_page import parse_page
 from metagen.evaluate.sandbox import run_untrusted
 
 CHECK_SECONDS = 20.0
@@ -43,49 +43,21 @@ open("outputs.json", "w").write(_json.dumps(_outputs))
 """
 
 
-class _Components(HTMLParser):
-    """The components inside the page's first container: (tag, background or border colour,
-    text colour, text), in order."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.depth = 0
-        self.components: list[list[str]] = []
-
-    def handle_starttag(self, tag, attrs):
-        values = dict(attrs)
-        style = dict(
-            (k.strip().lower(), v.strip())
-            for k, v in (item.split(":", 1) for item in (values.get("style") or "").split(";")
-                         if ":" in item)
-        )  # fmt: skip
-        if self.depth == 1:  # a component of the container
-            fill = style.get("background") or (style.get("border") or " ").split()[-1]
-            text = values.get("placeholder") or ""
-            self.components.append([tag, fill.lower(), style.get("color", "").lower(), text])
-        if tag != "input":
-            self.depth += 1
-
-    def handle_endtag(self, tag):
-        if tag != "input":
-            self.depth = max(0, self.depth - 1)
-
-    def handle_data(self, data):
-        if self.depth == 2 and self.components and data.strip():
-            self.components[-1][3] += data.strip()
-
-
 def html_components(html: str) -> list[tuple[str, ...]] | None:
-    """The page's components, or None if it holds no container <div> with components."""
-    parser = _Components()
+    """The components of the page's container <div>, in order: (tag, background or border
+    colour, text colour, text); None if it holds no container with components."""
     try:
-        parser.feed(html)
-        parser.close()
+        root = parse_page(html)
     except (ValueError, AssertionError):  # html.parser's own errors on broken markup
         return None
-    if not html.lstrip().startswith("<div") or not parser.components:
+    container = next((n for n in root.children if n.tag == "div"), None)
+    if not html.lstrip().startswith("<div") or container is None or not container.children:
         return None
-    return [tuple(c) for c in parser.components]
+    return [
+        (node.tag, (node.style.get("background") or (node.style.get("border") or " ").split()[-1]).lower(),
+         node.style.get("color", "").lower(), node.placeholder if node.tag == "input" else node.text)
+        for node in container.children
+    ]  # fmt: skip
 
 
 def html_check(generated: str, reference: str) -> dict:

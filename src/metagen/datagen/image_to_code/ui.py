@@ -1,7 +1,7 @@
 """UI mockups as HTML/CSS, and the renderer that draws that HTML: a page is one container
 <div> holding one to three components, each a <button>, an <input> or a card <div>, styled
 inline with background, color, padding, border-radius (and border for an input). The
-renderer reads this subset of HTML back with html.parser and draws it with Pillow, so that a
+renderer reads this subset of HTML back (evaluate/html_page.py) and draws it with Pillow, so that a
 picture is always a rendering of its code, and code a model writes can be drawn the same way.
 
 Layout: the container fills the canvas with its padding; components stack from the top,
@@ -11,10 +11,10 @@ at least INPUT_MIN_WIDTH), a card spans the container. Text is Pillow's built-in
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
 from PIL import Image, ImageDraw, ImageFont
+
+from metagen.evaluate.html_page import PageNode, parse_page
 
 CANVAS = (192, 144)  # width, height
 GAP = 8
@@ -29,15 +29,6 @@ PAGE_BACKGROUNDS = ("#ffffff", "#f3f4f6", "#fef3c7", "#e0f2fe")
 LABELS = ("Save", "Cancel", "Submit", "Login", "Next", "Back", "Search", "Send", "Open", "Buy")
 PLACEHOLDERS = ("Email", "Name", "Password", "City", "Phone", "Search")
 TITLES = ("Profile", "Settings", "Orders", "Welcome", "Billing", "Alerts")
-
-
-@dataclass
-class Node:
-    tag: str
-    style: dict[str, str] = field(default_factory=dict)
-    text: str = ""
-    children: list[Node] = field(default_factory=list)
-    placeholder: str = ""
 
 
 def component_html(kind: str, color: str, text: str, padding: tuple[int, int], radius: int) -> str:
@@ -66,43 +57,6 @@ def random_page(rng: random.Random, kinds: list[str], colors: list[str]) -> str:
     return page_html(rng.choice(PAGE_BACKGROUNDS), parts)
 
 
-class _PageParser(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__()
-        self.root = Node("root")
-        self.stack = [self.root]
-
-    def handle_starttag(self, tag, attrs):
-        values = dict(attrs)
-        node = Node(tag, parse_style(values.get("style") or ""),
-                    placeholder=values.get("placeholder") or "")  # fmt: skip
-        self.stack[-1].children.append(node)
-        if tag != "input":  # a void element: it holds nothing
-            self.stack.append(node)
-
-    def handle_endtag(self, tag):
-        if len(self.stack) > 1 and self.stack[-1].tag == tag:
-            self.stack.pop()
-
-    def handle_data(self, data):
-        if data.strip():
-            self.stack[-1].text += data.strip()
-
-
-def parse_style(style: str) -> dict[str, str]:
-    pairs = (item.split(":", 1) for item in style.split(";") if ":" in item)
-    return {key.strip().lower(): value.strip() for key, value in pairs}
-
-
-def parse_page(html: str) -> Node:
-    """The page's tree: root -> the container -> its components. Tolerant: unknown tags
-    and styles are kept and ignored by the renderer."""
-    parser = _PageParser()
-    parser.feed(html)
-    parser.close()
-    return parser.root
-
-
 def _px(value: str | None, default: int = 0) -> int:
     try:
         return int(float((value or "").removesuffix("px")))
@@ -123,7 +77,7 @@ def _color(value: str | None, default: str) -> str:
 def render_page(html: str) -> Image.Image:
     """The picture of a page: its container's background, then each component."""
     root = parse_page(html)
-    container = next((n for n in root.children if n.tag == "div"), Node("div"))
+    container = next((n for n in root.children if n.tag == "div"), PageNode("div"))
     image = Image.new("RGB", CANVAS, _color(container.style.get("background"), "#ffffff"))
     draw, font = ImageDraw.Draw(image), ImageFont.load_default(size=FONT_SIZE)
     inset = _px(container.style.get("padding"), 0)
