@@ -33,11 +33,8 @@ from metagen.datagen.image_to_code.code_shots import (
 from metagen.datagen.image_to_code.flowchart import COMPARISONS, flowchart_rows
 from metagen.datagen.image_to_code.flowchart import TEMPLATES as FLOW_TEMPLATES
 from metagen.datagen.image_to_code.pairs import (
-    chart_split,
-    flowchart_split,
-    held_out_split,
+    combination_split,
     render_samples,
-    snippet_split,
     write_pairs,
 )
 from metagen.datagen.image_to_code.ui import COLORS, KINDS, parse_page, render_page
@@ -97,12 +94,14 @@ def test_test_pages_hold_combinations_never_seen_in_training(tmp_path) -> None:
     lines = {split: _lines(tmp_path / "d", split) for split in ("train", "val", "test")}
     pages = {split: [x["code"] for x in got if x["kind"] == "ui"] for split, got in lines.items()}
     seen = {split: set().union(*map(_pairs_on, codes)) for split, codes in pages.items()}
-    held = {(k, c) for k in KINDS for c in COLORS if held_out_split(k, c) == "test"}
+    held = {(k, c) for k in KINDS for c in COLORS if combination_split("ui", k, c) == "test"}
     assert held and not held & seen["train"] and not held & seen["val"]
     assert all(_pairs_on(code) & held for code in pages["test"])  # each has a held-out pair
     snippets = {split: {_snippet_of(x["code"]) for x in got if x["kind"] == "code"}
                 for split, got in lines.items()}  # fmt: skip
-    held_snippets = {(t, o) for t in TEMPLATES for o in OPERATIONS if snippet_split(t, o) == "test"}
+    held_snippets = {
+        (t, o) for t in TEMPLATES for o in OPERATIONS if combination_split("code", t, o) == "test"
+    }
     assert snippets["test"] and snippets["test"] <= held_snippets
     assert not held_snippets & (snippets["train"] | snippets["val"])
 
@@ -130,7 +129,12 @@ def test_flowcharts_draw_their_functions_and_hold_out_combinations(tmp_path) -> 
             for index, (depth, _, text, _) in enumerate(rows):  # every shape on the canvas
                 assert fc.LEFT + depth * fc.INDENT + fc.CHAR_WIDTH * len(text) + 10 < fc.CANVAS[0]
                 assert 4 + index * fc.ROW + fc.SHAPE_HEIGHT < fc.CANVAS[1]
-    held = {(t, c) for t in FLOW_TEMPLATES for c in COMPARISONS if flowchart_split(t, c) == "test"}
+    held = {
+        (t, c)
+        for t in FLOW_TEMPLATES
+        for c in COMPARISONS
+        if combination_split("flowchart", t, c) == "test"
+    }
     assert seen["test"] and seen["test"] <= held and not held & (seen["train"] | seen["val"])
 
 
@@ -150,7 +154,12 @@ def test_charts_draw_their_facts_and_hold_out_combinations(tmp_path) -> None:
                 "values": line["chart"]["values"],
             }
             assert ("ax.bar(" in line["code"]) == (line["chart"]["template"] == "bar")
-    held = {(t, c) for t in CHART_TEMPLATES for c in CHART_COLORS if chart_split(t, c) == "test"}
+    held = {
+        (t, c)
+        for t in CHART_TEMPLATES
+        for c in CHART_COLORS
+        if combination_split("chart", t, c) == "test"
+    }
     assert seen["test"] and seen["test"] <= held and not held & (seen["train"] | seen["val"])
 
 

@@ -53,57 +53,43 @@ CHECK_INPUTS = (-2, 0, 3, 5, 8, 11)  # a flowchart's function is checked on thes
 SPLIT_SHARES = (("train", 0.8), ("val", 0.1), ("test", 0.1))
 
 
-def held_out_split(kind: str, color: str) -> str:
-    """The split a (component kind, colour) pair belongs to: one pair in six is test's, one
-    val's, the rest train's, by their places in KINDS and COLORS."""
-    slot = (KINDS.index(kind) + list(COLORS).index(color)) % 6
+# Per kind: the two template parameters whose combinations are held out, and the period: by
+# the sum of their places, one combination in `period` is test's, the next val's.
+HELD_OUT = {
+    "ui": (KINDS, tuple(COLORS), 6),
+    "flowchart": (FLOW_TEMPLATES, COMPARISONS, 4),
+    "chart": (CHART_TEMPLATES, tuple(CHART_COLORS), 6),
+    "code": (TEMPLATES, tuple(OPERATIONS), 4),
+}
+
+
+def combination_split(kind: str, first: str, second: str) -> str:
+    """The split a kind's (first, second) template combination belongs to."""
+    firsts, seconds, period = HELD_OUT[kind]
+    slot = (firsts.index(first) + seconds.index(second)) % period
     return {0: "test", 1: "val"}.get(slot, "train")
 
 
-def pairs_of(split: str) -> list[tuple[str, str]]:
-    return [(k, c) for k in KINDS for c in COLORS if held_out_split(k, c) == split]
-
-
-def snippet_split(template: str, operation: str) -> str:
-    """The split a (snippet template, operation) pair belongs to: a quarter each to test and
-    val, by their places in TEMPLATES and OPERATIONS."""
-    slot = (TEMPLATES.index(template) + list(OPERATIONS).index(operation)) % 4
-    return {0: "test", 1: "val"}.get(slot, "train")
+def combinations(kind: str, split: str) -> list[tuple[str, str]]:
+    firsts, seconds, _ = HELD_OUT[kind]
+    return [(a, b) for a in firsts for b in seconds if combination_split(kind, a, b) == split]
 
 
 def code_sample(rng: random.Random, split: str) -> dict:
-    combos = [(t, o) for t in TEMPLATES for o in OPERATIONS if snippet_split(t, o) == split]
-    code, description, theme = random_snippet(rng, *rng.choice(combos))
+    code, description, theme = random_snippet(rng, *rng.choice(combinations("code", split)))
     return {"code": code, "description": description, "theme": theme}
 
 
-def flowchart_split(template: str, comparison: str) -> str:
-    """The split a (flowchart template, comparison) pair belongs to: a quarter each to test
-    and val, by their places in the templates and COMPARISONS."""
-    slot = (FLOW_TEMPLATES.index(template) + COMPARISONS.index(comparison)) % 4
-    return {0: "test", 1: "val"}.get(slot, "train")
-
-
 def flowchart_sample(rng: random.Random, split: str) -> dict:
-    combos = [(t, c) for t in FLOW_TEMPLATES for c in COMPARISONS
-              if flowchart_split(t, c) == split]  # fmt: skip
-    code = random_function(rng, *rng.choice(combos))
+    code = random_function(rng, *rng.choice(combinations("flowchart", split)))
     namespace: dict = {}
     exec(compile(code, "<flowchart>", "exec"), namespace)  # our own template, not a model's
     (function,) = [v for k, v in namespace.items() if not k.startswith("__")]
     return {"code": code, "checks": [[x, function(x)] for x in CHECK_INPUTS]}
 
 
-def chart_split(template: str, color: str) -> str:
-    """The split a (chart template, colour) pair belongs to: one in six each to test and
-    val, by their places in the templates and colours."""
-    slot = (CHART_TEMPLATES.index(template) + list(CHART_COLORS).index(color)) % 6
-    return {0: "test", 1: "val"}.get(slot, "train")
-
-
 def chart_sample(rng: random.Random, split: str) -> dict:
-    combos = [(t, c) for t in CHART_TEMPLATES for c in CHART_COLORS if chart_split(t, c) == split]
-    code, facts = random_chart(rng, *rng.choice(combos))
+    code, facts = random_chart(rng, *rng.choice(combinations("chart", split)))
     return {"code": code, "chart": facts}
 
 
@@ -137,9 +123,9 @@ def ui_page(rng: random.Random, split: str) -> str:
     """A page for `split`: train pages use train pairs only; a val or test page leads with
     one of its split's pairs, and the rest are train pairs."""
     size = rng.randint(1, 3)
-    chosen = [rng.choice(pairs_of("train")) for _ in range(size)]
+    chosen = [rng.choice(combinations("ui", "train")) for _ in range(size)]
     if split != "train":
-        chosen[0] = rng.choice(pairs_of(split))
+        chosen[0] = rng.choice(combinations("ui", split))
     return random_page(rng, [k for k, _ in chosen], [c for _, c in chosen])
 
 
