@@ -2,23 +2,20 @@
 draws. Each script comes from a template (bar or line) and a palette colour; the pairs that
 pairs.py holds out are (template, colour) combinations.
 
-The picture is made by running the script, in a child process (render_charts): a script is
-code, and MetaGen runs code only in a subprocess with a time limit, a temporary working
-directory and an environment without the caller's variables. The scripts here are our own
-templates, so one child runs a batch of them, each in a fresh namespace and folder."""
+The picture is made by running the script in evaluate/sandbox.py's child (render_charts): a
+script is code, and MetaGen runs code only there. The scripts here are our own templates, so
+one child runs a batch of them, each in a fresh namespace and folder."""
 
 from __future__ import annotations
 
 import importlib.util
+import io
 import json
-import os
 import random
-import subprocess
-import sys
-import tempfile
-from pathlib import Path
 
 from PIL import Image
+
+from metagen.evaluate.sandbox import run_untrusted
 
 TEMPLATES = ("bar", "line")
 COLORS = {"blue": "#2563eb", "green": "#16a34a", "red": "#dc2626", "orange": "#ea580c",
@@ -62,23 +59,23 @@ def random_chart(rng: random.Random, template: str, color: str) -> tuple[str, di
     return chart_script(template, color, title, labels, values), facts
 
 
-# The child: runs each script of a JSON list in its own folder; prints nothing on success.
-_RUNNER = """
-import json, os, sys, runpy
-scripts, out = json.loads(sys.stdin.read()), sys.argv[1]
-for i, script in enumerate(scripts):
-    folder = os.path.join(out, str(i))
-    os.makedirs(folder)
-    os.chdir(folder)
+# Run in the sandbox: each script of the list in its own folder, its figures then closed.
+_BATCH = """
+import json, os
+import matplotlib.pyplot as plt
+for i, script in enumerate(json.loads(SCRIPTS)):
+    os.makedirs(str(i))
+    os.chdir(str(i))
     exec(compile(script, f"<chart {i}>", "exec"), {"__name__": "__main__"})
-    import matplotlib.pyplot as plt
     plt.close("all")
+    os.chdir("..")
 """
 
 
 def render_charts(scripts: list[str]) -> list[Image.Image]:
-    """The picture each script saves as chart.png, run in one child process. A
-    RuntimeError with the child's error if a script fails or the child runs out of time."""
+    """The picture each script saves as chart.png, all run in one sandboxed child
+    (evaluate/sandbox.py). A RuntimeError with the child's error if a script fails or the
+    child runs out of time."""
     if not scripts:
         return []
     if importlib.util.find_spec("matplotlib") is None:
@@ -86,22 +83,15 @@ def render_charts(scripts: list[str]) -> list[Image.Image]:
             "charts are drawn by matplotlib, which is not installed: pip install "
             "'metagen[plots]', or leave chart out of --kinds"
         )
-    with tempfile.TemporaryDirectory() as out:
-        env = {"PATH": os.environ.get("PATH", ""), "MPLBACKEND": "Agg", "HOME": out,
-               "MPLCONFIGDIR": str(Path(out) / "mpl")}  # fmt: skip
-        try:
-            done = subprocess.run(
-                [sys.executable, "-c", _RUNNER, out], input=json.dumps(scripts), text=True,
-                capture_output=True, env=env, cwd=out,
-                timeout=SECONDS_PER_SCRIPT * max(1, len(scripts)),
-            )  # fmt: skip
-        except subprocess.TimeoutExpired:
-            raise RuntimeError(f"drawing {len(scripts)} charts ran out of time") from None
-        if done.returncode != 0:
-            last = (done.stderr.strip().splitlines() or ["no message"])[-1]
-            raise RuntimeError(f"a chart script failed: {last[:300]}")
-        images = []
-        for index in range(len(scripts)):
-            with Image.open(Path(out) / str(index) / "chart.png") as image:
-                images.append(image.convert("RGB"))
-        return images
+    batch = f"SCRIPTS = {json.dumps(scripts)!r}\n{_BATCH}"
+    result = run_untrusted(batch, timeout=SECONDS_PER_SCRIPT * len(scripts))
+    if result.timed_out:
+        raise RuntimeError(f"drawing {len(scripts)} charts ran out of time")
+    if not result.finished:
+        last = (result.stderr.strip().splitlines() or ["no message"])[-1]
+        raise RuntimeError(f"a chart script failed: {last[:300]}")
+    images = []
+    for index in range(len(scripts)):
+        with Image.open(io.BytesIO(result.files[f"{index}/chart.png"])) as image:
+            images.append(image.convert("RGB"))
+    return images
