@@ -143,8 +143,8 @@ def _plan_fusion_net(spec, bp: Blueprint, num_outputs: int, head: str) -> dict:
     if fusion.strategy == "hierarchical" and fusion.modality_dropout == 0:
         bp.warnings.append(
             "Hierarchical fusion with modality_dropout 0 never trains the path one input takes "
-            "alone, so it predicts poorly with an input missing (an image alone scored 0.000 "
-            "where 0.333 was possible in tests/archs/test_fusion_net_learns.py); set "
+            "alone, so it predicts poorly with an input missing "
+            "(tests/archs/test_fusion_net_learns.py measures it); set "
             "fusion.modality_dropout (0.2, say) if inputs can be missing."
         )
     bp.arch, bp.family = "fusion_net", "fusion"
