@@ -10,7 +10,7 @@ from metagen.blueprint.memory import DEVICE_MEMORY, memory_report
 from metagen.blueprint.model import Blueprint, ScaleConfig
 from metagen.blueprint.scales import data_config, train_config
 from metagen.blueprint.solver import solve
-from metagen.blueprint.stages import check_stage_names, describe_stages
+from metagen.blueprint.stages import check_stage_names, describe_stages, left_out_keys
 from metagen.handlers.approximation import approximate_outputs
 from metagen.handlers.modalities import get_handler
 from metagen.handlers.modalities.base import spec_family
@@ -79,11 +79,12 @@ def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
     overrides = _training_overrides(spec)
     precision = spec.training.precision if spec.training else "auto"
     stages = spec.training.stages if spec.training else None
+    left_out = [left_out_keys(stage, bp) for stage in stages] if stages else None
     bp.scales["full"] = ScaleConfig(
         model=full,
         data={**bp.data, **data_config(bp.task, "full")},
         train={
-            **train_config(bp.task, "full", overrides, bp.train_settings, stages),
+            **train_config(bp.task, "full", overrides, bp.train_settings, stages, left_out),
             "precision": precision,
             "seed": bp.seed,
         },
@@ -94,7 +95,7 @@ def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
     if stages:  # the parts a stage names are the planned model's components
         check_stage_names(stages, bp)
         bp.decisions.append(describe_stages(stages, bp))
-    smoke = arch(bp.arch).smoke_dims(full)
+    smoke = {**arch(bp.arch).smoke_dims(full), **bp.smoke_model}
     bp.scales["smoke"] = ScaleConfig(
         model=smoke,
         data={
@@ -104,7 +105,9 @@ def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
             **_smoke_data_from(smoke),
         },
         train={
-            **train_config(bp.task, "smoke", {}, {**bp.train_settings, **bp.smoke_train}, stages),
+            **train_config(
+                bp.task, "smoke", {}, {**bp.train_settings, **bp.smoke_train}, stages, left_out
+            ),
             "precision": precision,
             "seed": bp.seed,
         },

@@ -159,8 +159,8 @@ def test_vlm_late_fusion_reads_the_text_alone_and_combines_at_the_final_layer():
                 )
             )
         )
-        logits = model(images, ids)
-        other = model(images.flip(0), ids)
+        logits = model(images=images, input_ids=ids)
+        other = model(images=images.flip(0), input_ids=ids)
     torch.testing.assert_close(logits, model.language_model.lm_head(fused))
     # Another image, other logits at every text position (untrained, seed 0: measured 1.2e-3 at
     # most and 9.2e-4 at the least changed position).

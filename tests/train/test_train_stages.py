@@ -184,3 +184,91 @@ def test_a_vlm_stage_leaves_its_language_model_unchanged(tmp_path) -> None:
     changed = _changed_parts(before, _snapshot(model))
     assert changed["language_model"] is False
     assert changed["vision_encoder"] and changed["connector"]
+
+
+class _NaNImages(torch.utils.data.Dataset):
+    """The captions of `dataset` with images of NaN: any loss that reads them is NaN."""
+
+    def __init__(self, dataset):
+        self.dataset = dataset
+
+    def __len__(self):
+        return len(self.dataset)
+
+    def __getitem__(self, index):
+        item = self.dataset[index]
+        return {**item, "images": torch.full_like(item["images"], float("nan"))}
+
+
+def test_a_vlm_stage_on_text_alone_never_reads_the_image(tmp_path) -> None:
+    """The image-to-code guide's stage 1: the language model alone learns the text. Its
+    images are NaN here, so a stage that fed them would stop on a NaN loss; the image side
+    stays unchanged, bit for bit."""
+    from metagen.archs.build import build_from_dims
+    from metagen.planning import make_blueprint
+    from metagen.spec import parse_spec_text
+
+    spec = parse_spec_text(
+        'name: v\nmodality: {inputs: [text, image], outputs: [text], image: {image_size: 32, '
+        'patch_size: 8}}\nconstraints: {parameter_budget: {max: "8M"}, context_window: 32}\n'
+        "training:\n  objective: [autoregressive]\n  stages:\n"
+        "    - {name: text, steps: 20, train: [language_model], inputs: [text]}\n"
+        "    - {name: all, steps: 10}\narchitecture: {family: transformer, fusion: early}\n"
+    )  # fmt: skip
+    bp = make_blueprint(spec)
+    smoke = bp.scales["smoke"]
+    assert [s["leave_out"] for s in smoke.train["stages"]] == [["images"], []]
+    assert any("text (20 steps: trains language_model on text alone" in d for d in bp.decisions)
+    train, val, _ = build_datasets(
+        "vlm", {**smoke.data, "num_train": 64, "num_val": 16}, "synthetic", 0
+    )
+    cfg = {**smoke.train, "batch_size": 8, "eval_batches": 1, "eval_every": 100}
+    cfg.pop("precision", None)
+    torch.manual_seed(0)
+    model = build_from_dims("vlm", smoke.model)
+    before = _snapshot(model)
+    first = cfg["stages"][0]["steps"]
+    metrics_dir = tmp_path / "run"
+    train_model(model, task="vlm", train_ds=_NaNImages(train), val_ds=val, cfg=cfg,
+                out_dir=metrics_dir, log_fn=lambda *a: None, progress=False,
+                stop_at_step=first)  # fmt: skip
+    changed = _changed_parts(before, _snapshot(model))
+    assert changed["language_model"] is True
+    assert changed["vision_encoder"] is False and changed["connector"] is False
+
+
+def test_a_vlm_without_images_is_its_language_model() -> None:
+    """Without images the VLM's text passes through its language model alone: RoPE's
+    attention reads only relative positions, so starting after the image's positions gives
+    the plain LM's logits."""
+    from metagen.archs.vlm.model import VLM, VLMConfig
+
+    torch.manual_seed(0)
+    config = VLMConfig(image_size=16, patch_size=8, vision_d_model=32, vision_n_layers=1,
+                       vision_n_heads=2, vision_d_ff=64, context_length=24, d_model=32,
+                       n_layers=2, n_heads=4, n_kv_heads=2, d_ff=64)  # fmt: skip
+    model = VLM(config).eval()
+    ids = torch.randint(config.vocab_size, (2, 10))
+    with torch.no_grad():
+        torch.testing.assert_close(model(input_ids=ids), model.language_model(ids),
+                                   rtol=1e-4, atol=1e-5)  # fmt: skip
+
+
+def test_a_stage_leaving_out_what_the_model_needs_is_refused() -> None:
+    from metagen.blueprint.model import PlanError
+    from metagen.planning import make_blueprint
+    from metagen.spec import parse_spec_text
+
+    def plan(inputs: str):
+        return make_blueprint(parse_spec_text(
+            'name: v\nmodality: {inputs: [text, image], outputs: [text], image: {image_size: 32, '
+            'patch_size: 8}}\nconstraints: {parameter_budget: {max: "8M"}, context_window: 32}\n'
+            "training:\n  objective: [autoregressive]\n  stages:\n"
+            f"    - {{name: one, steps: 20, train: [language_model], inputs: {inputs}}}\n"
+            "    - {name: all, steps: 10}\narchitecture: {family: transformer, fusion: early}\n"
+        ))  # fmt: skip
+
+    with pytest.raises(PlanError, match="leaves out text, which this vlm cannot run without"):
+        plan("[image]")
+    with pytest.raises(PlanError, match="feeds audio, which the spec"):
+        plan("[text, audio]")

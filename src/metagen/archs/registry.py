@@ -45,6 +45,10 @@ class Arch:
     has_variants: bool = False  # variants.py defines VARIANTS, a tuple of Variant
     # the model's top-level modules that spec training.stages may train or freeze by name
     stage_parts: tuple[str, ...] = ()
+    # the spec inputs a training stage may leave out (its `inputs`), each with the forward's
+    # keyword that then goes unpassed, as (input, keyword) pairs: a VLM's language model can
+    # learn the text alone
+    stage_optional_inputs: tuple[tuple[str, str], ...] = ()
 
     @property
     def package(self) -> str:

@@ -45,6 +45,9 @@ class Blueprint:
     train_settings: dict[str, Any] = field(default_factory=dict)
     # Smoke-scale training settings over train_settings (a pixel agent's shorter rollouts).
     smoke_train: dict[str, Any] = field(default_factory=dict)
+    # Smoke-scale dims over the arch's smoke_dims, where the task needs them (a VLM that
+    # writes code keeps the context its code fills).
+    smoke_model: dict[str, Any] = field(default_factory=dict)
     variant: str | None = None
     # Exact dims from the spec's architecture.dims (an imported checkpoint's); None: solve.
     given_dims: dict[str, Any] | None = None

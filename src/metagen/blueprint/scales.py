@@ -27,16 +27,18 @@ def train_config(
     overrides: dict[str, Any],
     chosen: dict[str, Any] | None = None,
     stages=None,
+    left_out: list[list[str]] | None = None,
 ) -> dict[str, Any]:
     """The task's training settings at `scale` over the common ones, and the handler's
     `chosen` ones over those. Spec values (training.steps, batch_size, learning_rate,
     weight_decay, warmup_steps) override the full scale only. The spec's `stages` run as
-    given at the full scale and share the scale's steps in proportion at another."""
+    given at the full scale and share the scale's steps in proportion at another; `left_out`
+    names the forward keywords each leaves unpassed."""
     cfg = {**TRAIN_COMMON, **runtime_task(task).train_defaults(scale), **(chosen or {})}
     if scale == "full":
         cfg.update({k: v for k, v in overrides.items() if v is not None})
     if stages:
-        cfg["stages"] = scaled_stages(stages, None if scale == "full" else cfg["steps"])
+        cfg["stages"] = scaled_stages(stages, None if scale == "full" else cfg["steps"], left_out)
         cfg["steps"] = sum(stage["steps"] for stage in cfg["stages"])
     steps = cfg["steps"]
     cfg.setdefault("eval_every", max(10, steps // 10))

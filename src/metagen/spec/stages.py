@@ -26,6 +26,24 @@ class TrainingStage(SpecModel):
     learning_rate: YamlFloat | None = Field(
         None, gt=0, description="This stage's peak learning rate; null: the run's."
     )
+    inputs: list[str] | None = Field(
+        None,
+        description="The inputs this stage feeds the model; the others are left out (for a "
+        "vision-language model, [text]: the language model alone, on the text). Null: every "
+        "input.",
+    )
+
+    @field_validator("inputs")
+    @classmethod
+    def _some_inputs(cls, inputs: list[str] | None) -> list[str] | None:
+        if inputs is not None and not inputs:
+            raise InvalidValue(
+                "inputs lists no input, so the model would read nothing",
+                "Name the inputs this stage feeds, or remove inputs to feed them all",
+            )
+        if inputs is not None and len(set(inputs)) != len(inputs):
+            raise InvalidValue(f"inputs names an input twice: {inputs}", "Name each input once")
+        return inputs
 
     @field_validator("train")
     @classmethod

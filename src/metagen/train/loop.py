@@ -83,6 +83,8 @@ def train_model(
             model = _wrap_model(raw_model, dist, compile)
         lr = _set_lr(optimizer, cfg, state.step, staging)
         batch = move_batch(next(batches), dist.device)
+        if staging:  # a stage may leave inputs out (a VLM's language model alone)
+            batch = staging.fed(batch)
         loss = _train_step(model, optimizer, scaler, batch, loss_fn, cfg, dist, precision)
         state.step += 1
         loss_value = _mean_over_ranks(loss, dist)

@@ -67,9 +67,17 @@ class Staging:
             self.stages[index],
             sum(p.numel() for p in model.parameters() if p.requires_grad),
         )
+        alone = f" without {', '.join(stage['leave_out'])}" if stage.get("leave_out") else ""
         log(f"stage {stage['name']}: {stage['steps']} steps training {stage['train']} "
-            f"({learning:,} parameters)")  # fmt: skip
+            f"({learning:,} parameters){alone}")  # fmt: skip
         return True
+
+    def fed(self, batch: dict) -> dict:
+        """The batch without the inputs the current stage leaves out (a VLM's images, while
+        its language model learns the text alone)."""
+        assert self.now is not None, "fed follows enter"
+        left_out = self.stages[self.now].get("leave_out") or []
+        return {key: value for key, value in batch.items() if key not in left_out}
 
     def ends_at(self, step: int) -> bool:
         """True when `step` steps done complete a stage other than the last."""
@@ -125,6 +133,7 @@ class Staging:
                 "train": stage["train"],
                 "frozen": sorted(self.frozen_parts(model, stage)),
                 "lr": stage["lr"],
+                "left_out": stage.get("leave_out") or [],
                 "trainable_parameters": sum(sizes[name] for name, yes in learning if yes),
                 "loss_curve": [point for point in loss_curve if start < point[0] <= end],
                 "eval": {k: v for k, v in in_stage[-1].items() if k != "step"} if in_stage else None,

@@ -10,4 +10,6 @@ ARCH = Arch(
     has_variants=False,
     # training.stages may freeze the language model while the vision side learns
     stage_parts=("vision_encoder", "connector", "cross_attention", "language_model", "late_fusion"),
+    # a first stage may teach the language model the text alone (images=None)
+    stage_optional_inputs=(("image", "images"),),
 )

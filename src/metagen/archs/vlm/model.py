@@ -173,10 +173,10 @@ class VLM(nn.Module):
             tokens = tokens.mean(dim=1)  # (B, vision_d_model)
         return self.connector(tokens)
 
-    def _decode(self, x: torch.Tensor, start: int, memory: torch.Tensor, kv_caches=None):
+    def _decode(self, x: torch.Tensor, start: int, memory: torch.Tensor | None, kv_caches=None):
         """The LM's blocks over embeddings x (B, T, C) at positions start.., with the
         cross-attention layers (if any) reading `memory`; returns the final-normed states,
-        combined with the image feature `memory` under late fusion."""
+        combined with the image feature `memory` under late fusion. No memory: the LM alone."""
         lm, c = self.language_model, self.config
         T = x.size(1)
         if start + T > lm.config.context_length:
@@ -189,11 +189,15 @@ class VLM(nn.Module):
             rope = rope_cos_sin(positions, c.d_model // c.n_heads, c.rope_theta)  # 2 x (T, hs)
         x = lm.dropout(x)
         for i, block in enumerate(lm.blocks):
-            if self.cross_attention is not None and i % c.cross_attention_every == 0:
+            if (
+                memory is not None
+                and self.cross_attention is not None
+                and i % c.cross_attention_every == 0
+            ):
                 x = self.cross_attention[i // c.cross_attention_every](x, memory)
             x = block(x, rope, kv_caches[i] if kv_caches else None)
         x = lm.final_norm(x)
-        if self.late_fusion is not None:
+        if memory is not None and self.late_fusion is not None:
             x = self.late_fusion(x, memory)  # (B, T, C): the image meets every text position
         return x
 
@@ -205,7 +209,16 @@ class VLM(nn.Module):
             return torch.cat((memory, text), dim=1), memory  # (B, N + T, C)
         return text, memory
 
-    def forward_features(self, images: torch.Tensor, input_ids: torch.Tensor) -> torch.Tensor:
+    def forward_features(
+        self, images: torch.Tensor | None, input_ids: torch.Tensor
+    ) -> torch.Tensor:
+        """The text positions' final states (B, T, C). Without images, the language model
+        alone reads the text, at the positions it has after the image (a training stage
+        that teaches it the text first): no image tokens, cross-attention or late fusion."""
+        if images is None:
+            x = self.language_model.token_embedding(input_ids)  # (B, T, C)
+            start = self.config.n_image_tokens if self.config.fusion == "early" else 0
+            return self._decode(x, start, None)
         x, memory = self._prefix(images, input_ids)
         states = self._decode(x, 0, memory)  # (B, N + T, C) or (B, T, C)
         return states[:, -input_ids.size(1) :]  # (B, T, C): the text positions
@@ -213,7 +226,7 @@ class VLM(nn.Module):
     def forward_head(self, features: torch.Tensor) -> torch.Tensor:
         return self.language_model.lm_head(features)  # (B, T, vocab_size)
 
-    def forward(self, images: torch.Tensor, input_ids: torch.Tensor) -> torch.Tensor:
+    def forward(self, input_ids: torch.Tensor, images: torch.Tensor | None = None) -> torch.Tensor:
         return self.forward_head(self.forward_features(images, input_ids))
 
     @torch.no_grad()
