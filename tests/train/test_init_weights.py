@@ -56,3 +56,27 @@ def test_a_damaged_file_is_named(tmp_path):
     (tmp_path / "w.safetensors").write_bytes(b"not safetensors")
     with pytest.raises(CheckpointLoadError, match="w.safetensors"):
         init_from_weights(Classifier(3), tmp_path / "w.safetensors")
+
+
+def test_a_language_model_trained_elsewhere_starts_a_vlm(tmp_path):
+    """The image-to-code guide: --init-from supplies the VLM's language model from a plain
+    decoder LM's weights; the image side starts fresh."""
+    from metagen.archs.decoder_lm.model import DecoderLM
+    from metagen.archs.vlm.model import VLM, VLMConfig
+
+    config = VLMConfig(image_size=16, patch_size=8, vision_d_model=32, vision_n_layers=1,
+                       vision_n_heads=2, vision_d_ff=64, context_length=24, d_model=32,
+                       n_layers=2, n_heads=4, n_kv_heads=2, d_ff=64)  # fmt: skip
+    torch.manual_seed(0)
+    lm = DecoderLM(config.lm_config())
+    save_model(lm, str(tmp_path / "lm.safetensors"))
+    torch.manual_seed(1)
+    vlm = VLM(config)
+    fresh_connector = vlm.connector.in_proj.weight.clone()
+    report = init_from_weights(vlm, tmp_path / "lm.safetensors")
+    assert report["part"] == "language_model"
+    assert report["skipped"] == []
+    for name, tensor in lm.state_dict().items():
+        assert torch.equal(vlm.language_model.state_dict()[name], tensor), name
+    assert torch.equal(vlm.connector.in_proj.weight, fresh_connector)
+    assert all(k.startswith(("vision_encoder.", "connector.")) for k in report["fresh"])
