@@ -8,6 +8,12 @@ the reference the picture was rendered from (datagen/image_to_code/):
 - A Python function from a flowchart: does it compile, and does it give the reference's
   outputs on the reference's inputs (run in the sandbox)?
 
+Each check also gives `attributes_matched`, the fraction of what the picture shows that the
+code reproduces: per component its type, fill and text colours and text, and the page's
+background; per chart each value and label, the title and the colour; per function its
+outputs. Running is apart from comparing (chart_drawing, function_outputs), so that one
+program's run can be compared with many references.
+
 Generated code never runs in this process: every run goes through evaluate/sandbox.py."""
 
 import json
@@ -19,12 +25,15 @@ CHECK_SECONDS = 20.0
 # Appended to a chart script in the sandbox: what its current axes draw, as JSON.
 _CHART_FACTS = """
 import json as _json, matplotlib.pyplot as _plt
+from matplotlib.colors import to_hex as _hex
 _ax = _plt.gcf().axes[0] if _plt.gcf().axes else None
 _facts = {} if _ax is None else {
     "heights": [float(p.get_height()) for p in _ax.patches],
     "lines": [[float(v) for v in line.get_ydata()] for line in _ax.lines],
     "labels": [t.get_text() for t in _ax.get_xticklabels()],
     "title": _ax.get_title(),
+    "colors": [_hex(p.get_facecolor()) for p in _ax.patches]
+    + [_hex(line.get_color()) for line in _ax.lines],
 }
 open("facts.json", "w").write(_json.dumps(_facts))
 """
@@ -43,9 +52,9 @@ open("outputs.json", "w").write(_json.dumps(_outputs))
 """
 
 
-def html_components(html: str) -> list[tuple[str, ...]] | None:
-    """The components of the page's container <div>, in order: (tag, background or border
-    colour, text colour, text); None if it holds no container with components."""
+def _page(html: str) -> tuple[str, list[tuple[str, str, str, str]]] | None:
+    """(the container's background, its components in order: (tag, background or border
+    colour, text colour, text)); None if the page holds no container with components."""
     try:
         root = parse_page(html)
     except (ValueError, AssertionError):  # html.parser's own errors on broken markup
@@ -53,50 +62,120 @@ def html_components(html: str) -> list[tuple[str, ...]] | None:
     container = next((n for n in root.children if n.tag == "div"), None)
     if not html.lstrip().startswith("<div") or container is None or not container.children:
         return None
-    return [
-        (node.tag, (node.style.get("background") or (node.style.get("border") or " ").split()[-1]).lower(),
-         node.style.get("color", "").lower(), node.placeholder if node.tag == "input" else node.text)
+    components = [
+        (node.tag, _fill(node.style), node.style.get("color", "").lower(),
+         node.placeholder if node.tag == "input" else node.text)
         for node in container.children
     ]  # fmt: skip
+    return container.style.get("background", "").lower(), components
+
+
+def _fill(style: dict[str, str]) -> str:
+    """A component's colour: its background, or else its border's colour (an input's)."""
+    border = (style.get("border") or "").split()
+    return (style.get("background") or (border[-1] if border else "")).lower()
+
+
+def html_components(html: str) -> list[tuple[str, str, str, str]] | None:
+    """The components of the page's container <div>, in order: (tag, background or border
+    colour, text colour, text); None if it holds no container with components."""
+    page = _page(html)
+    return None if page is None else page[1]
 
 
 def html_check(generated: str, reference: str) -> dict:
-    """parses; and the fraction of the reference's components (in order) whose type, text
-    and colours the generated page has in the same place."""
-    mine, theirs = html_components(generated), html_components(reference) or []
+    """parses; the fraction of the reference's components (in order) whose type, text and
+    colours the generated page has in the same place; and the fraction of attributes (each
+    component's four, and the page's background) it has."""
+    mine, theirs = _page(generated), _page(reference) or ("", [])
     if mine is None:
-        return {"parses": False, "components_matched": 0.0}
-    same = sum(a == b for a, b in zip(mine, theirs, strict=False))
-    return {"parses": True, "components_matched": same / max(len(theirs), len(mine))}
+        return {"parses": False, "components_matched": 0.0, "attributes_matched": 0.0}
+    same = sum(a == b for a, b in zip(mine[1], theirs[1], strict=False))
+    places = max(len(theirs[1]), len(mine[1]))
+    attributes = (mine[0] == theirs[0]) + sum(
+        x == y for a, b in zip(mine[1], theirs[1], strict=False) for x, y in zip(a, b, strict=True)
+    )
+    return {
+        "parses": True,
+        "components_matched": same / places,
+        "attributes_matched": attributes / (1 + 4 * places),
+    }
+
+
+def charts_can_run() -> bool:
+    """Whether chart scripts can run here: the sandbox's child draws them with matplotlib."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def chart_drawing(script: str, timeout: float = CHECK_SECONDS) -> dict | None:
+    """What the script's figure draws (bar heights, line values, tick labels, title,
+    colours), run in the sandbox; None if it fails, runs out of time or draws no figure."""
+    result = run_untrusted(script + _CHART_FACTS, timeout=timeout)
+    if not result.finished or "facts.json" not in result.files:
+        return None
+    return json.loads(result.files["facts.json"])
+
+
+def chart_compare(drawn: dict | None, facts: dict) -> dict:
+    """chart_check's result for a figure's drawing against the reference's facts."""
+    if drawn is None:
+        return {"runs": False, "values_match": False, "labels_match": False,
+                "attributes_matched": 0.0}  # fmt: skip
+    values = drawn.get("heights") if facts["template"] == "bar" else (drawn.get("lines") or [[]])[0]
+    values = [round(v, 6) for v in values or []]
+    wanted = [float(v) for v in facts["values"]]
+    labels = drawn.get("labels") or []
+    places = max(len(wanted), len(values))
+    matched = sum(a == b for a, b in zip(values, wanted, strict=False))
+    matched += sum(a == b for a, b in zip(labels, facts["labels"], strict=False))
+    matched += drawn.get("title") == facts["title"]
+    shown = 2 * places + 1
+    if "hex" in facts:  # the palette colour, where the reference names it
+        colors = drawn.get("colors") or []
+        matched += bool(colors) and all(c == facts["hex"] for c in colors)
+        shown += 1
+    return {
+        "runs": True,
+        "values_match": values == wanted,
+        "labels_match": labels == facts["labels"] and drawn.get("title") == facts["title"],
+        "attributes_matched": matched / shown,
+    }
 
 
 def chart_check(script: str, facts: dict, timeout: float = CHECK_SECONDS) -> dict:
-    """runs (in the sandbox); and whether the figure's values, labels and title are the
-    reference's facts."""
-    result = run_untrusted(script + _CHART_FACTS, timeout=timeout)
-    if not result.finished or "facts.json" not in result.files:
-        return {"runs": False, "values_match": False, "labels_match": False}
-    drawn = json.loads(result.files["facts.json"])
-    values = drawn.get("heights") if facts["template"] == "bar" else (drawn.get("lines") or [[]])[0]
-    return {
-        "runs": True,
-        "values_match": [round(v, 6) for v in values or []] == [float(v) for v in facts["values"]],
-        "labels_match": drawn.get("labels") == facts["labels"]
-        and drawn.get("title") == facts["title"],
-    }
+    """runs (in the sandbox); whether the figure's values, labels and title are the
+    reference's facts; and the fraction of those (and its colour) it draws."""
+    return chart_compare(chart_drawing(script, timeout), facts)
+
+
+def function_outputs(code: str, inputs: list, timeout: float = CHECK_SECONDS) -> list | None:
+    """The function's outputs on the inputs (an "error: ..." string where it raised), run in
+    the sandbox; None if it does not compile, and [] if it gave no outputs (it hung or
+    crashed)."""
+    try:
+        compile(code, "<generated>", "exec")
+    except (SyntaxError, ValueError):
+        return None
+    result = run_untrusted(f"_INPUTS = {inputs!r}\n" + code + _FUNCTION_OUTPUTS, timeout)
+    if not result.finished or "outputs.json" not in result.files:
+        return []
+    return json.loads(result.files["outputs.json"])
+
+
+def function_compare(outputs: list | None, checks: list) -> dict:
+    """function_check's result for a function's outputs on the checks' inputs."""
+    if outputs is None:
+        return {"compiles": False, "checks_passed": 0.0, "attributes_matched": 0.0}
+    passed = sum(got == want for got, (_, want) in zip(outputs, checks, strict=False))
+    return {"compiles": True, "checks_passed": passed / len(checks),
+            "attributes_matched": passed / len(checks)}  # fmt: skip
 
 
 def function_check(code: str, checks: list, timeout: float = CHECK_SECONDS) -> dict:
     """compiles; and the fraction of (input, output) checks the function passes, run in the
-    sandbox."""
-    try:
-        compile(code, "<generated>", "exec")
-    except (SyntaxError, ValueError):
-        return {"compiles": False, "checks_passed": 0.0}
-    inputs = [x for x, _ in checks]
-    result = run_untrusted(f"_INPUTS = {inputs!r}\n" + code + _FUNCTION_OUTPUTS, timeout)
-    if not result.finished or "outputs.json" not in result.files:
-        return {"compiles": True, "checks_passed": 0.0}
-    outputs = json.loads(result.files["outputs.json"])
-    passed = sum(got == want for got, (_, want) in zip(outputs, checks, strict=True))
-    return {"compiles": True, "checks_passed": passed / len(checks)}
+    sandbox (its attributes are its outputs)."""
+    return function_compare(function_outputs(code, [x for x, _ in checks], timeout), checks)

@@ -11,7 +11,7 @@ class PageNode:
     tag: str
     style: dict[str, str] = field(default_factory=dict)
     text: str = ""
-    children: list["PageNode"] = field(default_factory=list)
+    children: list = field(default_factory=list)  # PageNode each
     placeholder: str = ""
 
 

@@ -48,14 +48,14 @@ def chart_script(
 
 
 def random_chart(rng: random.Random, template: str, color: str) -> tuple[str, dict]:
-    """(script, what it draws: template, colour, title, labels, values)."""
+    """(script, what it draws: template, colour (name and hex), title, labels, values)."""
     count = rng.randint(3, 6)
     start = rng.randint(0, len(CATEGORIES) - count)
     labels = list(CATEGORIES[start : start + count])
     values = [rng.randint(1, 12) for _ in labels]
     title = rng.choice(TITLES)
-    facts = {"template": template, "color": color, "title": title, "labels": labels,
-             "values": values}  # fmt: skip
+    facts = {"template": template, "color": color, "hex": COLORS[color], "title": title,
+             "labels": labels, "values": values}  # fmt: skip
     return chart_script(template, color, title, labels, values), facts
 
 
