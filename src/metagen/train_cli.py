@@ -4,6 +4,7 @@ what it measured. The code that trains is the generated package's, so `metagen t
 
 from __future__ import annotations
 
+import importlib
 import json
 import shutil
 import signal
@@ -30,6 +31,7 @@ from metagen.cli import (
 from metagen.report.docs import render_docs
 from metagen.spec import load_spec
 from metagen.synthesis import synthesize
+from metagen.tasks.registry import runtime_task, split_ref
 
 SPEC_SUFFIXES = (".yaml", ".yml")
 IMPORTED_WEIGHTS = Path("weights") / "model.safetensors"  # written by `metagen import`
@@ -84,6 +86,30 @@ def spec_overrides(
         "fusion.fusion_dim": fusion_dim,
     }
     return {field: value for field, value in given.items() if value is not None}
+
+
+def built_in_data(run_dir: Path, scale: str, seed: int | None) -> str:
+    """What --data synthetic means for this run: "synthetic", which train.py makes itself,
+    or for a task whose built-in data only the library can make (its row's
+    writes_synthetic), the folder written for it in the run, data/<scale>-seed<seed>, once."""
+    config = json.loads((run_dir / "code" / "config.json").read_text(encoding="utf-8"))
+    writer = runtime_task(config["task"]).writes_synthetic
+    if writer is None:
+        return "synthetic"
+    data_seed = config["seed"] if seed is None else seed
+    folder = run_dir / "data" / f"{scale}-seed{data_seed}"
+    if not folder.is_dir():  # the writer fills a temporary folder and renames it when whole
+        out.print(f"writing the built-in {config['task']} data to {folder}")
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        module, name = split_ref(writer)
+        write = getattr(importlib.import_module(module), name)
+        try:
+            write(folder, config["scales"][scale]["data"], data_seed)
+        except (ValueError, OSError, RuntimeError) as error:
+            raise UsageError(
+                f"cannot write the built-in data for {run_dir.name}: {error}."
+            ) from None
+    return str(folder)
 
 
 def train_command(
@@ -277,6 +303,13 @@ def train(
             "language models, masked LMs and text classifiers, regressors, embedders and "
             "rankers do). Leave --tokenizer out."
         )
+    if data == "synthetic":
+        try:
+            data = built_in_data(run_dir, scale, seed)
+        except UsageError as error:
+            if fresh:  # nothing trained: leave nothing behind
+                shutil.rmtree(run_dir, ignore_errors=True)
+            fail(str(error))
     command = train_command(
         run_dir, scale, steps, data, seed, resume, compile_model, init_from, tokenizer
     )

@@ -57,6 +57,7 @@ def test_a_chart_script_is_run_and_its_figure_read() -> None:
         recoloured = script.replace(facts["hex"], "#000000")
         assert chart_check(recoloured, facts)["attributes_matched"] == pytest.approx(1 - 1 / shown)
     assert chart_check("import matplotlib.pyplot as plt\nplt.bar(", facts)["runs"] is False
+    assert chart_check("", facts)["runs"] is False  # it runs, and draws nothing
 
 
 def test_a_function_is_compiled_and_run_on_the_reference_inputs() -> None:
@@ -71,6 +72,8 @@ def test_a_function_is_compiled_and_run_on_the_reference_inputs() -> None:
     assert function_check("def f(x) return 1", checks) == {"compiles": False,
                                                            "checks_passed": 0.0,
                                                            "attributes_matched": 0.0}  # fmt: skip
+    for no_function in ("", "x = 1\n"):
+        assert function_check(no_function, checks)["compiles"] is False
     hangs = "def f(x):\n    while True:\n        pass\n"
     assert function_check(hangs, checks, timeout=2.0)["checks_passed"] == 0.0
 

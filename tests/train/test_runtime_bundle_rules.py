@@ -24,6 +24,8 @@ FUNCTION_LEVEL_OK = {
     "gymnasium",
     "ale_py",  # Atari games, only where a package plays one
     "cv2",  # gymnasium's AtariPreprocessing resizes with it
+    "sacrebleu",  # BLEU of the code an image-to-code model writes
+    "matplotlib",  # whether the chart scripts it writes can run (in the sandbox's child)
 }
 SHARED = sorted(p for d in MINE for p in (PKG / d).glob("*.py") if p.name != "__init__.py")
 TASK_MODULES = sorted(

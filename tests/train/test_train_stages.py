@@ -155,21 +155,26 @@ def test_a_run_of_other_length_shares_its_steps_among_the_stages(image_data, tmp
         assert [s["steps"] for s in staging.stages] == shares
 
 
-def test_a_vlm_stage_leaves_its_language_model_unchanged(tmp_path) -> None:
-    """The image-to-code guide's stage 2: the vision encoder and connector learn while the
-    language model stays frozen, bit for bit; then everything learns."""
-    from metagen.archs.build import build_from_dims
+def _vlm_plan(first_stage: str):
+    """The plan of a small early-fusion VLM trained in two stages: `first_stage` (YAML flow
+    mapping), then everything."""
     from metagen.planning import make_blueprint
     from metagen.spec import parse_spec_text
 
-    spec = parse_spec_text(
+    return make_blueprint(parse_spec_text(
         'name: v\nmodality: {inputs: [text, image], outputs: [text], image: {image_size: 32, '
         'patch_size: 8}}\nconstraints: {parameter_budget: {max: "8M"}, context_window: 32}\n'
-        "training:\n  objective: [autoregressive]\n  stages:\n"
-        "    - {name: vision, steps: 20, train: [vision_encoder, connector]}\n"
+        f"training:\n  objective: [autoregressive]\n  stages:\n    - {first_stage}\n"
         "    - {name: all, steps: 10}\narchitecture: {family: transformer, fusion: early}\n"
-    )  # fmt: skip
-    smoke = make_blueprint(spec).scales["smoke"]
+    ))  # fmt: skip
+
+
+def _first_vlm_stage(bp, out_dir, wrap=lambda dataset: dataset) -> dict[str, bool]:
+    """Train the plan's smoke VLM through its first stage on `wrap` of the built-in
+    captions; per part, whether it changed."""
+    from metagen.archs.build import build_from_dims
+
+    smoke = bp.scales["smoke"]
     train, val, _ = build_datasets(
         "vlm", {**smoke.data, "num_train": 64, "num_val": 16}, "synthetic", 0
     )
@@ -178,10 +183,17 @@ def test_a_vlm_stage_leaves_its_language_model_unchanged(tmp_path) -> None:
     torch.manual_seed(0)
     model = build_from_dims("vlm", smoke.model)
     before = _snapshot(model)
-    first = cfg["stages"][0]["steps"]
-    train_model(model, task="vlm", train_ds=train, val_ds=val, cfg=cfg, out_dir=tmp_path,
-                log_fn=lambda *a: None, progress=False, stop_at_step=first)  # fmt: skip
-    changed = _changed_parts(before, _snapshot(model))
+    train_model(model, task="vlm", train_ds=wrap(train), val_ds=val, cfg=cfg, out_dir=out_dir,
+                log_fn=lambda *a: None, progress=False,
+                stop_at_step=cfg["stages"][0]["steps"])  # fmt: skip
+    return _changed_parts(before, _snapshot(model))
+
+
+def test_a_vlm_stage_leaves_its_language_model_unchanged(tmp_path) -> None:
+    """The image-to-code guide's stage 2: the vision encoder and connector learn while the
+    language model stays frozen, bit for bit; then everything learns."""
+    bp = _vlm_plan("{name: vision, steps: 20, train: [vision_encoder, connector]}")
+    changed = _first_vlm_stage(bp, tmp_path)
     assert changed["language_model"] is False
     assert changed["vision_encoder"] and changed["connector"]
 
@@ -204,35 +216,10 @@ def test_a_vlm_stage_on_text_alone_never_reads_the_image(tmp_path) -> None:
     """The image-to-code guide's stage 1: the language model alone learns the text. Its
     images are NaN here, so a stage that fed them would stop on a NaN loss; the image side
     stays unchanged, bit for bit."""
-    from metagen.archs.build import build_from_dims
-    from metagen.planning import make_blueprint
-    from metagen.spec import parse_spec_text
-
-    spec = parse_spec_text(
-        'name: v\nmodality: {inputs: [text, image], outputs: [text], image: {image_size: 32, '
-        'patch_size: 8}}\nconstraints: {parameter_budget: {max: "8M"}, context_window: 32}\n'
-        "training:\n  objective: [autoregressive]\n  stages:\n"
-        "    - {name: text, steps: 20, train: [language_model], inputs: [text]}\n"
-        "    - {name: all, steps: 10}\narchitecture: {family: transformer, fusion: early}\n"
-    )  # fmt: skip
-    bp = make_blueprint(spec)
-    smoke = bp.scales["smoke"]
-    assert [s["leave_out"] for s in smoke.train["stages"]] == [["images"], []]
+    bp = _vlm_plan("{name: text, steps: 20, train: [language_model], inputs: [text]}")
+    assert [s["leave_out"] for s in bp.scales["smoke"].train["stages"]] == [["images"], []]
     assert any("text (20 steps: trains language_model on text alone" in d for d in bp.decisions)
-    train, val, _ = build_datasets(
-        "vlm", {**smoke.data, "num_train": 64, "num_val": 16}, "synthetic", 0
-    )
-    cfg = {**smoke.train, "batch_size": 8, "eval_batches": 1, "eval_every": 100}
-    cfg.pop("precision", None)
-    torch.manual_seed(0)
-    model = build_from_dims("vlm", smoke.model)
-    before = _snapshot(model)
-    first = cfg["stages"][0]["steps"]
-    metrics_dir = tmp_path / "run"
-    train_model(model, task="vlm", train_ds=_NaNImages(train), val_ds=val, cfg=cfg,
-                out_dir=metrics_dir, log_fn=lambda *a: None, progress=False,
-                stop_at_step=first)  # fmt: skip
-    changed = _changed_parts(before, _snapshot(model))
+    changed = _first_vlm_stage(bp, tmp_path, _NaNImages)
     assert changed["language_model"] is True
     assert changed["vision_encoder"] is False and changed["connector"] is False
 
@@ -256,19 +243,8 @@ def test_a_vlm_without_images_is_its_language_model() -> None:
 
 def test_a_stage_leaving_out_what_the_model_needs_is_refused() -> None:
     from metagen.blueprint.model import PlanError
-    from metagen.planning import make_blueprint
-    from metagen.spec import parse_spec_text
-
-    def plan(inputs: str):
-        return make_blueprint(parse_spec_text(
-            'name: v\nmodality: {inputs: [text, image], outputs: [text], image: {image_size: 32, '
-            'patch_size: 8}}\nconstraints: {parameter_budget: {max: "8M"}, context_window: 32}\n'
-            "training:\n  objective: [autoregressive]\n  stages:\n"
-            f"    - {{name: one, steps: 20, train: [language_model], inputs: {inputs}}}\n"
-            "    - {name: all, steps: 10}\narchitecture: {family: transformer, fusion: early}\n"
-        ))  # fmt: skip
 
     with pytest.raises(PlanError, match="leaves out text, which this vlm cannot run without"):
-        plan("[image]")
+        _vlm_plan("{name: one, steps: 20, train: [language_model], inputs: [image]}")
     with pytest.raises(PlanError, match="feeds audio, which the spec"):
-        plan("[text, audio]")
+        _vlm_plan("{name: one, steps: 20, train: [language_model], inputs: [text, audio]}")

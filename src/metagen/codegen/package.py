@@ -50,6 +50,9 @@ PIP_NAMES = {
     # Atari games (their ROMs ship in the wheel); AtariPreprocessing resizes with OpenCV
     "ale_py": "ale-py>=0.9",
     "cv2": "opencv-python-headless>=4.8",
+    # image to code: BLEU of written code, and the charts it writes, run in the sandbox
+    "sacrebleu": "sacrebleu>=2.3",
+    "matplotlib": "matplotlib>=3.7",
 }
 # The data kinds of agents that see their environment through a wrapper (frames, or a history
 # of observations), and the data.py factory that makes their environment.

@@ -16,6 +16,7 @@ program's run can be compared with many references.
 
 Generated code never runs in this process: every run goes through evaluate/sandbox.py."""
 
+import ast
 import json
 
 from metagen.evaluate.html_page import parse_page
@@ -113,11 +114,12 @@ def charts_can_run() -> bool:
 
 def chart_drawing(script: str, timeout: float = CHECK_SECONDS) -> dict | None:
     """What the script's figure draws (bar heights, line values, tick labels, title,
-    colours), run in the sandbox; None if it fails, runs out of time or draws no figure."""
+    colours), run in the sandbox; None if it fails, runs out of time or draws no figure (an
+    empty script runs, and draws nothing)."""
     result = run_untrusted(script + _CHART_FACTS, timeout=timeout)
     if not result.finished or "facts.json" not in result.files:
         return None
-    return json.loads(result.files["facts.json"])
+    return json.loads(result.files["facts.json"]) or None
 
 
 def chart_compare(drawn: dict | None, facts: dict) -> dict:
@@ -147,18 +149,20 @@ def chart_compare(drawn: dict | None, facts: dict) -> dict:
 
 
 def chart_check(script: str, facts: dict, timeout: float = CHECK_SECONDS) -> dict:
-    """runs (in the sandbox); whether the figure's values, labels and title are the
-    reference's facts; and the fraction of those (and its colour) it draws."""
+    """runs (in the sandbox) and draws a figure; whether the figure's values, labels and
+    title are the reference's facts; and the fraction of those (and its colour) it draws."""
     return chart_compare(chart_drawing(script, timeout), facts)
 
 
 def function_outputs(code: str, inputs: list, timeout: float = CHECK_SECONDS) -> list | None:
     """The function's outputs on the inputs (an "error: ..." string where it raised), run in
-    the sandbox; None if it does not compile, and [] if it gave no outputs (it hung or
-    crashed)."""
+    the sandbox; None if it does not compile to a module that defines a function, and [] if
+    it gave no outputs (it hung or crashed)."""
     try:
-        compile(code, "<generated>", "exec")
+        tree = ast.parse(code)
     except (SyntaxError, ValueError):
+        return None
+    if not any(isinstance(node, ast.FunctionDef) for node in tree.body):
         return None
     result = run_untrusted(f"_INPUTS = {inputs!r}\n" + code + _FUNCTION_OUTPUTS, timeout)
     if not result.finished or "outputs.json" not in result.files:
@@ -176,6 +180,6 @@ def function_compare(outputs: list | None, checks: list) -> dict:
 
 
 def function_check(code: str, checks: list, timeout: float = CHECK_SECONDS) -> dict:
-    """compiles; and the fraction of (input, output) checks the function passes, run in the
-    sandbox (its attributes are its outputs)."""
+    """compiles to a module that defines a function; and the fraction of (input, output)
+    checks the function passes, run in the sandbox (its attributes are its outputs)."""
     return function_compare(function_outputs(code, [x for x, _ in checks], timeout), checks)

@@ -36,6 +36,7 @@ TASK_INPUTS: dict[str, InputRule] = {
         ("text", "audio", "video", "time_series"), "it labels each step of a sequence"
     ),
     **{task: InputRule(("graph",), "it reads nodes and edges") for task in GRAPH_TASKS},
+    "image_to_code": InputRule(("image",), "it writes the code a picture was rendered from"),
 }
 
 

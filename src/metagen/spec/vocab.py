@@ -58,6 +58,7 @@ TASK_TYPES = (
     "link_prediction",
     "graph_classification",
     "recommendation",
+    "image_to_code",
 )
 
 ACTION_SPACES = ("discrete", "continuous")

@@ -55,6 +55,11 @@ class RuntimeTask:
     # data, held_out, cfg, out_dir, *, loss_fn, evaluator, resume, log) -> metrics; it lands in
     # the package's loop.py and the task's own train.py.j2 calls it.
     loop: str | None = None
+    # A task whose built-in data only the library can make (it renders with Pillow and
+    # matplotlib, runs code in the sandbox) names the library function that writes it as a
+    # folder its data builder reads, write(out_dir, data_cfg, seed); `metagen train --data
+    # synthetic` writes it into the run and trains on that folder.
+    writes_synthetic: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "datasets", MappingProxyType(dict(self.datasets)))

@@ -172,3 +172,9 @@ def write_pairs(out: Path, n: int, seed: int, kinds: tuple[str, ...] = KINDS_BUI
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return sizes
+
+
+def write_synthetic_pairs(out: Path, data_cfg: dict, seed: int) -> None:
+    """The image_to_code task's built-in data (its row's writes_synthetic): the scale's
+    `num_pairs` pairs of every kind."""
+    write_pairs(out, int(data_cfg["num_pairs"]), seed)
