@@ -1,7 +1,7 @@
 """Measure image to code as a user runs it, and write the table into docs/image_to_code.md
 between its `measured` markers.
 
-    python scripts/measure_image_to_code.py [--pairs 4000] [--steps 4000] [--seed 0]
+    python scripts/measure_image_to_code.py [--pairs 4000] [--steps 8000] [--seed 0]
 
 It writes --pairs image/code pairs (`metagen data image-to-code`), synthesizes
 examples/specs/multimodal/image_to_code.yaml, trains it at the smoke scale for --steps steps
@@ -121,7 +121,7 @@ def table(result: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--pairs", type=int, default=4000)
-    parser.add_argument("--steps", type=int, default=4000)
+    parser.add_argument("--steps", type=int, default=8000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path, help="also write the measurements here")
     parser.add_argument("--keep", type=Path, help="a new folder to keep the pairs and run in")

@@ -126,6 +126,9 @@ def test_a_bad_line_is_named_with_its_fix(pairs, tmp_path) -> None:
         "not valid JSON": "{oops",
         'it needs "code"': json.dumps({"image": image}),
         'a chart line needs "chart"': json.dumps({"image": image, "code": "x", "kind": "chart"}),
+        "a flowchart line needs": json.dumps(
+            {"image": image, "code": "x", "kind": "flowchart", "checks": [1, 2]}
+        ),
         "does not exist": json.dumps({"image": "missing.png", "code": "x"}),
     }
     for message, line in cases.items():

@@ -15,8 +15,8 @@ from metagen.data.image_captions import CaptionedImages, ImageCaptionFile, capti
 from metagen.data.image_folder import split_indices
 
 CODE_LINE_EXAMPLE = '{"image": "images/0001.png", "code": "<div>...</div>", "kind": "ui"}'
-# Keys a line may carry for the checks of its kind (evaluate/code_checks.py).
-CODE_CHECK_KEYS = {"flowchart": "checks", "chart": "chart"}
+# What a chart line's facts hold for its check (evaluate/code_checks.py chart_compare).
+CHART_FACT_KEYS = {"template", "labels", "values", "title"}
 CODE_HELD_OUT_FILES = ("val.jsonl", "test.jsonl")
 
 
@@ -43,9 +43,13 @@ def _code_record(path: Path, number: int, line: str) -> dict:
     if not isinstance(target, str) or not target.strip():
         raise _code_error(path, number, 'it needs "code" (or "caption"), non-empty text')
     kind = record.get("kind", "code")
-    key = CODE_CHECK_KEYS.get(kind)
-    if key is not None and not isinstance(record.get(key), (list, dict)):
-        raise _code_error(path, number, f'a {kind} line needs "{key}" (what its checks read)')
+    chart, checks = record.get("chart"), record.get("checks")
+    if kind == "chart" and not (isinstance(chart, dict) and CHART_FACT_KEYS <= set(chart)):
+        raise _code_error(path, number, 'a chart line needs "chart": {"template": "bar" or '
+                          '"line", "labels": [...], "values": [...], "title": ...}')  # fmt: skip
+    pairs = isinstance(checks, list) and all(isinstance(c, list) and len(c) == 2 for c in checks)
+    if kind == "flowchart" and not (pairs and checks):
+        raise _code_error(path, number, 'a flowchart line needs "checks": [[input, output], ...]')
     image_path = Path(image) if Path(image).is_absolute() else path.parent / image
     if not image_path.is_file():
         raise FileNotFoundError(
