@@ -9,9 +9,8 @@ import torch
 TARGET_KEYS = (
     *("targets", "labels", "naive_forecast", "mase_scale", "target_scale", "target_bytes"),
     *("gt_boxes", "gt_classes", "gt_masks"),
-    "pairs",  # link prediction: the node pairs whose embeddings the loss scores
-    "reference",  # image to code: each picture's reference code and facts, for the evaluator
-)
+    "pairs", "reference",  # link prediction's node pairs; image to code's code and facts
+)  # fmt: skip
 
 
 def model_inputs(batch: dict) -> dict:

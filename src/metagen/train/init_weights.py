@@ -10,11 +10,9 @@ from metagen.train.checkpoint import CheckpointLoadError
 
 
 def init_from_weights(model: torch.nn.Module, path) -> dict:
-    """Load the tensors of the safetensors file `path` whose name and shape are the model's,
-    or, for a file of one part's weights, those of that part (a language model's names under
-    a VLM's language_model). Returns {"from", "part", "loaded", "fresh", "skipped"}: the model's tensors it set, those that
-    keep their fresh init (a head for other classes, or one the file lacks), and the file's
-    tensors it had no place for (another task's head)."""
+    """Load the tensors of the safetensors file `path` that fit the model by name and shape, or
+    fit one part of it (a decoder LM's, as a VLM's language_model). Returns {"from", "loaded",
+    "fresh", "skipped"}; fresh tensors keep their init (a head for other classes, say)."""
     from safetensors import SafetensorError
     from safetensors.torch import load_file
 
@@ -27,12 +25,9 @@ def init_from_weights(model: torch.nn.Module, path) -> dict:
             "weights/model.safetensors from `metagen import`."
         ) from None
     own = model.state_dict()
-    fits, part = _fitting(tensors, own, ""), None
-    # a file of one part's weights: a language model trained elsewhere, for a VLM's
-    for name, _ in model.named_children():
-        in_part = _fitting(tensors, own, f"{name}.")
-        if len(in_part) > len(fits):
-            fits, part = in_part, name
+    fitting = {p: {p + k: v for k, v in tensors.items() if p + k in own and v.shape == own[p + k].shape}
+               for p in ("", *(f"{name}." for name, _ in model.named_children()))}  # fmt: skip
+    fits = fitting[part := max(fitting, key=lambda p: len(fitting[p]))]  # the first on a tie
     if not fits:
         raise CheckpointLoadError(
             f"none of the {len(tensors)} tensors in {path} fit this model (names and shapes "
@@ -44,18 +39,7 @@ def init_from_weights(model: torch.nn.Module, path) -> dict:
     fresh = [k for k, v in own.items() if v.untyped_storage().data_ptr() not in loaded_storage]
     return {
         "from": str(path),
-        "part": part,  # None: the whole model's names
         "loaded": sorted(fits),
         "fresh": sorted(fresh),
-        "skipped": sorted(set(tensors) - {k.removeprefix(f"{part}.") for k in fits}),
-    }
-
-
-def _fitting(tensors: dict, own: dict, prefix: str) -> dict:
-    """The file's tensors that fit the model when each name is read under `prefix`, keyed by
-    the model's names."""
-    return {
-        prefix + k: v
-        for k, v in tensors.items()
-        if prefix + k in own and v.shape == own[prefix + k].shape
+        "skipped": sorted(set(tensors) - {k.removeprefix(part) for k in fits}),
     }

@@ -82,9 +82,7 @@ def train_model(
         if staging and staging.enter(raw_model, state.step, log) and dist.is_distributed:
             model = _wrap_model(raw_model, dist, compile)
         lr = _set_lr(optimizer, cfg, state.step, staging)
-        batch = move_batch(next(batches), dist.device)
-        if staging:  # a stage may leave inputs out (a VLM's language model alone)
-            batch = staging.fed(batch)
+        batch = move_batch(staging.fed(next(batches)) if staging else next(batches), dist.device)
         loss = _train_step(model, optimizer, scaler, batch, loss_fn, cfg, dist, precision)
         state.step += 1
         loss_value = _mean_over_ranks(loss, dist)
