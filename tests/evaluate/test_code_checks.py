@@ -88,7 +88,7 @@ def test_hostile_code_gains_nothing(tmp_path) -> None:
 _PAGE = random_page(random.Random(3), ["input", "card", "button"], ["red", "blue", "teal"])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(cuts=st.lists(st.integers(0, len(_PAGE) - 1), max_size=12), noise=st.text(max_size=20))
 def test_html_check_scores_any_damaged_page(cuts, noise) -> None:
     """A model writes pages with pieces missing: the check scores them, and never raises."""

@@ -95,7 +95,9 @@ def test_vlm_kv_cache_decoding_equals_recomputing(dims):
     expected = prompt
     with torch.no_grad():
         for _ in range(6):
-            next_id = model(inputs["images"], expected)[:, -1].argmax(-1, keepdim=True)
+            next_id = model(images=inputs["images"], input_ids=expected)[:, -1].argmax(
+                -1, keepdim=True
+            )
             expected = torch.cat((expected, next_id), dim=1)
     assert torch.equal(generated, expected)
 
@@ -119,10 +121,10 @@ def test_vlm_text_depends_on_the_image_and_is_causal(dims):
     inputs = example_inputs_for("vlm", dims, batch_size=2)
     with torch.no_grad():
         logits = model(**inputs)
-        other = model(inputs["images"].flip(0), inputs["input_ids"])
+        other = model(images=inputs["images"].flip(0), input_ids=inputs["input_ids"])
         changed_ids = inputs["input_ids"].clone()
         changed_ids[:, 5:] = 0
-        prefix = model(inputs["images"], changed_ids)
+        prefix = model(images=inputs["images"], input_ids=changed_ids)
     assert (logits - other).abs().amax() > 1e-5  # another image, other logits (untrained: small)
     torch.testing.assert_close(prefix[:, :5], logits[:, :5])  # later tokens are unseen
 

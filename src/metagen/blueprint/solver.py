@@ -68,6 +68,12 @@ def effective_cap(bp: Blueprint) -> int:
 def solve_shape(bp: Blueprint) -> Fit:
     cap = effective_cap(bp)
     shapes = list(arch(bp.arch).grid(bp.fixed_dims, cap))
+    if not shapes:  # the spec fixed a dim no standard shape has (a head count, say)
+        fixed = ", ".join(f"{k}={v}" for k, v in bp.fixed_dims.items() if "head" in k)
+        raise PlanError(
+            f"No standard {bp.arch} shape has the dims this spec fixes ({fixed}): a head count "
+            "must divide a standard width. Pick a head count of 1, 2, 4 or 8, or leave it out."
+        )
     fits = [f for s in shapes if (f := deepest_fit(bp.arch, s, cap)) is not None]
     if not fits:
         smallest = min(total_params(bp.arch, s.build(s.depth_min)) for s in shapes)

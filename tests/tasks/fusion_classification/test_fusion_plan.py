@@ -103,3 +103,15 @@ def test_hierarchical_fusion_without_dropout_is_warned_about() -> None:
     assert any("modality_dropout 0 never trains" in w for w in warned.warnings)
     quiet = plan(fusion="strategy: hierarchical, modality_dropout: 0.2")
     assert not any("modality_dropout" in w for w in quiet.warnings)
+
+
+def test_a_head_count_no_standard_width_has_is_a_plan_error() -> None:
+    """Found by tests/spec/test_spec_fuzz.py: 127 heads divide no fusion width under 100k
+    parameters, and the solver had no shape to take the smallest of."""
+    spec = parse_spec_text(
+        "name: x\nmodality: {inputs: [image, text], outputs: [label], image: {image_size: 16}}\n"
+        "task: {type: classification}\nconstraints: {parameter_budget: {max: 100k}}\n"
+        "fusion: {strategy: hybrid, encoder: transformer, heads: 127}\n"
+    )
+    with pytest.raises(PlanError, match=r"n_heads=127\): a head count must divide"):
+        make_blueprint(spec)

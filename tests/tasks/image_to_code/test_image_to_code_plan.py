@@ -37,11 +37,25 @@ def test_the_plan_names_the_three_parts_with_their_counts() -> None:
     ]  # fmt: skip
 
 
-def test_image_to_code_needs_a_vision_language_model() -> None:
-    spec = parse_spec_text(
+def test_a_picture_alone_in_plans_the_same_vision_language_model() -> None:
+    """The code the model writes is its text input as it writes: inputs [image] plans what
+    [image, text] does, and an objective other than writing text is refused."""
+    alone = make_blueprint(parse_spec_text(
         "name: x\nmodality: {inputs: [image], outputs: [text]}\ntask: {type: image_to_code}\n"
+    ))  # fmt: skip
+    both = make_blueprint(parse_spec_text(
+        "name: x\nmodality: {inputs: [image, text], outputs: [text]}\n"
+        "task: {type: image_to_code}\n"
+    ))  # fmt: skip
+    assert (alone.arch, alone.task, alone.modality_inputs) == ("vlm", "image_to_code",
+                                                                ["image", "text"])  # fmt: skip
+    assert alone.scales["full"].model == both.scales["full"].model
+    assert alone.scales["smoke"].model["context_length"] == 512  # the full scale's is 2048
+    spec = parse_spec_text(
+        "name: x\nmodality: {inputs: [image, text], outputs: [text]}\n"
+        "task: {type: image_to_code}\ntraining: {objective: [contrastive]}\n"
     )
-    with pytest.raises(PlanError, match=r"set modality.inputs to \[image, text\]"):
+    with pytest.raises(PlanError, match="objective asks for another: set it to autoregressive"):
         make_blueprint(spec)
 
 

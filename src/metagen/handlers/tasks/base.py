@@ -20,6 +20,9 @@ class TaskHandler(ABC):
     # components itself (reading the input sizes with the modality modules' helpers).
     # Otherwise the modality handler picks the backbone and this handler adds the head.
     builds_architecture: ClassVar[bool] = False
+    # Inputs the task reads only beside a supported one (image to code: the text it writes
+    # after the picture); the spec layer's table says which input a task cannot go without.
+    companion_modalities: ClassVar[tuple[str, ...]] = ()
 
     def owns_architecture(self, spec: Spec) -> bool:
         """Whether this handler builds the whole model for `spec`. Defaults to

@@ -52,8 +52,9 @@ def get_task_handler(spec: Spec) -> TaskHandler:
         )
     modalities = set(spec.modality.inputs)
     # a fusion section's inputs are the fusion planner's to check (handlers/tasks/fusion_plan.py)
-    if spec.fusion is None and not modalities <= set(handler.supported_modalities):
-        unsupported = ", ".join(sorted(modalities - set(handler.supported_modalities)))
+    allowed = {*handler.supported_modalities, *handler.companion_modalities}
+    if spec.fusion is None and not modalities <= allowed:
+        unsupported = ", ".join(sorted(modalities - allowed))
         raise PlanError(
             f"task.type '{task_type}' does not take {unsupported} input yet; it supports "
             f"{', '.join(handler.supported_modalities)}. Change modality.inputs or task.type."

@@ -1,16 +1,21 @@
-"""Image to code: a vision-language model (the multimodal handler's VLM) that writes the code
-a picture was rendered from; this handler sets what it trains on and how it is scored."""
+"""Image to code: a vision-language model (the multimodal handler's VLM, planned for image and
+text in whether the spec names the text or not: the code it writes is its text) that writes
+the code a picture was rendered from; this handler sets what it trains on and how it is
+scored."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from metagen.blueprint.model import Blueprint, PlanError
+from metagen.handlers.modalities.multimodal import MultimodalHandler
 from metagen.handlers.tasks.base import TaskHandler
 from metagen.handlers.tasks.registry import register_task
 
 # The smoke image: large enough that a mockup's colours and a chart's bars stay legible.
 SMOKE_IMAGE_SIZE = 64
+# The smoke context: the generated pairs' code fits in it, and a step stays short.
+SMOKE_CONTEXT = 512
 IMAGE_TO_CODE_METRICS = [
     "loss",
     "perplexity",
@@ -35,16 +40,22 @@ IMAGE_TO_CODE_METRICS = [
 @register_task("image_to_code")
 class ImageToCodeTaskHandler(TaskHandler):
     name = "image_to_code"
-    supported_modalities = ("image", "text")
-    output_type = "generated"
+    supported_modalities = ("image",)
+    companion_modalities = ("text",)
+    output_type = "text"
+    builds_architecture = True
 
     def augment_blueprint(self, spec, blueprint: Blueprint) -> Blueprint:
+        inputs = ["image", "text"]
+        modality = spec.modality.model_copy(update={"inputs": inputs, "outputs": ["text"]})
+        MultimodalHandler(spec.model_copy(update={"modality": modality})).augment_blueprint(
+            blueprint
+        )
+        blueprint.modality_inputs = inputs
         if blueprint.arch != "vlm":
             raise PlanError(
-                "task.type image_to_code writes code with a vision-language model, and this "
-                f"spec plans a {blueprint.arch}: set modality.inputs to [image, text] and "
-                "modality.outputs to [text], with training.objective autoregressive (or left "
-                "out)."
+                "task.type image_to_code writes code with a vision-language model, and "
+                "training.objective asks for another: set it to autoregressive, or leave it out."
             )
         context = blueprint.context_length
         assert context is not None, "the multimodal handler sets the VLM's context"
@@ -52,8 +63,10 @@ class ImageToCodeTaskHandler(TaskHandler):
         blueprint.data.pop("num_classes", None)  # the shapes captions' classes: not read here
         blueprint.data.update(kind="image_code", seq_len=context)
         size = blueprint.fixed_dims["image_size"]
+        smoke_context = min(context, SMOKE_CONTEXT)
+        blueprint.smoke_data["seq_len"] = smoke_context
         blueprint.smoke_model.update(
-            context_length=context,
+            context_length=smoke_context,
             image_size=min(size, SMOKE_IMAGE_SIZE),
             patch_size=min(blueprint.fixed_dims["patch_size"], 8),
         )
@@ -63,8 +76,8 @@ class ImageToCodeTaskHandler(TaskHandler):
             "counts the cut held-out samples). Scored by running what it writes: HTML parsed "
             "and compared by component, chart scripts and flowchart functions run in a "
             "sandbox, beside baselines that write the most common training code (of any kind, "
-            "and of the picture's kind) whatever the picture. The smoke scale keeps the context and reads "
-            f"{min(size, SMOKE_IMAGE_SIZE)}-pixel images."
+            "and of the picture's kind) whatever the picture. The smoke scale keeps a context of at most "
+            f"{SMOKE_CONTEXT} and reads {min(size, SMOKE_IMAGE_SIZE)}-pixel images."
         )
         blueprint.loss = self.get_loss_function(spec)
         blueprint.metrics = self.get_metrics(spec)
