@@ -76,6 +76,7 @@ def write_digits_folder(root) -> None:
             Image.fromarray(pixels[i], mode="L").save(folder / f"{i}.png")
 
 
+@pytest.mark.slow  # 40 s: the default suite's longest test; the folder reader has its own
 def test_digits_image_folder_reaches_97_percent(tmp_path) -> None:
     data = tmp_path / "digits_png"
     write_digits_folder(data)
