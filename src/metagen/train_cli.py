@@ -191,6 +191,9 @@ def run_training(
         raise UsageError(_failure(run_dir, scale, returncode, fresh))
     metrics = json.loads((run_dir / "train" / scale / "metrics.json").read_text(encoding="utf-8"))
     refresh_docs(run_dir, metrics, scale)
+    from metagen.report.run_outputs import write_run_outputs
+
+    write_run_outputs(run_dir, scale, warn=lambda text: show_warnings([text]))
     out.print(
         f"trained in {time.perf_counter() - started:.1f} s; metrics: "
         f"{run_dir / 'train' / scale / 'metrics.json'}"

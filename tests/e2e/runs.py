@@ -52,5 +52,5 @@ def mean(values: list[float]) -> float:
 
 def loss_drop(metrics: dict) -> float:
     """1 - (mean loss of the last 10 steps) / (mean loss of the first 10)."""
-    losses = [loss for _, loss in metrics["loss_curve"]]
+    losses = [point[1] for point in metrics["loss_curve"]]
     return 1 - mean(losses[-10:]) / mean(losses[:10])

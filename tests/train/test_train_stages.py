@@ -115,7 +115,7 @@ def test_metrics_record_each_stage(image_data, tmp_path):
         sizes["neck"],
         sum(sizes.values()),
     ]
-    assert [[step for step, _ in s["loss_curve"]] for s in stages] == [
+    assert [[point[0] for point in s["loss_curve"]] for s in stages] == [
         list(range(1, 7)),
         list(range(7, 13)),
         list(range(13, 19)),

@@ -17,10 +17,10 @@ def _curve_rows(training: dict[str, Any], most: int = 12) -> list[tuple[int, flo
     """At most `most` evenly spaced points of the loss curve, always with the last."""
     curve = training.get("loss_curve") or []
     if len(curve) <= most:
-        return [(int(s), float(v)) for s, v in curve]
+        return [(int(p[0]), float(p[1])) for p in curve]
     step = len(curve) / most
     picked = [curve[int(i * step)] for i in range(most - 1)] + [curve[-1]]
-    return [(int(s), float(v)) for s, v in picked]
+    return [(int(p[0]), float(p[1])) for p in picked]
 
 
 def render_docs(

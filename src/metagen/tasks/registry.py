@@ -60,6 +60,11 @@ class RuntimeTask:
     # folder its data builder reads, write(out_dir, data_cfg, seed); `metagen train --data
     # synthetic` writes it into the run and trains on that folder.
     writes_synthetic: str | None = None
+    # What the trained model predicts on held-out data, for plots and reports (library only,
+    # never bundled): collect(model, batches, device, info) -> a dict whose "kind" names the
+    # drawer in report/plots/<kind>.py; arrays go to predictions.npz, the rest to
+    # predictions.json (report/predictions.py). None: the task's plots are its curves alone.
+    predictions: str | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "datasets", MappingProxyType(dict(self.datasets)))

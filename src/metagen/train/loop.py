@@ -91,7 +91,7 @@ def train_model(
                 f"loss became {loss_value} at step {state.step}; lower train.lr or "
                 "raise train.warmup_steps."
             )
-        state.loss_curve.append([state.step, loss_value])
+        state.loss_curve.append([state.step, loss_value, lr])
         bar.update(state.step, loss=loss_value, lr=lr)
         periodic = cfg["eval_every"] > 0 and state.step % cfg["eval_every"] == 0
         if state.step < total and (periodic or staging and staging.ends_at(state.step)):

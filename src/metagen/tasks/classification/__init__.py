@@ -13,4 +13,5 @@ TASK = RuntimeTask(
     loss="metagen.tasks.classification.loss:classification_loss",
     evaluator="metagen.tasks.classification.evaluate:evaluate_classifier",
     headline=("accuracy", "majority_class_accuracy", True),
+    predictions="metagen.predictions.class_scores:collect_class_scores",
 )

@@ -1,0 +1,37 @@
+"""Class probabilities and true labels of a classifier on held-out batches, and a few of the
+inputs themselves where they are pictures (for a preview of classified images)."""
+
+from __future__ import annotations
+
+import torch
+
+from metagen.data.batch import model_inputs, move_batch
+
+PREVIEW_IMAGES = 16
+
+
+def collect_class_scores(model, batches, device, info) -> dict:
+    """{"kind": "class_scores", probabilities (N, K), labels (N,), class_names, and images
+    (n, C, H, W) for up to 16 pictured inputs}."""
+    probabilities, labels, images = [], [], []
+    for batch in batches:
+        batch = move_batch(batch, device)
+        logits = model(**model_inputs(batch)).float()
+        probabilities.append(logits.softmax(-1).cpu())
+        labels.append(batch["labels"].cpu())
+        pictures = batch.get("images")
+        if isinstance(pictures, torch.Tensor) and pictures.dim() == 4:
+            images.append(pictures[: PREVIEW_IMAGES - sum(len(i) for i in images)].cpu())
+    if not labels:
+        raise ValueError("no held-out batches to predict on")
+    probs = torch.cat(probabilities)
+    names = info.get("class_names") or [str(k) for k in range(probs.shape[1])]
+    collected = {
+        "kind": "class_scores",
+        "probabilities": probs,
+        "labels": torch.cat(labels),
+        "class_names": [str(name) for name in names],
+    }
+    if images:
+        collected["images"] = torch.cat(images)
+    return collected

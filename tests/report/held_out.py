@@ -1,0 +1,50 @@
+"""Held-out predictions of a smoke-scale model built fresh from an example spec, in this
+process and without training: what the plots draw, fast enough to check every task."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import torch
+from tests.paths import EXAMPLE_SPECS
+
+from metagen.archs.build import build_from_dims
+from metagen.codegen.package import config_json
+from metagen.planning import make_blueprint, plan_dict
+from metagen.report.predictions import predict_held_out
+from metagen.spec import load_spec
+from metagen.tasks.registry import runtime_task
+from metagen.tasks.runtime import resolve
+
+
+@cache
+def example_of_each_task() -> dict[str, Path]:
+    """task -> the example spec of that task whose smoke model is smallest."""
+    smallest: dict[str, tuple[int, Path]] = {}
+    for spec in EXAMPLE_SPECS:
+        plan = plan_dict(make_blueprint(load_spec(spec)))
+        size, task = plan["smoke"]["params_total"], plan["task"]
+        if task not in smallest or size < smallest[task][0]:
+            smallest[task] = (size, spec)
+    return {task: spec for task, (_, spec) in sorted(smallest.items())}
+
+
+def smoke_predictions(spec: Path, data_dir: Path, max_batches: int = 1, seed: int = 0) -> dict:
+    """The task collector's predictions of a fresh smoke model of `spec` on the smoke scale's
+    built-in held-out data (written into `data_dir` for a task only the library can write)."""
+    bp = make_blueprint(load_spec(spec))
+    config = json.loads(config_json(bp))
+    scale = config["scales"]["smoke"]
+    source = "synthetic"
+    writer = runtime_task(bp.task).writes_synthetic
+    if writer is not None:
+        resolve(writer)(data_dir, scale["data"], seed)
+        source = str(data_dir)
+    torch.manual_seed(seed)
+    model = build_from_dims(config["arch"], scale["model"])
+    return predict_held_out(
+        model, bp.task, scale["data"], source, seed,
+        batch_size=scale["train"]["batch_size"], max_batches=max_batches,
+    )  # fmt: skip
