@@ -101,6 +101,13 @@ def plan(
     spec: SpecArg,
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
     seed: SeedOption = None,
+    diagram: Annotated[
+        Path | None,
+        typer.Option(
+            help="Also write the architecture diagram (SVG) here; runs the model "
+            "once on one example to trace the shapes between components."
+        ),
+    ] = None,
 ) -> None:
     """Solve the architecture: components, dims, exact params, FLOPs and memory."""
     from metagen.planning import make_blueprint, plan_dict
@@ -109,11 +116,30 @@ def plan(
     guarded(lambda: check_seed(seed))
     loaded = guarded(lambda: load_spec(spec))
     result = guarded(lambda: plan_dict(make_blueprint(loaded, seed)))
+    if diagram is not None:
+        guarded(lambda: write_plan_diagram(result, diagram))
     if as_json:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
         return
     show_warnings(result["warnings"])
     print_plan(out, result)
+
+
+def write_plan_diagram(plan: dict, path: Path) -> None:
+    from metagen.report.diagram import write_diagram
+
+    if path.suffix.lower() != ".svg":
+        raise UsageError(f"--diagram {path}: the diagram is an SVG; name a .svg file.")
+    if not path.parent.is_dir():
+        raise UsageError(f"--diagram {path}: no folder {path.parent}; create it first.")
+    try:
+        write_diagram(plan, path, trace=True)
+    except ModuleNotFoundError as error:
+        raise UsageError(
+            f"--diagram traces the shapes with torch, which is not installed ({error}); "
+            "pip install 'metagen[train]'."
+        ) from None
+    err.print(labelled("wrote", "green", str(path)))
 
 
 def default_run_id() -> str:
@@ -160,6 +186,6 @@ def check_run_id(run_id: str) -> None:
 
 
 def main() -> None:
-    from metagen import data_cli, import_cli, train_cli  # noqa: F401  (register their commands)
+    from metagen import data_cli, import_cli, report_cli, train_cli  # noqa: F401  (their commands)
 
     app()

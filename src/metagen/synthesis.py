@@ -16,6 +16,7 @@ import yaml
 from metagen.blueprint.model import Blueprint
 from metagen.codegen.package import render_package
 from metagen.planning import make_blueprint, plan_dict
+from metagen.report.diagram import DIAGRAM_FILE, architecture_svg
 from metagen.report.docs import render_docs
 from metagen.spec import Spec
 
@@ -67,6 +68,8 @@ def run_files(spec: Spec, seed: int | None) -> dict[str, str]:
         files[f"code/{path}"] = text
     for path, text in render_docs(plan, description, training=None).items():
         files[f"docs/{path}"] = text
+    # shapes untraced (that runs the model: torch); `metagen train` redraws it with them
+    files[f"docs/{DIAGRAM_FILE}"] = architecture_svg(plan)
     return files
 
 

@@ -29,6 +29,7 @@ from metagen.cli import (
     show_warnings,
 )
 from metagen.report.docs import render_docs
+from metagen.report.summary import training_summary
 from metagen.spec import load_spec
 from metagen.synthesis import synthesize
 from metagen.tasks.registry import runtime_task, split_ref
@@ -149,15 +150,21 @@ def train_command(
     return command
 
 
-def refresh_docs(run_dir: Path, metrics: dict[str, Any], scale: str) -> None:
-    """Rewrite docs/ from the plan and the run's measured metrics.json."""
+def refresh_docs(
+    run_dir: Path, metrics: dict[str, Any], scale: str, written: dict[str, Path] | None = None
+) -> None:
+    """Rewrite docs/ from the plan and the run's measured metrics.json, linking the plots and
+    report in `written` (write_run_outputs')."""
     plan = json.loads((run_dir / "blueprint" / "params.json").read_text(encoding="utf-8"))
     spec = (run_dir / "spec_resolved.yaml").read_text(encoding="utf-8")
     import yaml
 
     description = yaml.safe_load(spec).get("description") or ""
     training = {**metrics, "out_dir": str(Path("train") / scale)}
-    for name, text in render_docs(plan, description, training=training).items():
+    written = written or {}
+    plots = sorted(p.name for p in written["plots"].glob("*.png")) if "plots" in written else []
+    report = f"../train/{scale}/{written['report'].name}" if "report" in written else None
+    for name, text in render_docs(plan, description, training, plots, report).items():
         path = run_dir / "docs" / name
         tmp = path.with_suffix(".tmp")
         tmp.write_text(text, encoding="utf-8")
@@ -189,15 +196,13 @@ def run_training(
         signal.signal(signal.SIGTERM, previous)
     if returncode != 0:
         raise UsageError(_failure(run_dir, scale, returncode, fresh))
+    seconds = time.perf_counter() - started
     metrics = json.loads((run_dir / "train" / scale / "metrics.json").read_text(encoding="utf-8"))
-    refresh_docs(run_dir, metrics, scale)
     from metagen.report.run_outputs import write_run_outputs
 
-    write_run_outputs(run_dir, scale, warn=lambda text: show_warnings([text]))
-    out.print(
-        f"trained in {time.perf_counter() - started:.1f} s; metrics: "
-        f"{run_dir / 'train' / scale / 'metrics.json'}"
-    )
+    written = write_run_outputs(run_dir, scale, warn=lambda text: show_warnings([text]))
+    refresh_docs(run_dir, metrics, scale, written)
+    out.print(training_summary(run_dir, scale, metrics, written, seconds))
     return metrics
 
 
@@ -237,14 +242,6 @@ def _failure(run_dir: Path, scale: str, returncode: int, fresh: bool) -> str:
             f"`metagen train {run_dir} --scale {scale} --resume`."
         )
     return f"training in {run_dir} {stopped}; the message above says why."
-
-
-def summarize(metrics: dict[str, Any]) -> str:
-    evals = ", ".join(f"{k} {v:.4f}" for k, v in metrics["eval"].items() if isinstance(v, float))
-    return (
-        f"{metrics['params_total']:,} params, {metrics['steps']} steps, "
-        f"final train loss {metrics['final_train_loss']:.4f}; held-out: {evals}"
-    )
 
 
 @app.command()
@@ -316,8 +313,7 @@ def train(
     command = train_command(
         run_dir, scale, steps, data, seed, resume, compile_model, init_from, tokenizer
     )
-    metrics = guarded(lambda: run_training(run_dir, command, scale, fresh=fresh))
-    out.print(summarize(metrics))
+    guarded(lambda: run_training(run_dir, command, scale, fresh=fresh))
 
 
 @app.command()

@@ -44,6 +44,17 @@ def md_quote(value: Any) -> str:
     return "  \n".join("> " + _md_line(line) for line in lines)
 
 
+def md_code(value: Any) -> str:
+    """A path or name inline in Markdown as a code span, read literally with no escapes: the
+    fence is one backtick longer than any run of backticks inside, padded where the text
+    starts or ends with one (CommonMark's rule)."""
+    text = " ".join(str(value).splitlines())
+    runs = [len(run) for run in "".join(c if c == "`" else " " for c in text).split()]
+    fence = "`" * (max(runs, default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -60,6 +71,7 @@ def environment() -> jinja2.Environment:
     env.filters["py"] = py_literal
     env.filters["md"] = md_text
     env.filters["md_quote"] = md_quote
+    env.filters["md_code"] = md_code
     env.filters["thousands"] = lambda n: f"{n:,}"
     return env
 

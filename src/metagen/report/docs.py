@@ -24,8 +24,14 @@ def _curve_rows(training: dict[str, Any], most: int = 12) -> list[tuple[int, flo
 
 
 def render_docs(
-    plan: dict[str, Any], description: str, training: dict[str, Any] | None
+    plan: dict[str, Any],
+    description: str,
+    training: dict[str, Any] | None,
+    plots: list[str] | None = None,
+    report: str | None = None,
 ) -> dict[str, str]:
+    """The docs' text. `plots` names the PNGs in the run's plots folder (linked, the loss
+    curve embedded) and `report` its HTML report, both relative to docs/."""
     held_out = (training or {}).get("eval")
     comparison = None
     if held_out and plan.get("task") in tasks():
@@ -36,6 +42,9 @@ def render_docs(
         "training": training,
         "curve": _curve_rows(training) if training else [],
         "comparison": comparison,
+        "plots": plots or [],
+        "plots_dir": f"../train/{training['scale']}/plots" if training else None,
+        "report": report,
     }
     return {
         "model_card.md": render("model_card.md.j2", **context),

@@ -69,9 +69,7 @@ def predict_held_out(
         generator=torch.Generator(),
         collate_fn=getattr(val_ds, "collate", None),
     )
-    batches = (
-        batch for index, batch in enumerate(loader) if max_batches <= 0 or index < max_batches
-    )
+    batches = itertools.islice(loader, max_batches if max_batches > 0 else None)
     model = model.cpu().eval()
     with torch.no_grad():
         collected = resolve(row.predictions)(model, batches, torch.device("cpu"), info)

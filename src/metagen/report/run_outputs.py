@@ -9,6 +9,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from metagen.report.diagram import DIAGRAM_FILE, write_diagram
 from metagen.report.predictions import PREDICTIONS_DIR, collect_predictions, save_predictions
 
 PLOTS_EXTRA = "pip install 'metagen[plots]' (matplotlib)"
@@ -40,4 +41,22 @@ def write_run_outputs(run_dir: Path, scale: str, warn: Callable[[str], None]) ->
         written["plots"] = out / PLOTS_DIR
     except (ValueError, KeyError, OSError, RuntimeError) as error:
         warn(f"the plots of {out} could not all be drawn ({error}).")
+    written["diagram"] = _traced_diagram(run_dir, warn)
+    from metagen.report.html_report import write_report
+    from metagen.report.run_record import read_run
+
+    written["report"] = write_report(read_run(run_dir, scale))
     return written
+
+
+def _traced_diagram(run_dir: Path, warn: Callable[[str], None]) -> Path:
+    """docs/architecture.svg redrawn with the shapes between components, traced now that
+    torch is at hand (synth draws it without them)."""
+    path = run_dir / "docs" / DIAGRAM_FILE
+    plan = json.loads((run_dir / "blueprint" / "params.json").read_text(encoding="utf-8"))
+    try:
+        write_diagram(plan, path, trace=True)
+    except (ValueError, KeyError, TypeError, RuntimeError, NotImplementedError) as error:
+        warn(f"the diagram's shapes could not be traced ({error}); it shows none.")
+        write_diagram(plan, path, trace=False)
+    return path

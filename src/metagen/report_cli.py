@@ -1,0 +1,106 @@
+"""`metagen report`, `metagen compare` and `metagen paper`: what a trained run measured, as
+an HTML page, a comparison of runs, and a technical report. They read the run's files only."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from metagen.cli import UsageError, app, err, guarded, labelled
+
+ScaleOption = Annotated[
+    str | None, typer.Option(help="full or smoke (default: the scale trained last).")
+]
+
+
+def _record(run_dir: Path, scale: str | None):
+    from metagen.report.run_record import RunError, read_run
+
+    if scale is not None and scale not in ("full", "smoke"):
+        raise UsageError(f"--scale {scale!r} is not a scale. Use full or smoke.")
+    try:
+        return read_run(run_dir, scale)
+    except RunError as error:
+        raise UsageError(str(error)) from None
+
+
+def _writable(path: Path, flag: str) -> None:
+    if not path.parent.is_dir():
+        raise UsageError(f"{flag} {path}: no folder {path.parent}; create it first.")
+
+
+@app.command()
+def report(
+    run_dir: Annotated[Path, typer.Argument(help="A trained run directory.")],
+    scale: ScaleOption = None,
+    out_file: Annotated[
+        Path | None,
+        typer.Option("--out", help="The HTML file (default RUN/train/SCALE/report.html)."),
+    ] = None,
+) -> None:
+    """Write one self-contained HTML report of a trained run: spec, plan and diagram, data,
+    curves, held-out metrics beside the trivial baseline, plots, samples, machine."""
+    from metagen.report.html_report import write_report
+
+    record = guarded(lambda: _record(run_dir, scale))
+    if out_file is not None:
+        guarded(lambda: _writable(out_file, "--out"))
+    path = write_report(record, out_file)
+    err.print(labelled("wrote", "green", str(path)))
+
+
+@app.command()
+def compare(
+    run_dirs: Annotated[list[Path], typer.Argument(help="Two or more trained run directories.")],
+    scale: ScaleOption = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Also write compare.md, loss.png and headline.png here."),
+    ] = None,
+) -> None:
+    """Compare trained runs of one task: a table of their held-out metrics, and their curves
+    overlaid (with --out)."""
+    from rich.table import Table
+
+    from metagen.cli import out
+    from metagen.report.compare import (
+        check_same_task,
+        comparison_table,
+        draw_overlays,
+        markdown_table,
+    )
+    from metagen.report.run_record import RunError
+
+    if len(run_dirs) < 2:
+        guarded(lambda: _fail_usage("compare takes two runs or more; pass their directories."))
+    records = [guarded(lambda d=d: _record(d, scale)) for d in run_dirs]
+
+    def same_task() -> str:
+        try:
+            return check_same_task(records)
+        except RunError as error:
+            raise UsageError(str(error)) from None
+
+    task = guarded(same_task)
+    header, rows = comparison_table(records)
+    table = Table(title=f"{task}: held-out metrics")
+    for name in header:
+        table.add_column(name, justify="right" if name else "left")
+    for row in rows:
+        table.add_row(*row)
+    out.print(table)
+    if out_dir is not None:
+        from metagen.report.run_outputs import PLOTS_EXTRA, has_matplotlib
+
+        if not has_matplotlib():
+            guarded(lambda: _fail_usage(f"--out draws curves with matplotlib; {PLOTS_EXTRA}."))
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / "compare.md").write_text(markdown_table(header, rows), encoding="utf-8")
+        draw_overlays(records, out_dir)
+        err.print(labelled("wrote", "green", f"{out_dir}/compare.md, loss.png, headline.png"))
+
+
+def _fail_usage(message: str) -> None:
+    raise UsageError(message)
