@@ -3,6 +3,7 @@ an HTML page, a comparison of runs, and a technical report. They read the run's 
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 from typing import Annotated
 
@@ -104,3 +105,37 @@ def compare(
 
 def _fail_usage(message: str) -> None:
     raise UsageError(message)
+
+
+@app.command()
+def paper(
+    run_dir: Annotated[Path, typer.Argument(help="A trained run directory.")],
+    scale: ScaleOption = None,
+    out_dir: Annotated[
+        Path | None, typer.Option("--out", help="Folder for the paper (default RUN/paper).")
+    ] = None,
+) -> None:
+    """Write a technical report of a trained run: paper.md and paper.tex (and paper.pdf where
+    pdflatex is installed), with abstract, method, setup, results and limitations; every
+    number in it is copied from the run's files."""
+    from metagen.report.paper import write_paper
+
+    record = guarded(lambda: _record(run_dir, scale))
+    target = out_dir or run_dir / "paper"
+
+    def write() -> dict[str, Path]:
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+            return write_paper(record, target)
+        except (OSError, RuntimeError, subprocess.TimeoutExpired) as error:
+            raise UsageError(f"cannot write the paper into {target}: {error}") from None
+
+    written = guarded(write)
+    for path in written.values():
+        err.print(labelled("wrote", "green", str(path)))
+    if "pdf" not in written:
+        err.print(
+            labelled(
+                "note:", "yellow", "pdflatex is not installed: no PDF (the .tex compiles with it)."
+            )
+        )
