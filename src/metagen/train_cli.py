@@ -324,3 +324,46 @@ def demo(
     from metagen.demo import run_demo
 
     guarded(lambda: run_demo(out_dir, train_one=run_training, command_for=train_command))
+
+
+@app.command()
+def evaluate(
+    run_dir: Annotated[Path, typer.Argument(help="A trained run directory.")],
+    scale: Annotated[
+        str | None, typer.Option(help="full or smoke (default: the scale trained last).")
+    ] = None,
+    data: Annotated[
+        Path | None, typer.Option(help="Data to score on (default: the run's held-out split).")
+    ] = None,
+    out_dir: Annotated[
+        Path | None,
+        typer.Option("--out", help="Folder for metrics.json (default: RUN/train/SCALE/eval)."),
+    ] = None,
+) -> None:
+    """Score a trained run on held-out data with its generated evaluate.py: a table here,
+    every metric in metrics.json."""
+    from metagen.report.run_record import RunError, trained_scale
+
+    if scale is not None and scale not in ("full", "smoke"):
+        fail(f"--scale {scale!r} is not a scale. Use full or smoke.")
+    if not (run_dir / "code" / "evaluate.py").is_file():
+        fail(f"{run_dir} is not a run directory (no code/evaluate.py). Pass a folder written by "
+             "`metagen train`.")  # fmt: skip
+    if data is not None and not data.exists():
+        fail(f"--data {data}: no such file or folder.")
+
+    def checkpoint() -> Path:
+        try:
+            return run_dir / "train" / trained_scale(run_dir, scale)
+        except RunError as error:
+            raise UsageError(str(error)) from None
+
+    command = [sys.executable, str(run_dir / "code" / "evaluate.py"), "--checkpoint",
+               str(guarded(checkpoint).resolve())]  # fmt: skip
+    if data is not None:
+        command += ["--data", str(data.resolve())]
+    if out_dir is not None:
+        command += ["--out", str(out_dir.resolve())]
+    returncode = subprocess.run(command).returncode
+    if returncode != 0:
+        raise typer.Exit(returncode)

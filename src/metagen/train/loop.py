@@ -50,11 +50,9 @@ def train_model(
     """Train `task` for cfg["steps"] steps of cfg["batch_size"] per rank, minimising
     `loss_fn(outputs, batch)`, evaluating with `evaluator(model, batches, device)` every
     cfg["eval_every"] steps and at the end; checkpoint; write out_dir/metrics.json.
-
-    `stop_at_step` ends the run early, checkpointed, as an interruption would. A
-    `staging` (train/stages.py, for cfg["stages"]) trains each stage's parts, the others
-    frozen, on the stage's own schedule, and evaluates at each stage's end.
-    """
+    `stop_at_step` ends the run early, checkpointed, as an interruption would. A `staging`
+    (train/stages.py, for cfg["stages"]) trains each stage's parts, the others frozen, on the
+    stage's own schedule, and evaluates at each stage's end."""
     cfg, dist = check_train_config(cfg), dist or DistInfo()
     log = log_fn if dist.is_main else (lambda *args, **kwargs: None)
     out_dir, precision = Path(out_dir), resolve_precision(dist.device_type, precision)
