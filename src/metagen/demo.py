@@ -56,7 +56,7 @@ def run_demo(
     train_one: Callable[..., dict[str, Any]],
     command_for: Callable[..., list[str]],
 ) -> None:
-    console = Console(markup=False, highlight=False)
+    console = Console(markup=False, highlight=False, soft_wrap=True)
     summary = []
     for name, text in DEMO_SPECS.items():
         spec = parse_spec_text(text, source=f"<demo {name}>")
@@ -76,3 +76,35 @@ def run_demo(
             + ", ".join(f"{k} {v:.4f}" for k, v in metrics["eval"].items() if isinstance(v, float))
         )
         console.print(f"  model card (measured): {run_dir / 'docs/model_card.md'}")
+        for line in something_to_look_at(run_dir):
+            console.print(f"  {line}")
+
+
+def something_to_look_at(run_dir: Path) -> list[str]:
+    """What the run's files show of its model at work: a generated text, a classified picture,
+    and the report, each read back from what training wrote."""
+    from metagen.report.html_report import REPORT_FILE
+    from metagen.report.run_record import RunError, read_run
+
+    try:
+        record = read_run(run_dir, "smoke")
+    except RunError as error:
+        return [f"nothing to show: {error}"]
+    lines = []
+    samples = (record.predictions or {}).get("samples") or []
+    if samples and "generated" in samples[0]:
+        first = samples[0]
+        lines.append(f"generated text (greedy, held-out prompt {first['prompt'][-60:]!r}):")
+        lines.append(f"    {first['generated'][:200]!r}")
+    picture = record.out / "plots" / "samples.png"
+    shown = record.plot_values(picture) if picture.is_file() else None
+    if shown and shown.get("samples"):
+        first = shown["samples"][0]
+        lines.append(
+            f"classified pictures: {picture} (the first: {first['predicted']!r}, probability "
+            f"{first['probability']:.2f}; true {first['true']!r})"
+        )
+    report = record.out / REPORT_FILE
+    if report.is_file():
+        lines.append(f"report: {report}")
+    return lines

@@ -31,3 +31,13 @@ def test_demo_finishes_within_three_minutes(tmp_path) -> None:
         read_json(tmp_path / "resnet50" / "train" / "smoke" / "metrics.json")["eval"]["accuracy"]
         >= 0.9
     )
+    # it ends with something to look at, read back from what the runs wrote
+    generated = read_json(
+        tmp_path / "text_llm" / "train" / "smoke" / "predictions" / "predictions.json"
+    )
+    assert repr(generated["samples"][0]["generated"][:200]) in result.stdout
+    classified = read_json(tmp_path / "resnet50" / "train" / "smoke" / "plots" / "samples.json")
+    assert repr(classified["samples"][0]["predicted"]) in result.stdout
+    for name in ("text_llm", "resnet50"):
+        report = tmp_path / name / "train" / "smoke" / "report.html"
+        assert report.is_file() and f"report: {report}" in result.stdout

@@ -73,6 +73,24 @@ def test_every_part_resolves_with_the_signature_its_caller_uses(row) -> None:
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda row: row.name)
+def test_the_predictions_collector_is_its_own_or_shared_and_library_only(row) -> None:
+    """The collector of held-out predictions (report/predictions.py calls it) is in the task's
+    folder, as predictions.py, or in the shared metagen.predictions; a task folder's
+    predictions.py serves its row. It is never bundled: no runtime module imports it."""
+    own = resources.files(row.package).joinpath("predictions.py")
+    if row.predictions is None:
+        assert not own.is_file(), f"{row.name}'s predictions.py serves no row"
+        return
+    module = split_ref(row.predictions)[0]
+    assert module in (f"{row.package}.predictions",) or module.startswith("metagen.predictions.")
+    parameters = list(inspect.signature(resolve(row.predictions)).parameters)
+    assert parameters[:4] == ["model", "batches", "device", "info"], parameters
+    if own.is_file():
+        assert module == f"{row.package}.predictions"
+    assert not any(m.endswith(".predictions") for m in reachable(split_ref(r) for _, r in _parts(row)))
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda row: row.name)
 def test_every_part_can_be_bundled_from_source(row) -> None:
     for _, ref in _parts(row):
         kept = reachable([split_ref(ref)])

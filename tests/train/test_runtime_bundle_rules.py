@@ -69,9 +69,10 @@ def test_there_are_modules_to_check():
 
 
 def test_task_folders_hold_only_known_modules():
-    """Every module of a task folder is its row, its defaults, its handler or runtime code
-    that lands in a generated file by the first word of its name."""
-    planning = {"__init__", "defaults", "handler"}
+    """Every module of a task folder is its row, its defaults, its handler, its collector of
+    held-out predictions for the plots (library only, never bundled) or runtime code that
+    lands in a generated file by the first word of its name."""
+    planning = {"__init__", "defaults", "handler", "predictions"}
     for path in PKG.glob("tasks/*/*.py"):
         assert path.stem in planning or path in TASK_MODULES, (
             f"{_id(path)}: name it {', '.join(f'{w}*' for w in TASK_MODULE_FILE)}"
