@@ -42,6 +42,8 @@ def test_example_smoke_trains_and_beats_its_baseline(spec, tmp_path) -> None:
         drop = loss_drop(metrics)
         assert drop >= 0.3, "the last 10 steps' mean loss must be 30% below the first 10"
 
+    check_plots(run / "train" / "smoke", runtime_task(bp.task).predictions is not None)
+
     run_script(run / "code", "evaluate.py", "--checkpoint", str(run / "train" / "smoke"))
     held_out = read_json(run / "train" / "smoke" / "eval" / "metrics.json")
     planned = set(bp.metrics)
@@ -55,3 +57,19 @@ def test_example_smoke_trains_and_beats_its_baseline(spec, tmp_path) -> None:
         assert value >= baseline + HIGHER_IS_BETTER_MARGIN, comparison
     else:
         assert value <= LOWER_IS_BETTER_RATIO * baseline, comparison
+
+
+def check_plots(out, task_plots: bool) -> None:
+    """The run's curves, and its task's own plots where the task collects predictions, are
+    real PNG pictures, with the report beside them."""
+    from PIL import Image
+
+    drawn = {path.stem: path for path in (out / "plots").glob("*.png")}
+    assert {"loss", "headline"} <= set(drawn), sorted(drawn)
+    if task_plots:
+        assert set(drawn) - {"loss", "headline", "learning_rate"}, sorted(drawn)
+        assert (out / "predictions" / "predictions.npz").is_file()
+    for path in drawn.values():
+        with Image.open(path) as image:
+            assert image.format == "PNG" and min(image.size) >= 150, (path, image.size)
+    assert (out / "report.html").is_file()
