@@ -16,7 +16,7 @@ from metagen.planning import make_blueprint, plan_dict
 from metagen.report.predictions import predict_held_out
 from metagen.spec import load_spec
 from metagen.tasks.registry import runtime_task
-from metagen.tasks.runtime import resolve
+from metagen.tasks.runtime import build_datasets, resolve
 
 
 @cache
@@ -42,8 +42,12 @@ def smoke_predictions(spec: Path, data_dir: Path, max_batches: int = 1, seed: in
     if writer is not None:
         resolve(writer)(data_dir, scale["data"], seed)
         source = str(data_dir)
+    # the model follows its data's dims (train.py's fit_head_to_data): a graph's features
+    _, _, info = build_datasets(bp.task, scale["data"], source, seed)
+    data_dims = {"num_classes": info.get("num_classes"), **info.get("fit_dims", {})}
+    fitted = {k: v for k, v in data_dims.items() if k in scale["model"] and v}
     torch.manual_seed(seed)
-    model = build_from_dims(config["arch"], scale["model"])
+    model = build_from_dims(config["arch"], {**scale["model"], **fitted})
     return predict_held_out(
         model, bp.task, scale["data"], source, seed,
         batch_size=scale["train"]["batch_size"], max_batches=max_batches,

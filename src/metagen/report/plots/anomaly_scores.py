@@ -25,14 +25,14 @@ def draw(predictions: dict[str, Any], out_dir: Path) -> list[Path]:
     xlabel = "anomaly score (squared reconstruction error)"
     if "labels" not in predictions:
         fig, ax = figure()
-        values["histograms"] = score_histograms(ax, {"every point": scores}, xlabel)
+        values["histograms"] = score_histograms(ax, {"every point": scores}, xlabel, errors=True)
         _threshold_line(ax, threshold)
         ax.set_title("Held-out anomaly scores (no labels)")
         return [save(fig, out_dir, "anomaly_scores", values)]
     anomalous = np.asarray(predictions["labels"]).astype(bool)
     fig, (left, right) = panels(1, 2, 11, 4.4)
     groups = {"normal": scores[~anomalous], "anomalous": scores[anomalous]}
-    values["histograms"] = score_histograms(left, groups, xlabel)
+    values["histograms"] = score_histograms(left, groups, xlabel, errors=True)
     _threshold_line(left, threshold)
     left.set_title("Held-out anomaly scores (the evaluator's scored half)")
     values["roc"] = roc_curve(scores, anomalous)

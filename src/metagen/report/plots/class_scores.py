@@ -19,7 +19,8 @@ def draw(predictions: dict[str, Any], out_dir: Path) -> list[Path]:
     probabilities = np.asarray(predictions["probabilities"], dtype=float)
     labels = np.asarray(predictions["labels"]).astype(int)
     names = list(predictions["class_names"])
-    predicted = probabilities.argmax(1)
+    # a collector may name the predictions scored (a CRF's best path), else the most probable
+    predicted = np.asarray(predictions.get("predicted", probabilities.argmax(1))).astype(int)
     counts = confusion_counts(labels, predicted, probabilities.shape[1])
     shown = _shown_classes(labels, probabilities.shape[1], MOST_CLASSES_SHOWN)
     drawn = [

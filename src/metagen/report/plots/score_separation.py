@@ -16,8 +16,8 @@ from metagen.report.plots.score_curves import roc_curve
 from metagen.report.plots.style import class_colour, panels, save
 
 BINS = 40
-# A heavy-tailed positive score (a squared error) is binned on a log scale where it spans
-# more decades than this: on linear bins its bulk would fall into one bar.
+# A heavy-tailed error (a squared reconstruction error) is binned on a log scale where it
+# spans more decades than this: on linear bins its bulk would fall into one bar.
 LOG_BINS_ABOVE_DECADES = 2.0
 
 
@@ -38,22 +38,24 @@ def draw(predictions: dict[str, Any], out_dir: Path) -> list[Path]:
     return [save(fig, out_dir, "score_separation", values)]
 
 
-def score_histograms(ax, groups: dict[str, np.ndarray], xlabel: str) -> dict[str, Any]:
-    """Each group's scores as a density (each area 1, so a rare group stays visible) on bins
-    shared by all; returns the edges, counts and densities drawn."""
+def score_histograms(
+    ax, groups: dict[str, np.ndarray], xlabel: str, *, errors: bool = False
+) -> dict[str, Any]:
+    """Each group's scores on bins shared by all, as the share of the group's points in each
+    bin (so a rare group stays visible); `errors`: positive, heavy-tailed scores, binned on a
+    log scale where they span decades. Returns the edges, counts and shares drawn."""
     everything = np.concatenate([g for g in groups.values() if len(g)])
-    edges, log_bins = _bin_edges(everything)
+    edges, log_bins = _bin_edges(everything, errors)
     plotted: dict[str, Any] = {"bin_edges": edges.tolist(), "log_bins": log_bins, "groups": {}}
     for index, (name, scores) in enumerate(groups.items()):
         counts, _ = np.histogram(scores, bins=edges)
-        widths = np.diff(edges)
-        density = counts / (counts.sum() * widths) if counts.sum() else counts.astype(float)
-        ax.stairs(density, edges, fill=True, alpha=0.45, color=class_colour(index),
+        share = counts / max(1, counts.sum())
+        ax.stairs(share, edges, fill=True, alpha=0.45, color=class_colour(index),
                   label=f"{name} ({len(scores)})")  # fmt: skip
-        plotted["groups"][name] = {"counts": counts.tolist(), "density": density.tolist()}
+        plotted["groups"][name] = {"counts": counts.tolist(), "share": share.tolist()}
     if log_bins:
         ax.set_xscale("log")
-    ax.set(xlabel=xlabel, ylabel="density (each group's area is 1)")
+    ax.set(xlabel=xlabel, ylabel="share of the group's points")
     ax.grid(alpha=0.3)
     ax.legend(fontsize=8)
     return plotted
@@ -73,9 +75,9 @@ def roc_panel(ax, curves: dict[str, dict[str, Any]], title: str) -> None:
     ax.legend(fontsize=8, loc="lower right")
 
 
-def _bin_edges(scores: np.ndarray) -> tuple[np.ndarray, bool]:
+def _bin_edges(scores: np.ndarray, errors: bool) -> tuple[np.ndarray, bool]:
     low, high = float(scores.min()), float(scores.max())
-    if low > 0 and np.log10(high / low) > LOG_BINS_ABOVE_DECADES:
+    if errors and low > 0 and np.log10(high / low) > LOG_BINS_ABOVE_DECADES:
         return np.geomspace(low, high, BINS + 1), True
     if high == low:  # one value: a single bar around it
         low, high = low - 0.5, high + 0.5

@@ -11,4 +11,5 @@ TASK = RuntimeTask(
     loss="metagen.tasks.anomaly_detection.loss:anomaly_reconstruction_loss",
     evaluator="metagen.tasks.anomaly_detection.evaluate:evaluate_anomaly_detector",
     headline=("roc_auc", "random_roc_auc", True),
+    predictions="metagen.tasks.anomaly_detection.predictions:collect_anomaly_scores",
 )

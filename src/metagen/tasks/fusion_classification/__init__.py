@@ -9,4 +9,5 @@ TASK = RuntimeTask(
     loss="metagen.tasks.fusion_classification.loss:fusion_loss",
     evaluator="metagen.tasks.fusion_classification.evaluate:evaluate_fusion",
     headline=("accuracy", "majority_class_accuracy", True),
+    predictions="metagen.predictions.class_scores:collect_class_scores",
 )

@@ -10,4 +10,5 @@ TASK = RuntimeTask(
     loss="metagen.tasks.fusion_regression.loss:fusion_regression_loss",
     evaluator="metagen.tasks.fusion_regression.evaluate:evaluate_fusion_regression",
     headline=("rmse", "mean_predictor_rmse", False),
+    predictions="metagen.predictions.regression:collect_regression",
 )

@@ -8,4 +8,5 @@ TASK = RuntimeTask(
     loss="metagen.tasks.graph_classification.loss:graph_classification_loss",
     evaluator="metagen.tasks.graph_classification.evaluate:evaluate_graph_classifier",
     headline=("accuracy", "majority_class_accuracy", True),
+    predictions="metagen.predictions.class_scores:collect_class_scores",
 )

@@ -8,4 +8,5 @@ TASK = RuntimeTask(
     loss="metagen.tasks.link_prediction.loss:link_prediction_loss",
     evaluator="metagen.tasks.link_prediction.evaluate:evaluate_link_predictor",
     headline=("auc", "common_neighbours_auc", True),
+    predictions="metagen.tasks.link_prediction.predictions:collect_pair_scores",
 )

@@ -8,4 +8,5 @@ TASK = RuntimeTask(
     loss="metagen.tasks.node_classification.loss:node_classification_loss",
     evaluator="metagen.tasks.node_classification.evaluate:evaluate_node_classifier",
     headline=("accuracy", "majority_class_accuracy", True),
+    predictions="metagen.tasks.node_classification.predictions:collect_node_class_scores",
 )

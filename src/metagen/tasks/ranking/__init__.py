@@ -8,4 +8,5 @@ TASK = RuntimeTask(
     loss="metagen.train.record_losses:ranking_loss",
     evaluator="metagen.tasks.ranking.evaluate:evaluate_ranking",
     headline=("ndcg_at_10", "random_ndcg_at_10", True),
+    predictions="metagen.tasks.ranking.predictions:collect_ranked_lists",
 )

@@ -8,4 +8,5 @@ TASK = RuntimeTask(
     loss="metagen.tasks.recommendation.loss:in_batch_softmax_loss",
     evaluator="metagen.tasks.recommendation.evaluate:evaluate_recommender",
     headline=("recall_at_10", "popularity_recall_at_10", True),
+    predictions="metagen.tasks.recommendation.predictions:collect_recommendation_hits",
 )

@@ -8,4 +8,5 @@ TASK = RuntimeTask(
     loss="metagen.train.record_losses:regression_loss",
     evaluator="metagen.tasks.regression.evaluate:evaluate_regression",
     headline=("rmse", "mean_predictor_rmse", False),
+    predictions="metagen.predictions.regression:collect_regression",
 )

@@ -10,4 +10,5 @@ TASK = RuntimeTask(
     loss="metagen.tasks.sequence_labeling.loss:sequence_labeling_loss",
     evaluator="metagen.tasks.sequence_labeling.evaluate:evaluate_tagger",
     headline=("entity_f1", "all_o_entity_f1", True),
+    predictions="metagen.tasks.sequence_labeling.predictions:collect_tag_scores",
 )

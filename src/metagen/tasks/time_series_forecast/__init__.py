@@ -10,4 +10,5 @@ TASK = RuntimeTask(
     loss="metagen.tasks.time_series_forecast.loss:forecast_loss",
     evaluator="metagen.tasks.time_series_forecast.evaluate:evaluate_forecaster",
     headline=("mase", "naive_mase", False),
+    predictions="metagen.tasks.time_series_forecast.predictions:collect_forecasts",
 )

@@ -1,0 +1,55 @@
+"""Tag probabilities of a sequence tagger for every held-out word, for
+report/plots/class_scores: the softmax of its emissions, or, with a CRF, each word's tag
+marginal under the CRF (the gradient of the log partition by the emissions). The argmax of a
+CRF's marginals is each word's likeliest tag, which can differ from the Viterbi path the
+evaluator scores."""
+
+import torch
+
+from metagen.data.batch import model_inputs, move_batch
+from metagen.tasks.sequence_labeling.loss_crf import crf_log_partition
+
+MAX_WORDS = 20_000  # the first held-out words
+
+
+def collect_tag_scores(model, batches, device, info) -> dict:
+    """{"kind": "class_scores", probabilities (words, K), labels (words,), class_names,
+    probabilities_from}."""
+    probabilities, labels, crf = [], [], False
+    for batch in batches:
+        batch = move_batch(batch, device)
+        outputs = model(**model_inputs(batch))
+        targets = batch["targets"]  # (B, T), -100 at padding
+        mask = targets != -100
+        crf = "transitions" in outputs
+        tags = tag_marginals(outputs, mask) if crf else outputs["emissions"].float().softmax(-1)
+        probabilities.append(tags[mask].cpu())  # (words, K)
+        labels.append(targets[mask].cpu())
+        if sum(len(chunk) for chunk in labels) >= MAX_WORDS:
+            break
+    if not labels:
+        raise ValueError("no held-out batches to predict on")
+    probs = torch.cat(probabilities)[:MAX_WORDS]
+    names = info.get("tag_names") or [str(k) for k in range(probs.shape[1])]
+    return {
+        "kind": "class_scores",
+        "probabilities": probs,
+        "labels": torch.cat(labels)[:MAX_WORDS],
+        "class_names": [str(name) for name in names],
+        "probabilities_from": "CRF tag marginals" if crf else "softmax of the emissions",
+    }
+
+
+def tag_marginals(outputs: dict, mask: torch.Tensor) -> torch.Tensor:
+    """p(tag of word t = k | sentence) under the CRF (B, T, K): d log Z / d emission[t, k]."""
+    with torch.enable_grad():
+        emissions = outputs["emissions"].float().detach().requires_grad_(True)
+        log_z = crf_log_partition(
+            emissions,
+            mask,
+            outputs["start_transitions"].float().detach(),
+            outputs["transitions"].float().detach(),
+            outputs["end_transitions"].float().detach(),
+        )
+        (marginals,) = torch.autograd.grad(log_z.sum(), emissions)
+    return marginals
