@@ -76,7 +76,7 @@ def compare(
 
     if len(run_dirs) < 2:
         guarded(lambda: _fail_usage("compare takes two runs or more; pass their directories."))
-    records = [guarded(lambda d=d: _record(d, scale)) for d in run_dirs]
+    records = guarded(lambda: [_record(d, scale) for d in run_dirs])
 
     def same_task() -> str:
         try:

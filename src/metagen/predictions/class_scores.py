@@ -13,7 +13,9 @@ PREVIEW_IMAGES = 16
 def collect_class_scores(model, batches, device, info) -> dict:
     """{"kind": "class_scores", probabilities (N, K), labels (N,), class_names, and images
     (n, C, H, W) for up to 16 pictured inputs}."""
-    probabilities, labels, images = [], [], []
+    probabilities: list[torch.Tensor] = []
+    labels: list[torch.Tensor] = []
+    images: list[torch.Tensor] = []
     for batch in batches:
         batch = move_batch(batch, device)
         logits = model(**model_inputs(batch)).float()
@@ -21,7 +23,7 @@ def collect_class_scores(model, batches, device, info) -> dict:
         labels.append(batch["labels"].cpu())
         pictures = batch.get("images")
         if isinstance(pictures, torch.Tensor) and pictures.dim() == 4:
-            images.append(pictures[: PREVIEW_IMAGES - sum(len(i) for i in images)].cpu())
+            images.append(pictures[: PREVIEW_IMAGES - sum(int(i.shape[0]) for i in images)].cpu())
     if not labels:
         raise ValueError("no held-out batches to predict on")
     probs = torch.cat(probabilities)

@@ -46,7 +46,7 @@ def architecture_svg(plan: dict[str, Any], shapes: dict[str, Any] | None = None)
         f"<rect width='{WIDTH}' height='{height}' fill='white'/>",
         _text(WIDTH / 2, MARGIN + 14, _shorten(title, 90), 14, "bold", "middle"),
     ]
-    y = MARGIN + 40
+    y: float = MARGIN + 40
     shown_inputs = ", ".join(f"{name} {shape}" for name, shape in inputs.items() if shape)
     parts += _box(y, "input", plan.get("flops_sample") or "one example", shown_inputs, "#eef3f8")
     for component in plan["components"]:

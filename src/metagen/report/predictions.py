@@ -84,7 +84,7 @@ def save_predictions(predictions: dict[str, Any], folder: Path) -> Path:
     tmp = folder.with_name(folder.name + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
-    np.savez_compressed(tmp / ARRAYS_FILE, **arrays)
+    np.savez_compressed(tmp / ARRAYS_FILE, **arrays)  # type: ignore[arg-type]
     (tmp / VALUES_FILE).write_text(json.dumps(values, indent=1) + "\n", encoding="utf-8")
     shutil.rmtree(folder, ignore_errors=True)
     tmp.replace(folder)

@@ -4,6 +4,8 @@ precision is the step sum of precision over recall gains; ROC AUC the trapezoid 
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 
@@ -17,7 +19,7 @@ def _ranked_counts(scores: np.ndarray, positives: np.ndarray) -> tuple[np.ndarra
     return true_pos, false_pos, scores[last_of_tie]
 
 
-def pr_curve(scores: np.ndarray, positives: np.ndarray) -> dict[str, list[float]]:
+def pr_curve(scores: np.ndarray, positives: np.ndarray) -> dict[str, Any]:
     """Precision and recall at each threshold, starting at recall 0 (precision 1), with the
     average precision of these points; an empty positive set has no curve (AP NaN)."""
     true_pos, false_pos, thresholds = _ranked_counts(scores, positives)
@@ -41,7 +43,7 @@ def area_under_pr(precision, recall) -> float:
     return float(np.sum(np.diff(recall) * precision[1:]))
 
 
-def roc_curve(scores: np.ndarray, positives: np.ndarray) -> dict[str, list[float]]:
+def roc_curve(scores: np.ndarray, positives: np.ndarray) -> dict[str, Any]:
     """False and true positive rates at each threshold from (0, 0), with their area; one class
     alone in the truth has no curve (AUC NaN)."""
     true_pos, false_pos, _ = _ranked_counts(scores, positives)
