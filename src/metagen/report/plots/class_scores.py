@@ -118,7 +118,7 @@ def _curves(probabilities, labels, names, out_dir: Path) -> Path:
     for k in present[:MOST_CURVES]:
         name = names[k]
         colour = class_colour(int(k))
-        left.step(pr[name]["recall"], pr[name]["precision"], where="post", color=colour,
+        left.step(pr[name]["recall"], pr[name]["precision"], where="pre", color=colour,
                   label=f"{name} (AP {pr[name]['ap']:.3f})")  # fmt: skip
         if roc[name]["fpr"]:
             right.plot(roc[name]["fpr"], roc[name]["tpr"], color=colour,

@@ -10,4 +10,5 @@ TASK = RuntimeTask(
     loss="metagen.train.detection_losses:dense_detection_loss",
     evaluator="metagen.evaluate.detection_eval:evaluate_dense_detection",
     headline=("map", "no_detections_map", True),
+    predictions="metagen.predictions.detections:collect_dense_detections",
 )

@@ -10,4 +10,5 @@ TASK = RuntimeTask(
     loss="metagen.tasks.instance_segmentation.loss:instance_segmentation_loss",
     evaluator="metagen.tasks.instance_segmentation.evaluate:evaluate_instance_segmentation",
     headline=("mask_map", "mask_no_detections_map", True),
+    predictions="metagen.tasks.instance_segmentation.predictions:collect_instance_segmentation",
 )

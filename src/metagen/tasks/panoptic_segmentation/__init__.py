@@ -10,4 +10,5 @@ TASK = RuntimeTask(
     loss="metagen.train.segmentation_losses:panoptic_segmentation_loss",
     evaluator="metagen.tasks.panoptic_segmentation.evaluate:evaluate_panoptic_segmentation",
     headline=("pq", "baseline_pq", True),
+    predictions="metagen.tasks.panoptic_segmentation.predictions:collect_panoptic_segmentation",
 )

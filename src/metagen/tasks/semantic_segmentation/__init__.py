@@ -10,4 +10,5 @@ TASK = RuntimeTask(
     loss="metagen.train.segmentation_losses:semantic_segmentation_loss",
     evaluator="metagen.tasks.semantic_segmentation.evaluate:evaluate_semantic_segmentation",
     headline=("mean_iou", "baseline_mean_iou", True),
+    predictions="metagen.predictions.segmentation:collect_semantic_segmentation",
 )

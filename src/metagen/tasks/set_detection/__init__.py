@@ -10,4 +10,5 @@ TASK = RuntimeTask(
     loss="metagen.tasks.set_detection.loss:set_detection_loss",
     evaluator="metagen.tasks.set_detection.evaluate:evaluate_set_detection",
     headline=("map", "no_detections_map", True),
+    predictions="metagen.tasks.set_detection.predictions:collect_set_detections",
 )
