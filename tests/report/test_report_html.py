@@ -42,10 +42,10 @@ def test_the_report_is_self_contained_and_shows_the_run(trained_run) -> None:
     plots = sorted((trained_run / "train" / "smoke" / "plots").glob("*.png"))
     assert len(sources) == len(plots) + 1  # and the architecture diagram
     for key, value in metrics["eval"].items():
-        assert f"<td>{key}</td><td class=\"num\">{number_text(value)}</td>" in html
+        assert f'<td>{key}</td><td class="num">{number_text(value)}</td>' in html
     plan = json.loads((trained_run / "blueprint" / "params.json").read_text(encoding="utf-8"))
     for component in plan["components"]:
-        assert f"<td class=\"num\">{component['params']:,}</td>" in html
+        assert f'<td class="num">{component["params"]:,}</td>' in html
     assert "name: tabular_classifier" in html  # the spec, verbatim
 
 

@@ -11,4 +11,5 @@ TASK = RuntimeTask(
     loss="metagen.train.losses:language_modeling_loss",
     evaluator="metagen.tasks.audio_generation.evaluate:evaluate_audio_generation",
     headline=("loss", "unigram_entropy_nats", False),
+    predictions="metagen.tasks.audio_generation.predictions:collect_continuations",
 )

@@ -12,4 +12,5 @@ TASK = RuntimeTask(
     # Galleries repeat captions (many images fit "a red circle"), so the headline asks whether
     # the image a caption retrieves fits that caption, not whether it is the one it came with.
     headline=("same_caption_at_1_text_to_image", "chance_same_caption_at_1", True),
+    predictions="metagen.tasks.contrastive.predictions:collect_retrieval",
 )

@@ -11,4 +11,5 @@ TASK = RuntimeTask(
     loss="metagen.tasks.diffusion.loss:denoising_loss",
     evaluator="metagen.tasks.diffusion.evaluate:evaluate_denoiser",
     headline=("loss", "zero_noise_mse", False),
+    predictions="metagen.tasks.diffusion.predictions:collect_samples",
 )

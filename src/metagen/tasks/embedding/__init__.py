@@ -8,4 +8,5 @@ TASK = RuntimeTask(
     loss="metagen.train.record_losses:embedding_loss",
     evaluator="metagen.tasks.embedding.evaluate:evaluate_embedding",
     headline=("recall_at_1", "chance_recall_at_1", True),
+    predictions="metagen.tasks.embedding.predictions:collect_retrieval",
 )

@@ -15,4 +15,5 @@ TASK = RuntimeTask(
     # the built-in data is written by `metagen data image-to-code`'s generator, which needs
     # the library (Pillow, matplotlib, the sandbox): `metagen train` writes it for the run
     writes_synthetic="metagen.datagen.image_to_code.pairs:write_synthetic_pairs",
+    predictions="metagen.tasks.image_to_code.predictions:collect_code",
 )

@@ -10,4 +10,5 @@ TASK = RuntimeTask(
     loss="metagen.train.losses:language_modeling_loss",
     evaluator="metagen.evaluate.lm_eval:evaluate_language_model",
     headline=("loss", "unigram_entropy_nats", False),
+    predictions="metagen.tasks.language_modeling.predictions:collect_continuations",
 )

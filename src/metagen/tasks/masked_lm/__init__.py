@@ -10,4 +10,5 @@ TASK = RuntimeTask(
     loss="metagen.tasks.masked_lm.loss:masked_lm_loss",
     evaluator="metagen.tasks.masked_lm.evaluate:evaluate_masked_lm",
     headline=("loss", "unigram_baseline_loss", False),
+    predictions="metagen.tasks.masked_lm.predictions:collect_mask_fills",
 )

@@ -10,4 +10,5 @@ TASK = RuntimeTask(
     loss="metagen.tasks.speech_recognition.loss:speech_seq2seq_loss",
     evaluator="metagen.tasks.speech_recognition.evaluate:evaluate_speech_seq2seq",
     headline=("wer", "constant_transcript_wer", False),
+    predictions="metagen.predictions.transcripts:collect_transcripts",
 )

@@ -10,4 +10,5 @@ TASK = RuntimeTask(
     loss="metagen.tasks.speech_recognition_ctc.loss:speech_ctc_loss",
     evaluator="metagen.tasks.speech_recognition_ctc.evaluate:evaluate_speech_ctc",
     headline=("wer", "constant_transcript_wer", False),
+    predictions="metagen.predictions.transcripts:collect_transcripts",
 )

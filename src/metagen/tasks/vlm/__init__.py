@@ -10,4 +10,5 @@ TASK = RuntimeTask(
     loss="metagen.tasks.vlm.loss:caption_loss",
     evaluator="metagen.tasks.vlm.evaluate:evaluate_captioning",
     headline=("loss", "unigram_entropy_nats", False),
+    predictions="metagen.predictions.captions:collect_captions",
 )
