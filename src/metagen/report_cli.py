@@ -118,7 +118,7 @@ def paper(
     """Write a technical report of a trained run: paper.md and paper.tex (and paper.pdf where
     pdflatex is installed), with abstract, method, setup, results and limitations; every
     number in it is copied from the run's files."""
-    from metagen.report.paper import write_paper
+    from metagen.report.paper_render import write_paper
 
     record = guarded(lambda: _record(run_dir, scale))
     target = out_dir or run_dir / "paper"

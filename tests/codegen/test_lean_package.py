@@ -130,6 +130,17 @@ def python_lines(files: dict[str, str]) -> int:
 
 
 @pytest.mark.parametrize("spec_path", EXAMPLE_SPECS, ids=spec_id)
+def test_package_needs_no_matplotlib(spec_path):
+    """Plots are MetaGen's (its `plots` extra), drawn after training from the run's files: a
+    package needs matplotlib only where its task runs the chart scripts its model writes."""
+    files = code_files(spec_path)
+    task = json.loads(files["config.json"])["task"]
+    uses = any("matplotlib" in imported_roots(t) for p, t in files.items() if p.endswith(".py"))
+    if task not in RUNS_WRITTEN_CODE:
+        assert not uses and "matplotlib" not in requirements(files)
+
+
+@pytest.mark.parametrize("spec_path", EXAMPLE_SPECS, ids=spec_id)
 def test_package_imports_only_itself_the_stdlib_and_its_requirements(spec_path):
     files = code_files(spec_path)
     listed = requirements(files)

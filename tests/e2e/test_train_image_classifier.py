@@ -9,6 +9,9 @@ from tests.e2e.runs import loss_drop, metagen_train, read_json, run_script
 from tests.paths import EXAMPLES
 
 
+# slow (30 s through `metagen train`): tests/train/test_train_loop.py's CNN learns the shapes in
+# the default suite, and tests/report/ checks a trained run's model card and report
+@pytest.mark.slow
 def test_cnn_reaches_90_percent_within_60_seconds(tmp_path) -> None:
     result, _ = metagen_train(
         str(EXAMPLES / "image" / "shapes_cnn.yaml"),
@@ -43,6 +46,7 @@ def test_cnn_reaches_90_percent_within_60_seconds(tmp_path) -> None:
     assert len(out.stdout.strip().splitlines()) == 3
 
 
+@pytest.mark.slow  # 17 s; tests/archs/test_archs_models.py steps every arch, the ViT too
 def test_vit_beats_chance_on_shapes(tmp_path) -> None:
     result, _ = metagen_train(
         str(EXAMPLES / "image" / "shapes_vit.yaml"),

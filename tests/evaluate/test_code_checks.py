@@ -39,6 +39,7 @@ def test_html_structure_is_compared_component_by_component() -> None:
                                                  "attributes_matched": 0.0}  # fmt: skip
 
 
+@pytest.mark.slow  # 19 s of sandboxed matplotlib runs; test_sandbox.py draws one by default
 @needs_matplotlib
 def test_a_chart_script_is_run_and_its_figure_read() -> None:
     for template in ("bar", "line"):

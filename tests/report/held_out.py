@@ -18,6 +18,8 @@ from metagen.spec import load_spec
 from metagen.tasks.registry import runtime_task
 from metagen.tasks.runtime import build_datasets, resolve
 
+WRITTEN_PAIRS = 80  # image to code's pairs, written for a task only the library can write
+
 
 @cache
 def example_of_each_task() -> dict[str, Path]:
@@ -39,7 +41,8 @@ def smoke_predictions(spec: Path, data_dir: Path, max_batches: int = 1, seed: in
     scale = config["scales"]["smoke"]
     source = "synthetic"
     writer = runtime_task(bp.task).writes_synthetic
-    if writer is not None:
+    if writer is not None:  # a few pairs are held-out batches enough, and quick to write
+        scale["data"] = {**scale["data"], "num_pairs": WRITTEN_PAIRS}
         resolve(writer)(data_dir, scale["data"], seed)
         source = str(data_dir)
     # the model follows its data's dims (train.py's fit_head_to_data): a graph's features

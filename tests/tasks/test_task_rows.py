@@ -87,7 +87,9 @@ def test_the_predictions_collector_is_its_own_or_shared_and_library_only(row) ->
     assert parameters[:4] == ["model", "batches", "device", "info"], parameters
     if own.is_file():
         assert module == f"{row.package}.predictions"
-    assert not any(m.endswith(".predictions") for m in reachable(split_ref(r) for _, r in _parts(row)))
+    assert not any(
+        m.endswith(".predictions") for m in reachable(split_ref(r) for _, r in _parts(row))
+    )
 
 
 @pytest.mark.parametrize("row", ROWS, ids=lambda row: row.name)

@@ -11,6 +11,7 @@ from typing import Any
 import jinja2
 
 from metagen.evaluate.baselines import compare_with_baseline
+from metagen.report.plots import caption
 from metagen.report.run_record import RunRecord
 from metagen.tasks.registry import tasks
 
@@ -81,8 +82,8 @@ def render_report(record: RunRecord) -> str:
             (k, v) for k, v in record.data_info.items() if isinstance(v, int | float | str)
         ],
         "class_balance": class_balance(record),
-        "curves": [(p.stem.replace("_", " "), data_uri(p)) for p in curves],
-        "plots": [(p.stem.replace("_", " "), data_uri(p)) for p in others],
+        "curves": [(caption(p.stem), data_uri(p)) for p in curves],
+        "plots": [(caption(p.stem), data_uri(p)) for p in others],
         "samples": text_samples(record.predictions),
         "machine_rows": machine_rows(metrics),
         # an <img>, never inline markup: a picture cannot run script

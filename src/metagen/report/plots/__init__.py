@@ -13,6 +13,43 @@ from typing import Any
 
 PLOTS_DIR = "plots"
 
+# What each plot shows, by its file's stem, for the report's and the paper's captions.
+CAPTIONS = {
+    "loss": "Training loss (running mean) and validation loss against the step.",
+    "learning_rate": "The learning rate the schedule set at each step.",
+    "headline": "The headline held-out metric at each evaluation, beside the trivial baseline.",
+    "confusion_matrix": "Confusion matrix on held-out data, each true class's row normalised.",
+    "per_class": "Precision, recall and F1 per class on held-out data.",
+    "pr_roc_curves": "Precision-recall and ROC curves, each class against the rest.",
+    "samples": "Held-out pictures with the predicted class and its probability.",
+    "predicted_vs_true": "Predicted against true values on held-out data.",
+    "anomaly_scores": "Anomaly scores of normal and anomalous held-out windows, with the "
+    "threshold, and the ROC curve.",
+    "forecasts": "Held-out windows: history, truth, the forecast and the seasonal-naive one.",
+    "forecast_error_by_step": "Mean absolute error at each step of the horizon.",
+    "score_separation": "Scores of held-out edges and non-edges, and the ROC curves.",
+    "ranking": "Predicted scores by relevance grade, and NDCG@10 per held-out list.",
+    "recommendation_hits": "Recall@10 per held-out user, beside the popularity baseline.",
+    "box_pr_curves": "Precision-recall curves per class at IoU 0.5 (boxes).",
+    "mask_pr_curves": "Precision-recall curves per class at IoU 0.5 (masks).",
+    "detection_samples": "Held-out pictures with predicted (solid) and true (dashed) boxes.",
+    "mask_samples": "Held-out pictures: true masks (left) and predicted masks (right).",
+    "segmentation_samples": "Held-out pictures with the true and the predicted segmentation.",
+    "per_class_iou": "Intersection over union per class on held-out pixels.",
+    "generated_text": "Held-out prompts, the model's text and the reference.",
+    "generated_pictures": "Held-out pictures with the text the model wrote for them.",
+    "diffusion_samples": "Samples drawn for held-out captions, above the held-out pictures.",
+    "audio_spectrograms": "Spectrograms of held-out prompts continued by the reference and by "
+    "the model.",
+    "transcripts": "Held-out clips' log-mel features with transcript, reference and WER.",
+    "similarity_matrix": "Cosine similarities within a held-out batch.",
+    "retrieval_examples": "The top three items retrieved for held-out queries.",
+}
+
+
+def caption(stem: str) -> str:
+    return CAPTIONS.get(stem, stem.replace("_", " ").capitalize() + ".")
+
 
 def drawer(kind: str):
     """report/plots/<kind>.py's draw function."""

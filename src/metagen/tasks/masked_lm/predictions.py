@@ -41,7 +41,8 @@ def collect_mask_fills(model, batches, device, info) -> dict:
 
 def _with_masks(ids: list[int], mask_id: int, tokenizer) -> str:
     """The text of `ids` with MASK_MARK for each [MASK] (which decoding would drop)."""
-    pieces, run = [], []
+    pieces: list[str] = []
+    run: list[int] = []
     for token in ids:
         if token == mask_id:
             pieces += [tokenizer.decode(run), MASK_MARK]
