@@ -39,9 +39,10 @@ LATEX_SPECIALS = {
 
 
 def latex_text(text: str) -> str:
-    """Plain text, inert in LaTeX: every special character escaped, non-ASCII dropped to '?'
-    (pdflatex's default fonts have no glyphs for it)."""
-    escaped = "".join(LATEX_SPECIALS.get(c, c) for c in text)
+    """Plain text, inert in LaTeX: every special character escaped, control characters as
+    spaces and non-ASCII as '?' (pdflatex's default fonts have no glyphs for them)."""
+    shown = "".join(c if c.isprintable() else " " for c in text)  # control bytes: no glyph
+    escaped = "".join(LATEX_SPECIALS.get(c, c) for c in shown)
     return escaped.encode("ascii", "replace").decode("ascii")
 
 
@@ -95,9 +96,13 @@ def to_latex(record: RunRecord, blocks: list[Block], figures: dict[Path, str]) -
 
 
 def _clip(cell: str, most: int = 60) -> str:
-    """A table cell on one line, cut where long (LaTeX tables do not wrap plain columns)."""
+    """A table cell on one line, cut where long (LaTeX tables do not wrap plain columns) at a
+    space, so that no word or number is cut short (paper.md keeps the whole text)."""
     flat = " ".join(cell.split())
-    return flat if len(flat) <= most else flat[: most - 3] + "..."
+    if len(flat) <= most:
+        return flat
+    kept = flat[: most - 3].rsplit(" ", 1)[0] if " " in flat[: most - 3] else ""
+    return kept + " ..."
 
 
 def write_paper(record: RunRecord, out_dir: Path) -> dict[str, Path]:
