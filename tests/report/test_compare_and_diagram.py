@@ -67,3 +67,19 @@ def test_plan_diagram_refuses_a_path_it_cannot_write(tmp_path) -> None:
                          (tmp_path / "d.png", "name a .svg file")):  # fmt: skip
         done = _metagen("plan", str(spec), "--diagram", str(target))
         assert done.returncode == 2 and said in done.stderr and not target.exists()
+
+
+def test_shapes_of_a_model_meta_tensors_cannot_run_are_traced_for_real() -> None:
+    """A GNN takes a data-dependent nonzero, which the meta device cannot run: a small model
+    runs for real; a large one is said to be untraced."""
+    from metagen.planning import make_blueprint, plan_dict
+    from metagen.report.shapes import traced_shapes
+    from metagen.spec import load_spec
+
+    plan = plan_dict(make_blueprint(load_spec(EXAMPLES / "graph" / "molecule_classifier.yaml")))
+    names = [c["name"] for c in plan["components"]]
+    traced = traced_shapes(plan["arch"], plan["dims"], names, plan["params_total"])
+    assert "not_traced" not in traced and traced["outputs"]
+    assert traced["outputs"][names[-1]] == f"1×{plan['dims']['num_outputs']}"  # one graph's logits
+    too_big = traced_shapes(plan["arch"], plan["dims"], names, 10**12)
+    assert too_big["outputs"] == {} and "too large" in too_big["not_traced"]
