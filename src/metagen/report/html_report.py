@@ -10,6 +10,7 @@ from typing import Any
 
 import jinja2
 
+from metagen import __version__
 from metagen.evaluate.baselines import compare_with_baseline
 from metagen.report.plots import caption
 from metagen.report.run_record import RunRecord
@@ -112,6 +113,7 @@ def machine_rows(metrics: dict[str, Any]) -> list[tuple[str, str]]:
         ("wall time (s)", number_text(metrics.get("wall_seconds"))),
         ("samples per second", number_text(metrics.get("samples_per_second"))),
     ]
+    rows.append(("report written by", f"MetaGen {__version__}"))
     latency = metrics.get("latency_ms")
     if isinstance(latency, dict):
         rows.append(
