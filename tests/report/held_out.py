@@ -55,3 +55,17 @@ def smoke_predictions(spec: Path, data_dir: Path, max_batches: int = 1, seed: in
         model, bp.task, scale["data"], source, seed,
         batch_size=scale["train"]["batch_size"], max_batches=max_batches,
     )  # fmt: skip
+
+
+def smoke_model_and_batches(task: str, batches: int = 3, batch_size: int = 8):
+    """A fresh smoke model of `task`'s smallest example, the first held-out batches of its
+    synthetic data, and the data's info."""
+    config = json.loads(config_json(make_blueprint(load_spec(example_of_each_task()[task]))))
+    scale = config["scales"]["smoke"]
+    torch.manual_seed(0)
+    model = build_from_dims(config["arch"], scale["model"]).eval()
+    _, held_out, info = build_datasets(task, scale["data"], "synthetic", 0)
+    loader = torch.utils.data.DataLoader(
+        held_out, batch_size=batch_size, collate_fn=getattr(held_out, "collate", None)
+    )
+    return model, [batch for _, batch in zip(range(batches), loader, strict=False)], info

@@ -19,12 +19,9 @@ from PIL import Image
 from pycocotools import mask as mask_utils
 from pycocotools.coco import COCO
 from pycocotools.cocoeval import COCOeval
-from tests.report.held_out import example_of_each_task
+from tests.report.held_out import smoke_model_and_batches
 
-from metagen.archs.build import build_from_dims
-from metagen.codegen.package import config_json
 from metagen.evaluate.coco_map import coco_average_precision
-from metagen.planning import make_blueprint
 from metagen.predictions.detections import (
     SAMPLE_IMAGES,
     SAMPLE_MOST_PER_IMAGE,
@@ -33,9 +30,8 @@ from metagen.predictions.detections import (
 )
 from metagen.report.plots.detections import coco_pr_curve, draw
 from metagen.report.predictions import load_predictions, save_predictions
-from metagen.spec import load_spec
 from metagen.tasks.registry import runtime_task
-from metagen.tasks.runtime import build_datasets, resolve
+from metagen.tasks.runtime import resolve
 
 NUM_CLASSES, SIZE, IMAGES, BATCH = 3, 32, 24, 6
 NAMES = ["cat", "dog", "bird"]
@@ -242,24 +238,9 @@ def test_nothing_predicted_still_draws_real_pictures(tmp_path) -> None:
             assert min(image.size) >= 150 and image.convert("L").getextrema()[0] < 200
 
 
-def _smoke_model_and_batches(task: str):
-    """A fresh smoke model of `task`'s smallest example, two of its held-out batches and the
-    data's info."""
-    config = json.loads(config_json(make_blueprint(load_spec(example_of_each_task()[task]))))
-    scale = config["scales"]["smoke"]
-    torch.manual_seed(0)
-    model = build_from_dims(config["arch"], scale["model"]).eval()
-    _, held_out, info = build_datasets(task, scale["data"], "synthetic", 0)
-    loader = torch.utils.data.DataLoader(
-        held_out, batch_size=8, collate_fn=getattr(held_out, "collate", None)
-    )
-    batches = [batch for _, batch in zip(range(2), loader, strict=False)]
-    return model, batches, info
-
-
 @pytest.mark.parametrize("task", ["dense_detection", "set_detection", "instance_segmentation"])
 def test_a_smoke_models_curves_give_its_evaluators_map50(task, tmp_path) -> None:
-    model, batches, info = _smoke_model_and_batches(task)
+    model, batches, info = smoke_model_and_batches(task, batches=2)
     row = runtime_task(task)
     with torch.no_grad():
         predictions = resolve(row.predictions)(model, iter(batches), torch.device("cpu"), info)

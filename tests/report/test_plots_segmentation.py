@@ -16,39 +16,20 @@ import pytest
 import torch
 import torch.nn.functional as F
 from PIL import Image
-from tests.report.held_out import example_of_each_task
+from tests.report.held_out import smoke_model_and_batches
 from torchmetrics.classification import MulticlassJaccardIndex
 from torchmetrics.functional.detection import panoptic_quality as tm_panoptic_quality
 
-from metagen.archs.build import build_from_dims
-from metagen.codegen.package import config_json
-from metagen.planning import make_blueprint
 from metagen.predictions.segmentation import SAMPLE_IMAGES, collect_semantic_segmentation
 from metagen.report.plots.segmentation import draw
 from metagen.report.predictions import load_predictions, save_predictions
-from metagen.spec import load_spec
 from metagen.tasks.panoptic_segmentation.evaluate import evaluate_panoptic_segmentation
 from metagen.tasks.panoptic_segmentation.evaluate_grouping import panoptic_from_outputs
 from metagen.tasks.panoptic_segmentation.predictions import collect_panoptic_segmentation
-from metagen.tasks.runtime import build_datasets
 from metagen.tasks.semantic_segmentation.evaluate import evaluate_semantic_segmentation
 from metagen.train.segmentation_losses import panoptic_targets
 
 CPU = torch.device("cpu")
-
-
-def _held_out(task: str, batches: int = 3, batch_size: int = 8):
-    """A fresh smoke model of `task`'s smallest example, the first held-out batches of its
-    synthetic data, and the data's info."""
-    config = json.loads(config_json(make_blueprint(load_spec(example_of_each_task()[task]))))
-    scale = config["scales"]["smoke"]
-    torch.manual_seed(0)
-    model = build_from_dims(config["arch"], scale["model"]).eval()
-    _, held_out, info = build_datasets(task, scale["data"], "synthetic", 0)
-    loader = torch.utils.data.DataLoader(
-        held_out, batch_size=batch_size, collate_fn=getattr(held_out, "collate", None)
-    )
-    return model, [batch for _, batch in zip(range(batches), loader, strict=False)], info
 
 
 def _spoiled(classes: torch.Tensor, allowed, seed: int) -> torch.Tensor:
@@ -87,7 +68,7 @@ class SpoiledSemantic(torch.nn.Module):
 
 
 def _semantic_batches(seed: int = 0):
-    _, batches, info = _held_out("semantic_segmentation")
+    _, batches, info = smoke_model_and_batches("semantic_segmentation")
     K = info["num_classes"]
     for index, batch in enumerate(batches):
         others = lambda k: [c for c in range(K) if c != k]  # noqa: E731
@@ -163,7 +144,7 @@ def _panoptic_batches(seed: int = 0):
     """Held-out scenes whose stand-in predictions swap things for other things and stuff for
     other stuff (so every predicted thing pixel has a center nearby: no predicted void, where
     torchmetrics departs from COCO), with the true centers and offsets."""
-    _, batches, info = _held_out("panoptic_segmentation")
+    _, batches, info = smoke_model_and_batches("panoptic_segmentation")
     K, things = info["num_classes"], set(info["thing_classes"])
     stuff = [k for k in range(K) if k not in things]
 
@@ -214,7 +195,7 @@ def _panoptic_pairs(outputs: torch.Tensor, num_classes: int, things) -> torch.Te
 
 @pytest.mark.parametrize("task", ["semantic_segmentation", "panoptic_segmentation"])
 def test_a_smoke_models_ious_are_a_recount(task, tmp_path) -> None:
-    model, batches, info = _held_out(task, batches=2)
+    model, batches, info = smoke_model_and_batches(task, batches=2)
     collect = {"semantic_segmentation": collect_semantic_segmentation,
                "panoptic_segmentation": collect_panoptic_segmentation}[task]  # fmt: skip
     with torch.no_grad():

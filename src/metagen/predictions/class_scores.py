@@ -24,16 +24,24 @@ def collect_class_scores(model, batches, device, info) -> dict:
         pictures = batch.get("images")
         if isinstance(pictures, torch.Tensor) and pictures.dim() == 4:
             images.append(pictures[: PREVIEW_IMAGES - sum(int(i.shape[0]) for i in images)].cpu())
-    if not labels:
-        raise ValueError("no held-out batches to predict on")
-    probs = torch.cat(probabilities)
-    names = info.get("class_names") or [str(k) for k in range(probs.shape[1])]
-    collected = {
-        "kind": "class_scores",
-        "probabilities": probs,
-        "labels": torch.cat(labels),
-        "class_names": [str(name) for name in names],
-    }
+    collected = class_scores(probabilities, labels, info.get("class_names"))
     if images:
         collected["images"] = torch.cat(images)
     return collected
+
+
+def class_scores(
+    probabilities: list[torch.Tensor], labels: list[torch.Tensor], names, most: int | None = None
+) -> dict:
+    """The "class_scores" dict of batches' probabilities (n, K) and true classes (n,), at
+    most `most` samples; classes unnamed are named by their index."""
+    if not labels:
+        raise ValueError("no held-out batches to predict on")
+    probs = torch.cat(probabilities)[:most]
+    names = names or [str(k) for k in range(probs.shape[1])]
+    return {
+        "kind": "class_scores",
+        "probabilities": probs,
+        "labels": torch.cat(labels)[:most],
+        "class_names": [str(name) for name in names],
+    }

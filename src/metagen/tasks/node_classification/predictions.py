@@ -1,9 +1,8 @@
 """Class probabilities of a node classifier on its held-out nodes (the batch's nodes with a
 label; the others are the graph's training nodes, labelled -1), for report/plots/class_scores."""
 
-import torch
-
 from metagen.data.batch import model_inputs, move_batch
+from metagen.predictions.class_scores import class_scores
 
 MAX_NODES = 10_000  # the first held-out nodes
 
@@ -17,13 +16,4 @@ def collect_node_class_scores(model, batches, device, info) -> dict:
         scored = batch["labels"] >= 0
         probabilities.append(logits[scored].softmax(-1).cpu())
         labels.append(batch["labels"][scored].cpu())
-    if not labels:
-        raise ValueError("no held-out batches to predict on")
-    probs = torch.cat(probabilities)[:MAX_NODES]
-    names = info.get("class_names") or [str(k) for k in range(probs.shape[1])]
-    return {
-        "kind": "class_scores",
-        "probabilities": probs,
-        "labels": torch.cat(labels)[:MAX_NODES],
-        "class_names": [str(name) for name in names],
-    }
+    return class_scores(probabilities, labels, info.get("class_names"), MAX_NODES)

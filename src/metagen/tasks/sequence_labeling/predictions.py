@@ -7,6 +7,7 @@ evaluator scores."""
 import torch
 
 from metagen.data.batch import model_inputs, move_batch
+from metagen.predictions.class_scores import class_scores
 from metagen.tasks.sequence_labeling.loss_crf import crf_log_partition
 
 MAX_WORDS = 20_000  # the first held-out words
@@ -27,15 +28,9 @@ def collect_tag_scores(model, batches, device, info) -> dict:
         labels.append(targets[mask].cpu())
         if sum(len(chunk) for chunk in labels) >= MAX_WORDS:
             break
-    if not labels:
-        raise ValueError("no held-out batches to predict on")
-    probs = torch.cat(probabilities)[:MAX_WORDS]
-    names = info.get("tag_names") or [str(k) for k in range(probs.shape[1])]
+    collected = class_scores(probabilities, labels, info.get("tag_names"), MAX_WORDS)
     return {
-        "kind": "class_scores",
-        "probabilities": probs,
-        "labels": torch.cat(labels)[:MAX_WORDS],
-        "class_names": [str(name) for name in names],
+        **collected,
         "probabilities_from": "CRF tag marginals" if crf else "softmax of the emissions",
     }
 
