@@ -42,12 +42,20 @@ def report(
     ] = None,
 ) -> None:
     """Write one self-contained HTML report of a trained run: spec, plan and diagram, data,
-    curves, held-out metrics beside the trivial baseline, plots, samples, machine."""
+    curves, held-out metrics beside the trivial baseline, plots, samples, machine. A run
+    trained by its own train.py (no plots yet) gets its predictions and plots first."""
+    from metagen.cli import show_warnings
     from metagen.report.html_report import write_report
+    from metagen.report.plots import PLOTS_DIR
+    from metagen.report.run_outputs import write_run_outputs
 
     record = guarded(lambda: _record(run_dir, scale))
     if out_file is not None:
         guarded(lambda: _writable(out_file, "--out"))
+    if not (record.out / PLOTS_DIR).is_dir():
+        err.print(f"{record.out} has no plots yet: collecting its predictions and drawing them")
+        write_run_outputs(run_dir, record.scale, warn=lambda text: show_warnings([text]))
+        record = guarded(lambda: _record(run_dir, record.scale))
     path = write_report(record, out_file)
     err.print(labelled("wrote", "green", str(path)))
 

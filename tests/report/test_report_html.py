@@ -94,3 +94,21 @@ def test_the_report_opens_in_headless_chromium(trained_run, tmp_path) -> None:
     pixels = np.asarray(Image.open(shot).convert("L"), dtype=float)
     assert pixels.std() > 10, "the screenshot is blank"
     assert (pixels < 128).mean() > 0.01, "no text or figure was drawn"
+
+
+def test_a_run_trained_by_its_own_train_py_gets_its_plots_from_metagen_report(
+    trained_run, tmp_path
+) -> None:
+    bare = tmp_path / "bare"
+    shutil.copytree(trained_run, bare)
+    out = bare / "train" / "smoke"
+    for made in ("plots", "predictions"):
+        shutil.rmtree(out / made)
+    (out / "report.html").unlink()
+    done = subprocess.run([METAGEN, "report", str(bare)], capture_output=True, text=True,
+                          timeout=300)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    drawn = {p.name for p in (out / "plots").glob("*.png")}
+    assert drawn == {p.name for p in (trained_run / "train/smoke/plots").glob("*.png")}
+    assert (out / "predictions" / "predictions.npz").is_file()
+    assert (out / "report.html").is_file()
