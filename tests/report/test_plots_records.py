@@ -168,6 +168,22 @@ def test_tagger_scores_every_word_with_its_gold_tag() -> None:
     assert collected["class_names"] == info["tag_names"]
     torch.testing.assert_close(collected["probabilities"].sum(-1), torch.ones(len(gold)))
     assert collected["probabilities_from"] == "CRF tag marginals"  # the example has a CRF
+    # the confusion matrix counts the tags the evaluator scores: the Viterbi path's
+    assert collected["predicted"].shape == gold.shape
+
+
+def test_a_taggers_confusion_matrix_counts_its_viterbi_tags(tmp_path) -> None:
+    import json
+
+    from metagen.report.plots.class_scores import draw
+
+    collected, _ = collected_and_evaluated("sequence_labeling")
+    draw({k: v.numpy() if isinstance(v, torch.Tensor) else v for k, v in collected.items()},
+         tmp_path)  # fmt: skip
+    counts = json.loads((tmp_path / "confusion_matrix.json").read_text())["counts"]
+    for true, guess in ((0, 0), (1, 0), (0, 1)):
+        recount = ((collected["labels"] == true) & (collected["predicted"] == guess)).sum()
+        assert counts[true][guess] == int(recount)
 
 
 def test_crf_marginals_are_those_of_every_tag_sequence_enumerated() -> None:
