@@ -11,7 +11,9 @@ from __future__ import annotations
 import importlib.util
 import io
 import json
+import os
 import random
+from concurrent.futures import ThreadPoolExecutor
 
 from PIL import Image
 
@@ -60,6 +62,7 @@ def random_chart(rng: random.Random, template: str, color: str) -> tuple[str, di
 
 
 # Run in the sandbox: each script of the list in its own folder, its figures then closed.
+CHART_CHILDREN = 2  # pairs are written before training starts: the cores are idle
 _BATCH = """
 import json, os
 import matplotlib.pyplot as plt
@@ -73,9 +76,9 @@ for i, script in enumerate(json.loads(SCRIPTS)):
 
 
 def render_charts(scripts: list[str]) -> list[Image.Image]:
-    """The picture each script saves as chart.png, all run in one sandboxed child
-    (evaluate/sandbox.py). A RuntimeError with the child's error if a script fails or the
-    child runs out of time."""
+    """The picture each script saves as chart.png, in order, run in sandboxed children
+    (evaluate/sandbox.py), one per core up to CHART_CHILDREN, each drawing its share. A
+    RuntimeError with the child's error if a script fails or a child runs out of time."""
     if not scripts:
         return []
     if importlib.util.find_spec("matplotlib") is None:
@@ -83,6 +86,15 @@ def render_charts(scripts: list[str]) -> list[Image.Image]:
             "charts are drawn by matplotlib, which is not installed: pip install "
             "'metagen[plots]', or leave chart out of --kinds"
         )
+    children = max(1, min(CHART_CHILDREN, os.cpu_count() or 1, len(scripts)))
+    share = -(-len(scripts) // children)
+    shares = [scripts[start : start + share] for start in range(0, len(scripts), share)]
+    with ThreadPoolExecutor(len(shares)) as pool:  # each thread waits on its child process
+        drawn = list(pool.map(_render_in_one_child, shares))
+    return [image for images in drawn for image in images]
+
+
+def _render_in_one_child(scripts: list[str]) -> list[Image.Image]:
     batch = f"SCRIPTS = {json.dumps(scripts)!r}\n{_BATCH}"
     result = run_untrusted(batch, timeout=SECONDS_PER_SCRIPT * len(scripts))
     if result.timed_out:

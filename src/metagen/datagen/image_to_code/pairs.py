@@ -138,6 +138,21 @@ def split_sizes(n: int) -> dict[str, int]:
     return {"train": n - val - test, "val": val, "test": test}
 
 
+def split_lines(split: str, count: int, seed: int, kinds: tuple[str, ...]) -> list[dict]:
+    """The `count` samples of `split`, drawn from their own seeded generator."""
+    rng = random.Random(f"{seed}-{split}")
+    lines = []
+    for index in range(count):
+        kind = kinds[index % len(kinds)]
+        sample = SAMPLE_MAKERS[kind](rng, split)
+        line = {"image": f"images/{split}/{index:05d}.png", "kind": kind, **sample,
+                "prompt": PROMPTS[kind]}  # fmt: skip
+        # the text a model writes for the picture, under the key the VLM reads
+        line["caption"] = line["description"] if kind == "code" else line["code"]
+        lines.append(line)
+    return lines
+
+
 def write_pairs(out: Path, n: int, seed: int, kinds: tuple[str, ...] = KINDS_BUILT) -> dict:
     """Write the dataset to `out` (which must not exist yet); the counts per split."""
     unbuilt = [k for k in kinds if k not in KINDS_BUILT]
@@ -150,23 +165,14 @@ def write_pairs(out: Path, n: int, seed: int, kinds: tuple[str, ...] = KINDS_BUI
     tmp = out.with_name(f".{out.name}.tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     try:
-        for split, count in sizes.items():
-            rng = random.Random(f"{seed}-{split}")
-            folder = tmp / "images" / split
-            folder.mkdir(parents=True)
-            lines = []
-            for index in range(count):
-                kind = kinds[index % len(kinds)]
-                sample = SAMPLE_MAKERS[kind](rng, split)
-                line = {"image": f"images/{split}/{index:05d}.png", "kind": kind, **sample,
-                        "prompt": PROMPTS[kind]}  # fmt: skip
-                # the text a model writes for the picture, under the key the VLM reads
-                line["caption"] = line["description"] if kind == "code" else line["code"]
-                lines.append(line)
-            for line, picture in zip(lines, render_samples(lines), strict=True):
-                picture.save(tmp / line["image"], optimize=False)
+        lines_of = {split: split_lines(split, count, seed, kinds) for split, count in sizes.items()}
+        every = [line for lines in lines_of.values() for line in lines]
+        for split, lines in lines_of.items():  # drawn all at once: the charts' children share
+            (tmp / "images" / split).mkdir(parents=True)
             text = "\n".join(json.dumps(line) for line in lines) + "\n"
             (tmp / f"{split}.jsonl").write_text(text, encoding="utf-8")
+        for line, picture in zip(every, render_samples(every), strict=True):
+            picture.save(tmp / line["image"], optimize=False)
         tmp.rename(out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
