@@ -46,6 +46,7 @@ def test_the_pairs_share_a_digit_and_each_modality_is_corrupted_on_its_own(split
     assert digits_ceilings()["all"] == pytest.approx(1 - 0.3 * 0.3 * 0.9)
 
 
+@pytest.mark.slow  # 9 s; tests/archs/test_fusion_net_learns.py learns fusion by default
 def test_fusion_beats_either_input_alone_on_real_digits(splits) -> None:
     torch.set_num_threads(1)
     train, test = splits

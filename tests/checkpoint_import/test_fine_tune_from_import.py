@@ -4,6 +4,7 @@ fresh head; metrics.json lists what was loaded and what started fresh."""
 
 from __future__ import annotations
 
+import pytest
 import yaml
 from tests.archs import hf_reference as ref
 from tests.cli.helpers import invoke
@@ -34,6 +35,7 @@ def test_training_an_imported_run_starts_from_its_weights(tmp_path):
     assert "blocks.1.mlp.in_proj.weight" in init["loaded"]
 
 
+@pytest.mark.slow  # 11 s; the test above trains from imported weights by default
 def test_a_text_classifier_starts_from_an_imported_masked_lm(tmp_path):
     config = ref.bert_config().to_dict() | {"vocab_size": 300}
     bert = ref.transformers.BertForMaskedLM(ref.transformers.BertConfig(**config))

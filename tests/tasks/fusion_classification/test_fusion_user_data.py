@@ -40,6 +40,7 @@ def _write(folder, name: str, n: int, seed: int, drop_every: int = 4) -> None:
     (folder / f"{name}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+@pytest.mark.slow  # 15 s of training; reading a folder of samples is tested below by default
 def test_train_on_a_folder_of_samples_learns_their_labels(tmp_path) -> None:
     folder = tmp_path / "samples"
     _write(folder, "train", 1200, 0)
