@@ -21,6 +21,7 @@ from metagen.spec.schema import MAX_SEED
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     help="Turn a YAML model spec into an exact architecture, standalone PyTorch code and a "
     "measured training run.",
 )
@@ -29,6 +30,28 @@ out = Console(markup=False, highlight=False, soft_wrap=True)
 err = Console(stderr=True, markup=False, highlight=False, soft_wrap=True)
 
 T = TypeVar("T")
+
+
+def _print_version(given: bool) -> None:
+    if given:
+        from metagen import __version__
+
+        sys.stdout.write(f"metagen {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_print_version, is_eager=True, help="Print the version."
+        ),
+    ] = False,
+) -> None:
+    """Turn a YAML model spec into an exact architecture, standalone PyTorch code and a
+    measured training run."""
+
 
 SpecArg = Annotated[Path, typer.Argument(help="Path to the YAML spec.", show_default=False)]
 SeedOption = Annotated[int | None, typer.Option(help="Override the spec's seed.")]
@@ -186,6 +209,12 @@ def check_run_id(run_id: str) -> None:
 
 
 def main() -> None:
-    from metagen import data_cli, import_cli, report_cli, train_cli  # noqa: F401  (their commands)
+    from metagen import (  # noqa: F401  (they register their commands)
+        data_cli,
+        import_cli,
+        report_cli,
+        search_cli,
+        train_cli,
+    )
 
     app()

@@ -22,25 +22,34 @@ ARRAYS_FILE = "predictions.npz"
 VALUES_FILE = "predictions.json"
 
 
-def collect_predictions(run_dir: Path, scale: str, max_batches: int | None = None) -> dict | None:
-    """The task's collector run on `run_dir`'s trained model and held-out split, or None
-    where the task has no collector (its plots are its curves alone). `max_batches` defaults
-    to the batches the run evaluated on."""
+def load_trained(run_dir: Path, scale: str):
+    """(model in eval mode, metrics.json, the data config it read with) of `run_dir`'s
+    `scale` run: built from the dims its metrics recorded, with its latest weights, and the
+    tokenizer.json the run saved where it read text with one."""
     from metagen.archs.build import build_from_dims
     from metagen.data.text_tokenizer import saved_tokenizer_file
     from metagen.train.checkpoint import load_checkpoint
 
     out = run_dir / "train" / scale
     metrics = _read_json(out / "metrics.json")
-    if runtime_task(metrics["task"]).predictions is None:
-        return None
     config = _read_json(run_dir / "code" / "config.json")
     model = build_from_dims(config["arch"], metrics["model_dims"])
     load_checkpoint(out / "checkpoints", model=model, restore_rng=False)
     data_cfg = dict(config["scales"][metrics["scale"]]["data"])
-    tokenizer = saved_tokenizer_file(out)
+    tokenizer = saved_tokenizer_file(out) if (out / "data_info.json").is_file() else None
     if tokenizer is not None:
         data_cfg["tokenizer_file"] = tokenizer
+    return model.eval(), metrics, data_cfg
+
+
+def collect_predictions(run_dir: Path, scale: str, max_batches: int | None = None) -> dict | None:
+    """The task's collector run on `run_dir`'s trained model and held-out split, or None
+    where the task has no collector (its plots are its curves alone). `max_batches` defaults
+    to the batches the run evaluated on."""
+    metrics = _read_json(run_dir / "train" / scale / "metrics.json")
+    if runtime_task(metrics["task"]).predictions is None:
+        return None
+    model, metrics, data_cfg = load_trained(run_dir, scale)
     train_cfg = metrics["train_config"]
     limit = train_cfg["eval_batches"] if max_batches is None else max_batches
     collected = predict_held_out(

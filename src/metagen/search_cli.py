@@ -1,0 +1,128 @@
+"""`metagen index` and `metagen search`: a trained contrastive run's embeddings of a folder
+of pictures or a JSONL of image-caption pairs in a FAISS index, and the nearest items to a
+text or a picture."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from metagen.cli import UsageError, app, err, guarded, labelled, out
+
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp")
+
+
+def _items(data: Path) -> list[dict]:
+    """What to index: each picture of a folder (sorted), or each line of a JSONL of
+    {"image", "caption"} pairs."""
+    from metagen.data.image_captions import read_caption_jsonl
+
+    if data.is_dir():
+        pictures = sorted(p for p in data.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
+        if not pictures:
+            raise ValueError(f"{data} holds no pictures ({', '.join(IMAGE_SUFFIXES)})")
+        return [{"id": i, "path": str(p.resolve())} for i, p in enumerate(pictures)]
+    if data.suffix != ".jsonl":
+        raise ValueError(f"{data}: pass a folder of pictures or a .jsonl of image-caption pairs")
+    pairs = read_caption_jsonl(data)
+    return [
+        {"id": i, "path": str(Path(p).resolve()), "caption": c} for i, (p, c) in enumerate(pairs)
+    ]
+
+
+def _encoders(run_dir: Path, scale: str | None):
+    from metagen.report.run_record import RunError, trained_scale
+    from metagen.search.embed import Encoders
+
+    try:
+        chosen = trained_scale(run_dir, scale)
+        return Encoders(run_dir, chosen), chosen
+    except (RunError, ValueError) as error:
+        raise UsageError(str(error)) from None
+
+
+@app.command()
+def index(
+    run_dir: Annotated[Path, typer.Argument(help="A trained contrastive (CLIP-style) run.")],
+    data: Annotated[
+        Path, typer.Option(help="A folder of pictures, or a .jsonl of image-caption pairs.")
+    ],
+    out_dir: Annotated[Path, typer.Option("--out", help="A new folder for the index.")],
+    scale: Annotated[
+        str | None, typer.Option(help="full or smoke (default: the last trained).")
+    ] = None,
+) -> None:
+    """Embed pictures with a trained run's image encoder into a FAISS index (exact up to
+    100,000 pictures, HNSW beyond), with what each row is."""
+    from metagen.search.vector_index import build_index, save_index
+
+    if not data.exists():
+        guarded(lambda: _usage(f"--data {data}: no such file or folder."))
+    if out_dir.exists():
+        guarded(lambda: _usage(f"--out {out_dir} exists; pass a new folder."))
+    encoders, chosen = guarded(lambda: _encoders(run_dir, scale))
+
+    def write() -> tuple[Path, int]:
+        try:
+            items = _items(data)
+            vectors = encoders.images([Path(item["path"]) for item in items])
+            about = {
+                "run_dir": str(run_dir.resolve()),
+                "scale": chosen,
+                "dim": int(vectors.shape[1]),
+            }
+            return save_index(build_index(vectors), items, about, out_dir), len(items)
+        except (ValueError, OSError) as error:
+            raise UsageError(f"cannot index {data}: {error}") from None
+
+    folder, count = guarded(write)
+    err.print(labelled("wrote", "green", f"{folder} ({count} pictures)"))
+
+
+@app.command()
+def search(
+    index_dir: Annotated[Path, typer.Argument(help="A folder written by `metagen index`.")],
+    query: Annotated[str, typer.Option(help="A text, or the path of a picture.")],
+    k: Annotated[int, typer.Option("-k", help="How many items to return.")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the results as JSON.")] = False,
+) -> None:
+    """The k items of an index nearest a text or a picture (cosine), best first."""
+    from metagen.search.vector_index import load_index
+    from metagen.search.vector_index import search as nearest
+
+    if k < 1:
+        guarded(lambda: _usage(f"-k {k}: ask for one item or more."))
+
+    def load():
+        try:
+            return load_index(index_dir)
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+
+    found_index, record = guarded(load)
+    encoders, _ = guarded(lambda: _encoders(Path(record["run_dir"]), record["scale"]))
+    picture = Path(query)
+
+    def embed():
+        try:
+            if picture.suffix.lower() in IMAGE_SUFFIXES and picture.is_file():
+                return encoders.images([picture])[0]
+            return encoders.texts([query])[0]
+        except ValueError as error:
+            raise UsageError(str(error)) from None
+
+    results = nearest(found_index, record, guarded(embed), min(k, record["count"]))
+    if as_json:
+        sys.stdout.write(json.dumps(results, indent=1) + "\n")
+        return
+    for result in results:
+        caption = f"  {result['caption']!r}" if "caption" in result else ""
+        out.print(f"{result['rank']:>3}  {result['score']:.4f}  {result['path']}{caption}")
+
+
+def _usage(message: str) -> None:
+    raise UsageError(message)
