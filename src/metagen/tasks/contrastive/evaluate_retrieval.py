@@ -29,3 +29,24 @@ def same_group_chance(groups: torch.Tensor) -> float:
     """same_group_at_1 of a uniformly random pick: the mean share of the query's group."""
     sizes = torch.bincount(groups).double()  # (G,)
     return float((sizes[groups] / groups.numel()).mean())
+
+
+def mean_average_precision(similarity: torch.Tensor, relevant: torch.Tensor) -> float:
+    """Mean over queries (rows of similarity (N, M)) of the average precision of the items
+    ranked by score, where relevant (N, M) marks the items a query should find (its
+    caption's pictures, say). Ties are ranked in item order; a query with nothing relevant
+    is left out."""
+    order = similarity.argsort(dim=1, descending=True, stable=True)  # (N, M)
+    hits = relevant.gather(1, order).float()  # (N, M): 1 where the item at that rank is relevant
+    ranks = torch.arange(1, hits.size(1) + 1, dtype=torch.float32)
+    precision = hits.cumsum(dim=1) / ranks  # precision at each rank
+    found = hits.sum(dim=1)
+    kept = found > 0
+    average = (precision * hits).sum(dim=1)[kept] / found[kept]
+    return float(average.mean()) if bool(kept.any()) else float("nan")
+
+
+def clip_score(image_embeds: torch.Tensor, text_embeds: torch.Tensor, weight: float = 2.5):
+    """CLIPScore (Hessel et al., 2021) of each picture with each caption, by the model's own
+    unit embeddings: weight * max(cosine, 0), (N, N); the diagonal holds the true pairs."""
+    return weight * (image_embeds @ text_embeds.t()).clamp(min=0)
