@@ -6,11 +6,11 @@ from __future__ import annotations
 from metagen.data.image_captions import CAPTION_IGNORE_INDEX
 from metagen.data.pixels import denormalize_pixels
 from metagen.data.tokenizer import ByteTokenizer
-from metagen.predictions.generated_text import MAX_SAMPLES, generated_text, text_sample
 
 # The evaluator's greedy decoding (bos prompt, KV cache, cut at eos, bytes only): the text
 # plotted is the text the evaluator scored.
-from metagen.tasks.image_to_code.evaluate import write_code
+from metagen.evaluate.caption_writing import write_captions
+from metagen.predictions.generated_text import MAX_SAMPLES, generated_text, text_sample
 
 
 def collect_captions(model, batches, device, info) -> dict:
@@ -30,7 +30,7 @@ def collect_written(
     tokenizer = ByteTokenizer()  # picture-text data is read as bytes
     images, targets = batch["images"][:pictures], batch["targets"][:pictures]  # (n, C, H, W)
     limit = targets.size(1) if max_tokens is None else min(max_tokens, targets.size(1))
-    written = write_code(model, images.to(device), tokenizer, limit)
+    written = write_captions(model, images.to(device), tokenizer, limit)
     kind_names = kinds(batch)[:pictures] if kinds else [""] * len(written)
     samples = []
     for text, row, kind in zip(written, targets, kind_names, strict=True):

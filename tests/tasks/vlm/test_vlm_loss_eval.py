@@ -29,6 +29,15 @@ class CaptionOracle(torch.nn.Module):
         answer = images[:, 0, 0, : input_ids.size(1)].long().clamp(min=0)  # (B, T)
         return 20.0 * F.one_hot(answer, 16).float()  # (B, T, 16)
 
+    def generate(self, images, prompt, max_new_tokens, temperature, eos_id):
+        """Writes the caption off the image, then eos: greedy decoding of forward's answer."""
+        answer = images[:, 0, 0].long()  # (B, T); -1 where the caption has ended
+        rows = []
+        for row in answer:
+            words = [int(t) + 96 for t in row if t >= 0]  # ids 1..9 as the letters a..i
+            rows.append([*words, eos_id, *[eos_id] * (max_new_tokens - len(words))])
+        return torch.cat([prompt, torch.tensor(rows)[:, :max_new_tokens]], dim=1)
+
 
 def test_captioning_evaluator_on_an_oracle():
     targets = torch.tensor([[1, 2, 3, -100], [4, 5, 6, 7], [8, 9, -100, -100]])
@@ -42,3 +51,16 @@ def test_captioning_evaluator_on_an_oracle():
     )
     # Each caption scored against another sample's image: the oracle is now wrong.
     assert results["loss_mismatched_images"] > 5.0
+
+
+def test_written_captions_are_scored_against_the_references_and_a_blind_writer():
+    from metagen.tasks.vlm.evaluate import caption_scores
+
+    references = ["a red circle", "a red circle", "a blue square on the left", "green ring"]
+    perfect = caption_scores(list(references), references)
+    assert perfect["captions_scored"] == 4
+    assert perfect["bleu"] == pytest.approx(100) and perfect["rouge_l"] == pytest.approx(1.0)
+    # the blind writer says "a red circle" to every picture: right twice in four
+    assert perfect["constant_caption_rouge_l"] < perfect["rouge_l"]
+    assert perfect["constant_caption_cider_d"] < perfect["cider_d"]
+    assert perfect["constant_caption_bleu"] < perfect["bleu"]

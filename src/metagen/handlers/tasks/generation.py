@@ -36,6 +36,12 @@ GENERATION_METRICS: dict[str, list[str]] = {
         "token_accuracy",
         "unigram_entropy_nats",
         "loss_mismatched_images",
+        "bleu",
+        "rouge_l",
+        "cider_d",
+        "constant_caption_bleu",
+        "constant_caption_rouge_l",
+        "constant_caption_cider_d",
     ],
     "language_modeling": ["loss", "perplexity", "bits_per_byte", "unigram_entropy_nats"],
     # denoising MSE, which the model must bring below that of predicting zero noise

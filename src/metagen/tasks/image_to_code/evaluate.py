@@ -6,12 +6,12 @@ it, the same scores of two baselines that write one program whatever the picture
 common training code, and the most common training code of the picture's kind (told the
 kind); and the teacher-forced loss."""
 
-import torch
 import torch.nn.functional as F
 
 from metagen.data.batch import move_batch
 from metagen.data.image_captions import CAPTION_IGNORE_INDEX
 from metagen.data.tokenizer import ByteTokenizer
+from metagen.evaluate.caption_writing import write_captions
 from metagen.evaluate.code_checks import (
     chart_compare,
     chart_drawing,
@@ -27,18 +27,6 @@ CODE_RATES = {"ui": ("parses", "html_parse_rate"), "chart": ("runs", "chart_run_
               "flowchart": ("compiles", "function_compile_rate")}  # fmt: skip
 CODE_ATTRIBUTES = {"ui": "html_attribute_accuracy", "chart": "chart_attribute_accuracy",
                    "flowchart": "function_checks_passed"}  # fmt: skip
-
-
-def write_code(model, images: torch.Tensor, tokenizer: ByteTokenizer, max_tokens: int) -> list:
-    """The text the model writes for each image (B, C, H, W): greedy, up to eos."""
-    prompt = torch.full((images.size(0), 1), tokenizer.bos_id, device=images.device)
-    ids = model.generate(images, prompt, max_tokens, temperature=0.0, eos_id=tokenizer.eos_id)
-    texts = []
-    for row in ids[:, 1:].tolist():
-        if tokenizer.eos_id in row:
-            row = row[: row.index(tokenizer.eos_id)]
-        texts.append(tokenizer.decode([t for t in row if t < 256]))  # bytes only
-    return texts
 
 
 def check_written(text: str, reference: dict, runs: dict, charts_run: bool) -> dict:
@@ -107,7 +95,7 @@ def evaluate_image_to_code(model, batches, device) -> dict:
                                           ignore_index=CAPTION_IGNORE_INDEX, reduction="sum"))  # fmt: skip
         correct += int(((logits.argmax(dim=-1) == targets) & valid).sum())
         tokens += int(valid.sum())
-        for text, ref in zip(write_code(model, images, tokenizer, input_ids.size(1)), references,
+        for text, ref in zip(write_captions(model, images, tokenizer, input_ids.size(1)), references,
                              strict=True):  # fmt: skip
             written.append((ref, check_written(text, ref, runs, charts_run), text))
             for name, scored in baselines.items():  # a kind training never saw: nothing
