@@ -211,6 +211,7 @@ def check_run_id(run_id: str) -> None:
 def main() -> None:
     from metagen import (  # noqa: F401  (they register their commands)
         data_cli,
+        export_cli,
         import_cli,
         report_cli,
         search_cli,

@@ -43,7 +43,7 @@ def export_and_compare(spec_path, tmp_path) -> bool:
         dims = model_py.model_dims("smoke")
         torch.manual_seed(0)  # export.py's --untrained weights
         model = model_py.build_model(dims=dims).eval()
-        cases = [model_py.example_inputs(b, dims=dims) for b in (1, 5)]
+        cases = [model_py.example_inputs(b, dims=dims) for b in (1, 7)]
     varying = [
         i.name for i in session.get_inputs() if len(i.shape) == 2 and isinstance(i.shape[1], str)
     ]

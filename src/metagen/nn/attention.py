@@ -123,7 +123,7 @@ class CausalSelfAttention(nn.Module):
             v,
             attn_mask=mask,
             dropout_p=self.dropout if self.training else 0.0,
-            is_causal=mask is None and start == 0 and T > 1,
+            is_causal=bool(mask is None and start == 0 and T > 1),  # a traced T is a tensor
             enable_gqa=nkv != nh,
         )  # (B, nh, T, hs)
         y = y.transpose(1, 2).contiguous().view(B, T, C)  # (B, T, C)

@@ -63,7 +63,7 @@ class SpeechAttention(nn.Module):
             v,
             attn_mask=mask,
             dropout_p=self.dropout if self.training else 0.0,
-            is_causal=causal and start == 0 and T > 1,
+            is_causal=bool(causal and start == 0 and T > 1),  # a traced T is a tensor
         )  # (B, nh, T, hs)
         y = y.transpose(1, 2).contiguous().view(B, T, C)  # (B, T, C)
         return self.resid_dropout(self.out_proj(y))

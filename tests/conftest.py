@@ -1,5 +1,6 @@
-"""One small trained run, shared by the report, paper, compare and model-card tests: a tabular
-classifier smoke-trained for 30 steps by `metagen train`, as a user runs it (about 20 s)."""
+"""One small trained run, shared by the report, paper, compare, model-card and export tests:
+a tabular classifier smoke-trained for 30 steps by `metagen train`, as a user runs it (about
+20 s)."""
 
 from __future__ import annotations
 

@@ -1,0 +1,45 @@
+"""What an exported model reads, written beside it as preprocessing.json: the inputs' names
+and shapes at batch 1, and the data settings that make them (picture size and channels,
+pixel normalisation, text length and tokenizer)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+from typing import Any
+
+from metagen.data.pixels import PIXEL_MEAN, PIXEL_STD
+
+DATA_KEYS = ("kind", "image_size", "channels", "seq_len", "context_length", "sample_rate",
+             "n_mels", "num_frames", "tokenizer", "vocab_size", "num_features")  # fmt: skip
+
+
+def write_preprocessing(folder: Path, arch: str, dims: dict, data_cfg: dict[str, Any]) -> Path:
+    from metagen.archs.build import example_inputs_for
+
+    inputs = example_inputs_for(arch, dims, 1)
+    record: dict[str, Any] = {
+        "inputs": {
+            name: {"shape": list(t.shape), "dtype": str(t.dtype).removeprefix("torch.")}
+            for name, t in inputs.items()
+        },  # fmt: skip
+        "batch_axis": 0,
+        "data": {k: data_cfg[k] for k in DATA_KEYS if data_cfg.get(k) is not None},
+    }
+    pictures = any(t.dim() >= 4 and t.is_floating_point() for t in inputs.values())
+    if not pictures:  # a data config names a picture size by default, read or not
+        for key in ("image_size", "channels"):
+            record["data"].pop(key, None)
+    else:
+        record["pixels"] = (f"RGB (or gray, channels 1) resized to image_size square, scaled to "
+                            f"[0, 1], then (x - {PIXEL_MEAN}) / {PIXEL_STD}")  # fmt: skip
+    tokenizer = data_cfg.get("tokenizer_file")
+    if tokenizer:
+        shutil.copyfile(tokenizer, folder / "tokenizer.json")
+        record["tokenizer_file"] = "tokenizer.json"
+    elif record["data"].get("kind") == "text" or "seq_len" in record["data"]:
+        record["tokenizer"] = "bytes: bos, the text's UTF-8 bytes, eos, then padding"
+    path = folder / "preprocessing.json"
+    path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    return path
