@@ -50,4 +50,6 @@ def test_bleu_is_sacrebleus_corpus_bleu() -> None:
 def test_perfect_and_empty_captions() -> None:
     assert rouge_l("a red circle", ["a red circle"]) == pytest.approx(1.0)
     assert rouge_l("", ["a red circle"]) == 0.0
-    assert corpus_bleu(["a red circle on the left"], ["a red circle on the left"]) == pytest.approx(100)
+    assert corpus_bleu(["a red circle on the left"], ["a red circle on the left"]) == pytest.approx(
+        100
+    )
