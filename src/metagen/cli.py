@@ -213,6 +213,7 @@ def main() -> None:
         data_cli,
         export_cli,
         import_cli,
+        predict_cli,
         report_cli,
         search_cli,
         train_cli,
