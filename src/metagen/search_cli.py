@@ -34,6 +34,17 @@ def _items(data: Path) -> list[dict]:
     ]
 
 
+def distinct_captions(items: list[dict]) -> list[dict]:
+    """One row per distinct caption, in first-seen order, naming every picture it describes:
+    a caption repeated would fill the nearest k with copies of itself."""
+    rows: dict[str, dict] = {}
+    for item in items:
+        row = rows.setdefault(item["caption"], {"id": len(rows), "caption": item["caption"],
+                                                "pictures": []})  # fmt: skip
+        row["pictures"].append(item["path"])
+    return list(rows.values())
+
+
 def _encoders(run_dir: Path, scale: str | None):
     from metagen.report.run_record import RunError, trained_scale
     from metagen.search.embed import Encoders
@@ -55,32 +66,47 @@ def index(
     scale: Annotated[
         str | None, typer.Option(help="full or smoke (default: the last trained).")
     ] = None,
+    embed: Annotated[
+        str, typer.Option(help="pictures, or captions (of a .jsonl) with the text encoder.")
+    ] = "pictures",
 ) -> None:
-    """Embed pictures with a trained run's image encoder into a FAISS index (exact up to
-    100,000 pictures, HNSW beyond), with what each row is."""
+    """Embed pictures with a trained run's image encoder (or a JSONL's captions with its text
+    encoder) into a FAISS index (exact up to 100,000 items, HNSW beyond), with what each row
+    is."""
     from metagen.search.vector_index import build_index, save_index
 
     if not data.exists():
         guarded(lambda: _usage(f"--data {data}: no such file or folder."))
     if out_dir.exists():
         guarded(lambda: _usage(f"--out {out_dir} exists; pass a new folder."))
+    if embed not in ("pictures", "captions"):
+        guarded(lambda: _usage(f"--embed {embed!r}: use pictures or captions."))
+    if embed == "captions" and data.suffix != ".jsonl":
+        guarded(
+            lambda: _usage(f"--embed captions reads a .jsonl of image-caption pairs, not {data}.")
+        )
     encoders, chosen = guarded(lambda: _encoders(run_dir, scale))
 
     def write() -> tuple[Path, int]:
         try:
             items = _items(data)
-            vectors = encoders.images([Path(item["path"]) for item in items])
+            if embed == "captions":
+                items = distinct_captions(items)
+                vectors = encoders.texts([item["caption"] for item in items])
+            else:
+                vectors = encoders.images([Path(item["path"]) for item in items])
             about = {
                 "run_dir": str(run_dir.resolve()),
                 "scale": chosen,
                 "dim": int(vectors.shape[1]),
+                "embedded": embed,
             }
             return save_index(build_index(vectors), items, about, out_dir), len(items)
         except (ValueError, OSError) as error:
             raise UsageError(f"cannot index {data}: {error}") from None
 
     folder, count = guarded(write)
-    err.print(labelled("wrote", "green", f"{folder} ({count} pictures)"))
+    err.print(labelled("wrote", "green", f"{folder} ({count} {embed})"))
 
 
 @app.command()
@@ -121,7 +147,8 @@ def search(
         return
     for result in results:
         caption = f"  {result['caption']!r}" if "caption" in result else ""
-        out.print(f"{result['rank']:>3}  {result['score']:.4f}  {result['path']}{caption}")
+        where = result.get("path") or f"{len(result['pictures'])} picture(s)"
+        out.print(f"{result['rank']:>3}  {result['score']:.4f}  {where}{caption}")
 
 
 def _usage(message: str) -> None:

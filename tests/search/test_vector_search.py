@@ -74,6 +74,9 @@ def test_version_and_short_help() -> None:
 
 
 def test_index_refuses_what_it_cannot_index(tmp_path) -> None:
+    done = _metagen("index", str(tmp_path), "--data", str(tmp_path), "--out",
+                    str(tmp_path / "i"), "--embed", "captions")  # fmt: skip
+    assert done.returncode == 2 and "reads a .jsonl" in done.stderr
     done = _metagen("index", str(tmp_path / "nothing"), "--data", str(tmp_path), "--out",
                     str(tmp_path / "i"))  # fmt: skip
     assert done.returncode == 2 and "Traceback" not in done.stderr
@@ -113,3 +116,15 @@ def test_a_trained_clips_index_finds_the_asked_captions_pictures(tmp_path) -> No
         share = sum(shapes.caption_for(i) == caption for i in range(len(shapes))) / len(shapes)
         chance.append(1 - (1 - share) ** 5)  # five draws, about: with replacement
     assert np.mean(hits) >= np.mean(chance) + 0.3, (np.mean(hits), np.mean(chance))
+    # the other way: the captions embedded by the text encoder, a picture as the query
+    done = _metagen("index", str(run), "--data", str(tmp_path / "pairs.jsonl"), "--out",
+                    str(tmp_path / "captions"), "--embed", "captions")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    found_own = []
+    for i in range(0, len(shapes), 6):
+        found = json.loads(_metagen("search", str(tmp_path / "captions"), "--query",
+                                    str(tmp_path / f"{i}.png"), "-k", "5", "--json").stdout)  # fmt: skip
+        assert len({r["caption"] for r in found}) == 5  # each distinct caption is one row
+        found_own.append(any(r["caption"] == shapes.caption_for(i) for r in found))
+    # chance: 5 rows of the distinct captions hold the picture's own one
+    assert np.mean(found_own) >= 5 / len(captions) + 0.3
