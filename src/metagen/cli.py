@@ -74,11 +74,12 @@ def fail(message: str) -> None:
 def guarded(action: Callable[[], T]) -> T:
     """Run `action`; known bad-input errors become one paragraph and exit 2, no traceback."""
     from metagen.checkpoint_import.sources import CheckpointError
+    from metagen.report.run_error import RunError
     from metagen.synthesis import OutputError
 
     try:
         return action()
-    except (SpecError, PlanError, OutputError, UsageError, CheckpointError) as error:
+    except (SpecError, PlanError, OutputError, UsageError, CheckpointError, RunError) as error:
         fail(str(error))
     raise AssertionError("unreachable")
 

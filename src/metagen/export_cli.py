@@ -30,7 +30,7 @@ def export(
     """Export a trained run's model: ONNX by its own export.py (checked in onnxruntime), or
     TorchScript (traced, loaded back and checked), each against PyTorch at batches 1 and 7;
     preprocessing.json says what it reads."""
-    from metagen.report.run_record import RunError, trained_scale
+    from metagen.report.run_record import trained_scale
 
     if format not in FORMATS:
         fail(f"--format {format!r}: use onnx or torchscript.")
@@ -38,13 +38,7 @@ def export(
         fail(f"{run_dir} is not a run directory (no code/export.py). Pass a folder written by "
              "`metagen train`.")  # fmt: skip
 
-    def chosen() -> str:
-        try:
-            return trained_scale(run_dir, scale)
-        except RunError as error:
-            raise UsageError(str(error)) from None
-
-    used = guarded(chosen)
+    used = guarded(lambda: trained_scale(run_dir, scale))
     folder = out_dir or run_dir / "export"
     created = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)

@@ -5,60 +5,17 @@ Other tasks are not built here yet: their package's infer.py predicts one input 
 from __future__ import annotations
 
 import csv
-import glob
 import json
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from metagen.cli import UsageError, app, err, guarded, labelled
+from metagen.cli import UsageError, app, err, fail, guarded, labelled
+from metagen.picture_inputs import pictures_of
 
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp")
-PICTURE_KEYS = ("image", "path", "file")  # the column or key of a CSV or JSONL naming pictures
 BATCH = 64
 TOP = 5
-
-
-def pictures_of(inputs: list[str]) -> list[Path]:
-    """Every picture the inputs name, in order: a file, a folder's pictures (sorted, nested
-    folders too), a glob's matches, or each row of a CSV or JSONL (its image/path/file, read
-    from beside the list)."""
-    found: list[Path] = []
-    for given in inputs:
-        path = Path(given)
-        if path.suffix.lower() in (".csv", ".jsonl") and path.is_file():
-            found += _listed(path)
-        elif path.is_dir():
-            found += sorted(p for p in path.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
-        elif path.is_file():
-            found.append(path)
-        elif glob.has_magic(given) and glob.glob(given, recursive=True):
-            found += sorted(Path(p) for p in glob.glob(given, recursive=True) if Path(p).is_file())
-        else:
-            raise ValueError(f"{given}: no such file, folder or matching glob")
-    if not found:
-        raise ValueError(f"{' '.join(inputs)} name no pictures ({', '.join(IMAGE_SUFFIXES)})")
-    return found
-
-
-def _listed(path: Path) -> list[Path]:
-    text = path.read_text(encoding="utf-8")
-    if path.suffix == ".csv":
-        rows = list(csv.DictReader(text.splitlines()))
-    else:
-        try:
-            rows = [json.loads(line) for line in text.splitlines() if line.strip()]
-        except json.JSONDecodeError as error:
-            raise ValueError(f"{path}: line {error.lineno} is not JSON") from None
-    pictures = []
-    for number, row in enumerate(rows, start=1):
-        key = next((k for k in PICTURE_KEYS if isinstance(row, dict) and row.get(k)), None)
-        if key is None:
-            raise ValueError(f"{path}: row {number} names no picture (give it an "
-                             f"{'/'.join(PICTURE_KEYS)} field)")  # fmt: skip
-        pictures.append(path.parent / str(row[key]))
-    return pictures
 
 
 def check_image_classifier(run_dir: Path, scale: str) -> None:
@@ -130,26 +87,22 @@ def predict(
 ) -> None:
     """Predict with a trained image classifier: a label and its probability (and the top 5)
     per picture, into JSONL or CSV."""
-    from metagen.report.run_record import RunError, trained_scale
+    from metagen.report.run_record import trained_scale
 
     if out_file.suffix not in (".jsonl", ".csv"):
-        guarded(lambda: _usage(f"--out {out_file}: name a .jsonl or .csv file."))
+        fail(f"--out {out_file}: name a .jsonl or .csv file.")
     if not out_file.parent.is_dir():
-        guarded(lambda: _usage(f"--out {out_file}: no folder {out_file.parent}; create it first."))
+        fail(f"--out {out_file}: no folder {out_file.parent}; create it first.")
 
     def run() -> int:
+        chosen = trained_scale(run_dir, scale)
         try:
-            chosen = trained_scale(run_dir, scale)
             check_image_classifier(run_dir, chosen)
             rows = predict_pictures(run_dir, chosen, pictures_of(inputs))
-        except (RunError, ValueError, OSError) as error:
+        except (ValueError, OSError) as error:
             raise UsageError(str(error)) from None
         write_predictions(rows, out_file)
         return len(rows)
 
     count = guarded(run)
     err.print(labelled("wrote", "green", f"{out_file} ({count} predictions)"))
-
-
-def _usage(message: str) -> None:
-    raise UsageError(message)

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from metagen.cli import UsageError, app, err, guarded, labelled
+from metagen.cli import UsageError, app, err, fail, guarded, labelled
 
 ScaleOption = Annotated[
     str | None, typer.Option(help="full or smoke (default: the scale trained last).")
@@ -17,14 +17,11 @@ ScaleOption = Annotated[
 
 
 def _record(run_dir: Path, scale: str | None):
-    from metagen.report.run_record import RunError, read_run
+    from metagen.report.run_record import read_run
 
     if scale is not None and scale not in ("full", "smoke"):
         raise UsageError(f"--scale {scale!r} is not a scale. Use full or smoke.")
-    try:
-        return read_run(run_dir, scale)
-    except RunError as error:
-        raise UsageError(str(error)) from None
+    return read_run(run_dir, scale)
 
 
 def _writable(path: Path, flag: str) -> None:
@@ -80,19 +77,11 @@ def compare(
         draw_overlays,
         markdown_table,
     )
-    from metagen.report.run_record import RunError
 
     if len(run_dirs) < 2:
-        guarded(lambda: _fail_usage("compare takes two runs or more; pass their directories."))
+        fail("compare takes two runs or more; pass their directories.")
     records = guarded(lambda: [_record(d, scale) for d in run_dirs])
-
-    def same_task() -> str:
-        try:
-            return check_same_task(records)
-        except RunError as error:
-            raise UsageError(str(error)) from None
-
-    task = guarded(same_task)
+    task = guarded(lambda: check_same_task(records))
     header, rows = comparison_table(records)
     table = Table(title=f"{task}: held-out metrics")
     for name in header:
@@ -104,15 +93,11 @@ def compare(
         from metagen.report.run_outputs import PLOTS_EXTRA, has_matplotlib
 
         if not has_matplotlib():
-            guarded(lambda: _fail_usage(f"--out draws curves with matplotlib; {PLOTS_EXTRA}."))
+            fail(f"--out draws curves with matplotlib; {PLOTS_EXTRA}.")
         out_dir.mkdir(parents=True, exist_ok=True)
         (out_dir / "compare.md").write_text(markdown_table(header, rows), encoding="utf-8")
         draw_overlays(records, out_dir)
         err.print(labelled("wrote", "green", f"{out_dir}/compare.md, loss.png, headline.png"))
-
-
-def _fail_usage(message: str) -> None:
-    raise UsageError(message)
 
 
 @app.command()

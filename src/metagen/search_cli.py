@@ -11,9 +11,8 @@ from typing import Annotated
 
 import typer
 
-from metagen.cli import UsageError, app, err, guarded, labelled, out
-
-IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp")
+from metagen.cli import UsageError, app, err, fail, guarded, labelled, out
+from metagen.picture_inputs import IMAGE_SUFFIXES, pictures_of
 
 
 def _items(data: Path) -> list[dict]:
@@ -22,9 +21,7 @@ def _items(data: Path) -> list[dict]:
     from metagen.data.image_captions import read_caption_jsonl
 
     if data.is_dir():
-        pictures = sorted(p for p in data.rglob("*") if p.suffix.lower() in IMAGE_SUFFIXES)
-        if not pictures:
-            raise ValueError(f"{data} holds no pictures ({', '.join(IMAGE_SUFFIXES)})")
+        pictures = pictures_of([str(data)])
         return [{"id": i, "path": str(p.resolve())} for i, p in enumerate(pictures)]
     if data.suffix != ".jsonl":
         raise ValueError(f"{data}: pass a folder of pictures or a .jsonl of image-caption pairs")
@@ -46,13 +43,13 @@ def distinct_captions(items: list[dict]) -> list[dict]:
 
 
 def _encoders(run_dir: Path, scale: str | None):
-    from metagen.report.run_record import RunError, trained_scale
+    from metagen.report.run_record import trained_scale
     from metagen.search.embed import Encoders
 
+    chosen = trained_scale(run_dir, scale)
     try:
-        chosen = trained_scale(run_dir, scale)
         return Encoders(run_dir, chosen), chosen
-    except (RunError, ValueError) as error:
+    except ValueError as error:
         raise UsageError(str(error)) from None
 
 
@@ -76,15 +73,13 @@ def index(
     from metagen.search.vector_index import build_index, save_index
 
     if not data.exists():
-        guarded(lambda: _usage(f"--data {data}: no such file or folder."))
+        fail(f"--data {data}: no such file or folder.")
     if out_dir.exists():
-        guarded(lambda: _usage(f"--out {out_dir} exists; pass a new folder."))
+        fail(f"--out {out_dir} exists; pass a new folder.")
     if embed not in ("pictures", "captions"):
-        guarded(lambda: _usage(f"--embed {embed!r}: use pictures or captions."))
+        fail(f"--embed {embed!r}: use pictures or captions.")
     if embed == "captions" and data.suffix != ".jsonl":
-        guarded(
-            lambda: _usage(f"--embed captions reads a .jsonl of image-caption pairs, not {data}.")
-        )
+        fail(f"--embed captions reads a .jsonl of image-caption pairs, not {data}.")
     encoders, chosen = guarded(lambda: _encoders(run_dir, scale))
 
     def write() -> tuple[Path, int]:
@@ -121,7 +116,7 @@ def search(
     from metagen.search.vector_index import search as nearest
 
     if k < 1:
-        guarded(lambda: _usage(f"-k {k}: ask for one item or more."))
+        fail(f"-k {k}: ask for one item or more.")
 
     def load():
         try:
@@ -149,7 +144,3 @@ def search(
         caption = f"  {result['caption']!r}" if "caption" in result else ""
         where = result.get("path") or f"{len(result['pictures'])} picture(s)"
         out.print(f"{result['rank']:>3}  {result['score']:.4f}  {where}{caption}")
-
-
-def _usage(message: str) -> None:
-    raise UsageError(message)

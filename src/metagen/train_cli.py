@@ -342,7 +342,7 @@ def evaluate(
 ) -> None:
     """Score a trained run on held-out data with its generated evaluate.py: a table here,
     every metric in metrics.json."""
-    from metagen.report.run_record import RunError, trained_scale
+    from metagen.report.run_record import trained_scale
 
     if scale is not None and scale not in ("full", "smoke"):
         fail(f"--scale {scale!r} is not a scale. Use full or smoke.")
@@ -352,14 +352,9 @@ def evaluate(
     if data is not None and not data.exists():
         fail(f"--data {data}: no such file or folder.")
 
-    def checkpoint() -> Path:
-        try:
-            return run_dir / "train" / trained_scale(run_dir, scale)
-        except RunError as error:
-            raise UsageError(str(error)) from None
-
+    checkpoint = run_dir / "train" / guarded(lambda: trained_scale(run_dir, scale))
     command = [sys.executable, str(run_dir / "code" / "evaluate.py"), "--checkpoint",
-               str(guarded(checkpoint).resolve())]  # fmt: skip
+               str(checkpoint.resolve())]  # fmt: skip
     if data is not None:
         command += ["--data", str(data.resolve())]
     if out_dir is not None:

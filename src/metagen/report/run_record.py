@@ -11,12 +11,9 @@ from typing import Any
 
 from metagen.report.diagram import DIAGRAM_FILE
 from metagen.report.predictions import PREDICTIONS_DIR, VALUES_FILE
+from metagen.report.run_error import RunError
 
 SCALES = ("full", "smoke")
-
-
-class RunError(ValueError):
-    """A folder that is not a trained run directory, said with how to make one."""
 
 
 @dataclass
