@@ -29,7 +29,6 @@ from metagen.cli import (
     show_warnings,
 )
 from metagen.report.docs import render_docs
-from metagen.report.summary import training_summary
 from metagen.spec import load_spec
 from metagen.synthesis import synthesize
 from metagen.tasks.registry import runtime_task, split_ref
@@ -199,6 +198,7 @@ def run_training(
     seconds = time.perf_counter() - started
     metrics = json.loads((run_dir / "train" / scale / "metrics.json").read_text(encoding="utf-8"))
     from metagen.report.run_outputs import write_run_outputs
+    from metagen.report.summary import training_summary
 
     written = write_run_outputs(run_dir, scale, warn=lambda text: show_warnings([text]))
     refresh_docs(run_dir, metrics, scale, written)
