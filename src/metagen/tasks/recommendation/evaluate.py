@@ -23,25 +23,36 @@ def recall_ndcg_at(scores: torch.Tensor, held: torch.Tensor, k: int) -> tuple[fl
     return float(recall.sum()), float((dcg / ideal).sum())
 
 
+def catalog_embeddings(model, batch) -> torch.Tensor:
+    """Every item's embedding (I, D), from the item tower."""
+    catalog = torch.arange(batch["popularity"].shape[1], device=batch["users"].device)
+    return model.item_tower(catalog).float()
+
+
+def scored_users(model, batch, items: torch.Tensor):
+    """(scores, unseen, the model's ranking scores, popularity's, k) of each user of the batch
+    against every item (U, I): items seen in training score -inf (never recommended again),
+    and k is RECOMMEND_K or fewer where a user has fewer unseen items."""
+    scores = model.user_tower(batch["users"]).float() @ items.T  # (U, I)
+    unseen = batch["seen"] == 0
+    model_scores = scores.masked_fill(~unseen, -math.inf)
+    popular = batch["popularity"].masked_fill(~unseen, -math.inf)
+    return scores, unseen, model_scores, popular, min(RECOMMEND_K, int(unseen.sum(1).min()))
+
+
 def evaluate_recommender(model, batches, device) -> dict:
     sums = {"recall": 0.0, "ndcg": 0.0, "pop_recall": 0.0, "pop_ndcg": 0.0, "loss": 0.0}
     users, held_items = 0, 0
     items = None
     for batch in batches:
         batch = move_batch(batch, device)
-        if items is None:
-            catalog = torch.arange(batch["popularity"].shape[1], device=device)
-            items = model.item_tower(catalog).float()  # (I, D)
-        scores = model.user_tower(batch["users"]).float() @ items.T  # (U, I)
-        unseen = batch["seen"] == 0  # an item seen in training is never recommended again
-        model_scores = scores.masked_fill(~unseen, -math.inf)
-        popular = batch["popularity"].masked_fill(~unseen, -math.inf)
+        items = catalog_embeddings(model, batch) if items is None else items
+        _, _, model_scores, popular, k = scored_users(model, batch, items)
         # cross-entropy of each held-out item under a softmax over the user's unseen items
         log_probs = model_scores.log_softmax(dim=1)
         held = batch["held_out"] > 0
         sums["loss"] -= float(log_probs[held].sum())
         held_items += int(held.sum())
-        k = min(RECOMMEND_K, int(unseen.sum(1).min()))
         recall, ndcg = recall_ndcg_at(model_scores.cpu(), batch["held_out"].cpu(), k)
         pop_recall, pop_ndcg = recall_ndcg_at(popular.cpu(), batch["held_out"].cpu(), k)
         sums["recall"] += recall

@@ -3,13 +3,16 @@ the 10 most popular ones (the evaluator's metrics, per user), and the scores it 
 items held out for a user against the other items the user has not seen (a sample of each),
 for report/plots/recommendation_hits."""
 
-import math
-
 import numpy as np
 import torch
 
 from metagen.data.batch import move_batch
-from metagen.tasks.recommendation.evaluate import RECOMMEND_K, recall_ndcg_at
+from metagen.tasks.recommendation.evaluate import (
+    RECOMMEND_K,
+    catalog_embeddings,
+    recall_ndcg_at,
+    scored_users,
+)
 
 MAX_USERS = 5000  # batches stop once this many held-out users are scored
 MAX_SCORES = 5000  # a sample of each score group
@@ -23,16 +26,12 @@ def collect_recommendation_hits(model, batches, device, info) -> dict:
     items = None
     for batch in batches:
         batch = move_batch(batch, device)
-        if items is None:
-            catalog = torch.arange(batch["popularity"].shape[1], device=device)
-            items = model.item_tower(catalog).float()  # (I, D)
-        scores = (model.user_tower(batch["users"]).float() @ items.T).cpu()  # (U, I)
-        unseen = (batch["seen"] == 0).cpu()  # a seen item is never recommended again
+        items = catalog_embeddings(model, batch) if items is None else items
+        scored = scored_users(model, batch, items)  # as the evaluator scores and cuts off
+        scores, unseen, model_scores, popular = (t.cpu() for t in scored[:4])
+        k = scored[4]
         held_out = batch["held_out"].cpu()  # (U, I) 1 where held out for the user
         held = held_out > 0
-        model_scores = scores.masked_fill(~unseen, -math.inf)
-        popular = batch["popularity"].cpu().masked_fill(~unseen, -math.inf)
-        k = min(RECOMMEND_K, int(unseen.sum(1).min()))  # as the evaluator cuts off
         for user in range(len(scores)):
             truth = held_out[user : user + 1]
             recall.append(recall_ndcg_at(model_scores[user : user + 1], truth, k)[0])
