@@ -3,7 +3,6 @@ checked against PyTorch at batches 1 and 7, and preprocessing.json beside it."""
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -62,10 +61,10 @@ def export(
 
 def _torchscript(run_dir: Path, scale: str, target: Path) -> None:
     from metagen.export.torchscript import export_torchscript
-    from metagen.report.predictions import load_trained
+    from metagen.report.predictions import load_trained, trained_setup
 
     model, metrics, _ = load_trained(run_dir, scale)
-    arch = json.loads((run_dir / "code" / "config.json").read_text(encoding="utf-8"))["arch"]
+    arch = trained_setup(run_dir, scale)[0]
     try:
         differences = export_torchscript(model, arch, metrics["model_dims"], target)
     except Exception as error:  # noqa: BLE001  (tracing fails in many ways; each is said)
@@ -78,8 +77,7 @@ def _torchscript(run_dir: Path, scale: str, target: Path) -> None:
 
 def _preprocessing(run_dir: Path, scale: str, folder: Path) -> None:
     from metagen.export.preprocessing import write_preprocessing
-    from metagen.report.predictions import load_trained
+    from metagen.report.predictions import trained_setup
 
-    _, metrics, data_cfg = load_trained(run_dir, scale)
-    arch = json.loads((run_dir / "code" / "config.json").read_text(encoding="utf-8"))["arch"]
+    arch, metrics, data_cfg = trained_setup(run_dir, scale)  # no model to build for this
     write_preprocessing(folder, arch, metrics["model_dims"], data_cfg)

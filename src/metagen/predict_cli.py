@@ -20,9 +20,10 @@ TOP = 5
 
 def check_image_classifier(run_dir: Path, scale: str) -> None:
     """A ValueError unless the run is an image classifier (all this command is built for)."""
-    metrics = json.loads((run_dir / "train" / scale / "metrics.json").read_text(encoding="utf-8"))
-    config = json.loads((run_dir / "code" / "config.json").read_text(encoding="utf-8"))
-    kind = config["scales"][metrics["scale"]]["data"].get("kind")
+    from metagen.report.predictions import trained_setup
+
+    _, metrics, data_cfg = trained_setup(run_dir, scale)
+    kind = data_cfg.get("kind")
     if metrics["task"] != "classification" or kind != "image":
         raise ValueError(f"metagen predict is built for image classifiers so far; {run_dir} is "
                          f"a {metrics['task']} model of {kind} input: use its code/infer.py")  # fmt: skip

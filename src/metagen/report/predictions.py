@@ -22,23 +22,30 @@ ARRAYS_FILE = "predictions.npz"
 VALUES_FILE = "predictions.json"
 
 
-def load_trained(run_dir: Path, scale: str):
-    """(model in eval mode, metrics.json, the data config it read with) of `run_dir`'s
-    `scale` run: built from the dims its metrics recorded, with its latest weights, and the
-    tokenizer.json the run saved where it read text with one."""
-    from metagen.archs.build import build_from_dims
+def trained_setup(run_dir: Path, scale: str) -> tuple[str, dict, dict]:
+    """(arch, metrics.json, the data config it read with) of `run_dir`'s `scale` run, the
+    data config naming the tokenizer.json the run saved where it read text with one."""
     from metagen.data.text_tokenizer import saved_tokenizer_file
-    from metagen.train.checkpoint import load_checkpoint
 
     out = run_dir / "train" / scale
     metrics = _read_json(out / "metrics.json")
     config = _read_json(run_dir / "code" / "config.json")
-    model = build_from_dims(config["arch"], metrics["model_dims"])
-    load_checkpoint(out / "checkpoints", model=model, restore_rng=False)
     data_cfg = dict(config["scales"][metrics["scale"]]["data"])
     tokenizer = saved_tokenizer_file(out) if (out / "data_info.json").is_file() else None
     if tokenizer is not None:
         data_cfg["tokenizer_file"] = tokenizer
+    return config["arch"], metrics, data_cfg
+
+
+def load_trained(run_dir: Path, scale: str):
+    """(model in eval mode, metrics.json, the data config it read with) of `run_dir`'s
+    `scale` run: built from the dims its metrics recorded, with its latest weights."""
+    from metagen.archs.build import build_from_dims
+    from metagen.train.checkpoint import load_checkpoint
+
+    arch, metrics, data_cfg = trained_setup(run_dir, scale)
+    model = build_from_dims(arch, metrics["model_dims"])
+    load_checkpoint(run_dir / "train" / scale / "checkpoints", model=model, restore_rng=False)
     return model.eval(), metrics, data_cfg
 
 
