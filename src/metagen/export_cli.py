@@ -39,6 +39,8 @@ def export(
 
     used = guarded(lambda: trained_scale(run_dir, scale))
     folder = out_dir or run_dir / "export"
+    if folder.exists() and not folder.is_dir():
+        fail(f"--out {folder} is a file; pass a folder for the model and preprocessing.json.")
     created = not folder.exists()
     folder.mkdir(parents=True, exist_ok=True)
     try:

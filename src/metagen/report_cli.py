@@ -25,6 +25,8 @@ def _record(run_dir: Path, scale: str | None):
 
 
 def _writable(path: Path, flag: str) -> None:
+    if path.is_dir():
+        raise UsageError(f"{flag} {path} is a folder; name the HTML file to write.")
     if not path.parent.is_dir():
         raise UsageError(f"{flag} {path}: no folder {path.parent}; create it first.")
 
@@ -80,6 +82,8 @@ def compare(
 
     if len(run_dirs) < 2:
         fail("compare takes two runs or more; pass their directories.")
+    if out_dir is not None and out_dir.exists() and not out_dir.is_dir():
+        fail(f"--out {out_dir} is a file; pass a folder for compare.md and the curves.")
     records = guarded(lambda: [_record(d, scale) for d in run_dirs])
     task = guarded(lambda: check_same_task(records))
     header, rows = comparison_table(records)

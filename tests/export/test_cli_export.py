@@ -102,3 +102,6 @@ def test_export_refuses_bad_input_and_leaves_nothing(trained_run, tmp_path) -> N
     done = _metagen("export", str(tmp_path), "--out", str(tmp_path / "x"))
     assert done.returncode == 2 and "not a run directory" in done.stderr
     assert not (tmp_path / "x").exists()
+    (tmp_path / "a_file").write_text("")
+    done = _metagen("export", str(trained_run), "--out", str(tmp_path / "a_file"))
+    assert done.returncode == 2 and "is a file" in done.stderr and "Traceback" not in done.stderr

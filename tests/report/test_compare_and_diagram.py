@@ -35,6 +35,11 @@ def test_compare_tables_and_overlays_runs_of_one_task(trained_run, tmp_path) -> 
 
 def test_compare_refuses_one_run_and_runs_of_other_tasks(trained_run, tmp_path) -> None:
     assert "two runs or more" in _metagen("compare", str(trained_run)).stderr
+    (tmp_path / "a_file").write_text("")
+    done = _metagen(
+        "compare", str(trained_run), str(trained_run), "--out", str(tmp_path / "a_file")
+    )
+    assert done.returncode == 2 and "is a file" in done.stderr and "Traceback" not in done.stderr
     other = tmp_path / "other"
     shutil.copytree(trained_run, other)
     metrics_path = other / "train/smoke/metrics.json"

@@ -66,6 +66,9 @@ def test_metagen_report_rewrites_it_and_refuses_what_is_no_run(trained_run, tmp_
     assert target.read_text(encoding="utf-8") == (
         trained_run / "train" / "smoke" / "report.html"
     ).read_text(encoding="utf-8")
+    done = subprocess.run([METAGEN, "report", str(trained_run), "--out", str(tmp_path)],
+                          capture_output=True, text=True, timeout=60)  # fmt: skip
+    assert done.returncode == 2 and "is a folder" in done.stderr
     for bad, said in (
         (tmp_path, "is not a run directory"),
         (trained_run, "no full-scale training run"),
