@@ -1,20 +1,23 @@
 """`metagen predict`: a trained image classifier's label and probabilities for every picture
-named by files, folders, globs or a list, equal to what the run's own infer.py prints."""
+named by files, folders, globs or a list, equal to the library's own model's on those pixels."""
 
 from __future__ import annotations
 
 import csv
 import json
 import subprocess
-import sys
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
-from tests.e2e.runs import METAGEN, metagen_train
+from tests.e2e.runs import METAGEN, metagen_train, read_json
 from tests.paths import EXAMPLES
 
+from metagen.data.image_folder import load_image
+from metagen.data.pixels import normalize_pixels
 from metagen.data.synthetic_images import ShapesDataset
+from metagen.report.predictions import load_trained
 
 
 def _metagen(*args: str) -> subprocess.CompletedProcess:
@@ -38,21 +41,23 @@ def image_run(tmp_path_factory):
 
 
 @pytest.mark.slow  # trains an image classifier for 10 steps (about 15 s)
-def test_a_folder_of_five_gets_five_predictions_as_infer_py_gives(image_run, tmp_path) -> None:
+def test_a_folder_of_five_gets_the_models_own_five_predictions(image_run, tmp_path) -> None:
     run, pictures = image_run
     done = _metagen("predict", str(run), str(pictures), "--out", str(tmp_path / "p.jsonl"))
     assert done.returncode == 0, done.stderr
     rows = [json.loads(line) for line in (tmp_path / "p.jsonl").read_text().splitlines()]
     assert [r["input"] for r in rows] == [str(pictures / f"{i}.png") for i in range(5)]
-    for row in rows[:2]:
-        printed = subprocess.run(
-            [sys.executable, "infer.py", "--checkpoint", "../train/smoke", "--image", row["input"]],
-            cwd=run / "code", capture_output=True, text=True, timeout=120,
-        ).stdout.strip().splitlines()  # fmt: skip
-        expected = {line.split("\t")[0]: float(line.split("\t")[1]) for line in printed}
-        assert row["label"] == next(iter(expected))
+    # the package's probabilities are the library's model's on the same pixels
+    model, _, _ = load_trained(run, "smoke")
+    pixels = np.stack([load_image(pictures / f"{i}.png", 32, 3) for i in range(5)])
+    images = normalize_pixels(torch.from_numpy(pixels).permute(0, 3, 1, 2).float() / 255.0)
+    with torch.no_grad():
+        expected = model(images=images).softmax(-1)
+    names = read_json(run / "train" / "smoke" / "data_info.json")["class_names"]
+    for row, probabilities in zip(rows, expected, strict=True):
+        assert row["label"] == names[int(probabilities.argmax())]
         for name, probability in row["top"].items():
-            assert probability == pytest.approx(expected[name], abs=5e-5)
+            assert probability == pytest.approx(float(probabilities[names.index(name)]), abs=5e-6)
     # a glob and a CSV list name the same pictures; the CSV output has a row each
     listed = tmp_path / "list.csv"
     listed.write_text("image\n" + "".join(f"{pictures / f'{i}.png'}\n" for i in range(5)))
@@ -74,8 +79,12 @@ def test_a_corrupt_picture_is_one_error_and_writes_nothing(image_run, tmp_path) 
     assert "Traceback" not in done.stderr and not (tmp_path / "p.jsonl").exists()
 
 
-def test_predict_says_which_runs_it_is_built_for(trained_run, tmp_path) -> None:
-    done = _metagen("predict", str(trained_run), str(tmp_path), "--out", str(tmp_path / "p.jsonl"))
-    assert done.returncode == 2 and "built for image classifiers so far" in done.stderr
+def test_predict_refuses_what_it_cannot_use_in_one_line(trained_run, tmp_path) -> None:
     done = _metagen("predict", str(trained_run), "x.png", "--out", str(tmp_path / "p.txt"))
     assert done.returncode == 2 and "name a .jsonl or .csv file" in done.stderr
+    done = _metagen("predict", str(tmp_path), "x.png", "--out", str(tmp_path / "p.jsonl"))
+    assert done.returncode == 2 and "not a run directory" in done.stderr
+    done = _metagen("predict", str(trained_run), str(tmp_path / "none*.csv"), "--out",
+                    str(tmp_path / "p.jsonl"))  # fmt: skip
+    assert done.returncode == 2 and "no such file, folder or matching glob" in done.stderr
+    assert "Traceback" not in done.stderr and not (tmp_path / "p.jsonl").exists()
