@@ -10,7 +10,7 @@ $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	# torch is pinned through the constraints file: any other version pulls a CUDA build.
-	$(BIN)/pip install --quiet -c constraints.txt -e ".[train,export,plots,search,dev]"
+	$(BIN)/pip install --quiet -c constraints.txt -e ".[train,export,plots,search,serve,dev]"
 	touch $(STAMP)
 
 setup: $(STAMP)

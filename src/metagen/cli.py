@@ -217,6 +217,7 @@ def main() -> None:
         predict_cli,
         report_cli,
         search_cli,
+        serve_cli,
         train_cli,
     )
 
