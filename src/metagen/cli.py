@@ -212,6 +212,7 @@ def check_run_id(run_id: str) -> None:
 def main() -> None:
     from metagen import (  # noqa: F401  (they register their commands)
         data_cli,
+        explain_cli,
         export_cli,
         import_cli,
         predict_cli,
