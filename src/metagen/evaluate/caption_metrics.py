@@ -2,7 +2,7 @@
 defines them (pycocoevalcap, which the tests compare with): ROUGE-L (the longest common
 subsequence's F-measure, beta 1.2) and CIDEr-D (TF-IDF n-gram similarity, n = 1..4, with
 clipping and a Gaussian length penalty, x10); and corpus BLEU by sacrebleu. Texts are
-compared as lowercased whitespace-separated words."""
+compared as lowercased whitespace-separated words. METEOR is in meteor.py."""
 
 import math
 from collections import Counter

@@ -75,7 +75,8 @@ class AudioTransformerConfig:
 
 
 class AudioTransformer(nn.Module):
-    """waveform (B, N) -> logits (B, num_classes)."""
+    """waveform (B, N) -> logits (B, num_classes); `encode_audio` gives unit-length pooled
+    features, an audio embedding."""
 
     def __init__(self, config: AudioTransformerConfig) -> None:
         super().__init__()
@@ -98,6 +99,10 @@ class AudioTransformer(nn.Module):
 
     def forward_head(self, features: torch.Tensor) -> torch.Tensor:
         return self.head(features.mean(dim=1))  # (B, num_classes)
+
+    def encode_audio(self, waveform: torch.Tensor) -> torch.Tensor:
+        """Unit-length audio embeddings (B, d_model): the mean over time the head reads."""
+        return F.normalize(self.forward_features(waveform).mean(dim=1), dim=-1)
 
     def forward(self, waveform: torch.Tensor) -> torch.Tensor:
         return self.forward_head(self.forward_features(waveform))

@@ -110,7 +110,8 @@ def resnet_stage(
 
 
 class ResNet(nn.Module):
-    """images (B, C, H, W) -> logits (B, num_classes)."""
+    """images (B, C, H, W) -> logits (B, num_classes); `encode_image` gives unit-length
+    pooled features, an image embedding."""
 
     def __init__(self, config: ResNetConfig) -> None:
         super().__init__()
@@ -140,6 +141,12 @@ class ResNet(nn.Module):
 
     def forward_head(self, features: torch.Tensor) -> torch.Tensor:
         return self.head(self.pool(features).flatten(1))  # (B, num_classes)
+
+    def encode_image(self, images: torch.Tensor) -> torch.Tensor:
+        """Unit-length image embeddings (B, 8 * width * expansion): the pooled features the
+        head reads."""
+        pooled = self.pool(self.forward_features(images)).flatten(1)  # (B, C)
+        return F.normalize(pooled, dim=-1)
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         return self.forward_head(self.forward_features(images))

@@ -5,6 +5,7 @@ linear head."""
 from dataclasses import dataclass
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from metagen.nn.bert import BertEncoder, BertEncoderConfig
@@ -34,7 +35,8 @@ class TextEncoderConfig(BertEncoderConfig):
 
 class TextEncoder(BertEncoder):
     """input_ids (..., T) -> outputs (..., num_outputs). Leading dims are free: a ranking list
-    (B, L, T) scores every text, an embedding pair (B, 2, T) embeds both."""
+    (B, L, T) scores every text, an embedding pair (B, 2, T) embeds both. `encode_text` gives
+    the embedding task's sentence embeddings: the outputs at unit length."""
 
     config: TextEncoderConfig
 
@@ -66,3 +68,11 @@ class TextEncoder(BertEncoder):
         self, input_ids: torch.Tensor, attention_mask: torch.Tensor | None = None
     ) -> torch.Tensor:
         return self.forward_head(self.forward_features(input_ids, attention_mask))
+
+    def encode_text(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        """Unit-length text embeddings (..., num_outputs): the pooled vector through the head,
+        the space the embedding task trains and ranks by cosine similarity. (A classifier's
+        outputs are logits; its pooled vector is forward_features.)"""
+        return F.normalize(self(input_ids, attention_mask), dim=-1)

@@ -5,6 +5,7 @@ from functools import partial
 from typing import Protocol
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from metagen.nn.checks import check_choice, check_divisible, check_positive
@@ -58,7 +59,8 @@ class ClassifierShape(EncoderShape, Protocol):
 
 class TokenClassifier(nn.Module):
     """The ViT past its token embedding: dropout, pre-norm encoder blocks, final norm and a
-    linear head on the pooled tokens, with timm's forward_features/forward_head. A subclass
+    linear head on the pooled tokens, with timm's forward_features/forward_head, and
+    `encode_image`: unit-length pooled features, an image embedding. A subclass
     registers its embedding first, under the name its checkpoints use, then calls
     `add_encoder`; `embed` runs the embedding."""
 
@@ -82,6 +84,11 @@ class TokenClassifier(nn.Module):
 
     def forward_head(self, features: torch.Tensor) -> torch.Tensor:
         return self.head(pool_tokens(features, self.config.pool))  # (B, num_classes)
+
+    def encode_image(self, images: torch.Tensor) -> torch.Tensor:
+        """Unit-length image embeddings (B, d_model): the pooled tokens the head reads."""
+        pooled = pool_tokens(self.forward_features(images), self.config.pool)  # (B, C)
+        return F.normalize(pooled, dim=-1)
 
     def forward(self, images: torch.Tensor) -> torch.Tensor:
         return self.forward_head(self.forward_features(images))

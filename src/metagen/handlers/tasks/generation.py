@@ -39,9 +39,11 @@ GENERATION_METRICS: dict[str, list[str]] = {
         "bleu",
         "rouge_l",
         "cider_d",
+        "meteor_exact_stem",
         "constant_caption_bleu",
         "constant_caption_rouge_l",
         "constant_caption_cider_d",
+        "constant_caption_meteor_exact_stem",
     ],
     "language_modeling": ["loss", "perplexity", "bits_per_byte", "unigram_entropy_nats"],
     # denoising MSE, which the model must bring below that of predicting zero noise

@@ -1,6 +1,7 @@
 """Held-out evaluation of a VLM: the caption loss beside the unigram entropy of the same
 tokens and the loss with mismatched images; and the captions it writes for the first
-held-out pictures, scored by BLEU, ROUGE-L and CIDEr-D beside an image-blind writer's."""
+held-out pictures, scored by BLEU, ROUGE-L, CIDEr-D and METEOR (its exact and stem matching)
+beside an image-blind writer's."""
 
 import torch
 import torch.nn.functional as F
@@ -11,6 +12,7 @@ from metagen.data.synthetic_text import unigram_entropy_nats
 from metagen.data.tokenizer import ByteTokenizer
 from metagen.evaluate.caption_metrics import cider_d, corpus_bleu, rouge_l
 from metagen.evaluate.caption_writing import write_captions
+from metagen.evaluate.meteor import meteor_exact_stem
 from metagen.evaluate.metrics import perplexity
 
 CAPTIONS_WRITTEN = 32
@@ -61,8 +63,10 @@ def evaluate_captioning(model, batches, device) -> dict:
 
 
 def caption_scores(written: list, references: list) -> dict:
-    """BLEU, ROUGE-L and CIDEr-D of the written captions, beside those of an image-blind
-    writer that gives every picture the most common reference caption."""
+    """BLEU, ROUGE-L, CIDEr-D and METEOR of the written captions, beside those of an
+    image-blind writer that gives every picture the most common reference caption. METEOR is
+    named meteor_exact_stem: it has the jar's exact and stem matching, not its synonyms and
+    paraphrases (evaluate/meteor.py)."""
     common = max(set(references), key=lambda text: (references.count(text), text))
     scores: dict[str, float | int] = {"captions_scored": len(written)}
     for prefix, texts in (("", written), ("constant_caption_", [common] * len(written))):
@@ -71,6 +75,7 @@ def caption_scores(written: list, references: list) -> dict:
             rouge_l(t, [r]) for t, r in zip(texts, references, strict=True)
         ) / len(texts)
         scores[f"{prefix}cider_d"] = cider_d(texts, [[r] for r in references])
+        scores[f"{prefix}meteor_exact_stem"] = meteor_exact_stem(texts, [[r] for r in references])
     return scores
 
 
