@@ -4,6 +4,8 @@ other member predicted. networkx is only the test's source of the graph."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from tests.e2e.runs import metagen_train, read_json, run_script
 
@@ -56,14 +58,15 @@ def test_karate_club_from_two_members_per_club(tmp_path):
     assert scores["num_nodes"] == 34 - 2 * LABELLED_PER_CLASS
     assert scores["accuracy"] >= MIN_ACCURACY, scores
     assert scores["accuracy"] > scores["majority_class_accuracy"], scores
-    shown = run_script(
-        tmp_path / "k" / "code",
-        "infer.py",
-        "--checkpoint",
-        str(tmp_path / "k" / "train" / "smoke"),
-        "--input",
-        str(data),
-        "--node",
-        "0",
-    )
-    assert shown.stdout.startswith("0\t0=")  # Mr. Hi himself, in his own club
+    # infer.py: every node of the graph folder, and the listed nodes of the trained graph
+    (tmp_path / "ids.jsonl").write_text('{"node": 0}\n{"node": 33}\n', encoding="utf-8")
+    out = tmp_path / "clubs.jsonl"
+    run_script(tmp_path / "k" / "code", "infer.py", "--checkpoint",
+               str(tmp_path / "k" / "train" / "smoke"), str(data), str(tmp_path / "ids.jsonl"),
+               "--out", str(out))  # fmt: skip
+    rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    graph_rows, listed = rows[:34], rows[34:]
+    assert [row["node"] for row in graph_rows] == list(range(34))
+    assert graph_rows[0]["label"] == "0"  # Mr. Hi himself, in his own club
+    assert [row["node"] for row in listed] == [0, 33]
+    assert [row["top"] for row in listed] == [graph_rows[0]["top"], graph_rows[33]["top"]]
