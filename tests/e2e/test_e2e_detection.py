@@ -54,26 +54,15 @@ def test_detector_beats_no_detections(name, tmp_path) -> None:
         "pixels, _ = val.scene(0); "
         f"Image.fromarray((pixels.transpose(1, 2, 0) * 255).astype(np.uint8)).save('{image}')",
     )
-    found = tmp_path / "found.json"
-    masks = ["--masks", str(tmp_path / "masks.png")] if prefix else []
+    found = tmp_path / "found.jsonl"
     run_script(
-        code,
-        "infer.py",
-        "--checkpoint",
-        out,
-        "--image",
-        str(image),
-        "--output",
-        str(found),
-        "--min-score",
-        "0.0",
-        "--drawn",
-        str(tmp_path / "drawn.png"),
-        *masks,
-    )
-    detections = json.loads(found.read_text())["detections"]
-    assert detections and all(len(d["box"]) == 4 for d in detections)
-    assert (tmp_path / "drawn.png").stat().st_size > 0
+        code, "infer.py", "--checkpoint", out, str(image), "--out", str(found), "--min-score",
+        "0.0", "--draw",
+    )  # fmt: skip
+    row = json.loads(found.read_text())  # one picture, one row
+    detections = row["detections"]
+    assert detections and all(len(d["bbox"]) == 4 for d in detections)
+    assert (tmp_path / "found_files" / "scene_boxes.png").stat().st_size > 0
     if prefix:  # one instance number per pixel, as many as detections at most
-        labels = np.array(Image.open(tmp_path / "masks.png"))
+        labels = np.array(Image.open(row["mask"]))
         assert labels.shape == (64, 64) and 0 < labels.max() <= len(detections)

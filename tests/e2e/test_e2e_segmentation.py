@@ -66,12 +66,11 @@ def test_semantic_segmenter_beats_the_majority_class(tmp_path, name) -> None:
         "infer.py",
         "--checkpoint",
         str(run_dir / "train" / "smoke"),
-        "--image",
         str(tmp_path / "in.png"),
-        "--output",
-        str(tmp_path / "mask.png"),
+        "--out",
+        str(tmp_path / "masks.jsonl"),
     )
-    mask = np.array(Image.open(tmp_path / "mask.png"))
+    mask = np.array(Image.open(tmp_path / "masks_files" / "in.png"))
     assert mask.shape == (48, 48) and mask.max() < info["num_classes"]
     assert (mask == classes).mean() > 0.8
 
@@ -150,13 +149,12 @@ def test_panoptic_segmenter_beats_the_majority_class(tmp_path) -> None:
         "infer.py",
         "--checkpoint",
         str(run_dir / "train" / "smoke"),
-        "--image",
         str(tmp_path / "in.png"),
-        "--output",
-        str(tmp_path / "pan.png"),
+        "--out",
+        str(tmp_path / "pan.jsonl"),
     )
-    ids = np.array(Image.open(tmp_path / "pan.png"))
-    segments = read_json(tmp_path / "pan.json")["segments_info"]
+    ids = np.array(Image.open(tmp_path / "pan_files" / "in.png"))
+    segments = read_json(tmp_path / "pan.jsonl")["segments_info"]  # one picture, one row
     assert ids.shape == (80, 80)
     assert sorted(s["id"] for s in segments) == sorted(set(np.unique(ids).tolist()) - {0})
     assert {s["category_id"] for s in segments if not s["isthing"]} <= {0, 1}
