@@ -95,15 +95,10 @@ def test_real_tables_are_classified_at_90_percent(name, tmp_path):
     held_out = metrics["eval"]
     assert held_out["num_samples"] == {"iris": 45, "wine": 54}[name]  # test.csv, not train.csv
     assert held_out["accuracy"] >= 0.90
-    out = run_script(
-        run_dir / "code",
-        "infer.py",
-        "--checkpoint",
-        str(run_dir / "train" / "smoke"),
-        "--input",
-        str(tmp_path / name / "test.csv"),
-    )
-    assert len(out.stdout.strip().splitlines()) == held_out["num_samples"]
+    predictions = tmp_path / "predictions.jsonl"
+    run_script(run_dir / "code", "infer.py", "--checkpoint", str(run_dir / "train" / "smoke"),
+               str(tmp_path / name / "test.csv"), "--out", str(predictions))  # fmt: skip
+    assert len(predictions.read_text("utf-8").splitlines()) == held_out["num_samples"]
 
 
 def test_diabetes_regression_reaches_r2_of_0_4(tmp_path):

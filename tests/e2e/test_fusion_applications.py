@@ -8,6 +8,7 @@ as files, names their classes or their actions."""
 
 from __future__ import annotations
 
+import json
 import wave
 
 import numpy as np
@@ -88,19 +89,28 @@ def _infer_acts_on_fresh_samples(tmp_path, out) -> None:
     samples = reach_samples(8, 99, image_size=dims["image_size"],
                             sensor_channels=dims["sensor_channels"],
                             sensor_steps=dims["sensor_steps"])  # fmt: skip
-    errors = []
+    lines = []
     for i in range(8):
         image = _write_input("image", samples["image"][i], tmp_path / f"image{i}.png", 0)
         sensor = _write_input("sensor", samples["sensor"][i], tmp_path / f"sensor{i}.csv", 0)
-        result = run_script(out.parent.parent / "code", "infer.py", "--checkpoint", str(out),
-                            "--image", image, "--sensor", sensor)  # fmt: skip
-        action = [float(line.split("\t")[1]) for line in result.stdout.splitlines()]
-        errors.append(np.abs(np.array(action) - samples["targets"][i]).max())
+        lines.append(json.dumps({"image": image, "sensor": sensor}) + "\n")
+    rows = _predicted(tmp_path, out, lines)
+    actions = np.array([[row[name] for name in ("velocity_x", "velocity_y")] for row in rows])
+    errors = np.abs(actions - samples["targets"]).max(axis=1)
     assert np.median(errors) <= 0.15, errors  # the actions span [-1, 1]
 
 
+def _predicted(tmp_path, out, lines: list[str]) -> list[dict]:
+    """infer.py's rows for these samples (JSONL lines), written as a user's samples file."""
+    (tmp_path / "samples.jsonl").write_text("".join(lines), encoding="utf-8")
+    predictions = tmp_path / "predictions.jsonl"
+    run_script(out.parent.parent / "code", "infer.py", "--checkpoint", str(out),
+               str(tmp_path / "samples.jsonl"), "--out", str(predictions))  # fmt: skip
+    return [json.loads(line) for line in predictions.read_text("utf-8").splitlines()]
+
+
 def _write_input(name: str, item, path, sample_rate: int) -> str:
-    """One sample's input as infer.py reads it from the command line."""
+    """One sample's input as infer.py reads it from a samples file."""
     if name == "text":
         return item
     if name == "image":
@@ -129,14 +139,15 @@ def _infer_names_fresh_samples(tmp_path, out, info) -> None:
              "video_resolution": (dims["video_height"], dims["video_width"])}  # fmt: skip
     samples = fusion_samples(info["inputs"], 8, seed=99, **sizes)
     suffix = {"image": ".png", "video": ".npy", "audio": ".wav", "sensor": ".csv"}
-    right = 0
+    lines = []
     for i in range(8):
-        args = []
+        sample = {}
         for name in info["inputs"]:
             path = tmp_path / f"{name}{i}{suffix.get(name, '')}"
-            written = _write_input(name, samples[name][i], path, dims["audio_sample_rate"])
-            args += [f"--{name}", written]
-        result = run_script(out.parent.parent / "code", "infer.py", "--checkpoint", str(out), *args)
-        right += result.stdout.split("\t")[0] == info["class_names"][samples["label"][i]]
+            sample[name] = _write_input(name, samples[name][i], path, dims["audio_sample_rate"])
+        lines.append(json.dumps(sample) + "\n")
+    rows = _predicted(tmp_path, out, lines)
+    right = sum(row["label"] == info["class_names"][label]
+                for row, label in zip(rows, samples["label"], strict=True))  # fmt: skip
     # the smoke runs' held-out accuracy is 0.9 to 1.0: six of eight leaves room for a miss
     assert right >= 6, f"infer.py named {right} of 8 fresh samples' classes"

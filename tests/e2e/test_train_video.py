@@ -3,6 +3,8 @@ minute each on two idle cores)."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -41,19 +43,16 @@ def test_video_classifier_beats_twice_chance(family, tmp_path) -> None:
     assert info["kind"] == "video" and info["num_val"] >= 500
     assert metrics["eval"]["accuracy"] >= 2 / info["num_classes"]
     npy, frame_dir = write_probe_clips(tmp_path)
-    for clip in (npy, frame_dir):
-        out = run_script(
-            tmp_path / family / "code",
-            "infer.py",
-            "--checkpoint",
-            str(run),
-            "--clip",
-            str(clip),
-            "--top",
-            "3",
-        )
-        lines = out.stdout.strip().splitlines()
-        assert len(lines) == 3 and all(line.split("\t")[0] in info["class_names"] for line in lines)
+    listed = tmp_path / "clips.jsonl"  # a folder of frames is named by a list
+    listed.write_text(json.dumps({"video": frame_dir.name}) + "\n", encoding="utf-8")
+    predictions = tmp_path / "predictions.jsonl"
+    run_script(tmp_path / family / "code", "infer.py", "--checkpoint", str(run), str(npy),
+               str(listed), "--out", str(predictions))  # fmt: skip
+    rows = [json.loads(line) for line in predictions.read_text("utf-8").splitlines()]
+    assert [row["input"] for row in rows] == [str(npy), str(frame_dir)]
+    for row in rows:
+        assert row["label"] in info["class_names"] and set(row["top"]) <= set(info["class_names"])
+    assert rows[0]["label"] == rows[1]["label"]  # the same frames, read either way
 
 
 def test_video_diffusion_learns_and_writes_a_gif(tmp_path) -> None:
@@ -67,22 +66,14 @@ def test_video_diffusion_learns_and_writes_a_gif(tmp_path) -> None:
     # The held-out denoising error beats always predicting zero noise.
     assert metrics["eval"]["loss"] < 0.9 * metrics["eval"]["zero_noise_mse"]
     dims = metrics["model_dims"]
-    gif, frames = tmp_path / "clip.gif", tmp_path / "frames"
-    out = run_script(
-        tmp_path / "vd" / "code",
-        "infer.py",
-        "--checkpoint",
-        str(run),
-        "--steps",
-        "5",
-        "--caption",
-        "a red circle moving left",
-        "--output",
-        str(gif),
-        "--frames-dir",
-        str(frames),
-    )
-    assert "wrote" in out.stdout
+    request = tmp_path / "request.txt"
+    request.write_text("a red circle moving left", encoding="utf-8")
+    predictions = tmp_path / "clips.jsonl"
+    out = run_script(tmp_path / "vd" / "code", "infer.py", "--checkpoint", str(run), "--steps",
+                     "5", str(request), "--out", str(predictions), "--frames")  # fmt: skip
+    assert "wrote" in out.stderr
+    row = json.loads(predictions.read_text(encoding="utf-8"))
+    gif, frames = row["video"], tmp_path / row["frames"]  # absolute, as --out is
     with Image.open(gif) as image:
         assert image.n_frames == dims["num_frames"]
         assert image.size == (dims["resolution"][1], dims["resolution"][0])

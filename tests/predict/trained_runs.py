@@ -15,8 +15,11 @@ SCALE = "smoke"
 
 
 def briefly_trained(spec: Path, parent: Path, steps: int = 1) -> Path:
-    """`spec` synthesized into `parent` and smoke-trained for `steps` steps."""
-    run = synthesize(load_spec(spec), parent, spec.stem)
+    """`spec` synthesized into `parent` and smoke-trained for `steps` steps (a step per stage
+    at least, where the spec trains in stages)."""
+    loaded = load_spec(spec)
+    steps = max(steps, len(loaded.training.stages or ()))
+    run = synthesize(loaded, parent, spec.stem)
     command = train_command(run, SCALE, steps, built_in_data(run, SCALE, None), None, False, False)
     done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]

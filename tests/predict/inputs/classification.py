@@ -7,6 +7,9 @@ from pathlib import Path
 
 import numpy as np
 from PIL import Image
+from tests.predict.inputs.records import write_record_inputs
+
+from metagen.data.audio_io import write_wav
 
 
 def write_inputs(run: Path, folder: Path, count: int) -> int:
@@ -23,4 +26,18 @@ def write_inputs(run: Path, folder: Path, count: int) -> int:
                 folder / f"{i}.png"
             )
         return count
+    if kind == "audio":  # tones of a pitch each, a clip's length at the trained rate
+        rate = info["sample_rate"]
+        for i in range(count):
+            time = np.arange(info["clip_samples"]) / rate
+            write_wav(folder / f"{i}.wav", 0.5 * np.sin(2 * np.pi * 220 * (i + 1) * time), rate)
+        return count
+    if kind == "video":  # .npy clips (frames, height, width, channels) of the trained size
+        height, width = info["resolution"]
+        for i in range(count):
+            frames = rng.integers(0, 256, (info["num_frames"], height, width, info["channels"]))
+            np.save(folder / f"{i}.npy", frames.astype(np.uint8))
+        return count
+    if kind in ("text", "tabular", "series"):
+        return write_record_inputs(run, folder, count)
     raise NotImplementedError(f"no inputs written for a {kind} classifier yet")

@@ -4,6 +4,7 @@ margins below; the generated infer.py flags injected spikes in a CSV."""
 
 from __future__ import annotations
 
+import json
 import math
 
 import pytest
@@ -58,11 +59,13 @@ def test_vae_example_detects_series_anomalies(tmp_path) -> None:
     check_margins(read_json(run / "train" / "smoke" / "metrics.json")["eval"])
     data = tmp_path / "spiky.csv"
     spikes = spiky_csv(data)
-    out = run_script(
-        run / "code", "infer.py", "--checkpoint", str(run / "train" / "smoke"), "--csv", str(data)
-    )
-    flagged = [int(line.split()[1]) for line in out.stdout.splitlines() if line.startswith("row ")]
-    assert set(spikes) <= set(flagged) and len(flagged) <= 10, out.stdout
+    scored = tmp_path / "scores.jsonl"
+    run_script(run / "code", "infer.py", "--checkpoint", str(run / "train" / "smoke"), str(data),
+               "--out", str(scored))  # fmt: skip
+    windows = [json.loads(line) for line in scored.read_text(encoding="utf-8").splitlines()]
+    # file lines: the header is line 1, so row r is line r + 1
+    flagged = {line - 1 for window in windows for line in window["anomalous_lines"]}
+    assert set(spikes) <= flagged and len(flagged) <= 10, windows
 
 
 def test_tabular_autoencoder_detects_off_manifold_rows(tmp_path) -> None:

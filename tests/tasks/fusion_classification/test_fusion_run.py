@@ -5,6 +5,7 @@ no input at all."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -30,12 +31,16 @@ def test_smoke_training_needs_both_inputs_and_infer_reads_any_of_them(tmp_path) 
     code = tmp_path / "f" / "code"
     red = tmp_path / "red.png"  # level 0 of the palette (red), caption level 1 (green)
     Image.new("RGB", (16, 16), (230, 38, 38)).save(red)
-    both = run_script(code, "infer.py", "--checkpoint", str(out), "--image", str(red),
-                      "--text", "a green thing here")  # fmt: skip
-    best, probability = both.stdout.splitlines()[0].split("\t")
-    assert best == "class_1" and float(probability) > 0.5  # label = 0 * 3 + 1
-    alone = run_script(code, "infer.py", "--checkpoint", str(out), "--image", str(red))
-    assert "read: image" in alone.stderr
-    nothing = subprocess.run([sys.executable, "infer.py", "--checkpoint", str(out)], cwd=code,
-                             capture_output=True, text=True)  # fmt: skip
-    assert nothing.returncode == 2 and "give at least one of --image, --text" in nothing.stderr
+    samples = tmp_path / "samples.jsonl"
+    samples.write_text('{"image": "red.png", "text": "a green thing here"}\n{"image": "red.png"}\n',
+                       encoding="utf-8")  # fmt: skip
+    predictions = tmp_path / "predictions.jsonl"
+    run_script(code, "infer.py", "--checkpoint", str(out), str(samples), "--out", str(predictions))
+    both, alone = [json.loads(line) for line in predictions.read_text("utf-8").splitlines()]
+    assert both["label"] == "class_1" and both["probability"] > 0.5  # label = 0 * 3 + 1
+    assert both["read"] == ["image", "text"] and alone["read"] == ["image"]
+    (tmp_path / "nothing.jsonl").write_text("{}\n", encoding="utf-8")
+    nothing = subprocess.run([sys.executable, "infer.py", "--checkpoint", str(out),
+                              str(tmp_path / "nothing.jsonl")], cwd=code, capture_output=True,
+                             text=True)  # fmt: skip
+    assert nothing.returncode == 2 and "gives no input; give one of image, text" in nothing.stderr

@@ -4,6 +4,7 @@ must beat it on held-out synthetic series by a stated margin."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 
 import pytest
@@ -63,11 +64,13 @@ def test_sunspots_beats_seasonal_naive_12_years_ahead(tmp_path) -> None:
     scores = read_json(run / "train" / "smoke" / "metrics.json")["eval"]
     assert scores["num_samples"] == info["num_val"]  # every held-out window was scored
     assert scores["mase"] < scores["naive_mase"], scores
-    # the generated infer.py forecasts the 12 years after the file's last row
-    out = run_script(
-        run / "code", "infer.py", "--checkpoint", str(run / "train" / "smoke"), "--csv", str(data)
-    )
-    assert len([line for line in out.stdout.splitlines() if "\t" in line]) == 12
+    # the generated infer.py forecasts the 12 years after the file's last row, dated
+    forecast = tmp_path / "forecast.jsonl"
+    run_script(run / "code", "infer.py", "--checkpoint", str(run / "train" / "smoke"), str(data),
+               "--out", str(forecast))  # fmt: skip
+    rows = [json.loads(line) for line in forecast.read_text(encoding="utf-8").splitlines()]
+    assert [row["step"] for row in rows] == list(range(1, 13))
+    assert [row["date"] for row in rows] == [2008.0 + step for step in range(1, 13)]
 
 
 @pytest.mark.parametrize(
