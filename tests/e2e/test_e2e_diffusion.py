@@ -3,6 +3,9 @@ sample PNGs with the generated infer.py (slow: about a minute)."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PIL import Image
@@ -40,33 +43,31 @@ def test_smoke_training_beats_the_zero_noise_baseline(trained):
     assert f"{held_out['loss']:.4f}" in card
 
 
-def sample(run_dir, tmp_path, name, *args):
-    path = tmp_path / name
-    out = run_script(
-        run_dir / "code",
-        "infer.py",
-        "--checkpoint",
-        str(run_dir / "train" / "smoke"),
-        "--output",
-        str(path),
-        *args,
-    )
-    assert "wrote" in out.stdout
-    return path
+def sample(run_dir, tmp_path, name, request, *args):
+    """The PNG infer.py draws for one request (a .json file), and its row."""
+    path = tmp_path / f"{name}.json"
+    path.write_text(json.dumps(request), encoding="utf-8")
+    out = tmp_path / f"{name}.jsonl"
+    run_script(run_dir / "code", "infer.py", "--checkpoint", str(run_dir / "train" / "smoke"),
+               str(path), "--out", str(out), *args)  # fmt: skip
+    row = json.loads(out.read_text(encoding="utf-8"))
+    assert row["input"] == str(path) and row["seed"] == request["seed"]
+    return Path(row["image"])
 
 
 def test_infer_writes_a_png_at_the_configured_size_and_ddim_is_seeded(trained, tmp_path):
     run_dir, _ = trained
     size = read_json(run_dir / "train" / "smoke" / "metrics.json")["model_dims"]["image_size"]
-    first = sample(run_dir, tmp_path, "a.png", "--caption", "a red circle", "--seed", "1")
-    again = sample(run_dir, tmp_path, "b.png", "--caption", "a red circle", "--seed", "1")
-    other = sample(run_dir, tmp_path, "c.png", "--caption", "a red circle", "--seed", "2")
+    first = sample(run_dir, tmp_path, "a", {"caption": "a red circle", "seed": 1})
+    again = sample(run_dir, tmp_path, "b", {"caption": "a red circle", "seed": 1})
+    other = sample(run_dir, tmp_path, "c", {"caption": "a red circle", "seed": 2})
     with Image.open(first) as image:
         assert image.size == (size, size) and image.mode == "RGB"
         pixels = np.asarray(image)
     assert np.isfinite(pixels).all() and pixels.std() > 0
     assert first.read_bytes() == again.read_bytes()
     assert first.read_bytes() != other.read_bytes()
-    ddpm = sample(run_dir, tmp_path, "d.png", "--sampler", "ddpm", "--seed", "1")
+    ddpm = sample(run_dir, tmp_path, "d", {"caption": "a red circle", "seed": 1}, "--sampler",
+                  "ddpm")  # fmt: skip
     with Image.open(ddpm) as image:
         assert image.size == (size, size)

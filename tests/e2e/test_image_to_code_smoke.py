@@ -31,10 +31,13 @@ def test_smoke_run_writes_code_of_each_pictures_kind(tmp_path) -> None:
     firsts = {kind: next(line for line in lines if line["kind"] == kind) for kind in
               ("ui", "chart", "flowchart", "code")}  # fmt: skip
     paths = [str(data / f["image"]) for f in firsts.values()]
-    written = run_script(run / "code", "infer.py", *paths, "--checkpoint", str(out)).stdout
-    for kind, path, following in zip(firsts, paths, [*paths[1:], None], strict=True):
-        start = written.index(f"# {path}\n") + len(path) + 3
-        code = written[start : written.index(f"# {following}\n") if following else None]
+    predictions = tmp_path / "code.jsonl"
+    run_script(run / "code", "infer.py", *paths, "--checkpoint", str(out), "--out",
+               str(predictions))  # fmt: skip
+    rows = [json.loads(line) for line in predictions.read_text(encoding="utf-8").splitlines()]
+    assert [row["input"] for row in rows] == paths
+    for kind, row in zip(firsts, rows, strict=True):
+        code = row["code"]
         if kind in STARTS:
             assert code.startswith(STARTS[kind]), (kind, code)
         else:

@@ -4,6 +4,8 @@ run on a short training run; the quality checks (slow) on full smoke runs."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 import soundfile
@@ -57,19 +59,14 @@ def test_infer_writes_a_wav_of_the_requested_length(generator, tmp_path):
     run_dir, out = generator
     seconds = 0.05  # 400 samples: past the smoke decoder's 256-sample context, so it slides
     rate = read_json(out / "data_info.json")["sample_rate"]
-    wav = tmp_path / "continuation.wav"
-    result = run_script(
-        run_dir / "code",
-        "infer.py",
-        "--checkpoint",
-        str(out),
-        "--seconds",
-        str(seconds),
-        "--output",
-        str(wav),
-    )
-    assert str(wav) in result.stdout
-    samples, read_rate = soundfile.read(str(wav), dtype="float32")
+    request = tmp_path / "request.json"  # no prompt: a built-in synthetic clip
+    request.write_text('{"seed": 0}', encoding="utf-8")
+    predictions = tmp_path / "predictions.jsonl"
+    result = run_script(run_dir / "code", "infer.py", "--checkpoint", str(out), str(request),
+                        "--seconds", str(seconds), "--out", str(predictions))  # fmt: skip
+    assert str(predictions) in result.stderr
+    wav = json.loads(predictions.read_text(encoding="utf-8"))["audio"]
+    samples, read_rate = soundfile.read(wav, dtype="float32")
     assert read_rate == rate and samples.shape == (round(seconds * rate),)
     assert np.isfinite(samples).all() and np.abs(samples).max() <= 1.0
     assert samples.std() > 0  # sampled audio, not silence
@@ -80,24 +77,12 @@ def test_infer_continues_a_prompt_file(generator, tmp_path):
     prompt = tmp_path / "prompt.flac"  # another rate and format: resampled on the way in
     t = np.arange(22050) / 22050
     soundfile.write(str(prompt), 0.5 * np.sin(2 * np.pi * 330 * t), 22050)
-    wav = tmp_path / "with_prompt.wav"
-    run_script(
-        run_dir / "code",
-        "infer.py",
-        "--checkpoint",
-        str(out),
-        "--prompt",
-        str(prompt),
-        "--seconds",
-        "0.01",
-        "--with-prompt",
-        "--output",
-        str(wav),
-        "--temperature",
-        "0",
-    )
+    predictions = tmp_path / "predictions.jsonl"
+    run_script(run_dir / "code", "infer.py", "--checkpoint", str(out), str(prompt), "--seconds",
+               "0.01", "--with-prompt", "--out", str(predictions), "--temperature", "0")  # fmt: skip
     info = read_json(out / "data_info.json")
-    samples, _ = soundfile.read(str(wav), dtype="float32")
+    wav = json.loads(predictions.read_text(encoding="utf-8"))["audio"]
+    samples, _ = soundfile.read(wav, dtype="float32")
     assert len(samples) == info["prompt_samples"] + round(0.01 * info["sample_rate"])
     # the prompt comes first, as written to 16-bit PCM after resampling
     assert abs(float(np.abs(samples[: info["prompt_samples"]]).max()) - 0.5) < 0.02
@@ -129,9 +114,9 @@ def test_classifier_infer_names_the_note_of_a_clip(classifier, tmp_path):
     t = np.arange(rate) / rate  # one second of a steady A3: twice the clip, cut to fit
     wav = tmp_path / "a3.wav"
     soundfile.write(str(wav), 0.4 * np.sin(2 * np.pi * 220.0 * t), rate)
-    result = run_script(
-        run_dir / "code", "infer.py", "--checkpoint", str(out), "--audio", str(wav), "--top", "3"
-    )
-    lines = result.stdout.strip().splitlines()
-    assert len(lines) == 3 and all(line.split("\t")[0] in info["class_names"] for line in lines)
-    assert lines[0].split("\t")[0] == "A3 steady"
+    predictions = tmp_path / "predictions.jsonl"
+    run_script(run_dir / "code", "infer.py", "--checkpoint", str(out), str(wav), "--out",
+               str(predictions))  # fmt: skip
+    [row] = [json.loads(line) for line in predictions.read_text("utf-8").splitlines()]
+    assert row["input"] == str(wav) and set(row["top"]) <= set(info["class_names"])
+    assert row["label"] == "A3 steady"

@@ -52,24 +52,17 @@ def test_clip_retrieval_beats_chance_and_infer_writes_embeddings(tmp_path) -> No
     assert f"{held_out['r1_text_to_image']:.4f}" in card
     pairs = write_shapes(tmp_path, 3)
     code = run / "code"
-    out = run_script(
-        code,
-        "infer.py",
-        "--checkpoint",
-        str(run / "train" / "smoke"),
-        "--image",
-        *[p for p, _ in pairs],
-        "--caption",
-        *[c for _, c in pairs],
-        "--image-output",
-        str(tmp_path / "img.npy"),
-        "--text-output",
-        str(tmp_path / "txt.npy"),
-    )
-    images, texts = np.load(tmp_path / "img.npy"), np.load(tmp_path / "txt.npy")
+    captions = tmp_path / "captions.jsonl"  # a text per row
+    captions.write_text("".join(json.dumps({"text": c}) + "\n" for _, c in pairs), encoding="utf-8")
+    predictions = tmp_path / "predictions.jsonl"
+    run_script(code, "infer.py", "--checkpoint", str(run / "train" / "smoke"),
+               *[p for p, _ in pairs], str(captions), "--out", str(predictions))  # fmt: skip
+    rows = [json.loads(line) for line in predictions.read_text(encoding="utf-8").splitlines()]
+    images = np.array([row["embedding"] for row in rows if "image" in row or "top" in row])
+    texts = np.array([row["embedding"] for row in rows if "text" in row])
     assert images.shape == texts.shape == (3, 64)
     np.testing.assert_allclose(np.linalg.norm(images, axis=1), 1.0, rtol=1e-5)
-    assert out.stdout.count("best:") == 3
+    assert sum("caption" in row for row in rows) == 3  # each picture's best caption
     export = run_script(
         code,
         "export.py",
@@ -100,12 +93,12 @@ def test_vlm_caption_loss_beats_unigram_entropy_and_infer_captions(tmp_path, fus
     assert held_out["loss"] < held_out["loss_mismatched_images"]  # it reads the image
     assert loss_drop(metrics) >= 0.3
     pairs = write_shapes(tmp_path, 4)
-    captions = []
-    for path, _ in pairs:
-        out = run_script(
-            run / "code", "infer.py", "--checkpoint", str(run / "train" / "smoke"), "--image", path
-        )
-        captions.append(out.stdout.strip())
+    predictions = tmp_path / "captions.jsonl"
+    run_script(run / "code", "infer.py", "--checkpoint", str(run / "train" / "smoke"),
+               *[path for path, _ in pairs], "--out", str(predictions))  # fmt: skip
+    rows = [json.loads(line) for line in predictions.read_text(encoding="utf-8").splitlines()]
+    assert [row["input"] for row in rows] == [path for path, _ in pairs]
+    captions = [row["caption"].strip() for row in rows]
     # At smoke scale the model learns the colours and not yet the shapes: a held-out loss
     # near ln(6) nats per caption, the shape's (one run: 0.126 nats/token, 15 tokens).
     words = [c.split() for c in captions]
