@@ -116,7 +116,7 @@ def test_a_damaged_checkpoint_is_refused_naming_the_file(trained, tmp_path, scri
     named = damage(out, case)
     args = {
         "evaluate.py": ["--checkpoint", str(out)],
-        "infer.py": ["--checkpoint", str(out), "--input", str(data)],
+        "infer.py": ["--checkpoint", str(out), str(data)],
         "export.py": ["--checkpoint", str(out), "--output", str(tmp_path / "m.onnx")],
         "train.py": [
             "--scale",

@@ -85,11 +85,12 @@ def test_a_users_tokenizer_is_read_saved_and_read_back_by_infer(package, tmp_pat
         mine.vocab_size,
         "tokenizer.json",
     )
-    result = run(run_dir / "code", "infer.py", "--checkpoint", str(out), "--prompt", "the cat",
+    (tmp_path / "prompt.txt").write_text("the cat", encoding="utf-8")
+    result = run(run_dir / "code", "infer.py", "--checkpoint", str(out), str(tmp_path / "prompt.txt"),
                  "--max-new-tokens", "5", "--temperature", "0")  # fmt: skip
-    assert result.returncode == 0 and result.stdout.startswith("the cat"), result.stderr
+    assert result.returncode == 0 and result.stdout.split("\t")[1] == "the cat", result.stderr
     (out / "tokenizer.json").unlink()
-    for script in (["infer.py", "--prompt", "x"], ["evaluate.py"]):
+    for script in (["infer.py", str(tmp_path / "prompt.txt")], ["evaluate.py"]):
         result = run(run_dir / "code", script[0], "--checkpoint", str(out), *script[1:])
         assert result.returncode == 2 and "tokenizer.json does not exist" in result.stderr
         assert "Traceback" not in result.stderr
@@ -151,9 +152,10 @@ def test_a_trained_bpe_model_beats_the_unigram_baseline_in_bits_per_byte(package
     assert result.returncode == 0, result.stderr[-2000:]
     again = json.loads((out / "eval" / "metrics.json").read_text(encoding="utf-8"))
     assert again["bits_per_byte"] == pytest.approx(metrics["bits_per_byte"], rel=1e-5)
-    result = run(code, "infer.py", "--checkpoint", str(out), "--prompt", "count 3 4",
+    (tmp_path / "prompt.txt").write_text("count 3 4", encoding="utf-8")
+    result = run(code, "infer.py", "--checkpoint", str(out), str(tmp_path / "prompt.txt"),
                  "--max-new-tokens", "8", "--temperature", "0")  # fmt: skip
-    assert result.returncode == 0 and result.stdout.startswith("count 3 4")
+    assert result.returncode == 0 and result.stdout.split("\t")[1] == "count 3 4"
 
 
 @pytest.mark.slow
@@ -175,13 +177,17 @@ def test_a_masked_lm_reads_a_bert_wordpiece_tokenizer_and_fills_its_mask(tmp_pat
     assert (info["tokenizer"], info["mask_id"]) == ("wordpiece", wordpiece.token_to_id("[MASK]"))
     metrics = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["eval"]
     assert metrics["num_masked_bytes"] > metrics["num_masked_tokens"]  # words, not bytes
-    result = run(code, "infer.py", "--checkpoint", str(out), "--text", "the cat [MASK] the ball.",
-                 "--top", "3")  # fmt: skip
+    texts = tmp_path / "texts.jsonl"
+    texts.write_text(json.dumps({"text": "the cat [MASK] the ball."}) + "\n", encoding="utf-8")
+    result = run(code, "infer.py", "--checkpoint", str(out), str(texts), "--top", "3",
+                 "--out", str(tmp_path / "filled.jsonl"))  # fmt: skip
     assert result.returncode == 0, result.stderr
-    filled, candidates = result.stdout.splitlines()[:2]
-    assert filled.startswith("the cat ") and "[MASK]" not in filled
-    assert candidates.startswith("token 2: ") and len(candidates.split(", ")) == 3
-    result = run(code, "infer.py", "--checkpoint", str(out), "--text", "no blanks")
+    [row] = [json.loads(line) for line in (tmp_path / "filled.jsonl").read_text().splitlines()]
+    assert row["filled"].startswith("the cat ") and "[MASK]" not in row["filled"]
+    [blank] = row["blanks"]
+    assert blank["position"] == 2 and len(blank["fills"]) == 3
+    texts.write_text(json.dumps({"text": "no blanks"}) + "\n", encoding="utf-8")
+    result = run(code, "infer.py", "--checkpoint", str(out), str(texts))
     assert result.returncode == 2 and "no [MASK] to fill" in result.stderr
 
 
@@ -233,10 +239,12 @@ def test_a_bpe_text_classifier_trains_its_tokenizer_on_the_users_texts(tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
     again = json.loads((out / "eval" / "metrics.json").read_text(encoding="utf-8"))
     assert again["accuracy"] == pytest.approx(metrics["accuracy"])
-    result = run(code, "infer.py", "--checkpoint", str(out), "--input", str(tmp_path / "new.jsonl"))
+    predictions = tmp_path / "predictions.jsonl"
+    result = run(code, "infer.py", "--checkpoint", str(out), str(tmp_path / "new.jsonl"), "--out",
+                 str(predictions))  # fmt: skip
     assert result.returncode == 0, result.stderr[-2000:]
-    # one line per record: "line N<TAB>best=p<TAB>next=p ..."
-    best = [line.split("\t")[1].split("=")[0] for line in result.stdout.splitlines()]
+    # one row per record, its most probable class first
+    best = [json.loads(line)["label"] for line in predictions.read_text("utf-8").splitlines()]
     assert len(best) == len(new)
     right = sum(found == label for found, (_, label) in zip(best, new, strict=True))
     assert right >= 0.8 * len(new)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from tests.codegen.generated import synth_run
 from tests.e2e.runs import loss_drop, read_json, run_script
@@ -50,32 +52,35 @@ def test_evaluate_reproduces_the_held_out_loss(trained) -> None:
     assert again["unigram_baseline_loss"] == pytest.approx(first["unigram_baseline_loss"])
 
 
-def test_infer_fills_the_blanks(trained) -> None:
+def test_infer_fills_the_blanks(trained, tmp_path) -> None:
     run_dir, out = trained
     text = "count 3 4 5 _ 7 8."
-    result = run_script(
-        run_dir / "code", "infer.py", "--checkpoint", str(out), "--text", text, "--top", "3"
-    )
-    # The filled text, then one line of candidates per blank (a blank may be filled with a
-    # newline, so split at the first candidates line rather than at the first newline).
-    filled, candidates = result.stdout.split(f"\nbyte {text.index('_')}: ")
+    (tmp_path / "blank.txt").write_text(text + "\n", encoding="utf-8")
+    predictions = tmp_path / "filled.jsonl"
+    run_script(run_dir / "code", "infer.py", "--checkpoint", str(out), str(tmp_path / "blank.txt"),
+               "--top", "3", "--out", str(predictions))  # fmt: skip
+    [row] = [json.loads(line) for line in predictions.read_text(encoding="utf-8").splitlines()]
+    filled = row["filled"]
     assert len(filled) == len(text) and "_" not in filled
     assert filled.startswith("count 3 4 5 ") and filled.endswith(" 7 8.")
-    assert len(candidates.strip().split(", ")) == 3
+    [blank] = row["blanks"]
+    assert blank["position"] == text.index("_") and len(blank["fills"]) == 3
+    assert blank["fills"][0][0] == filled[text.index("_")]
 
 
-def test_infer_without_blanks_is_an_error(trained) -> None:
+def test_infer_without_blanks_is_an_error(trained, tmp_path) -> None:
     import subprocess
     import sys
 
     run_dir, out = trained
+    (tmp_path / "plain.txt").write_text("no blanks", encoding="utf-8")
     result = subprocess.run(
-        [sys.executable, "infer.py", "--checkpoint", str(out), "--text", "no blanks"],
+        [sys.executable, "infer.py", "--checkpoint", str(out), str(tmp_path / "plain.txt")],
         cwd=run_dir / "code",
         capture_output=True,
         text=True,
     )
-    assert result.returncode == 2 and "no '_' to fill" in result.stderr
+    assert result.returncode == 2 and "no _ to fill" in result.stderr
 
 
 def test_export_matches_onnxruntime(trained, tmp_path) -> None:

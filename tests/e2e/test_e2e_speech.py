@@ -5,9 +5,11 @@ the full smoke scale (slow)."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -120,34 +122,21 @@ SPOKEN = [
 @pytest.mark.skipif(ESPEAK is None, reason="espeak-ng is not installed")
 def test_infer_transcribes_spoken_wav_files(recognizer, tmp_path):
     run_dir, out = recognizer
-    heard = []
+    clips = tmp_path / "clips"
+    clips.mkdir()
     for word, voice, speed in SPOKEN:
-        wav = tmp_path / f"{word}.wav"  # 22 kHz from espeak-ng: resampled on the way in
+        wav = clips / f"{word}.wav"  # 22 kHz from espeak-ng: resampled on the way in
         subprocess.run([ESPEAK, "-v", voice, "-s", str(speed), "-w", str(wav), word], check=True)
-        text_file = tmp_path / f"{word}.txt"
-        result = run_script(
-            run_dir / "code",
-            "infer.py",
-            "--checkpoint",
-            str(out),
-            "--audio",
-            str(wav),
-            "--output",
-            str(text_file),
-        )
-        heard.append(result.stdout.strip())
-        assert text_file.read_text(encoding="utf-8") == heard[-1] + "\n"
-    right = sum(h == word for h, (word, _, _) in zip(heard, SPOKEN, strict=True))
+    predictions = tmp_path / "transcripts.jsonl"
+    run_script(run_dir / "code", "infer.py", "--checkpoint", str(out), str(clips),
+               "--out", str(predictions))  # fmt: skip
+    rows = [json.loads(line) for line in predictions.read_text(encoding="utf-8").splitlines()]
+    heard = {Path(row["input"]).stem: row["transcript"] for row in rows}
+    assert sorted(heard) == sorted(word for word, _, _ in SPOKEN)
+    right = sum(heard[word] == word for word, _, _ in SPOKEN)
     assert right >= 3, heard
     missing = subprocess.run(
-        [
-            sys.executable,
-            "infer.py",
-            "--checkpoint",
-            str(out),
-            "--audio",
-            str(tmp_path / "nowhere.wav"),
-        ],
+        [sys.executable, "infer.py", "--checkpoint", str(out), str(tmp_path / "nowhere.wav")],
         cwd=run_dir / "code",
         capture_output=True,
         text=True,
@@ -170,5 +159,5 @@ def test_smoke_ctc_recognizer_beats_the_trivial_transcripts(tmp_path):
     check_beats_baselines(metrics["eval"])
     wav = tmp_path / "tone.wav"  # any audio: CTC's greedy path may be empty, never an error
     write_wav(wav, 0.3 * np.sin(np.arange(8000) / 5.0), 8000)
-    result = run_script(run_dir / "code", "infer.py", "--checkpoint", str(out), "--audio", str(wav))
-    assert "error" not in result.stderr
+    result = run_script(run_dir / "code", "infer.py", "--checkpoint", str(out), str(wav))
+    assert "error" not in result.stderr and result.stdout.startswith(f"{wav}\t")

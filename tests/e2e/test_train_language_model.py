@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from tests.codegen.generated import synth_run
 from tests.e2e.runs import loss_drop, read_json, run_script
@@ -44,22 +46,15 @@ def test_evaluate_reproduces_the_held_out_loss(trained) -> None:
     assert again["loss"] == pytest.approx(read_json(out / "metrics.json")["eval"]["loss"], rel=1e-5)
 
 
-def test_infer_generates_text(trained) -> None:
+def test_infer_generates_text(trained, tmp_path) -> None:
     run_dir, out = trained
-    result = run_script(
-        run_dir / "code",
-        "infer.py",
-        "--checkpoint",
-        str(out),
-        "--prompt",
-        "12+7=",
-        "--max-new-tokens",
-        "40",
-        "--temperature",
-        "0",
-    )
-    assert result.stdout.startswith("12+7=")
-    assert len(result.stdout.strip()) > len("12+7=")
+    (tmp_path / "prompt.txt").write_text("12+7=\n", encoding="utf-8")
+    predictions = tmp_path / "generated.jsonl"
+    run_script(run_dir / "code", "infer.py", "--checkpoint", str(out), str(tmp_path / "prompt.txt"),
+               "--max-new-tokens", "40", "--temperature", "0", "--out", str(predictions))  # fmt: skip
+    [row] = [json.loads(line) for line in predictions.read_text(encoding="utf-8").splitlines()]
+    assert row["prompt"] == "12+7="
+    assert len(row["continuation"].strip()) > 0
 
 
 def test_export_matches_onnxruntime(trained, tmp_path) -> None:
