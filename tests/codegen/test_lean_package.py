@@ -57,6 +57,10 @@ LINE_LIMIT_GPT2 = 1500
 # tri-modal example's adds the audio preprocessor and training.stages' Staging (2,826), the
 # audio-video example's the video clip reader for infer.py; the robot policy's is the same
 # network with a regression task.
+# Issue 16's shared prediction inputs and outputs (data/prediction_io.py: files, folders,
+# globs and lists in, JSONL or CSV out, in batches; about 130 lines of every data.py) took the
+# language models, the masked LMs and the panoptic segmenter, within 160 lines of the limit,
+# over it.
 OVER_LIMIT = {
     "audio/audio_generation_small.yaml",
     "audio/audio_musicgen.yaml",
@@ -66,6 +70,7 @@ OVER_LIMIT = {
     "image/instance_segmentation_maskrcnn.yaml",
     "image/object_detector_detr.yaml",
     "image/object_detector_yolo.yaml",
+    "image/panoptic_segmentation.yaml",
     "image/small_diffusion.yaml",
     "image/yolo_detector.yaml",
     "multimodal/fusion_audio_video.yaml",
@@ -79,9 +84,13 @@ OVER_LIMIT = {
     "multimodal/small_vlm.yaml",
     "multimodal/small_vlm_late.yaml",
     "multimodal/vlm.yaml",
+    "text/bert_base.yaml",
     "text/gpt2.yaml",
+    "text/masked_lm.yaml",
     "text/sentence_embedding.yaml",
     "text/text_classifier_bert.yaml",
+    "text/text_llm.yaml",
+    "text/tiny_lm.yaml",
     "video/small_video_diffusion.yaml",
     "video/video_gen.yaml",
 }

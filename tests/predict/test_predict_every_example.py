@@ -45,7 +45,9 @@ def test_a_folder_of_five_inputs_gets_five_predictions(spec, tmp_path) -> None:
         if out.suffix == ".jsonl":
             rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
         else:
-            rows = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
+            # not splitlines(): a continuation's \x0b or \x85 is no CSV row's end
+            with out.open(encoding="utf-8", newline="") as handle:
+                rows = list(csv.DictReader(handle))
         assert len(rows) == expected, rows
         assert all(row["input"] for row in rows)
         assert {row["input"].split(":")[0] for row in rows} <= {

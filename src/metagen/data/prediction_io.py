@@ -50,9 +50,17 @@ def input_files(given: list[str], suffixes: tuple[str, ...]) -> list[Path]:
     return found
 
 
+def utf8_text(path: Path) -> str:
+    """The file's text; a ValueError naming it where it is not UTF-8."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise ValueError(f"{path} is not UTF-8 text; save it as UTF-8") from None
+
+
 def read_rows(path: Path) -> list[dict]:
     """A CSV's rows (by its header) or a JSONL's objects."""
-    text = path.read_text(encoding="utf-8")
+    text = utf8_text(path)
     if path.suffix.lower() == ".csv":
         return list(csv.DictReader(text.splitlines()))
     rows = []
@@ -65,6 +73,18 @@ def read_rows(path: Path) -> list[dict]:
             raise ValueError(f"{path}: line {number} is not a JSON object")
         rows += [row] if row is not None else []
     return rows
+
+
+def text_rows(files: list[Path]) -> list[tuple[str, dict]]:
+    """(input, row) of each text input: a .txt file whole as {"text": ...} (less the line
+    break editors end it with), or each row of a .jsonl/.csv (input: path:N, N from 1)."""
+    found: list[tuple[str, dict]] = []
+    for path in files:
+        if path.suffix.lower() == ".txt":
+            found.append((str(path), {"text": utf8_text(path).removesuffix("\n")}))
+        else:
+            found += [(f"{path}:{n}", row) for n, row in enumerate(read_rows(path), start=1)]
+    return found
 
 
 def listed(path: Path) -> list[tuple[dict, str]]:

@@ -82,4 +82,4 @@ def test_a_row_without_text_is_refused_naming_it(run, tmp_path) -> None:
     (tmp_path / "bad.jsonl").write_text('{"prompt": "the cat"}\n', encoding="utf-8")
     done = infer(run, str(tmp_path / "bad.jsonl"))
     assert done.returncode == 2 and "Traceback" not in done.stderr
-    assert done.stderr.startswith(f'error: {tmp_path / "bad.jsonl"}: row 1 has no "text"')
+    assert done.stderr.startswith(f'error: {tmp_path / "bad.jsonl"}:1 has no "text"')
