@@ -13,6 +13,7 @@ import pytest
 from metagen.data.prediction_io import (
     add_io_arguments,
     input_files,
+    output_stem,
     outputs_folder,
     run_predictions,
     write_rows,
@@ -117,3 +118,10 @@ def test_the_loop_batches_and_a_bad_input_writes_nothing(tree, capsys) -> None:
     assert "error: cannot read image c.jpg" in capsys.readouterr().err and not out.exists()
     assert run_predictions(_args([]), lambda _: {}, predict, PICTURES) == 2
     assert "name the inputs to predict" in capsys.readouterr().err
+
+
+def test_files_written_for_inputs_of_one_name_in_two_folders_are_two(tree) -> None:
+    first, second = output_stem(tree / "a.png"), output_stem(tree / "deep" / "a.png")
+    assert first != second and first.startswith("a_") and second.startswith("a_")
+    assert output_stem(tree / "a.png") == first  # the same input, the same name each run
+    assert output_stem(tree / "list.csv", 3).startswith("list_3_")

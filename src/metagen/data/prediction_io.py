@@ -6,6 +6,7 @@ at all), and the loop that predicts them in batches. `metagen predict` runs infe
 import argparse
 import csv
 import glob
+import hashlib
 import json
 import sys
 from collections.abc import Callable
@@ -102,6 +103,13 @@ def listed(path: Path) -> list[tuple[dict, str]]:
 def outputs_folder(out: Path | None) -> Path:
     """Where predictions that are files (masks, pictures, audio) go: beside --out."""
     return out.with_name(out.stem + "_files") if out is not None else Path("predictions_files")
+
+
+def output_stem(path: Path, number: int | None = None) -> str:
+    """The name of a file a prediction writes: its input's, its row's number, and a digest of
+    the input's path (inputs of one name in two folders get two files, not one overwritten)."""
+    digest = hashlib.sha1(str(path.resolve()).encode("utf-8")).hexdigest()[:8]
+    return path.stem + ("" if number is None else f"_{number}") + f"_{digest}"
 
 
 def write_rows(rows: list[dict], out: Path | None) -> None:
