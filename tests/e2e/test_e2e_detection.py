@@ -5,6 +5,7 @@ no-detections baseline on held-out scenes, and their generated evaluate.py and i
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -62,7 +63,8 @@ def test_detector_beats_no_detections(name, tmp_path) -> None:
     row = json.loads(found.read_text())  # one picture, one row
     detections = row["detections"]
     assert detections and all(len(d["bbox"]) == 4 for d in detections)
-    assert (tmp_path / "found_files" / "scene_boxes.png").stat().st_size > 0
+    assert Path(row["drawn"]).parent == tmp_path / "found_files"
+    assert Path(row["drawn"]).stat().st_size > 0
     if prefix:  # one instance number per pixel, as many as detections at most
         labels = np.array(Image.open(row["mask"]))
         assert labels.shape == (64, 64) and 0 < labels.max() <= len(detections)

@@ -70,7 +70,7 @@ def test_semantic_segmenter_beats_the_majority_class(tmp_path, name) -> None:
         "--out",
         str(tmp_path / "masks.jsonl"),
     )
-    mask = np.array(Image.open(tmp_path / "masks_files" / "in.png"))
+    mask = np.array(Image.open(read_json(tmp_path / "masks.jsonl")["mask"]))  # one row
     assert mask.shape == (48, 48) and mask.max() < info["num_classes"]
     assert (mask == classes).mean() > 0.8
 
@@ -153,8 +153,8 @@ def test_panoptic_segmenter_beats_the_majority_class(tmp_path) -> None:
         "--out",
         str(tmp_path / "pan.jsonl"),
     )
-    ids = np.array(Image.open(tmp_path / "pan_files" / "in.png"))
-    segments = read_json(tmp_path / "pan.jsonl")["segments_info"]  # one picture, one row
+    row = read_json(tmp_path / "pan.jsonl")  # one picture, one row
+    ids, segments = np.array(Image.open(row["mask"])), row["segments_info"]
     assert ids.shape == (80, 80)
     assert sorted(s["id"] for s in segments) == sorted(set(np.unique(ids).tolist()) - {0})
     assert {s["category_id"] for s in segments if not s["isthing"]} <= {0, 1}
