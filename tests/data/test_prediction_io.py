@@ -125,3 +125,9 @@ def test_files_written_for_inputs_of_one_name_in_two_folders_are_two(tree) -> No
     assert first != second and first.startswith("a_") and second.startswith("a_")
     assert output_stem(tree / "a.png") == first  # the same input, the same name each run
     assert output_stem(tree / "list.csv", 3).startswith("list_3_")
+
+
+def test_a_list_naming_a_file_by_a_number_reads_it_as_a_name(tree) -> None:
+    (tree / "7.png").write_bytes(b"x")
+    (tree / "numbered.jsonl").write_text('{"file": 7}\n')
+    assert input_files([str(tree / "numbered.jsonl")], PICTURES) == [tree / "7.png"]

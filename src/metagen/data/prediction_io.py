@@ -39,7 +39,7 @@ def input_files(given: list[str], suffixes: tuple[str, ...]) -> list[Path]:
         elif (
             path.is_file() and path.suffix.lower() in LISTS and path.suffix.lower() not in suffixes
         ):
-            found += [path.parent / row[key] for row, key in listed(path)]
+            found += [path.parent / str(row[key]) for row, key in listed(path)]
         elif path.is_file():
             found.append(path)
         elif glob.has_magic(text) and glob.glob(text, recursive=True):
