@@ -71,6 +71,13 @@ def fail(message: str) -> None:
     raise typer.Exit(2)
 
 
+def require_script(run_dir: Path, script: str) -> None:
+    """Exit 2 in one line unless `run_dir` holds the generated `code/<script>`."""
+    if not (run_dir / "code" / script).is_file():
+        fail(f"{run_dir} is not a run directory (no code/{script}). Pass a folder written by "
+             "`metagen train`.")  # fmt: skip
+
+
 def guarded(action: Callable[[], T]) -> T:
     """Run `action`; known bad-input errors become one paragraph and exit 2, no traceback."""
     from metagen.checkpoint_import.sources import CheckpointError

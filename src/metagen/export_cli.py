@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from metagen.cli import UsageError, app, err, fail, guarded, labelled
+from metagen.cli import UsageError, app, err, fail, guarded, labelled, require_script
 
 FORMATS = ("onnx", "torchscript")
 
@@ -33,9 +33,7 @@ def export(
 
     if format not in FORMATS:
         fail(f"--format {format!r}: use onnx or torchscript.")
-    if not (run_dir / "code" / "export.py").is_file():
-        fail(f"{run_dir} is not a run directory (no code/export.py). Pass a folder written by "
-             "`metagen train`.")  # fmt: skip
+    require_script(run_dir, "export.py")
 
     used = guarded(lambda: trained_scale(run_dir, scale))
     folder = out_dir or run_dir / "export"

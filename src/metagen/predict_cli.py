@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from metagen.cli import app, err, fail, guarded, labelled
+from metagen.cli import app, err, fail, guarded, labelled, require_script
 
 
 @app.command()
@@ -39,9 +39,7 @@ def predict(
         fail(f"--out {out_file}: no folder {out_file.parent}; create it first.")
     if batch_size < 1:
         fail(f"--batch-size {batch_size}: give at least 1.")
-    if not (run_dir / "code" / "infer.py").is_file():
-        fail(f"{run_dir} is not a run directory (no code/infer.py). Pass a folder written by "
-             "`metagen train`.")  # fmt: skip
+    require_script(run_dir, "infer.py")
     checkpoint = run_dir / "train" / guarded(lambda: trained_scale(run_dir, scale))
     command = [sys.executable, str(run_dir / "code" / "infer.py"), "--checkpoint",
                str(checkpoint.resolve()), *inputs, "--out", str(out_file.resolve()),

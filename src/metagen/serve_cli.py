@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from metagen.cli import app, err, fail, guarded, labelled
+from metagen.cli import app, err, fail, guarded, labelled, require_script
 from metagen.serve.limits import DEFAULT_MAX_BATCH, DEFAULT_MAX_BYTES, DEFAULT_WAIT_MS, Limits
 
 LOCALHOST = "127.0.0.1"
@@ -60,9 +60,7 @@ def serve(
             fail(f"{flag} {value}: give at least 1.")
     if batch_wait_ms < 0:
         fail(f"--batch-wait-ms {batch_wait_ms}: give 0 or more.")
-    if not (run_dir / "code" / "infer.py").is_file():
-        fail(f"{run_dir} is not a run directory (no code/infer.py). Pass a folder written by "
-             "`metagen train`.")  # fmt: skip
+    require_script(run_dir, "infer.py")
     try:
         import uvicorn
 

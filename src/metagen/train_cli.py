@@ -26,6 +26,7 @@ from metagen.cli import (
     fail,
     guarded,
     out,
+    require_script,
     show_warnings,
 )
 from metagen.report.docs import render_docs
@@ -346,9 +347,7 @@ def evaluate(
 
     if scale is not None and scale not in ("full", "smoke"):
         fail(f"--scale {scale!r} is not a scale. Use full or smoke.")
-    if not (run_dir / "code" / "evaluate.py").is_file():
-        fail(f"{run_dir} is not a run directory (no code/evaluate.py). Pass a folder written by "
-             "`metagen train`.")  # fmt: skip
+    require_script(run_dir, "evaluate.py")
     if data is not None and not data.exists():
         fail(f"--data {data}: no such file or folder.")
 
