@@ -4,7 +4,9 @@ run for one step. What a prediction test needs is a loadable model, not a good o
 
 from __future__ import annotations
 
+import json
 import subprocess
+import sys
 from pathlib import Path
 
 from metagen.spec import load_spec
@@ -24,3 +26,16 @@ def briefly_trained(spec: Path, parent: Path, steps: int = 1) -> Path:
     done = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     return run
+
+
+def run_infer(run: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
+    """The run's infer.py on its smoke checkpoint with `args` (inputs and options), as a
+    user runs it."""
+    command = [sys.executable, str(run / "code" / "infer.py"), "--checkpoint",
+               str(run / "train" / SCALE), *args]  # fmt: skip
+    return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+
+
+def jsonl_rows(path: Path) -> list[dict]:
+    """The rows of a predictions.jsonl."""
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]

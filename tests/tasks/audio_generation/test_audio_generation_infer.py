@@ -6,31 +6,19 @@ same whatever the batch around it; a request naming no such prompt is one line, 
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 import soundfile
 from tests.paths import EXAMPLES
-from tests.predict.trained_runs import briefly_trained
+from tests.predict.trained_runs import briefly_trained, jsonl_rows, run_infer
 
 
 @pytest.fixture(scope="module")
 def run(tmp_path_factory):
     spec = EXAMPLES / "audio" / "audio_generation_small.yaml"
     return briefly_trained(spec, tmp_path_factory.mktemp("audio_lm"))
-
-
-def infer(run: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(run / "code" / "infer.py"), "--checkpoint",
-                           str(run / "train" / "smoke"), *args],
-                          capture_output=True, text=True, timeout=600)  # fmt: skip
-
-
-def rows_of(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
 def test_each_request_writes_a_wav_the_same_in_any_batch(run, tmp_path) -> None:
@@ -42,9 +30,11 @@ def test_each_request_writes_a_wav_the_same_in_any_batch(run, tmp_path) -> None:
     lines = [{"prompt": "tone.wav", "seed": 3}, {"seed": 3}, {}]
     requests.write_text("".join(json.dumps(r) + "\n" for r in lines), encoding="utf-8")
     out = tmp_path / "together.jsonl"
-    done = infer(run, str(tmp_path / "tone.wav"), str(requests), "--out", str(out), "--seed", "3")
+    done = run_infer(
+        run, str(tmp_path / "tone.wav"), str(requests), "--out", str(out), "--seed", "3"
+    )
     assert done.returncode == 0, done.stderr
-    rows = rows_of(out)
+    rows = jsonl_rows(out)
     assert [r["input"] for r in rows] == [str(tmp_path / "tone.wav"),
                                           *(f"{requests}:{n}" for n in (1, 2, 3))]  # fmt: skip
     assert [r["seed"] for r in rows] == [3, 3, 3, 5]  # --seed plus the row's number less one
@@ -59,16 +49,16 @@ def test_each_request_writes_a_wav_the_same_in_any_batch(run, tmp_path) -> None:
     assert audio[0] == audio[1]  # the same prompt and seed, the same continuation
     assert audio[1] != audio[2]  # another prompt
     alone = tmp_path / "alone.jsonl"
-    done = infer(run, str(requests), "--out", str(alone), "--batch-size", "1", "--seed", "3")
+    done = run_infer(run, str(requests), "--out", str(alone), "--batch-size", "1", "--seed", "3")
     assert done.returncode == 0, done.stderr
-    assert [Path(r["audio"]).read_bytes() for r in rows_of(alone)] == audio[1:]
+    assert [Path(r["audio"]).read_bytes() for r in jsonl_rows(alone)] == audio[1:]
 
 
 def test_seconds_and_with_prompt_set_the_length(run, tmp_path) -> None:
     info = json.loads((run / "train" / "smoke" / "data_info.json").read_text())
     (tmp_path / "r.json").write_text('{"seed": 1}', encoding="utf-8")
     out = tmp_path / "out.csv"
-    done = infer(run, str(tmp_path / "r.json"), "--out", str(out), "--seconds", "0.01",
+    done = run_infer(run, str(tmp_path / "r.json"), "--out", str(out), "--seconds", "0.01",
                  "--with-prompt", "--temperature", "0")  # fmt: skip
     assert done.returncode == 0, done.stderr
     [row] = [line.split(",") for line in out.read_text().splitlines()[1:]]
@@ -88,7 +78,7 @@ def test_a_bad_request_is_one_line(run, tmp_path, text, args, said) -> None:
     requests = tmp_path / "bad.jsonl"
     requests.write_text(text, encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    done = infer(run, str(requests), "--out", str(out), *args)
+    done = run_infer(run, str(requests), "--out", str(out), *args)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     [line] = done.stderr.strip().splitlines()
     assert said in line, line

@@ -7,15 +7,12 @@ exit 2."""
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
 from tests.paths import EXAMPLES
 from tests.predict.inputs.contrastive import write_inputs
-from tests.predict.trained_runs import briefly_trained
+from tests.predict.trained_runs import briefly_trained, jsonl_rows, run_infer
 
 from metagen.data.synthetic_images import ShapesDataset
 
@@ -29,24 +26,14 @@ def run(tmp_path_factory):
     )
 
 
-def infer(run: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(run / "code" / "infer.py"), "--checkpoint",
-                           str(run / "train" / "smoke"), *args],
-                          capture_output=True, text=True, timeout=600)  # fmt: skip
-
-
-def rows_of(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
-
-
 def test_pictures_get_ranked_captions_and_unit_embeddings(run, tmp_path) -> None:
     inputs = tmp_path / "inputs"
     inputs.mkdir()
     count = write_inputs(run, inputs, 6)
     out = tmp_path / "out.jsonl"
-    done = infer(run, str(inputs), "--out", str(out), "--top", str(TOP), "--batch-size", "2")
+    done = run_infer(run, str(inputs), "--out", str(out), "--top", str(TOP), "--batch-size", "2")
     assert done.returncode == 0, done.stderr
-    rows = rows_of(out)
+    rows = jsonl_rows(out)
     assert len(rows) == count
     pictures = [r for r in rows if "top" in r]
     assert len(pictures) == count - 2 and sum("text" in r for r in rows) == 2
@@ -80,10 +67,10 @@ def test_captions_of_a_file_are_ranked_by_the_embeddings_dot_product(run, tmp_pa
         (tmp_path / f"{name}.txt").write_text(text, encoding="utf-8")
     out = tmp_path / "out.jsonl"
     texts = [str(tmp_path / "red.txt"), str(tmp_path / "ring.txt")]
-    done = infer(run, str(inputs / "shape0.png"), *texts, "--captions", str(captions), "--out",
+    done = run_infer(run, str(inputs / "shape0.png"), *texts, "--captions", str(captions), "--out",
                  str(out))  # fmt: skip
     assert done.returncode == 0, done.stderr
-    picture, *texts = rows_of(out)
+    picture, *texts = jsonl_rows(out)
     assert set(picture["top"]) == {"a red circle", "a blue ring"}  # distinct, blanks left out
     for row in texts:
         dot = float(np.array(picture["embedding"]) @ np.array(row["embedding"]))
@@ -94,7 +81,7 @@ def test_a_row_of_neither_text_nor_picture_is_one_line(run, tmp_path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"label": 3}\n', encoding="utf-8")
     out = tmp_path / "out.jsonl"
-    done = infer(run, str(bad), "--out", str(out))
+    done = run_infer(run, str(bad), "--out", str(out))
     assert done.returncode == 2 and "Traceback" not in done.stderr
     [line] = done.stderr.strip().splitlines()
     assert f"{bad}: row 1 has no text and names no image" in line

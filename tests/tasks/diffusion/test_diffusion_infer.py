@@ -8,14 +8,13 @@ from __future__ import annotations
 import csv
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 from PIL import Image
 from tests.paths import EXAMPLES
-from tests.predict.trained_runs import briefly_trained
+from tests.predict.trained_runs import briefly_trained, jsonl_rows, run_infer
 
 STEPS = "2"  # DDIM steps: the pictures' content is not what is checked here
 
@@ -27,14 +26,8 @@ def image_run(tmp_path_factory):
     )
 
 
-def infer(run, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(run / "code" / "infer.py"), "--checkpoint",
-                           str(run / "train" / "smoke"), "--steps", STEPS, *args],
-                          capture_output=True, text=True, timeout=600)  # fmt: skip
-
-
-def rows_of(path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+def infer(run: Path, *args: str) -> subprocess.CompletedProcess:
+    return run_infer(run, "--steps", STEPS, *args)
 
 
 def test_each_request_draws_its_own_png_whatever_its_batch(image_run, tmp_path) -> None:
@@ -47,7 +40,7 @@ def test_each_request_draws_its_own_png_whatever_its_batch(image_run, tmp_path) 
     done = infer(image_run, str(requests), str(tmp_path / "alone.txt"), "--out", str(together),
                  "--batch-size", "4", "--seed", "1")  # fmt: skip
     assert done.returncode == 0, done.stderr
-    rows = rows_of(together)
+    rows = jsonl_rows(together)
     assert [r["input"] for r in rows] == [f"{requests}:1", f"{requests}:2", f"{requests}:3",
                                           str(tmp_path / "alone.txt")]  # fmt: skip
     # a row without a seed takes --seed plus its row's number less one; a .txt takes --seed
@@ -70,7 +63,7 @@ def test_each_request_draws_its_own_png_whatever_its_batch(image_run, tmp_path) 
     single.write_text(json.dumps(lines[1]) + "\n", encoding="utf-8")
     done = infer(image_run, str(single), "--out", str(again), "--batch-size", "1")
     assert done.returncode == 0, done.stderr
-    assert Path(rows_of(again)[0]["image"]).read_bytes() == pictures[1]
+    assert Path(jsonl_rows(again)[0]["image"]).read_bytes() == pictures[1]
 
 
 @pytest.mark.parametrize(

@@ -5,14 +5,12 @@ in the row; a key that is no input of the model is refused in one line naming fi
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from tests.paths import EXAMPLES
 from tests.predict.inputs.fusion_classification import write_inputs
-from tests.predict.trained_runs import SCALE, briefly_trained
+from tests.predict.trained_runs import SCALE, briefly_trained, run_infer
 
 pytestmark = pytest.mark.slow
 
@@ -23,18 +21,13 @@ def run(tmp_path_factory) -> Path:
                            tmp_path_factory.mktemp("fusion"))  # fmt: skip
 
 
-def infer(run: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(run / "code" / "infer.py"), "--checkpoint",
-                           str(run / "train" / SCALE), *args], capture_output=True, text=True)  # fmt: skip
-
-
 def test_samples_are_classified_with_left_out_inputs_masked(run, tmp_path) -> None:
     count = write_inputs(run, tmp_path, 4)  # the last sample leaves out its first input
     labelled = tmp_path / "labelled.jsonl"
     first = json.loads((tmp_path / "samples_0.jsonl").read_text("utf-8").splitlines()[0])
     labelled.write_text(json.dumps({**first, "label": "class_0"}) + "\n", encoding="utf-8")
     out = tmp_path / "predictions.jsonl"
-    done = infer(run, str(tmp_path / "samples_0.jsonl"), str(tmp_path / "samples_1.jsonl"),
+    done = run_infer(run, str(tmp_path / "samples_0.jsonl"), str(tmp_path / "samples_1.jsonl"),
                  str(labelled), "--out", str(out))  # fmt: skip
     assert done.returncode == 0, done.stderr[-2000:]
     rows = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
@@ -56,7 +49,7 @@ def test_a_key_that_is_no_input_is_refused_naming_its_line(run, tmp_path) -> Non
     path = tmp_path / "typo.jsonl"
     path.write_text('{"text": "a red thing"}\n\n{"imgae": "x.png", "text": "a red thing"}\n',
                     encoding="utf-8")  # fmt: skip
-    done = infer(run, str(path))
+    done = run_infer(run, str(path))
     assert done.returncode == 2 and done.stderr.strip().splitlines() == [
         f"error: {path}:3: imgae is not an input of this model (its inputs: image, text); remove it"
     ]

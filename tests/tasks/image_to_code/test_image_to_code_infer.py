@@ -6,19 +6,16 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from tests.paths import EXAMPLES
 from tests.predict.inputs.image_to_code import write_inputs
-from tests.predict.trained_runs import briefly_trained
+from tests.predict.trained_runs import briefly_trained, run_infer
 
 
 def infer(run: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(run / "code" / "infer.py"), "--checkpoint",
-                           str(run / "train" / "smoke"), "--max-new-tokens", "12", *args],
-                          capture_output=True, text=True, timeout=600)  # fmt: skip
+    return run_infer(run, "--max-new-tokens", "12", *args)
 
 
 def written(out: Path) -> dict[str, str]:

@@ -7,12 +7,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 import pytest
 import torch
 from tests.paths import EXAMPLES
-from tests.predict.trained_runs import briefly_trained
+from tests.predict.trained_runs import briefly_trained, run_infer
 
 from metagen.data.tokenizer import ByteTokenizer
 from metagen.report.predictions import load_trained
@@ -38,8 +37,7 @@ def prompts(tmp_path):
 
 
 def infer(run, *args: str) -> subprocess.CompletedProcess:
-    command = [sys.executable, "infer.py", "--checkpoint", str(run / "train" / "smoke"), *args]
-    return subprocess.run(command, cwd=run / "code", capture_output=True, text=True, timeout=300)
+    return run_infer(run, *args, timeout=300)
 
 
 def rows_of(run, tmp_path, *args: str) -> list[dict]:

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 
 import pytest
 import torch
 from tests.paths import EXAMPLES
-from tests.predict.trained_runs import briefly_trained
+from tests.predict.trained_runs import briefly_trained, run_infer
 
 from metagen.data.tokenizer import MaskedByteTokenizer
 from metagen.report.predictions import load_trained
@@ -28,8 +27,7 @@ def run(tmp_path_factory):
 
 
 def infer(run, *args: str) -> subprocess.CompletedProcess:
-    command = [sys.executable, "infer.py", "--checkpoint", str(run / "train" / "smoke"), *args]
-    return subprocess.run(command, cwd=run / "code", capture_output=True, text=True, timeout=300)
+    return run_infer(run, *args, timeout=300)
 
 
 def test_fills_are_the_models_most_probable_bytes(run, tmp_path) -> None:

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 from tests.paths import EXAMPLES
-from tests.predict.trained_runs import briefly_trained
+from tests.predict.trained_runs import briefly_trained, run_infer
 
 
 def trained(example: str, parent: Path) -> Path:
@@ -18,9 +17,7 @@ def trained(example: str, parent: Path) -> Path:
 
 
 def infer(run: Path, *args: str) -> subprocess.CompletedProcess:
-    command = [sys.executable, str(run / "code" / "infer.py"), "--checkpoint",
-               str(run / "train" / "smoke"), *args]  # fmt: skip
-    return subprocess.run(command, capture_output=True, text=True, timeout=300)
+    return run_infer(run, *args, timeout=300)
 
 
 def predictions(run: Path, *args: str) -> list[dict]:

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from tests.paths import EXAMPLES
 from tests.predict.inputs.vlm import write_inputs
-from tests.predict.trained_runs import briefly_trained
+from tests.predict.trained_runs import briefly_trained, run_infer
 
 
 @pytest.fixture(scope="module")
@@ -21,9 +20,7 @@ def run(tmp_path_factory):
 
 
 def infer(run: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, str(run / "code" / "infer.py"), "--checkpoint",
-                           str(run / "train" / "smoke"), "--max-new-tokens", "8", *args],
-                          capture_output=True, text=True, timeout=600)  # fmt: skip
+    return run_infer(run, "--max-new-tokens", "8", *args)
 
 
 def captions(out: Path) -> dict[str, str]:
