@@ -13,18 +13,16 @@ import numpy as np
 import pytest
 import torch
 from tests.e2e.runs import METAGEN
-from tests.paths import EXAMPLE_SPECS
+from tests.paths import EXAMPLE_SPECS, EXAMPLES
 
 from metagen.archs.build import build_from_dims, example_inputs_for
 from metagen.codegen.package import config_json
+from metagen.export.preprocessing import batch_axes
 from metagen.export.torchscript import export_torchscript
 from metagen.planning import make_blueprint
 from metagen.report.predictions import load_trained
 from metagen.spec import load_spec
 
-# Graphs are batched as one disjoint union: the leading axis counts nodes, not samples, so a
-# traced graph cannot leave it free (ONNX's dynamo export is the way for them).
-NOT_TRACEABLE = {"gnn"}
 DEFAULT_SUITE = {"resnet", "decoder_lm", "clip", "gnn"}
 
 
@@ -46,17 +44,12 @@ def _metagen(*args: str) -> subprocess.CompletedProcess:
     [pytest.param(a, marks=() if a in DEFAULT_SUITE else pytest.mark.slow)
      for a in sorted(smoke_of_each_arch())],
 )  # fmt: skip
-def test_every_arch_traces_with_a_free_batch_or_is_refused(arch) -> None:
+def test_every_arch_traces_with_a_free_batch(arch) -> None:
     _, dims = smoke_of_each_arch()[arch]
     torch.manual_seed(0)
     model = build_from_dims(arch, dims).eval()
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / "model.pt"
-        if arch in NOT_TRACEABLE:
-            with pytest.raises(ValueError, match="fixed the batch size"):
-                export_torchscript(model, arch, dims, target)
-            assert not target.exists()
-            return
         differences = export_torchscript(model, arch, dims, target)
         assert set(differences) == {"batch 1", "batch 7"} and max(differences.values()) <= 1e-4
         loaded = torch.jit.load(str(target))
@@ -66,6 +59,60 @@ def test_every_arch_traces_with_a_free_batch_or_is_refused(arch) -> None:
             actual = torch.utils._pytree.tree_leaves(loaded(**inputs))
         for got, want in zip(actual, expected, strict=True):
             torch.testing.assert_close(got, want, rtol=0, atol=1e-4)
+
+
+class FixesTheBatch(torch.nn.Module):
+    """A model whose trace freezes the batch it saw: int() of a size is a constant there."""
+
+    def __init__(self, inner: torch.nn.Module, reshape: bool) -> None:
+        super().__init__()
+        self.inner, self.reshape = inner, reshape
+
+    def forward(self, features: torch.Tensor) -> torch.Tensor:
+        out = self.inner(features)[: int(features.shape[0])]  # batch 1 gets 1 row, 7 gets 2
+        return out.reshape(int(features.shape[0]), -1) if self.reshape else out  # 7 fails
+
+
+@pytest.mark.parametrize("reshape", [False, True], ids=["other shapes", "fails"])
+def test_a_trace_that_fixes_the_batch_is_refused_and_writes_nothing(reshape, tmp_path) -> None:
+    _, dims = smoke_of_each_arch()["tabular_mlp"]
+    model = FixesTheBatch(build_from_dims("tabular_mlp", dims), reshape)
+    with pytest.raises(ValueError, match="fixed the batch size"):
+        export_torchscript(model, "tabular_mlp", dims, tmp_path / "model.pt")
+    assert list(tmp_path.iterdir()) == []
+
+
+def graphs_of_sizes(sizes: list[int], features: int) -> dict[str, torch.Tensor]:
+    """A batch of ring graphs of the given node counts, as one disjoint union."""
+    edges, start = [], 0
+    for n in sizes:
+        ring = torch.arange(n) + start
+        edges.append(torch.stack([ring, (ring - start + 1) % n + start]))
+        start += n
+    generator = torch.Generator().manual_seed(0)
+    return {
+        "x": torch.randn(start, features, generator=generator),
+        "edge_index": torch.cat(edges, dim=1),
+        "batch": torch.arange(len(sizes)).repeat_interleave(torch.tensor(sizes)),
+    }
+
+
+def test_a_graph_classifier_traces_for_graphs_of_any_count_and_size(tmp_path) -> None:
+    config = json.loads(
+        config_json(make_blueprint(load_spec(EXAMPLES / "graph" / "molecule_classifier.yaml")))
+    )
+    dims = config["scales"]["smoke"]["model"]
+    torch.manual_seed(0)
+    model = build_from_dims("gnn", dims).eval()
+    export_torchscript(model, "gnn", dims, tmp_path / "model.pt")
+    loaded = torch.jit.load(str(tmp_path / "model.pt"))
+    assert batch_axes("gnn", dims) == {"x": [0], "edge_index": [1], "batch": [0]}
+    for sizes in ([3], [3, 11, 5], [7] * 9):
+        inputs = graphs_of_sizes(sizes, dims["in_features"])
+        with torch.no_grad():
+            expected, actual = model(**inputs), loaded(**inputs)
+        assert actual.shape == (len(sizes), dims["num_outputs"])
+        torch.testing.assert_close(actual, expected, rtol=0, atol=1e-5)
 
 
 def test_a_trained_run_exports_to_both_formats_with_its_preprocessing(
@@ -91,7 +138,7 @@ def test_a_trained_run_exports_to_both_formats_with_its_preprocessing(
         np.testing.assert_allclose(actual, expected, rtol=0, atol=1e-4)
         read = json.loads((out / "preprocessing.json").read_text(encoding="utf-8"))
         assert read["inputs"] == {
-            "features": {"shape": [1, dims["num_features"]], "dtype": "float32"}
+            "features": {"shape": [1, dims["num_features"]], "dtype": "float32", "batch_axes": [0]}
         }
         assert read["data"]["kind"] == "tabular" and "pixels" not in read
 

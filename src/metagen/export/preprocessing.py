@@ -1,6 +1,6 @@
-"""What an exported model reads, written beside it as preprocessing.json: the inputs' names
-and shapes at batch 1, and the data settings that make them (picture size and channels,
-pixel normalisation, text length and tokenizer)."""
+"""What an exported model reads, written beside it as preprocessing.json: the inputs' names,
+shapes at batch 1 and the axes that grow with the batch, and the data settings that make them
+(picture size and channels, pixel normalisation, text length and tokenizer)."""
 
 from __future__ import annotations
 
@@ -15,16 +15,32 @@ DATA_KEYS = ("kind", "image_size", "channels", "seq_len", "context_length", "sam
              "n_mels", "num_frames", "tokenizer", "vocab_size", "num_features")  # fmt: skip
 
 
+def batch_axes(arch: str, dims: dict) -> dict[str, list[int]]:
+    """Per input, the axes that grow with the batch, seen between example batches of 2 and 3:
+    the leading one, or a graph's nodes and edges (a batch of graphs is their disjoint union)."""
+    from metagen.archs.build import example_inputs_for
+
+    two, three = example_inputs_for(arch, dims, 2), example_inputs_for(arch, dims, 3)
+    return {
+        name: [axis for axis, (a, b) in enumerate(zip(x.shape, three[name].shape, strict=True)) if a != b]
+        for name, x in two.items()
+    }  # fmt: skip
+
+
 def write_preprocessing(folder: Path, arch: str, dims: dict, data_cfg: dict[str, Any]) -> Path:
     from metagen.archs.build import example_inputs_for
 
     inputs = example_inputs_for(arch, dims, 1)
+    growing = batch_axes(arch, dims)
     record: dict[str, Any] = {
         "inputs": {
-            name: {"shape": list(t.shape), "dtype": str(t.dtype).removeprefix("torch.")}
+            name: {
+                "shape": list(t.shape),
+                "dtype": str(t.dtype).removeprefix("torch."),
+                "batch_axes": growing[name],
+            }
             for name, t in inputs.items()
         },  # fmt: skip
-        "batch_axis": 0,
         "data": {k: data_cfg[k] for k in DATA_KEYS if data_cfg.get(k) is not None},
     }
     pictures = any(t.dim() >= 4 and t.is_floating_point() for t in inputs.values())

@@ -17,6 +17,10 @@ def _leaves(outputs) -> list[torch.Tensor]:
     return [t for t in torch.utils._pytree.tree_leaves(outputs) if isinstance(t, torch.Tensor)]
 
 
+def first_line(error: BaseException) -> str:
+    return (str(error).strip().splitlines() or [repr(error)])[0]
+
+
 def export_torchscript(model, arch: str, dims: dict, path: Path, atol: float = 1e-4) -> dict:
     """Trace `model` on a batch of 2, save it to `path` (written whole), and return the max
     |TorchScript - PyTorch| at batches 1 and 7; a ValueError where they differ by more than
@@ -35,7 +39,12 @@ def export_torchscript(model, arch: str, dims: dict, path: Path, atol: float = 1
         for batch in CHECK_BATCHES:
             inputs = example_inputs_for(arch, dims, batch)
             with torch.no_grad():
-                expected, actual = _leaves(model(**inputs)), _leaves(loaded(**inputs))
+                expected = _leaves(model(**inputs))
+                try:
+                    actual = _leaves(loaded(**inputs))
+                except RuntimeError as error:  # a shape the trace froze, met at run time
+                    raise ValueError(f"at batch {batch} the traced model fails ({first_line(error)}): "
+                                     "its graph fixed the batch size") from None  # fmt: skip
             if [t.shape for t in expected] != [t.shape for t in actual]:
                 raise ValueError(f"at batch {batch} the traced model's outputs have other shapes: "
                                  "its graph fixed the batch size")  # fmt: skip
