@@ -115,6 +115,7 @@ def test_coco_file_loads_scaled_boxes_and_masks(tmp_path) -> None:
     cfg = {**CFG, "with_masks": True, "val_fraction": 0.34}
     train, val, info = build_detection_datasets(cfg, str(path), 0)
     assert info["class_names"] == ["dot", "cat"]  # sorted by category id
+    assert info["category_ids"] == [3, 7]  # which predictions name
     assert (info["num_train"], info["num_val"], info["crowd_dropped"]) == (2, 1, 1)
     items = [train[0], train[1], val[0]]
     by_class = {}

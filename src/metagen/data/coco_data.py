@@ -188,9 +188,10 @@ def _object(path: Path, i: int, ann, images: dict, class_of: dict, masks: bool):
     return ann["image_id"], (class_of[ann["category_id"]], box, ann.get("segmentation"))
 
 
-def read_coco(path, masks: bool) -> tuple[list[dict], list[str], int]:
-    """(records, class names, crowd annotations dropped). A record: {"path", "size" (w, h),
-    "objects": [(class index, [x, y, w, h], segmentation)]}."""
+def read_coco(path, masks: bool) -> tuple[list[dict], list[str], list[int], int]:
+    """(records, class names, their category ids, crowd annotations dropped), classes in the
+    order of their ids. A record: {"path", "size" (w, h), "objects": [(class index,
+    [x, y, w, h], segmentation)]}."""
     path = Path(path)
     data = _read_json(path)
     categories = _ids(path, data["categories"], "categories", {"id": int, "name": str})
@@ -219,7 +220,7 @@ def read_coco(path, masks: bool) -> tuple[list[dict], list[str], int]:
             )
         records.append({"path": file, "size": size, "objects": objects[image_id]})
     names = [categories[cid]["name"] for cid in sorted(categories)]
-    return records, names, crowd
+    return records, names, sorted(categories), crowd
 
 
 def _object_mask(seg, size: tuple[int, int], image_size: int) -> np.ndarray:

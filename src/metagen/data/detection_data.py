@@ -49,15 +49,16 @@ def _split(records: list, val_fraction: float, seed: int) -> tuple[list, list]:
 
 def _coco_datasets(cfg: dict, source: str, seed: int, masks: bool):
     train_file, val_file = _coco_files(source)
-    train_records, class_names, crowd = read_coco(train_file, masks)
+    train_records, class_names, category_ids, crowd = read_coco(train_file, masks)
     if val_file is None:
         train_records, val_records = _split(train_records, float(cfg["val_fraction"]), seed)
     else:
-        val_records, val_names, val_crowd = read_coco(val_file, masks)
-        if val_names != class_names:
+        val_records, val_names, val_ids, val_crowd = read_coco(val_file, masks)
+        if (val_names, val_ids) != (class_names, category_ids):
             raise CocoFormatError(
-                f"{val_file}: categories {val_names} differ from "
-                f"{train_file}'s {class_names}; use the same list in both."
+                f"{val_file}: categories {dict(zip(val_ids, val_names, strict=True))} differ "
+                f"from {train_file}'s {dict(zip(category_ids, class_names, strict=True))} "
+                "(id: name); use the same list in both."
             )
         crowd += val_crowd
     records = train_records + val_records
@@ -65,7 +66,9 @@ def _coco_datasets(cfg: dict, source: str, seed: int, masks: bool):
     args = (int(cfg["image_size"]), int(cfg["channels"]), max_objects, masks)
     train = CocoDetectionDataset(train_records, *args)
     val = CocoDetectionDataset(val_records, *args)
-    return train, val, class_names, {"max_objects": max_objects, "crowd_dropped": crowd}
+    # the file's own category ids, which predictions name (COCO's are not 0, 1, 2, ...)
+    extra = {"max_objects": max_objects, "crowd_dropped": crowd, "category_ids": category_ids}
+    return train, val, class_names, extra
 
 
 def _synthetic_datasets(cfg: dict, seed: int, masks: bool):

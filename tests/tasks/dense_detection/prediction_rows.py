@@ -45,7 +45,7 @@ def predicted_rows(run: Path, inputs: list[Path], out: Path, *options: str) -> l
 
 def assert_coco_detections(row: dict, size: tuple[int, int], names: list[str], min_score: float):
     """Each detection a COCO result inside the picture, named by its class, scored at least
-    `min_score`, best first."""
+    `min_score`, best first (drawn scenes: a category id is a class index)."""
     width, height = size
     scores = [detection["score"] for detection in row["detections"]]
     assert scores == sorted(scores, reverse=True) and min(scores, default=1.0) >= min_score

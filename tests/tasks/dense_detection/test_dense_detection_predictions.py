@@ -39,7 +39,13 @@ def test_a_box_is_stretched_to_the_picture_and_clipped_to_it(tmp_path) -> None:
             "classes": torch.tensor([1, 0, 1]),
             "scores": torch.tensor([0.9, 0.6, 0.3]),
         }
-        rows = coco_boxes(found, [0, 1, 2], side, (width, height), ["circle", "square"])
+        drawn = {"class_names": ["circle", "square"]}  # drawn scenes: ids are class indices
+        rows = coco_boxes(found, [0, 1, 2], side, (width, height), drawn)
+        from_file = {"class_names": ["circle", "square"], "category_ids": [3, 17]}
+        named = coco_boxes(found, [0, 1, 2], side, (width, height), from_file)
+    assert [(row["category_id"], row["category_name"]) for row in named] == [
+        (17, "square"), (3, "circle"), (17, "square")
+    ]  # fmt: skip  # a COCO file's own ids, not the class indices
     assert [row["bbox"] for row in rows] == [
         [0, 0, width, height],
         [width / 2, height / 2, width / 2, height / 2],
