@@ -50,8 +50,15 @@ def test_vlm_maps_its_caption_attention_to_the_patches(fusion: str) -> None:
                        cross_attention_every=1)  # fmt: skip
     model = VLM(config).eval()
     with torch.no_grad():
-        (found,) = vlm_maps(model, _images(3), Settings(seq_len=SEQ_LEN))
+        found, *composed = vlm_maps(model, _images(3), Settings(seq_len=SEQ_LEN))
     assert found.maps.shape == (3, GRID, GRID) and (found.maps >= 0).all()
+    if fusion != "late":  # the caption's attention carried through the image tower's rollout
+        ((through_tower),) = composed
+        assert through_tower.method == "text_rollout" and through_tower.notes == found.notes
+        assert through_tower.maps.shape == (3, GRID, GRID) and (through_tower.maps >= 0).all()
+        # rollout rows are distributions: the attention's total stays, only moved
+        assert_close(through_tower.maps.sum(dim=(1, 2)), found.maps.sum(dim=(1, 2)))
+        assert not torch.allclose(through_tower.maps, found.maps)
     total = found.maps.sum(dim=(1, 2))
     if fusion == "early":  # the caption attends to itself too: a share of its attention
         assert found.method == "text_attention" and ((total > 0) & (total < 1)).all()

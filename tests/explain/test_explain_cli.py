@@ -109,7 +109,7 @@ def test_other_bad_input_is_refused(runs, pictures, tmp_path):
     ("name", "flags", "methods"),
     [
         ("small_clip", ["--text", "a red circle"], {"rollout", "similarity"}),
-        ("small_vlm", [], {"text_attention"}),
+        ("small_vlm", [], {"text_attention", "text_rollout"}),
         ("small_vlm_late", [], {"rollout"}),
     ],
 )

@@ -91,11 +91,13 @@ def _generated(model, images: torch.Tensor, seq_len: int) -> tuple[torch.Tensor,
 
 
 def vlm_maps(model, images: torch.Tensor, settings: Settings) -> list[Maps]:
-    """The VLM's attention from its caption to the picture's patches: the positions that
-    predicted each generated token, averaged over heads, layers and tokens. Early fusion reads
-    the LM's self-attention to the image tokens; cross-attention fusion its cross-attention
-    layers. Late fusion's text never attends to patches: its image tower's rollout instead
-    (mean over tokens, as late fusion pools)."""
+    """The VLM's attention from its caption to the image tokens: the positions that predicted
+    each generated token, averaged over heads, layers and tokens ("text_attention"). Early
+    fusion reads the LM's self-attention to the image tokens; cross-attention fusion its
+    cross-attention layers. An image token is a patch after the image tower has mixed patches,
+    so "text_rollout" carries that attention on through the tower's rollout to the patches it
+    read (the connector works token by token). Late fusion's text never attends to patches:
+    its image tower's rollout instead (mean over tokens, as late fusion pools)."""
     config = model.config
     if config.fusion == "late":
         grid, _ = _tower_rollout(model.vision_encoder, images, "mean", has_cls=False)
@@ -106,17 +108,22 @@ def vlm_maps(model, images: torch.Tensor, settings: Settings) -> list[Maps]:
         layers = [block.attention for block in model.language_model.blocks]
     else:
         layers = [block.attention for block in model.cross_attention]
-    with recorded_attention(layers) as probs:
+    tower = [block.attention for block in model.vision_encoder.blocks]
+    with recorded_attention(tower) as tower_probs, recorded_attention(layers) as probs:
         model.forward_features(images, ids)
     N = config.n_image_tokens
     offset = N if config.fusion == "early" else 0  # early fusion: the text follows the image
     to_image = torch.stack([p.mean(dim=1)[:, offset:, :N] for p in probs]).mean(dim=0)
-    rows = [to_image[b, :n].mean(dim=0) for b, n in enumerate(counts)]  # (B, T, N) -> N each
+    rows = torch.stack([to_image[b, :n].mean(dim=0) for b, n in enumerate(counts)])  # (B, N)
+    to_patches = (rows[:, None, :] @ attention_rollout(tower_probs))[:, 0]  # (B, N) @ (B, N, N)
     captions = [
         ByteTokenizer().decode(row[1 : 1 + n]) for row, n in zip(ids.tolist(), counts, strict=True)
     ]
     notes = [f"caption {caption!r}" for caption in captions]
-    return [Maps("text_attention", as_grid(torch.stack(rows)), notes)]
+    return [
+        Maps("text_attention", as_grid(rows), notes),
+        Maps("text_rollout", as_grid(to_patches), notes),
+    ]
 
 
 EXPLAINERS: dict[str, Callable[..., list[Maps]]] = {
