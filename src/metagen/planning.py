@@ -80,9 +80,10 @@ def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
     precision = spec.training.precision if spec.training else "auto"
     stages = spec.training.stages if spec.training else None
     left_out = [left_out_keys(stage, bp) for stage in stages] if stages else None
+    given_data = spec.data.config() if spec.data else None
     bp.scales["full"] = ScaleConfig(
         model=full,
-        data={**bp.data, **data_config(bp.task, "full")},
+        data={**bp.data, **data_config(bp.task, "full", given_data)},
         train={
             **train_config(bp.task, "full", overrides, bp.train_settings, stages, left_out),
             "precision": precision,
@@ -100,13 +101,18 @@ def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
         model=smoke,
         data={
             **bp.data,
-            **data_config(bp.task, "smoke"),
+            **data_config(bp.task, "smoke", given_data),
             **bp.smoke_data,
             **_smoke_data_from(smoke),
         },
         train={
             **train_config(
-                bp.task, "smoke", {}, {**bp.train_settings, **bp.smoke_train}, stages, left_out
+                bp.task,
+                "smoke",
+                overrides,
+                {**bp.train_settings, **bp.smoke_train},
+                stages,
+                left_out,
             ),
             "precision": precision,
             "seed": bp.seed,

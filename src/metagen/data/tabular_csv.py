@@ -1,6 +1,7 @@
-"""Read a user's CSV: a header row naming the columns, then one row per sample. Every column
-but the target (and a ranking file's query_id) is a numeric feature. A malformed file is a
-ValueError that names the file, the line, the column and the fix."""
+"""Read a user's CSV: a header row naming the columns, then one row per sample. The feature
+columns are the ones the spec's data.features names, else every column but the target (and a
+ranking file's query_id); each holds numbers. A malformed file is a ValueError that names the
+file, the line, the column and the fix."""
 
 import csv
 import math
@@ -92,15 +93,45 @@ def _csv_header(path, rows) -> list[str]:
 def _csv_target_index(path, names: list[str], target: str | None, reserved: set[str]) -> int:
     if target is None:
         candidates = [i for i, name in enumerate(names) if name not in reserved]
+        if not candidates:
+            raise csv_error(
+                path, 1, "every column is a feature", "Name the target column in data.target"
+            )
         return candidates[-1]
     if target not in names:
         raise csv_error(
             path,
             1,
             f"there is no target column {target!r}; the header has {', '.join(names)}",
-            "Set modality.tabular.target to one of them, or remove it to use the last column",
+            "Set data.target (data.label for a class) to one of them, or remove it to use the "
+            "last column",
         )
     return names.index(target)
+
+
+def _csv_feature_indices(path, names: list[str], features: list[str] | None, skip: set[int]):
+    """The columns of `features` in the order given, else every column not in `skip`."""
+    if features is None:
+        return [i for i in range(len(names)) if i not in skip]
+    missing = [name for name in features if name not in names]
+    if missing:
+        raise csv_error(
+            path,
+            1,
+            f"data.features names {', '.join(map(repr, missing))}, which the header lacks; "
+            f"it has {', '.join(names)}",
+            "Name columns of the header in data.features, or remove it to use every column "
+            "but the target",
+        )
+    taken = [name for name in features if names.index(name) in skip]
+    if taken:
+        raise csv_error(
+            path,
+            1,
+            f"data.features names {', '.join(map(repr, taken))}, the target (or query_id) column",
+            "A column is either a feature or the target: remove it from data.features",
+        )
+    return [names.index(name) for name in features]
 
 
 def csv_number(path, line: int, column: str, text: str) -> float:
@@ -133,8 +164,11 @@ def csv_number(path, line: int, column: str, text: str) -> float:
     return number
 
 
-def read_csv(path, target: str | None, *, ranking: bool = False) -> CsvTable:
-    """The features, raw targets (and query ids if `ranking`) of the CSV at `path`."""
+def read_csv(
+    path, target: str | None, *, ranking: bool = False, features: list[str] | None = None
+) -> CsvTable:
+    """The features, raw targets (and query ids if `ranking`) of the CSV at `path`; the
+    feature columns are `features`, in that order, else every other column."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -159,9 +193,11 @@ def read_csv(path, target: str | None, *, ranking: bool = False) -> CsvTable:
             f"the header has {len(names)} column(s)",
             "A CSV needs at least one feature column and a target column",
         )
-    target_at = _csv_target_index(path, names, target, reserved)
-    feature_at = [i for i, name in enumerate(names) if i != target_at and name not in reserved]
-    features, targets, lines, query_ids = [], [], [], []
+    # Without a named target, the target is the last column that is not a named feature.
+    target_at = _csv_target_index(path, names, target, reserved | set(features or ()))
+    skip = {target_at} | {i for i, name in enumerate(names) if name in reserved}
+    feature_at = _csv_feature_indices(path, names, features, skip)
+    values, targets, lines, query_ids = [], [], [], []
     for line, row in rows:
         if not any(cell.strip() for cell in row):
             continue  # blank lines carry no sample
@@ -172,7 +208,7 @@ def read_csv(path, target: str | None, *, ranking: bool = False) -> CsvTable:
                 f"the row has {len(row)} values but the header names {len(names)} columns",
                 "Give every row one value per column (quote values that contain commas)",
             )
-        features.append([csv_number(path, line, names[i], row[i]) for i in feature_at])
+        values.append([csv_number(path, line, names[i], row[i]) for i in feature_at])
         if row[target_at].strip().lower() in CSV_MISSING:
             raise csv_error(
                 path,
@@ -184,17 +220,17 @@ def read_csv(path, target: str | None, *, ranking: bool = False) -> CsvTable:
         lines.append(line)
         if ranking:
             query_ids.append(row[names.index(CSV_QUERY_COLUMN)].strip())
-    if len(features) < 2:
+    if len(values) < 2:
         raise csv_error(
             path,
             None,
-            f"has {len(features)} data row(s)",
+            f"has {len(values)} data row(s)",
             "Training needs at least two rows, and more to learn anything",
         )
     return CsvTable(
         str(path),
         [names[i] for i in feature_at],
-        np.array(features, np.float64),
+        np.array(values, np.float64),
         names[target_at],
         targets,
         lines,
@@ -208,8 +244,8 @@ def csv_class_names(table: CsvTable) -> list[str]:
     require_two_classes(
         names,
         f"{table.path}, target column {table.target_name!r}",
-        "Add rows of the other classes, or name the label column as the target "
-        "(modality.tabular.target or modality.time_series.target; else the last column).",
+        "Add rows of the other classes, or name the label column (data.label or "
+        "data.target; else the last column).",
     )
     try:
         return sorted(names, key=float)

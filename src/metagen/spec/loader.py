@@ -5,6 +5,7 @@ Every failure becomes a ``SpecError`` located at file:line:column, never a trace
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,12 @@ def load_spec(path: str | Path, overrides: dict[str, Any] | None = None) -> Spec
     except OSError as exc:
         reason = exc.strerror or str(exc)
         raise SpecError.single(source, f"cannot read the file: {reason}", "Check it") from None
-    return parse_spec_text(text, source=source, overrides=overrides)
+    spec = parse_spec_text(text, source=source, overrides=overrides)
+    if spec.data is not None and spec.data.path is not None:
+        # A relative data path is read from the spec file's folder, wherever metagen runs,
+        # and kept absolute so that a run directory's spec_resolved.yaml still finds it.
+        spec.data.path = os.path.abspath(Path(path).parent / spec.data.path)
+    return spec
 
 
 def parse_spec_text(

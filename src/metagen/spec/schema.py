@@ -11,12 +11,14 @@ from typing import Annotated, Any
 
 from pydantic import Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 
+from metagen.spec.data import Data, data_problem
 from metagen.spec.errors import InvalidValue, SpecWarning
 from metagen.spec.fields import OneOf, SafeName, SpecModel, SpecVersion, UniqueList, YamlFloat
 from metagen.spec.fusion import Fusion
 from metagen.spec.modality import Modality
 from metagen.spec.stages import TrainingStage, check_stages
 from metagen.spec.task_rules import task_problems
+from metagen.spec.train_rules import check_train_rules
 from metagen.spec.units import (
     ByteSize,
     ContextLength,
@@ -227,6 +229,11 @@ class Spec(SpecModel):
         description="An encoder per input modality and how their features combine (two or "
         "more inputs); null: no fusion system.",
     )
+    data: Data | None = Field(
+        None,
+        description="The user's data: its path, column or key names, and train, validation "
+        "and test files or shares; null: --data and each reader's defaults.",
+    )
 
     _warnings: list[SpecWarning] = PrivateAttr(default_factory=list)
 
@@ -256,6 +263,31 @@ class Spec(SpecModel):
             return fusion
         fusion_problem(fusion, list(modality.inputs), architecture)
         return fusion
+
+    @field_validator("data")
+    @classmethod
+    def _data_fits_the_task(cls, data: Data | None, info: ValidationInfo) -> Data | None:
+        modality, task = info.data.get("modality"), info.data.get("task")
+        if data is None or modality is None or task is None:
+            return data
+        data_problem(data, task.type, list(modality.inputs))
+        for name in ("tabular", "time_series"):
+            params = getattr(modality, name)
+            given = params.target if params is not None else None
+            if data.target is not None and given is not None and given != data.target:
+                raise InvalidValue(
+                    f"target {data.target!r} and modality.{name}.target {given!r} name "
+                    "different columns to predict",
+                    "Keep one of them, or make them agree",
+                    at=("target",),
+                )
+        return data
+
+    @model_validator(mode="after")
+    def _trains_as_written(self) -> Spec:
+        # Rules between sections that `metagen train` enforces (spec/train_rules.py).
+        check_train_rules(self)
+        return self
 
     @property
     def warnings(self) -> list[SpecWarning]:
