@@ -500,6 +500,22 @@ SMALL_DIMS.update(
                 "num_outputs": 1,
             },
         },
+        "fasttext": {
+            "classes": {
+                "vocab_size": 53,
+                "ngram_buckets": 31,
+                "d_model": 12,
+                "num_outputs": 4,
+                "dropout": 0.0,
+            },
+            "one_output": {
+                "vocab_size": 7,
+                "ngram_buckets": 5,
+                "d_model": 3,
+                "num_outputs": 1,
+                "dropout": 0.0,
+            },
+        },
         "series_cnn": {
             "one_channel": {
                 "series_length": 20,

@@ -86,7 +86,7 @@ def expected_shape(arch: str, dims: dict, inputs: dict) -> tuple[int, ...]:
         return (next(iter(inputs.values())).shape[0], dims["num_outputs"])
     if arch == "world_rssm":  # the observation's state: memory and stochastic part
         return (inputs["obs"].shape[0], dims["d_deter"] + dims["d_stoch"])
-    if arch in ("tabular_mlp", "text_encoder", "series_cnn"):  # a vector per row, text, series
+    if arch in ("tabular_mlp", "text_encoder", "fasttext", "series_cnn"):  # per row, text, series
         return (next(iter(inputs.values())).shape[0], dims["num_outputs"])
     return (next(iter(inputs.values())).shape[0], dims["num_classes"])
 

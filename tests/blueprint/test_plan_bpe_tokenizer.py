@@ -26,7 +26,7 @@ def plan(inputs="[text]", outputs="[text]", text=BPE, extra=""):
     [
         ("[text]", "", "decoder_lm"),
         ("[text]", "training: {objective: [masked]}\n", "encoder_mlm"),
-        ("[label]", "task: {type: classification, num_classes: 4}\n", "text_encoder"),
+        ("[label]", "task: {type: classification, num_classes: 4}\n", "fasttext"),
         ("[embedding]", "task: {type: embedding}\n", "text_encoder"),
     ],
 )

@@ -28,7 +28,7 @@ def plan(inputs: str, task: str, extra: str = "", outputs: str = "label"):
 
 CASES = [
     ("tabular", "classification", "tabular_mlp", "mlp", "tabular"),
-    ("text", "classification", "text_encoder", "transformer", "text"),
+    ("text", "classification", "fasttext", "mlp", "text"),
     ("time_series", "classification", "series_cnn", "cnn", "series"),
     ("tabular", "regression", "tabular_mlp", "mlp", "tabular"),
     ("text", "regression", "text_encoder", "transformer", "text"),
@@ -70,7 +70,7 @@ def test_the_head_outputs_follow_the_task():
 
 
 def test_smoke_data_follows_the_smoke_model():
-    text = plan("text", "classification")
+    text = plan("text", "classification", "architecture:\n  family: transformer\n")
     assert text.scales["smoke"].data["seq_len"] == 64
     assert text.scales["full"].data["seq_len"] == 128
     series = plan("time_series", "classification", "  lookback: 256\n")

@@ -44,15 +44,17 @@ def _number(path, line: int, value, what: str, task: str) -> float:
     return float(value)
 
 
-def _label(path, line: int, record: dict, task: str):
-    if "label" not in record:
-        raise jsonl_error(path, line, "the object has no 'label' key", task)
-    value = record["label"]
+def _label(path, line: int, record: dict, task: str, key: str = "label"):
+    if key not in record:
+        raise jsonl_error(
+            path, line, f"the object has no {key!r} key (keys: {', '.join(record) or 'none'})", task
+        )
+    value = record[key]
     if task == "regression":
-        return _number(path, line, value, "'label'", task)
+        return _number(path, line, value, repr(key), task)
     if isinstance(value, bool) or not isinstance(value, str | int) or value == "":
         raise jsonl_error(
-            path, line, f"'label' must be a class name or integer, got {value!r:.60}", task
+            path, line, f"{key!r} must be a class name or integer, got {value!r:.60}", task
         )
     return str(value)
 
@@ -76,9 +78,12 @@ def _ranking_list(path, line: int, record: dict, task: str) -> tuple[str, list[s
     return query, docs, grades
 
 
-def read_jsonl_records(path, task: str) -> list[tuple]:
-    """One tuple per line: (text, label) for classification and regression, (text, positive)
-    for embedding, (query, documents, grades) for ranking."""
+def read_jsonl_records(
+    path, task: str, text_key: str = "text", label_key: str = "label"
+) -> list[tuple]:
+    """One tuple per line: (text, label) for classification and regression (under the keys
+    `text_key` and `label_key`), (text, positive) for embedding, (query, documents, grades)
+    for ranking."""
     path = Path(path)
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -111,7 +116,10 @@ def read_jsonl_records(path, task: str) -> list[tuple]:
             )
         else:
             records.append(
-                (_text(path, number, record, "text", task), _label(path, number, record, task))
+                (
+                    _text(path, number, record, text_key, task),
+                    _label(path, number, record, task, label_key),
+                )
             )
     if len(records) < 2:
         raise jsonl_error(

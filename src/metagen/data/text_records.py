@@ -1,8 +1,11 @@
 """Text datasets for classification, regression, embedding and ranking: synthetic sentences
 whose labels depend on their words, or a user's JSONL (a file split by val_fraction, or a
-folder with train.jsonl and val.jsonl or test.jsonl). Texts become tokens framed as their
-tokenizer frames one text (the byte tokenizer: bos, then the UTF-8 bytes), cut to seq_len,
-then padding that attention_mask hides."""
+folder with train.jsonl and val.jsonl or test.jsonl), or for classification a CSV (the same,
+with .csv). Texts become tokens framed as their tokenizer frames one text (the byte
+tokenizer: bos, then the UTF-8 bytes), cut to seq_len, then padding that attention_mask
+hides. A classifier's seq_len is chosen from its training texts' lengths, within the plan's."""
+
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -16,7 +19,9 @@ from metagen.data.records import (
     standardize,
     standardizer,
 )
+from metagen.data.text_csv import LABEL_COLUMN, TEXT_COLUMN, read_text_csv
 from metagen.data.text_jsonl import read_jsonl_records
+from metagen.data.text_lengths import choose_seq_len
 from metagen.data.text_task_synthetic import text_class_names, text_synthetic
 from metagen.data.text_tokenizer import text_tokenizer, tokenizer_info
 from metagen.data.tokenizer import ByteTokenizer
@@ -48,15 +53,38 @@ def _text_tensors(
     }
 
 
+def _is_csv(source: str) -> bool:
+    """A .csv file, or a folder holding train.csv."""
+    path = Path(source)
+    return path.suffix.lower() == ".csv" or (path / "train.csv").is_file()
+
+
+def _read_records(path, task: str, cfg: dict) -> list[tuple]:
+    """A file's records; a text and a label are read from the columns or keys the data
+    config names (text_column, label_column), `text` and `label` by default."""
+    text, label = cfg.get("text_column") or TEXT_COLUMN, cfg.get("label_column") or LABEL_COLUMN
+    if Path(path).suffix.lower() != ".csv":
+        return read_jsonl_records(path, task, text, label)
+    if task != "classification":
+        raise ValueError(
+            f"--data {path}: a CSV of texts is read for text classification; a text {task} "
+            "model reads JSONL (one JSON object per line). Convert the file, or pass a JSONL."
+        )
+    return read_text_csv(path, text, label)
+
+
 def _text_splits(task: str, cfg: dict, source: str, seed: int, stratify: bool = False):
-    """(train, held-out) samples: synthetic, a folder's two JSONL files, or one file split."""
+    """(train, held-out) samples: synthetic, a folder's two JSONL (or CSV) files, or one file
+    split."""
     if source == "synthetic":
         return text_synthetic(task, cfg, seed)
-    check_record_file(cfg.get("kind"), source)
-    files = record_split_files(source, ".jsonl")
+    as_csv = task == "classification" and _is_csv(source)
+    if not as_csv:
+        check_record_file(cfg.get("kind"), source)
+    files = record_split_files(source, ".csv" if as_csv else ".jsonl")
     if files is not None:
-        return read_jsonl_records(files[0], task), read_jsonl_records(files[1], task)
-    records = read_jsonl_records(source, task)
+        return _read_records(files[0], task, cfg), _read_records(files[1], task, cfg)
+    records = _read_records(source, task, cfg)
     labels = [record[1] for record in records] if stratify else None
     train, val = split_indices(len(records), float(cfg["val_fraction"]), seed, labels)
     return [records[i] for i in train], [records[i] for i in val]
@@ -107,19 +135,24 @@ def text_classification_datasets(cfg: dict, source: str, seed: int):
             )
         index = {name: i for i, name in enumerate(class_names)}
         train, val = ([(text, index[label]) for text, label in split] for split in (train, val))
-    tokenizer = _records_tokenizer(cfg, [text for text, _ in train])
+    texts = [[text for text, _ in split] for split in (train, val)]
+    tokenizer = _records_tokenizer(cfg, texts[0])
+    seq_len = choose_seq_len(texts[0], texts[1], tokenizer, int(cfg["seq_len"]))
     datasets = []
-    for split in (train, val):
-        texts = [text for text, _ in split]
-        tensors = _text_tensors(texts, int(cfg["seq_len"]), (len(split),), tokenizer)
+    for split, split_texts in zip((train, val), texts, strict=True):
+        tensors = _text_tensors(split_texts, seq_len, (len(split),), tokenizer)
         tensors["labels"] = torch.tensor([label for _, label in split], dtype=torch.long)
         datasets.append(TensorRecords(tensors))
-    info = _text_info(cfg, source, "classification", datasets[0], datasets[1], tokenizer)
+    info = _text_info(
+        {**cfg, "seq_len": seq_len}, source, "classification", datasets[0], datasets[1], tokenizer
+    )
     info.update(
         num_classes=len(class_names),
         class_names=class_names,
         fit_dims={"num_outputs": len(class_names)},
     )
+    if tokenizer.name == "word":  # the embedding has a row per word the training texts hold
+        info["fit_dims"]["vocab_size"] = tokenizer.vocab_size
     return datasets[0], datasets[1], info
 
 

@@ -1,6 +1,6 @@
 """A Hugging Face tokenizer.json (GPT-2's byte-level BPE, BERT's WordPiece, Llama's) through
-the `tokenizers` library, a byte-level BPE trained on the training text, and where a run
-keeps them."""
+the `tokenizers` library, a byte-level BPE or a word vocabulary trained on the training text,
+and where a run keeps them."""
 
 import json
 from pathlib import Path
@@ -17,6 +17,12 @@ SPECIAL_TOKENS = {
 }
 # A trained BPE's specials, ids 0-3 (RoBERTa's names); the spec's minimum vocab counts them.
 BPE_SPECIALS = ("<s>", "</s>", "<pad>", "<mask>")
+# A word vocabulary's specials, ids 0-1: padding (also an empty text's one token) and the
+# words it never saw.
+WORD_SPECIALS = ("<pad>", "<unk>")
+# A word seen fewer times than this in the training texts is <unk>: one sighting teaches its
+# row almost nothing, and held-out texts rarely share it.
+WORD_MIN_COUNT = 2
 
 
 class JsonTokenizer:
@@ -127,14 +133,37 @@ def train_bpe(texts: list[str], vocab_size: int) -> JsonTokenizer:
     return JsonTokenizer(tokenizer, "bpe", "the trained BPE")
 
 
+def train_words(texts: list[str], vocab_size: int) -> JsonTokenizer:
+    """A word vocabulary of at most `vocab_size` ids, WORD_SPECIALS first, then the words
+    seen at least WORD_MIN_COUNT times, most frequent first. Texts are NFKC-normalized and
+    lowercased, and split into runs of letters and digits and runs of punctuation."""
+    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
+
+    tokenizer = Tokenizer(models.WordLevel(unk_token=WORD_SPECIALS[1]))
+    tokenizer.normalizer = normalizers.Sequence([normalizers.NFKC(), normalizers.Lowercase()])
+    tokenizer.pre_tokenizer = pre_tokenizers.Whitespace()
+    tokenizer.decoder = decoders.WordPiece()  # joins words with spaces
+    trainer = trainers.WordLevelTrainer(
+        vocab_size=vocab_size,
+        min_frequency=WORD_MIN_COUNT,
+        special_tokens=list(WORD_SPECIALS),
+        show_progress=False,
+    )
+    tokenizer.train_from_iterator(texts, trainer)
+    return JsonTokenizer(tokenizer, "word", "the trained word vocabulary")
+
+
 def text_tokenizer(cfg: dict, training_texts: list[str], default):
     """The tokenizer a text dataset reads with: cfg["tokenizer_file"] (given to train.py, or
-    the one a run saved), else a BPE of cfg["vocab_size"] trained on `training_texts` (the
-    training split only) where cfg["tokenizer"] is "bpe", else `default`."""
+    the one a run saved), else a BPE ("bpe") or a word vocabulary ("word") of at most
+    cfg["vocab_size"] ids trained on `training_texts` (the training split only), as
+    cfg["tokenizer"] says, else `default`."""
     if cfg.get("tokenizer_file"):
         return load_tokenizer_file(cfg["tokenizer_file"])
     if cfg.get("tokenizer") == "bpe":
         return train_bpe(training_texts, int(cfg["vocab_size"]))
+    if cfg.get("tokenizer") == "word":
+        return train_words(training_texts, int(cfg["vocab_size"]))
     return default
 
 

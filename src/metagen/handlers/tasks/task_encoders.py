@@ -1,12 +1,14 @@
 """The models that task handlers build themselves for one tabular, text or time-series input:
 a residual MLP over standardized features (family mlp), a bidirectional transformer encoder
-with a pooled head (family transformer), a residual 1-D CNN (family cnn). The task decides
-what the head outputs (classes, values, an embedding, a score); the encoder is the same."""
+with a pooled head (family transformer), a fastText bag of word and bigram embeddings (text,
+family mlp), a residual 1-D CNN (family cnn). The task decides what the head outputs
+(classes, values, an embedding, a score); the encoder is the same."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from metagen.archs.fasttext.shapes import SMOKE_VOCAB
 from metagen.archs.series_cnn.shapes import SMOKE_SERIES_LENGTH
 from metagen.blueprint.catalog import get_variant
 from metagen.blueprint.model import Blueprint, PlanError
@@ -18,10 +20,17 @@ from metagen.spec import Spec
 ENCODER_ARCHS = {
     ("tabular", "mlp"): "tabular_mlp",
     ("text", "transformer"): "text_encoder",
+    ("text", "mlp"): "fasttext",
     ("time_series", "cnn"): "series_cnn",
 }
 ENCODER_INPUTS = ("tabular", "text", "time_series")
 DEFAULT_FAMILY = {"tabular": "mlp", "text": "transformer", "time_series": "cnn"}
+# A task's own default over DEFAULT_FAMILY: labelled texts are few (thousands), and a
+# transformer trained on them from scratch barely beats the majority class, where a bag of
+# words comes within a few points of TF-IDF with a linear SVM (issue 17).
+TASK_DEFAULT_FAMILY = {("classification", "text"): "mlp"}
+# Archs built for some tasks only (the rest: every task here).
+ENCODER_TASKS = {"fasttext": ("classification",)}
 DATA_KIND = {"tabular": "tabular", "text": "text", "time_series": "series"}
 
 DEFAULT_NUM_FEATURES = 16  # the built-in synthetic rows
@@ -29,6 +38,14 @@ DEFAULT_SERIES_LENGTH = 128
 DEFAULT_TEXT_CONTEXT = 512  # BERT's position table
 MAX_TEXT_TRAIN_SEQ_LEN = 128  # sentence tasks rarely need more (GLUE fine-tunes at 128)
 SMOKE_TEXT_SEQ_LEN = 64
+# A bag of words reads whole documents: seq_len is chosen from the data's lengths, up to this
+# many words (a news article of ~2,300 characters is ~400; a bag costs little per word).
+MAX_WORD_SEQ_LEN = 4096
+SMOKE_WORD_SEQ_LEN = 1024
+WORD_VOCAB = 32_768  # the word vocabulary trained on the data's training split, at most
+# A bag of embeddings learns fast and overfits a small set soon after: a few passes at a high
+# rate (fastText trains 5 epochs at 0.1 with SGD), in small batches.
+WORD_BAG_TRAIN = {"batch_size": 32, "lr": 1e-2, "weight_decay": 0.0, "max_epochs": 5}
 SERIES_KERNEL = 5
 
 _ENCODER_ROLES = {
@@ -40,6 +57,10 @@ _ENCODER_ROLES = {
     "text_encoder": [
         ("embeddings", "Embedding: byte tokens, learned positions and token types, LayerNorm"),
         ("blocks", "Encoder: post-norm transformer layers with bidirectional multi-head attention"),
+    ],
+    "fasttext": [
+        ("token_embedding", "Embedding: a row (features, a pooling score) per vocabulary word"),
+        ("ngram_embedding", "Hashed word-bigram rows; the text's score-weighted mean of its rows"),
     ],
     "series_cnn": [
         ("stem", "Input: 1-D convolution over time with BatchNorm and ReLU"),
@@ -68,7 +89,15 @@ def check_single_input(spec: Spec, task: str) -> None:
 
 def _family(spec: Spec, source: str, task: str, families: tuple[str, ...]) -> str:
     family = spec.architecture.family if spec.architecture else None
-    family = family or DEFAULT_FAMILY[source]
+    variant = spec.architecture.variant if spec.architecture else None
+    found = get_variant(variant) if variant else None
+    default = found.family if found else None
+    family = family or default or TASK_DEFAULT_FAMILY.get((task, source), DEFAULT_FAMILY[source])
+    families = tuple(
+        f
+        for f in families
+        if task in ENCODER_TASKS.get(ENCODER_ARCHS.get((source, f), ""), (task,))
+    )
     if (source, family) in ENCODER_ARCHS and family in families:
         return family
     built = [f for (i, f) in ENCODER_ARCHS if i == source and f in families]
@@ -143,6 +172,36 @@ def _plan_text(spec: Spec, bp: Blueprint) -> None:
     )
 
 
+def _plan_word_bag(spec: Spec, bp: Blueprint) -> None:
+    text = spec.modality.text
+    bpe = text is not None and text.tokenizer == "bpe"
+    vocab = text.vocab_size if text is not None and bpe and text.vocab_size else WORD_VOCAB
+    bp.fixed_dims.update(vocab_size=vocab, dropout=0.0)
+    bp.data.update(kind="text", tokenizer="word", vocab_size=vocab, seq_len=MAX_WORD_SEQ_LEN)
+    bp.smoke_data.update(vocab_size=min(vocab, SMOKE_VOCAB), seq_len=SMOKE_WORD_SEQ_LEN)
+    bp.train_settings.update(WORD_BAG_TRAIN)
+    plan_bpe(spec, bp)
+    bp.smoke_model["vocab_size"] = bp.smoke_data["vocab_size"]  # the smoke tokenizer's ids
+    if not bpe:
+        bp.decisions.append(
+            f"Text: a word vocabulary of at most {vocab:,} words (lowercased; those seen twice "
+            "or more), trained by train.py on the training split and saved as tokenizer.json; "
+            "the embedding keeps a row per word it holds."
+        )
+    bp.decisions.append(
+        "Family mlp for text: a fastText classifier (word and hashed word-bigram embeddings, "
+        "pooled by a learned score per row, then a linear head), the default for text "
+        "classification: it learns from thousands of labelled texts, where a transformer "
+        "from scratch needs far more. architecture.family transformer (or a variant, "
+        "bert_base) builds the transformer."
+    )
+    bp.decisions.append(
+        f"seq_len: train.py keeps 95% of the training texts whole (in tokens), up to "
+        f"{MAX_WORD_SEQ_LEN:,} ({SMOKE_WORD_SEQ_LEN:,} at the smoke scale), and notes how many "
+        "texts it cuts."
+    )
+
+
 def _plan_series(spec: Spec, bp: Blueprint) -> None:
     length = spec.task.lookback if spec.task and spec.task.lookback else None
     if length is None:
@@ -158,6 +217,7 @@ def _plan_series(spec: Spec, bp: Blueprint) -> None:
 _PLANNERS: dict[str, Callable[[Spec, Blueprint], None]] = {
     "tabular_mlp": _plan_tabular,
     "text_encoder": _plan_text,
+    "fasttext": _plan_word_bag,
     "series_cnn": _plan_series,
 }
 

@@ -1,0 +1,57 @@
+"""How many tokens a text dataset keeps per text: a high percentile of the training texts'
+lengths, within the plan's seq_len, and a note saying how many texts that cuts and by how
+much."""
+
+import math
+import sys
+
+# The share of training texts that a chosen seq_len keeps whole; the longest few are cut
+# rather than padding every batch to their length.
+KEPT_WHOLE_PERCENT = 95
+SEQ_LEN_MULTIPLE = 8  # a row length of whole 8s keeps the matrices friendly
+
+
+def framed_lengths(texts: list[str], tokenizer) -> list[int]:
+    """Each text's length in tokens as its tokenizer frames it, uncut."""
+    return [len(tokenizer.encode_framed(text, sys.maxsize)) for text in texts]
+
+
+def fitted_seq_len(lengths: list[int], cap: int) -> int:
+    """The KEPT_WHOLE_PERCENT-th percentile of `lengths`, rounded up to SEQ_LEN_MULTIPLE,
+    and at most `cap`."""
+    ordered = sorted(lengths)
+    at = math.ceil(len(ordered) * KEPT_WHOLE_PERCENT / 100) - 1
+    wanted = SEQ_LEN_MULTIPLE * math.ceil(ordered[max(0, at)] / SEQ_LEN_MULTIPLE)
+    return max(1, min(cap, wanted))
+
+
+def truncation_note(lengths: list[int], seq_len: int, what: str, why: str) -> str | None:
+    """A note on the texts longer than `seq_len` (None when every text fits): how many, and
+    how many tokens they lose; `why` says where seq_len came from."""
+    cut = [length - seq_len for length in lengths if length > seq_len]
+    if not cut:
+        return None
+    return (
+        f"note: {len(cut):,} of {len(lengths):,} {what} ({len(cut) / len(lengths):.1%}) are "
+        f"longer than seq_len {seq_len:,} tokens and lose their ends, "
+        f"{sum(cut) / len(cut):,.0f} tokens on average and {max(cut):,} at most ({why})"
+    )
+
+
+def choose_seq_len(train: list[str], held_out: list[str], tokenizer, cap: int) -> int:
+    """The seq_len for these texts, chosen from the training texts' lengths, printing a
+    truncation note for each split that it cuts."""
+    lengths = {
+        "training texts": framed_lengths(train, tokenizer),
+        "held-out texts": framed_lengths(held_out, tokenizer),
+    }
+    seq_len = fitted_seq_len(lengths["training texts"], cap)
+    if seq_len == cap:
+        why = f"the plan's most, {cap:,}: raise seq_len in config.json's data to keep more"
+    else:
+        why = f"it keeps {KEPT_WHOLE_PERCENT}% of the training texts whole"
+    for what, found in lengths.items():
+        note = truncation_note(found, seq_len, what, why)
+        if note is not None:
+            print(note, file=sys.stderr)
+    return seq_len
