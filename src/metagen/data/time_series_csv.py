@@ -3,6 +3,7 @@ values), and one or more numeric value columns. Every error names the file, the 
 the column, and says how to fix it."""
 
 import math
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -71,23 +72,46 @@ def read_series_table(path) -> tuple[list[str], list[list[str]], list[int]]:
     return header, rows, lines
 
 
-def value_columns(header: list[str]) -> list[str]:
-    return [name for name in header if name.lower() not in TIME_COLUMN_NAMES]
+def value_columns(header: list[str], time_column: str | None = None) -> list[str]:
+    """The columns that hold values: every column but the time columns (those named in
+    TIME_COLUMN_NAMES, and `time_column`, the data config's)."""
+    return [
+        name for name in header if name.lower() not in TIME_COLUMN_NAMES and name != time_column
+    ]
 
 
-def read_series_csv(path, channels: int, target: str | None) -> tuple[np.ndarray, list[str]]:
-    """(values (N, channels) float64, the columns read), the target column last.
+def _check_named_columns(path: Path, header: list[str], names: list[str], key: str) -> None:
+    for name in names:
+        if name not in header:
+            raise ValueError(
+                f"{path} line 1 (the header) has no column {name!r} ({key}); its columns are "
+                f"{', '.join(header)}. Name a column of the file, or rename the column."
+            )
 
-    One channel reads the target column only; more read every value column, which must then
-    number `channels`. The target is the named column, else the last value column."""
-    path = Path(path)
-    header, rows, lines = read_series_table(path)
-    values = value_columns(header)
+
+def series_columns(
+    path: Path, header: list[str], channels: int, target, time_column: str | None
+) -> list[str]:
+    """The value columns a model reads, the target last: `target` as a list names them all;
+    otherwise one channel reads the target alone and more read every value column (the data
+    decides how many). The target is the named column, else the last value column."""
+    if time_column is not None:
+        _check_named_columns(path, header, [time_column], "time_column")
+    values = value_columns(header, time_column)
     if not values:
         raise ValueError(
             f"{path}: every column ({', '.join(header)}) is a time column; add a numeric value "
             "column."
         )
+    if isinstance(target, list | tuple):
+        _check_named_columns(path, header, list(target), "target_column")
+        timed = [name for name in target if name not in values]
+        if timed:
+            raise ValueError(
+                f"{path}: column {timed[0]!r} (target_column) is a time column; list only "
+                f"value columns ({', '.join(values)})."
+            )
+        return list(target)
     if target is not None and target not in values:
         raise ValueError(
             f"{path} has no value column {target!r} (modality.time_series.target); its value "
@@ -95,15 +119,18 @@ def read_series_csv(path, channels: int, target: str | None) -> tuple[np.ndarray
         )
     target = target if target is not None else values[-1]
     if channels == 1:
-        columns = [target]
-    elif len(values) == channels:
-        columns = [name for name in values if name != target] + [target]
-    else:
-        raise ValueError(
-            f"{path} has {len(values)} value columns ({', '.join(values)}), but the model reads "
-            f"{channels} (modality.time_series.channels). Set channels to {len(values)}, or to "
-            "1 to read the target column alone."
-        )
+        return [target]
+    return [name for name in values if name != target] + [target]
+
+
+def read_series_csv(
+    path, channels: int, target, time_column: str | None = None
+) -> tuple[np.ndarray, list[str]]:
+    """(values (N, C) float64, the columns read), the target column last; `target` is a column
+    name, a list of value columns, or None (series_columns)."""
+    path = Path(path)
+    header, rows, lines = read_series_table(path)
+    columns = series_columns(path, header, channels, target, time_column)
     index = [header.index(name) for name in columns]
     table = np.array(
         [
@@ -113,3 +140,65 @@ def read_series_csv(path, channels: int, target: str | None) -> tuple[np.ndarray
         dtype=np.float64,
     )
     return table, columns
+
+
+def series_time_column(header: list[str], time_column: str | None) -> str | None:
+    """The column that dates the rows: the data config's, else the first with a time name."""
+    if time_column is not None:
+        return time_column
+    return next((name for name in header if name.lower() in TIME_COLUMN_NAMES), None)
+
+
+def _time_key(text: str) -> float | datetime | None:
+    """A time cell as a number (a year, a step) or an ISO date and time; None if neither."""
+    try:
+        return float(text)
+    except ValueError:
+        pass
+    try:
+        stamp = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    return stamp.replace(tzinfo=None)
+
+
+def series_row_at(path, start, time_column: str | None = None) -> int:
+    """The first data row (0-based) of the period that `start` opens: an int is a row index, a
+    string a time stamp, found as the first row whose time is at or after it."""
+    path = Path(path)
+    header, rows, lines = read_series_table(path)
+    if isinstance(start, int) and not isinstance(start, bool):
+        if not 0 <= start < len(rows):
+            raise ValueError(
+                f"{path}: test_start {start} is a row index, but the file has {len(rows)} data "
+                f"rows (0 to {len(rows) - 1}). Give a row index in that range, or a time stamp "
+                "as a string."
+            )
+        return start
+    name = series_time_column(header, time_column)
+    if name is None:
+        raise ValueError(
+            f"{path} has no time column, so test_start {start!r} cannot be found. Name the "
+            "time column (time_column), or give test_start as a row index (an integer)."
+        )
+    wanted = _time_key(str(start))
+    if wanted is None:
+        raise ValueError(
+            f"test_start {start!r} is neither a number nor an ISO date (2024-01-31, "
+            "2024-01-31T12:00); give it in the form of the time column, or as a row index."
+        )
+    column = header.index(name)
+    for row_number, (row, line) in enumerate(zip(rows, lines, strict=True)):
+        stamp = _time_key(row[column])
+        if stamp is None or type(stamp) is not type(wanted):
+            raise ValueError(
+                f"{path} line {line}, column {name!r}: {row[column].strip()!r} cannot be "
+                f"compared with test_start {start!r}. Write the times as numbers or ISO dates, "
+                "as test_start is, or give test_start as a row index."
+            )
+        if stamp >= wanted:  # type: ignore[operator]
+            return row_number
+    raise ValueError(
+        f"{path}: no row of column {name!r} is at or after test_start {start!r} (the last is "
+        f"{rows[-1][column].strip()!r}). Give a time within the file, or a row index."
+    )

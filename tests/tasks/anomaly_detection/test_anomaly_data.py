@@ -79,6 +79,14 @@ def test_csv_keeps_labelled_anomalies_out_of_training(tmp_path) -> None:
     assert sum(int(val[i]["labels"].sum()) for i in range(len(val))) == 2
 
 
+def test_csv_value_columns_set_the_channels(tmp_path) -> None:
+    path = write(tmp_path, series_text(200))
+    # the spec planned 8 channels; the file's two value columns decide
+    train, _, info = build_datasets("anomaly_detection", {**SERIES, "channels": 8}, str(path))
+    assert info["channels"] == 2 and info["fit_dims"] == {"channels": 2}
+    assert train[0]["values"].shape == (16, 2)
+
+
 def test_csv_without_labels_is_unlabelled(tmp_path) -> None:
     path = write(tmp_path, series_text(200, label=False))
     _, val, info = build_datasets("anomaly_detection", SERIES, str(path))
@@ -90,7 +98,7 @@ def test_csv_without_labels_is_unlabelled(tmp_path) -> None:
     ("text", "message"),
     [
         ("a,b,label\n1,2,0\n1,2,yes\n", r"d\.csv line 3, column 'label': 'yes' is not 0 or 1"),
-        ("a,label\n1,0\n", r"has 1 value columns \(a\), but the model reads 2"),
+        ("time,label\n1,0\n", r"d\.csv line 1 \(the header\): no value column \(time, label are"),
         ("a,b\n1,x\n", r"line 2, column 'b': 'x' is not a number"),
         (
             series_text(30),

@@ -90,7 +90,11 @@ def test_season_is_detected_when_the_spec_gives_none(tmp_path) -> None:
         ("date,load\n", {}, r"has a header but no data rows"),
         ("date,year\n1,2\n", {}, r"every column \(date, year\) is a time column"),
         ("a,b\n1,2\n", {"target_column": "c"}, r"no value column 'c'.*value columns are a, b"),
-        ("a,b,c\n1,2,3\n", {"channels": 2}, r"3 value columns \(a, b, c\), but the model reads 2"),
+        (
+            "a,b,c\n1,2,3\n",
+            {"target_column": ["a", "d"]},
+            r"bad\.csv line 1 \(the header\) has no column 'd' \(target_column\)",
+        ),
         (
             "load\n" + "1.0\n" * 24,
             {},
@@ -113,7 +117,7 @@ def test_malformed_csv_gets_a_located_error(tmp_path, text, cfg, message) -> Non
 def test_missing_file_folder_and_wrong_suffix(tmp_path) -> None:
     with pytest.raises(FileNotFoundError, match="no such file"):
         build_datasets("time_series_forecast", CFG, str(tmp_path / "nope.csv"))
-    with pytest.raises(ValueError, match="is a folder; time-series data is one CSV file"):
+    with pytest.raises(ValueError, match="is a folder; forecasting reads one CSV file"):
         build_datasets("time_series_forecast", CFG, str(tmp_path))
     (tmp_path / "s.json").write_text("{}")
     with pytest.raises(ValueError, match=r"expected a \.csv file"):

@@ -100,14 +100,23 @@ class AnomalyWindows(Dataset):
         }  # (W,)
 
 
-def read_anomaly_csv(path, channels: int) -> tuple[np.ndarray, np.ndarray, list[str], str | None]:
+def read_anomaly_csv(
+    path, channels: int | None
+) -> tuple[np.ndarray, np.ndarray, list[str], str | None]:
     """(values (N, C), labels (N,) 0/1 or -1 without a label column, value columns, label
-    column) of a CSV; the value columns must number `channels`."""
+    column) of a CSV; the value columns must number `channels` (None: any, as in training,
+    where the data sets the model's channels)."""
     path = Path(path)
     header, rows, lines = read_series_table(path)
     label = next((name for name in header if name.lower() in ANOMALY_LABEL_COLUMNS), None)
     columns = [name for name in value_columns(header) if name != label]
-    if len(columns) != channels:
+    if not columns:
+        raise ValueError(
+            f"{path} line 1 (the header): no value column ({', '.join(header)} are time or "
+            f"label columns). Add a numeric column per channel; a 0/1 column named "
+            f"{', '.join(ANOMALY_LABEL_COLUMNS)} is read as the anomaly label."
+        )
+    if channels is not None and len(columns) != channels:
         raise ValueError(
             f"{path} has {len(columns)} value columns ({', '.join(columns) or 'none'}), but the "
             f"model reads {channels} (modality.time_series.channels or "
@@ -179,7 +188,7 @@ def _synthetic_rows(cfg: dict, seed: int):
 
 
 def _csv_split(cfg: dict, source: str, window: int):
-    values, labels, columns, label = read_anomaly_csv(source, int(cfg["channels"]))
+    values, labels, columns, label = read_anomaly_csv(source, None)
     n_val = round(len(values) * float(cfg["val_fraction"]))
     n_train = len(values) - n_val
     if min(n_train, n_val) < window:
@@ -188,7 +197,7 @@ def _csv_split(cfg: dict, source: str, window: int):
             f"{n_train} for training, and each part needs at least one window of {window}. "
             f"Provide at least {2 * window} rows per part, or lower task.lookback."
         )
-    extra = {"columns": columns, "label_column": label}
+    extra = {"columns": columns, "label_column": label, "fit_dims": {"channels": len(columns)}}
     return values[:n_train], labels[:n_train], values[n_train:], labels[n_train:], extra
 
 

@@ -5,7 +5,6 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
-from metagen.data.time_series_csv import read_series_csv
 from metagen.tasks.time_series_forecast.data_synthetic import seasonal_series, series_rng
 
 # The synthetic season when the spec gives none: 24 steps (hourly data's day), at most half
@@ -91,79 +90,10 @@ class SeriesWindows(Dataset):
         return forecast_sample(window, self.lookback, self.season)
 
 
-def _check_season(season: int, lookback: int, where: str) -> None:
+def check_season(season: int, lookback: int, where: str) -> None:
     if not 1 <= season < lookback:
         raise ValueError(
             f"season length {season} ({where}) must be at least 1 and below the lookback "
             f"({lookback}): the seasonal-naive baseline repeats the last season of the window. "
             "Raise task.lookback or set modality.time_series.season_length lower."
         )
-
-
-def _csv_forecast_datasets(cfg: dict, source: str, lookback: int, horizon: int):
-    values, columns = read_series_csv(source, int(cfg["channels"]), cfg.get("target_column"))
-    n = len(values)
-    n_val = max(horizon, round(n * float(cfg["val_fraction"])))
-    n_train = n - n_val
-    if n_train < lookback + horizon:
-        raise ValueError(
-            f"{source} has {n} rows: after holding out the last {n_val} for validation, "
-            f"{n_train} remain, fewer than one window of lookback {lookback} + horizon "
-            f"{horizon}. Provide at least {lookback + horizon + n_val} rows, or lower "
-            "task.lookback or task.horizon."
-        )
-    season, how = cfg.get("season_length"), "modality.time_series.season_length"
-    if season is None:
-        max_lag = min(lookback // 2, n_train // 3)
-        season = detect_season_length(values[:n_train, -1], max_lag)
-        how = "detected from the training rows"
-    _check_season(int(season), lookback, how)
-    # Training windows end within the training rows; held-out windows forecast the last
-    # n_val rows (their lookback may reach back into the training rows, as a forecast would).
-    train_starts = list(range(n_train - lookback - horizon + 1))
-    val_starts = list(range(n_train - lookback, n - lookback - horizon + 1))
-    args = (lookback, horizon, int(season))
-    info = {
-        "columns": columns,
-        "target_column": columns[-1],
-        "rows": n,
-        "train_rows": n_train,
-        "season_length": int(season),
-        "season_source": how,
-    }
-    return (
-        SeriesWindows(values, train_starts, *args),
-        SeriesWindows(values, val_starts, *args),
-        info,
-    )
-
-
-def build_forecast_datasets(cfg: dict, source: str, seed: int):
-    lookback, horizon = int(cfg["lookback"]), int(cfg["horizon"])
-    channels = int(cfg["channels"])
-    if source == "synthetic":
-        season = int(cfg.get("season_length") or min(DEFAULT_SYNTHETIC_SEASON, lookback // 2))
-        _check_season(season, lookback, "of the synthetic series")
-        args = (lookback, horizon, channels, season)
-        train = SyntheticForecastWindows(int(cfg["num_train"]), *args, 2 * seed)
-        val = SyntheticForecastWindows(int(cfg["num_val"]), *args, 2 * seed + 1)
-        columns = [f"x{i}" for i in range(channels)]
-        extra = {
-            "columns": columns,
-            "target_column": columns[-1],
-            "season_length": season,
-            "season_source": "the synthetic series' period",
-        }
-    else:
-        train, val, extra = _csv_forecast_datasets(cfg, source, lookback, horizon)
-    info = {
-        "task": "time_series_forecast",
-        "source": source,
-        "lookback": lookback,
-        "horizon": horizon,
-        "channels": channels,
-        **extra,
-        "num_train": len(train),
-        "num_val": len(val),
-    }
-    return train, val, info

@@ -2,7 +2,7 @@
 report/plots/forecast: every window's horizon (for the error by step), and the history of a
 few windows spread over the held-out set, dated where the CSV has a time column.
 
-A CSV's held-out windows are consecutive: window i starts at row train_rows - lookback + i
+A CSV's held-out windows are consecutive: window i starts at row held_out_first_row + i
 (data.py), which dates each step of it."""
 
 import numpy as np
@@ -54,7 +54,7 @@ def window_dates(info: dict, windows: list[int]) -> tuple[list[list[str]] | None
     (None, why there are none)."""
     if info["source"] == "synthetic":
         return None, "step (synthetic series: no timestamps)"
-    header, rows, _ = read_series_table(info["source"])
+    header, rows, _ = read_series_table(info.get("held_out_file", info["source"]))
     names = [name for name in header if name.lower() in DATE_COLUMNS]
     if not names:
         return None, "step (the CSV has no time column)"
@@ -65,7 +65,8 @@ def window_dates(info: dict, windows: list[int]) -> tuple[list[list[str]] | None
     if len(dates) > 1 and not (dates[1:] > dates[:-1]).all():
         return None, f"step (column {names[0]!r} is not in time order)"
     length = int(info["lookback"]) + int(info["horizon"])
-    first = int(info["train_rows"]) - int(info["lookback"])  # the first held-out window's row
+    # the first held-out window's row (runs before held_out_first_row: train_rows - lookback)
+    first = int(info.get("held_out_first_row", int(info["train_rows"]) - int(info["lookback"])))
     spans = [dates[first + w : first + w + length] for w in windows]
     return [[str(d) for d in span] for span in spans], names[0]
 
