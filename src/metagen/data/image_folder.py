@@ -10,6 +10,10 @@ from metagen.data.pixels import normalize_pixels
 
 IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg")
 SPLIT_FOLDER_NAMES = ("test", "val")
+# How a picture becomes square: `pad` keeps its aspect ratio (image classification's
+# default), `stretch` scales each side on its own (the tasks that map boxes and masks with it).
+RESIZES = ("pad", "stretch")
+PAD_LEVEL = 128  # the padding's gray, about 0 once normalize_pixels has scaled it
 
 
 def _class_folders(root: Path) -> list[Path]:
@@ -32,14 +36,48 @@ def find_split_folders(root) -> tuple[Path, Path] | None:
     return None
 
 
-def load_image(path, image_size: int, channels: int) -> np.ndarray:
-    """The image at `path` resized to a square, as (H, W, C) uint8; a clear error if corrupt."""
+def picture_resize(cfg: dict, default: str) -> str:
+    """The data config's `resize` (one of RESIZES), or `default` where it names none."""
+    resize = cfg.get("resize") or default
+    if resize not in RESIZES:
+        raise ValueError(f"the data config's resize ({resize!r}) must be pad or stretch")
+    return resize
+
+
+def fit_picture(image, image_size: int, resize: str = "stretch"):
+    """A PIL picture made `image_size` square, bilinear. `stretch` scales each side to it;
+    `pad` scales the longer side to it, keeping the aspect ratio, and centres the picture on
+    mid-gray (PAD_LEVEL; the shorter side's odd pixel of padding goes to the bottom/right)."""
     from PIL import Image
 
+    width, height = image.size
+    if resize == "stretch" or width == height:
+        return image.resize((image_size, image_size), Image.Resampling.BILINEAR)
+    left, top, right, bottom = pad_box(width, height, image_size)
+    level = PAD_LEVEL if image.mode == "L" else (PAD_LEVEL,) * len(image.getbands())
+    canvas = Image.new(image.mode, (image_size, image_size), level)
+    canvas.paste(image.resize((right - left, bottom - top), Image.Resampling.BILINEAR), (left, top))
+    return canvas
+
+
+def pad_box(width: int, height: int, image_size: int) -> tuple[int, int, int, int]:
+    """Where `pad` puts a width x height picture in its square: (left, top, right, bottom)."""
+    scale = image_size / max(width, height)
+    fitted = (max(1, round(width * scale)), max(1, round(height * scale)))
+    left, top = (image_size - fitted[0]) // 2, (image_size - fitted[1]) // 2
+    return left, top, left + fitted[0], top + fitted[1]
+
+
+def load_image(path, image_size: int, channels: int, resize: str = "stretch") -> np.ndarray:
+    """The image at `path` made `image_size` square (fit_picture's `resize`), as (H, W, C)
+    uint8; a clear error if corrupt."""
+    from PIL import Image
+
+    if resize not in RESIZES:
+        raise ValueError(f"resize ({resize!r}) must be one of {', '.join(RESIZES)}")
     try:
         with Image.open(path) as opened:
-            image = opened.convert("RGB" if channels == 3 else "L")
-            image = image.resize((image_size, image_size), Image.Resampling.BILINEAR)
+            image = fit_picture(opened.convert("RGB" if channels == 3 else "L"), image_size, resize)
             pixels = np.array(image, dtype=np.uint8)
     except Exception as err:
         raise ValueError(
@@ -74,9 +112,12 @@ def _check_image(path: Path) -> None:
 
 
 class ImageFolderDataset(Dataset):
-    """One class per subfolder of `root`; images resized to `image_size` square, RGB or gray."""
+    """One class per subfolder of `root`; images made `image_size` square by `resize`
+    (load_image's), RGB or gray."""
 
-    def __init__(self, root, image_size: int, channels: int = 3, class_names=None):
+    def __init__(
+        self, root, image_size: int, channels: int = 3, class_names=None, resize: str = "stretch"
+    ):
         root = Path(root)
         if channels not in (1, 3):
             raise ValueError(f"channels ({channels}) must be 1 (gray) or 3 (RGB)")
@@ -99,6 +140,7 @@ class ImageFolderDataset(Dataset):
                 "add them to train/ or remove them."
             )
         self.root, self.image_size, self.channels = root, image_size, channels
+        self.resize = resize
         self.samples: list[tuple[Path, int]] = []
         for folder in folders:
             files = _image_files(folder)
@@ -117,7 +159,7 @@ class ImageFolderDataset(Dataset):
 
     def __getitem__(self, index: int) -> dict:
         path, label = self.samples[index]
-        pixels = load_image(path, self.image_size, self.channels)  # (H, W, C) uint8
+        pixels = load_image(path, self.image_size, self.channels, self.resize)  # (H, W, C) uint8
         image = torch.from_numpy(pixels).permute(2, 0, 1).float() / 255.0  # (C, H, W)
         return {"images": normalize_pixels(image), "labels": torch.tensor(label)}
 

@@ -53,7 +53,8 @@ def explain_run(
     info_path = run_dir / "train" / scale / "data_info.json"
     info = json.loads(info_path.read_text(encoding="utf-8")) if info_path.is_file() else {}
     size, channels = int(data_cfg["image_size"]), int(data_cfg["channels"])
-    pixels = np.stack([load_image(p, size, channels) for p in pictures])  # (N, H, W, C) uint8
+    resize = data_cfg.get("resize") or "stretch"  # as the run read its pictures
+    pixels = np.stack([load_image(p, size, channels, resize) for p in pictures])  # (N, H, W, C)
     settings = Settings(info.get("class_names"), data_cfg.get("seq_len"), text)
     out_dir.mkdir(parents=True, exist_ok=True)
     stems, rows = _file_stems(pictures), []
@@ -69,7 +70,8 @@ def explain_run(
                 picture, stem = pictures[start + i], stems[start + i]
                 raw = out_dir / f"{stem}_{maps.method}.npy"
                 np.save(raw, heat.astype(np.float32))
-                overlay = write_overlay(picture, heat, out_dir / f"{stem}_{maps.method}.png")
+                overlay = write_overlay(picture, heat, out_dir / f"{stem}_{maps.method}.png",
+                                        size if resize == "pad" else None)  # fmt: skip
                 rows.append({"picture": str(picture), "method": maps.method, "note": note,
                              "overlay": overlay.name, "map": raw.name})  # fmt: skip
     lines = "".join(json.dumps(row) + "\n" for row in rows)

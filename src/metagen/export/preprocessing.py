@@ -9,10 +9,19 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from metagen.data.image_folder import PAD_LEVEL
 from metagen.data.pixels import PIXEL_MEAN, PIXEL_STD
 
 DATA_KEYS = ("kind", "image_size", "channels", "seq_len", "context_length", "sample_rate",
              "n_mels", "num_frames", "tokenizer", "vocab_size", "num_features")  # fmt: skip
+
+# How a picture is made image_size square, by the data config's `resize` (data/image_folder.py
+# fit_picture); a data config without one stretches.
+PICTURE_FITS = {
+    "pad": "resized (bilinear) so that its longer side is image_size, keeping its aspect "
+    f"ratio, and centred on an image_size square of gray {PAD_LEVEL} (of 255)",
+    "stretch": "resized (bilinear) to image_size square, each side on its own",
+}
 
 
 def batch_axes(arch: str, dims: dict) -> dict[str, list[int]]:
@@ -48,8 +57,9 @@ def write_preprocessing(folder: Path, arch: str, dims: dict, data_cfg: dict[str,
         for key in ("image_size", "channels"):
             record["data"].pop(key, None)
     else:
-        record["pixels"] = (f"RGB (or gray, channels 1) resized to image_size square, scaled to "
-                            f"[0, 1], then (x - {PIXEL_MEAN}) / {PIXEL_STD}")  # fmt: skip
+        fit = PICTURE_FITS[data_cfg.get("resize") or "stretch"]
+        record["pixels"] = (f"RGB (or gray, channels 1) {fit}, scaled to [0, 1], then "
+                            f"(x - {PIXEL_MEAN}) / {PIXEL_STD}")  # fmt: skip
     tokenizer = data_cfg.get("tokenizer_file")
     if tokenizer:
         shutil.copyfile(tokenizer, folder / "tokenizer.json")

@@ -24,16 +24,20 @@ VALUES_FILE = "predictions.json"
 
 def trained_setup(run_dir: Path, scale: str) -> tuple[str, dict, dict]:
     """(arch, metrics.json, the data config it read with) of `run_dir`'s `scale` run, the
-    data config naming the tokenizer.json the run saved where it read text with one."""
+    data config naming the tokenizer.json the run saved where it read text with one, and
+    the picture resize its data_info.json records."""
     from metagen.data.text_tokenizer import saved_tokenizer_file
 
     out = run_dir / "train" / scale
     metrics = _read_json(out / "metrics.json")
     config = _read_json(run_dir / "code" / "config.json")
     data_cfg = dict(config["scales"][metrics["scale"]]["data"])
-    tokenizer = saved_tokenizer_file(out) if (out / "data_info.json").is_file() else None
+    info_path = out / "data_info.json"
+    tokenizer = saved_tokenizer_file(out) if info_path.is_file() else None
     if tokenizer is not None:
         data_cfg["tokenizer_file"] = tokenizer
+    if info_path.is_file():  # how the run made pictures square, where it chose ("pad")
+        data_cfg.setdefault("resize", _read_json(info_path).get("resize"))
     return config["arch"], metrics, data_cfg
 
 
