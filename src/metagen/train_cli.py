@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 import shutil
 import signal
 import subprocess
@@ -113,6 +114,34 @@ def built_in_data(run_dir: Path, scale: str, seed: int | None) -> str:
     return str(folder)
 
 
+def spec_data_path(run_dir: Path) -> str:
+    """The run's spec's data.path (absolute: the loader resolved it), else "synthetic"."""
+    import yaml
+
+    resolved = yaml.safe_load((run_dir / "spec_resolved.yaml").read_text(encoding="utf-8"))
+    return (resolved.get("data") or {}).get("path") or "synthetic"
+
+
+DURATION = re.compile(r"\s*\d+(\.\d*)?\s*(s|m|min|h)?\s*")  # as train.py's --time-budget reads
+
+
+def sizing_options(
+    time_budget: str | None, epochs: int | None, patience: int | None, full_size: bool
+) -> list[str]:
+    """train.py's options for the run's length and size, checked before anything is built."""
+    if time_budget is not None and (not DURATION.fullmatch(time_budget)
+                                    or float(re.sub(r"[^\d.]", "", time_budget)) <= 0):  # fmt: skip
+        raise UsageError(f"--time-budget {time_budget!r} is not a duration. Write 90s, 2m or 1h.")
+    if epochs is not None and epochs < 1:
+        raise UsageError(f"--epochs {epochs} must be at least 1.")
+    if patience is not None and patience < 0:
+        raise UsageError(f"--patience {patience} must be 0 (never stop early) or more.")
+    options = ["--time-budget", time_budget.strip()] if time_budget is not None else []
+    options += ["--epochs", str(epochs)] if epochs is not None else []
+    options += ["--patience", str(patience)] if patience is not None else []
+    return options + ["--full-size"] * full_size
+
+
 def train_command(
     run_dir: Path,
     scale: str,
@@ -123,9 +152,11 @@ def train_command(
     compile_model: bool,
     init_from: Path | None = None,
     tokenizer: Path | None = None,
+    sizing: list[str] | None = None,
 ) -> list[str]:
     """train.py's command line. A run that `metagen import` wrote starts from its weights at
-    full scale, unless `init_from` names others."""
+    full scale, unless `init_from` names others. `sizing` is train.py's options for the run's
+    length and size (--time-budget, --epochs, --patience, --full-size), passed on as given."""
     source = data if data == "synthetic" else str(Path(data).resolve())
     command = [
         sys.executable,
@@ -147,7 +178,7 @@ def train_command(
         command += ["--init-from", str(Path(init_from or imported).resolve())]
     if tokenizer is not None:
         command += ["--tokenizer", str(tokenizer.resolve())]
-    return command
+    return command + list(sizing or [])
 
 
 def refresh_docs(
@@ -252,7 +283,10 @@ def train(
         str, typer.Option(help="full, or smoke (same topology, small dims).")
     ] = "full",
     steps: Annotated[int | None, typer.Option(help="Override the number of steps.")] = None,
-    data: Annotated[str, typer.Option(help="'synthetic' or a path to your data.")] = "synthetic",
+    data: Annotated[
+        str | None,
+        typer.Option(help="'synthetic' or a path to your data (default: the spec's data.path)."),
+    ] = None,
     out_dir: Annotated[Path, typer.Option("--out", help="Parent of new run directories.")] = Path(
         "runs"
     ),
@@ -279,14 +313,35 @@ def train(
     fusion_dim: Annotated[
         int | None, typer.Option(help="Fusion: the width of the fused features.")
     ] = None,
+    time_budget: Annotated[
+        str | None,
+        typer.Option(
+            help="End training by this wall time (90s, 2m, 1h), with the best weights "
+            "found by then."
+        ),
+    ] = None,
+    epochs: Annotated[
+        int | None, typer.Option(help="Passes over the training set (default: from its size).")
+    ] = None,
+    patience: Annotated[
+        int | None,
+        typer.Option(
+            help="Evaluations without a better held-out metric that end the run "
+            "(0: never; default 10)."
+        ),
+    ] = None,
+    full_size: Annotated[
+        bool, typer.Option(help="Train the full scale's dims even on a small training set.")
+    ] = False,
 ) -> None:
     """Train a spec or run directory with the generated train.py; write metrics.json and docs.
     The fusion flags override the spec's fields before it is planned."""
     if scale not in ("full", "smoke"):
         fail(f"--scale {scale!r} is not a scale. Use full or smoke.")
-    if data != "synthetic" and not Path(data).exists():
+    if data not in (None, "synthetic") and not Path(data).exists():
         fail(f"--data {data}: no such file or folder. Pass 'synthetic' or an existing path.")
     guarded(lambda: check_seed(seed))
+    sizing = guarded(lambda: sizing_options(time_budget, epochs, patience, full_size))
     if init_from is not None and not init_from.is_file():
         fail(f"--init-from {init_from}: no such file. Pass a .safetensors weights file.")
     if tokenizer is not None and not tokenizer.is_file():
@@ -304,6 +359,12 @@ def train(
             "language models, masked LMs and text classifiers, regressors, embedders and "
             "rankers do). Leave --tokenizer out."
         )
+    if data is None:
+        data = spec_data_path(run_dir)
+        if data != "synthetic" and not Path(data).exists():
+            if fresh:
+                shutil.rmtree(run_dir, ignore_errors=True)
+            fail(f"data.path {data}: no such file or folder. Fix the spec, or pass --data.")
     if data == "synthetic":
         try:
             data = built_in_data(run_dir, scale, seed)
@@ -312,7 +373,7 @@ def train(
                 shutil.rmtree(run_dir, ignore_errors=True)
             fail(str(error))
     command = train_command(
-        run_dir, scale, steps, data, seed, resume, compile_model, init_from, tokenizer
+        run_dir, scale, steps, data, seed, resume, compile_model, init_from, tokenizer, sizing
     )
     guarded(lambda: run_training(run_dir, command, scale, fresh=fresh))
 

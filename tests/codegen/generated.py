@@ -10,7 +10,7 @@ from pathlib import Path
 from metagen.spec import load_spec
 from metagen.synthesis import synthesize
 
-GENERATED_MODULES = ("model", "data", "training", "evaluate", "train", "infer", "export")
+GENERATED_MODULES = ("model", "data", "training", "loop", "evaluate", "train", "infer", "export")
 
 
 def synth_run(spec_path: Path, out: Path, run_id: str = "run") -> Path:

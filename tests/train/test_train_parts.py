@@ -97,6 +97,18 @@ def test_progress_bar_prints_one_line_per_ten_percent_off_a_tty():
     assert "loss 0.02" in lines[-1] and "it/s" in lines[-1] and "eta" in lines[-1]
 
 
+def test_progress_bar_prints_every_few_seconds_between_percentages_off_a_tty():
+    stream, now = io.StringIO(), [0.0]
+    bar = ProgressBar(10_000, stream=stream, every_percent=10, every_seconds=5.0,
+                      clock=lambda: now[0])  # fmt: skip
+    for step in range(1, 31):  # 2 s a step: far from the first 10%
+        now[0] += 2.0
+        bar.update(step, loss=0.5)
+    steps = [line.split("] ")[1].split("/")[0] for line in stream.getvalue().splitlines()]
+    assert steps == [str(s) for s in range(3, 31, 3)]  # a line as each 5 s passes
+    assert "0.50 it/s" in stream.getvalue().splitlines()[-1]
+
+
 def test_progress_bar_prints_the_last_step_once_whatever_the_interval():
     stream = io.StringIO()
     bar = ProgressBar(10, stream=stream, every_percent=30)

@@ -137,7 +137,7 @@ def task_context(bp: Blueprint) -> dict[str, Any]:
         "train_imports": "\n".join(
             sorted_imports(
                 {
-                    f"from data import build_datasets, {datasets}",
+                    f"from data import build_datasets, model_inputs, {datasets}",
                     "from loop import train_model",
                     "from model import build_model, example_inputs, load_config",
                     f"from training import {', '.join(sorted(training))}, {loss}, {evaluator}",

@@ -20,6 +20,7 @@ def training_summary(
         f"trained {run_dir.name} ({scale} scale) in {seconds:.1f} s: "
         f"{metrics['params_total']:,} parameters, {metrics['steps']:,} steps, final training "
         f"loss {number_text(metrics['final_train_loss'])}",
+        *_ending(metrics),
         _headline(metrics),
         f"  checkpoint  {out / 'checkpoints' / 'latest'}",
         f"  metrics     {out / 'metrics.json'}",
@@ -43,6 +44,20 @@ def training_summary(
             f"  metagen train {shlex.quote(str(run_dir))} --scale full   # the planned model"
         )
     return "\n".join(lines)
+
+
+STOPPED_BY = {"patience": "stopped early: the held-out metric stopped improving",
+              "time_budget": "stopped by the time budget"}  # fmt: skip
+
+
+def _ending(metrics: dict[str, Any]) -> list[str]:
+    """How the run ended, where it was not at its planned steps, and whose weights it kept."""
+    said = [STOPPED_BY[metrics["stop_reason"]]] if metrics.get("stop_reason") in STOPPED_BY else []
+    if metrics.get("restored_best_step") is not None:
+        monitored = (metrics.get("monitor") or {}).get("metric", "held-out metric")
+        said.append(f"kept the weights of step {metrics['restored_best_step']:,}, the best "
+                    f"{monitored} of its evaluations")  # fmt: skip
+    return ["; ".join(said)] if said else []
 
 
 def _headline(metrics: dict[str, Any]) -> str:

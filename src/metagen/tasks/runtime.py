@@ -61,14 +61,16 @@ def evaluate_model(model, task: str, dataset, *, batch_size: int, max_batches=No
 
 
 def train_model(model, *, task: str, **options: Any) -> dict:
-    """train/loop.py's train_model with `task`'s loss and evaluator, staged where the
-    config has stages."""
+    """train/loop.py's train_model with `task`'s loss and evaluator, judged by its headline
+    metric, and staged where the config has stages."""
     from metagen.train.loop import train_model as train_with
     from metagen.train.stages import Staging
 
     row = runtime_task(task)
     stages = options["cfg"].get("stages")
     options.setdefault("staging", Staging(stages) if stages else None)
+    metric, _, higher_is_better = row.headline
+    options.setdefault("monitor", (metric, higher_is_better))  # what judges each evaluation
     return train_with(
         model, task=task, loss_fn=resolve(row.loss), evaluator=resolve(row.evaluator), **options
     )

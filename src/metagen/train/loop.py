@@ -1,10 +1,13 @@
-"""The training loop: seeded data order, AdamW + warmup/cosine, eval, atomic checkpoints."""
+"""The training loop: seeded data order, AdamW + warmup/cosine, eval, atomic checkpoints,
+early stopping on the task's headline metric, the best weights restored, and a wall-time
+budget."""
 
 import dataclasses
 import math
 import platform
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 
 import torch
@@ -46,14 +49,21 @@ def train_model(
     progress: bool = True,
     stop_at_step: int | None = None,
     staging=None,
+    monitor: tuple[str, bool] = ("loss", False),
+    deadline: float | None = None,
 ) -> dict:
     """Train `task` for cfg["steps"] steps of cfg["batch_size"] per rank, minimising
     `loss_fn(outputs, batch)`, evaluating with `evaluator(model, batches, device)` every
     cfg["eval_every"] steps and at the end; checkpoint; write out_dir/metrics.json.
-    `stop_at_step` ends the run early, checkpointed, as an interruption would. A `staging`
-    (train/stages.py, for cfg["stages"]) trains each stage's parts, the others frozen, on the
-    stage's own schedule, and evaluates at each stage's end."""
+    `monitor` (metric, higher is better) is what the evaluations are judged by: the best
+    evaluation's weights are kept (checkpoints/best) and restored at the end unless
+    cfg["keep_best"] is false, and cfg["patience"] evaluations without a better one stop the
+    run. `deadline` (time.perf_counter's clock) stops it in time to evaluate and save before
+    then. `stop_at_step` ends the run early, checkpointed, as an interruption would. A
+    `staging` (train/stages.py, for cfg["stages"]) trains each stage's parts, the others
+    frozen, on the stage's own schedule, and evaluates at each stage's end."""
     cfg, dist = check_train_config(cfg), dist or DistInfo()
+    keep_best = cfg.get("keep_best", True)
     log = log_fn if dist.is_main else (lambda *args, **kwargs: None)
     out_dir, precision = Path(out_dir), resolve_precision(dist.device_type, precision)
     ckpt_dir, total = out_dir / "checkpoints", cfg["steps"]
@@ -75,7 +85,16 @@ def train_model(
     batches = train_batches(train_ds, cfg, dist, start_step, cfg.get("num_workers", 0))
     bar = ProgressBar(total, initial=start_step, enabled=progress and dist.is_main)
     started = time.perf_counter()
+    judge = Judge(*monitor, patience=cfg.get("patience"))
+    eval_batches = min(cfg["eval_batches"], math.ceil(len(val_ds) / cfg["batch_size"]))
+    clock = RunClock(started, deadline, dist, eval_batches)
+    stop_reason = None
     while state.step < total and (stop_at_step is None or state.step < stop_at_step):
+        if clock.out_of_time():
+            stop_reason = "time_budget"
+            log(f"stopping at step {state.step}: the time budget ends in "
+                f"{clock.left():.0f} s, which the last evaluation and save need")  # fmt: skip
+            break
         # DDP registers the parameters that need gradients when it wraps: a stage rewraps
         if staging and staging.enter(raw_model, state.step, log) and dist.is_distributed:
             model = _wrap_model(raw_model, dist, compile)
@@ -91,24 +110,48 @@ def train_model(
             )
         state.loss_curve.append([state.step, loss_value, lr])
         bar.update(state.step, loss=loss_value, lr=lr)
+        clock.stepped(state.step - start_step, total - state.step, log)
         periodic = cfg["eval_every"] > 0 and state.step % cfg["eval_every"] == 0
         if state.step < total and (periodic or staging and staging.ends_at(state.step)):
-            improved = _eval_and_track(
-                raw_model, evaluator, val_ds, cfg, dist, precision, state, log
-            )
+            with clock.measuring("eval"):
+                _eval_and_track(raw_model, evaluator, val_ds, cfg, dist, precision, state, log)
+                if judge.judge(state) and keep_best:
+                    _save_best(ckpt_dir, raw_model, state, task, cfg, dist)
             if staging:
                 staging.refreeze(raw_model)
-            if improved and cfg.get("keep_best", False):
-                _save(ckpt_dir, "best", raw_model, optimizer, state, task, cfg, dist)
+            if judge.exhausted(state):
+                stop_reason = "patience"
+                log(f"stopping at step {state.step}: {judge.metric} has not improved on step "
+                    f"{state.best['step']}'s {state.best['value']:.4g} in {judge.patience} "
+                    "evaluations")  # fmt: skip
+                break
         if cfg["checkpoint_every"] > 0 and state.step % cfg["checkpoint_every"] == 0:
-            _save(ckpt_dir, "latest", raw_model, optimizer, state, task, cfg, dist)
+            with clock.measuring("save"):
+                _save(ckpt_dir, "latest", raw_model, optimizer, state, task, cfg, dist)
     bar.close()
     seconds = time.perf_counter() - started
-    if cfg["checkpoint_every"] <= 0 or state.step % cfg["checkpoint_every"] != 0:
-        _save(ckpt_dir, "latest", raw_model, optimizer, state, task, cfg, dist)
     _eval_and_track(raw_model, evaluator, val_ds, cfg, dist, precision, state, log)
+    judge.judge(state)
+    restored = None
+    ended = state.step >= total or stop_reason is not None  # not interrupted: resumable as is
+    if ended and keep_best and state.best is not None and state.best["step"] != state.step:
+        # the last weights evaluated worse than the best: those are the run's result
+        load_checkpoint(ckpt_dir, model=raw_model, name=BEST, restore_rng=False)
+        restored = state.best["step"]
+        log(f"restored the weights of step {restored}, the best {judge.metric} "
+            f"({state.best['value']:.4g})")  # fmt: skip
+    _save(ckpt_dir, "latest", raw_model, optimizer, state, task, cfg, dist)
     metrics = _run_metrics(
         task, cfg, dist, state, start_step, seconds, raw_model, precision, compile
+    )
+    final = state.evals[-1] if restored is None else _best_eval(state)
+    metrics.update(
+        eval={k: v for k, v in final.items() if k != "step"},
+        eval_step=final["step"],
+        restored_best_step=restored,
+        monitor={"metric": judge.metric, "higher_is_better": judge.higher, "best": state.best},
+        stop_reason=stop_reason or ("steps" if state.step >= total else "interrupted"),
+        completed=ended,
     )
     if staging:
         metrics["stages"] = staging.summaries(raw_model, state.loss_curve, state.evals)
@@ -120,6 +163,13 @@ def train_model(
     return metrics
 
 
+BEST = "best"  # the checkpoint of the best evaluation's weights
+# A run whose measured pace says it will take longer than this on a CPU gets told so early,
+# with the ways to make it shorter.
+LONG_RUN_SECONDS = 30 * 60
+PACE_STEPS = 5  # the steps timed, after the first, to estimate a run's length
+
+
 @dataclasses.dataclass
 class TrainState:
     step: int = 0
@@ -127,6 +177,105 @@ class TrainState:
     evals: list = dataclasses.field(default_factory=list)  # {"step": ..., metrics}
     best_val_loss: float | None = None
     resumed_from: int | None = None
+    best: dict | None = None  # {"step", "value"}: the best evaluation of the monitored metric
+    evals_since_best: int = 0
+    judged_step: int | None = None  # the last evaluation the monitor judged
+
+
+class Judge:
+    """Judges each evaluation by one metric: whether it beats the best so far, and whether
+    `patience` evaluations in a row have not (then the run stops). A tie (accuracy saturates
+    on a small validation set) goes to the lower validation loss. A metric the evaluator does
+    not report falls back to the validation loss."""
+
+    def __init__(self, metric: str, higher: bool, patience: int | None) -> None:
+        self.metric, self.higher = metric, higher
+        self.patience = patience if patience and patience > 0 else None
+
+    def judge(self, state: TrainState) -> bool:
+        """True when the latest evaluation is the best so far; counts the ones that are not."""
+        latest = state.evals[-1]
+        if state.judged_step == latest["step"]:
+            return False  # judged already
+        state.judged_step = latest["step"]
+        value = latest.get(self.metric)
+        if not isinstance(value, int | float) or not math.isfinite(value):
+            self.metric, self.higher, value = "loss", False, latest["loss"]
+        best = state.best
+        if best is None:
+            improved = True
+        elif value == best["value"]:
+            improved = latest["loss"] < best.get("loss", math.inf)
+        else:
+            improved = value > best["value"] if self.higher else value < best["value"]
+        if improved:
+            step, loss = latest["step"], latest["loss"]
+            state.best, state.evals_since_best = {"step": step, "value": value, "loss": loss}, 0
+        else:
+            state.evals_since_best += 1
+        return improved
+
+    def exhausted(self, state: TrainState) -> bool:
+        return self.patience is not None and state.evals_since_best >= self.patience
+
+
+class RunClock:
+    """Wall time for a run: the pace measured on the first steps (told when the run would be
+    long on a CPU), and a deadline that leaves room for the slowest evaluation and save seen,
+    which the run still has to do at its end."""
+
+    def __init__(
+        self, started: float, deadline: float | None, dist: DistInfo, eval_batches: int
+    ) -> None:
+        self.deadline, self.dist, self.eval_batches = deadline, dist, eval_batches
+        self.slowest = {"eval": 0.0, "save": 0.0, "step": 0.0}
+        self.last = self.first_step_end = started
+
+    def stepped(self, steps_done: int, steps_left: int, log) -> None:
+        now = time.perf_counter()
+        if steps_done > 1:  # the first step pays for warming up: not a step's time
+            self.slowest["step"] = max(self.slowest["step"], now - self.last)
+        self.last = now
+        if steps_done == 1:
+            self.first_step_end = now
+        elif steps_done == 1 + PACE_STEPS:
+            pace = (now - self.first_step_end) / PACE_STEPS
+            self.warn_if_long(pace, steps_left, log)
+
+    def warn_if_long(self, pace: float, steps_left: int, log) -> None:
+        estimate = pace * steps_left
+        if self.dist.device_type != "cpu" or estimate <= LONG_RUN_SECONDS or self.deadline:
+            return
+        log(f"warning: at the {pace:.3g} s a step measured on this CPU, the {steps_left:,} steps "
+            f"left take about {estimate / 60:.0f} min. To finish sooner: --time-budget (e.g. "
+            "30m) keeps the best weights found by then; --scale smoke trains small dims; a "
+            "smaller constraints.parameter_budget plans a smaller model, or a GPU.")  # fmt: skip
+
+    @contextmanager
+    def measuring(self, what: str):
+        began = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.slowest[what] = max(self.slowest[what], time.perf_counter() - began)
+            self.last = time.perf_counter()
+
+    def left(self) -> float:
+        return float("inf") if self.deadline is None else self.deadline - time.perf_counter()
+
+    def out_of_time(self) -> bool:
+        """Whether one more step would leave too little time for the final evaluation and
+        save; decided on rank 0 and shared, so that every rank stops at the same step."""
+        if self.deadline is None:
+            return False
+        # before the first evaluation, guess it from the steps: eval_batches forward passes
+        # cost about a third of as many training steps
+        evaluation = max(self.slowest["eval"], self.slowest["step"] * self.eval_batches / 3)
+        needed = self.slowest["step"] + 1.2 * (evaluation + self.slowest["save"])
+        stop = torch.tensor(float(self.left() <= needed), device=self.dist.device)
+        if self.dist.is_distributed:
+            torch_dist.broadcast(stop, src=0)
+        return bool(stop)
 
 
 def check_train_config(cfg: dict) -> dict:
@@ -222,18 +371,21 @@ def _mean_over_ranks(value: torch.Tensor, dist: DistInfo) -> float:
     return float(value)
 
 
-def _eval_and_track(model, evaluator, val_ds, cfg, dist, precision, state, log) -> bool:
-    """Evaluate, record, log; True when the validation loss is the best so far."""
+def _eval_and_track(model, evaluator, val_ds, cfg, dist, precision, state, log) -> None:
+    """Evaluate, record (and the best validation loss), log; once per step."""
     if state.evals and state.evals[-1]["step"] == state.step:
-        return False  # already evaluated at this step
+        return  # already evaluated at this step
     results = _run_eval(model, evaluator, val_ds, cfg, dist, precision, cfg["eval_batches"])
     state.evals.append({"step": state.step, **results})
-    improved = state.best_val_loss is None or results["loss"] < state.best_val_loss
-    if improved:
+    if state.best_val_loss is None or results["loss"] < state.best_val_loss:
         state.best_val_loss = results["loss"]
     shown = ", ".join(f"{k} {v:.4f}" for k, v in results.items() if isinstance(v, float))
     log(f"step {state.step}: val {shown}")
-    return improved
+
+
+def _best_eval(state: TrainState) -> dict:
+    best = state.best or {}
+    return next(e for e in state.evals if e["step"] == best.get("step"))
 
 
 def _run_eval(model, evaluator, val_ds, cfg, dist, precision, max_batches):
@@ -254,8 +406,20 @@ def _save(directory, name, model, optimizer, state, task, cfg, dist) -> None:
     if dist.is_main:
         config = {"task": task, "train": cfg, "model": _model_config(model)}
         history = {"loss_curve": state.loss_curve, "evals": state.evals}
-        extra = {**history, "best_val_loss": state.best_val_loss, "rank_rng": rank_rng}
+        extra = {**history, "best_val_loss": state.best_val_loss, "rank_rng": rank_rng,
+                 "best": state.best, "evals_since_best": state.evals_since_best,
+                 "judged_step": state.judged_step}  # fmt: skip
         save_checkpoint(directory, model, optimizer, state.step, config, extra, name=name)
+    if dist.is_distributed:
+        torch_dist.barrier()
+
+
+def _save_best(directory, model, state, task, cfg, dist) -> None:
+    """The best evaluation's weights (no optimizer: they are restored, not resumed from)."""
+    if dist.is_main:
+        config = {"task": task, "train": cfg, "model": _model_config(model)}
+        save_checkpoint(directory, model, None, state.step, config, {"best": state.best},
+                        name=BEST)  # fmt: skip
     if dist.is_distributed:
         torch_dist.barrier()
 
@@ -281,7 +445,9 @@ def _resume(directory, model, optimizer, dist) -> TrainState:
     extra, step = loaded["extra"], loaded["step"]
     restore_rng_states(extra["rank_rng"][dist.rank % len(extra["rank_rng"])])
     kept = {key: extra[key] for key in ("loss_curve", "evals", "best_val_loss")}
-    return TrainState(step=step, resumed_from=step, **kept)
+    judged = {key: extra.get(key, default) for key, default in
+              (("best", None), ("evals_since_best", 0), ("judged_step", None))}  # fmt: skip
+    return TrainState(step=step, resumed_from=step, **kept, **judged)
 
 
 def _wrap_model(model, dist: DistInfo, compile: bool):
