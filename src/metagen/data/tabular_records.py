@@ -1,47 +1,155 @@
 """Tabular datasets for classification, regression, embedding and ranking: synthetic rows with a
 learnable rule, or a user's CSV (a file split by val_fraction, or a folder with train.csv and
-val.csv or test.csv). Features are standardized with the training split's statistics, which
-data_info.json records for inference."""
+val.csv or test.csv). The spec's data section (config keys target_column, label_column,
+feature_columns, train_file, val_file, test_file, val_fraction, test_fraction) names the
+columns, the files and the shares. Features are standardized with the training split's
+statistics, which data_info.json records for inference."""
+
+from pathlib import Path
 
 import numpy as np
 import torch
 
 from metagen.data.image_folder import split_indices
 from metagen.data.records import (
+    RECORD_HELD_OUT_NAMES,
     TensorRecords,
     check_record_file,
-    record_split_files,
     standardize,
     standardizer,
 )
 from metagen.data.tabular_csv import CsvTable, csv_class_names, csv_error, csv_numbers, read_csv
 from metagen.data.tabular_synthetic import tabular_synthetic
 
+# The data section's file keys, and the spec field that sets each (for messages).
+DATA_FILE_FIELDS = {
+    "train_file": "data.train",
+    "val_file": "data.validation",
+    "test_file": "data.test",
+}
+
+
+def csv_target(cfg: dict, labelled: bool) -> str | None:
+    """The target column: for class labels data.label first, then data.target (or
+    modality.tabular.target); None means the last column."""
+    keys = ("label_column",) * labelled + ("target_column", "target")
+    return next((str(cfg[key]) for key in keys if cfg.get(key)), None)
+
+
+def data_file(cfg: dict, source: str, key: str) -> Path | None:
+    """The file that the data section's `key` names, read from the data folder (the folder of
+    `source` when it is a file); None when the section names none."""
+    name = cfg.get(key)
+    if not name:
+        return None
+    root = Path(source)
+    folder = root if root.is_dir() else root.parent
+    path = folder / str(name)
+    if not path.is_file():
+        raise ValueError(
+            f"{path}: no such file ({DATA_FILE_FIELDS[key]} is {name!r}, read from {folder}). "
+            f"Fix {DATA_FILE_FIELDS[key]}, or add the file."
+        )
+    return path
+
+
+def tabular_csv_files(cfg: dict, source: str) -> tuple[Path, Path | None]:
+    """(training file, validation file), None for a training file split by val_fraction. A
+    folder holds train.csv and val.csv, or test.csv as the validation file when the data
+    section declares no test set; data.train and data.validation name others."""
+    root = Path(source)
+    train, val = data_file(cfg, source, "train_file"), data_file(cfg, source, "val_file")
+    if not root.is_dir():
+        return train or root, val
+    if train is None:
+        train = root / "train.csv"
+        if not train.is_file():
+            raise FileNotFoundError(
+                f"{root} is a folder, so it must hold train.csv (or the file data.train names); "
+                f"found {sorted(p.name for p in root.iterdir()) or 'nothing'}. Pass one .csv "
+                "file to split it by val_fraction, or add the missing file."
+            )
+    declares_test = cfg.get("test_file") or cfg.get("test_fraction")
+    names = ("val",) if declares_test else RECORD_HELD_OUT_NAMES
+    found = [root / f"{name}.csv" for name in names if (root / f"{name}.csv").is_file()]
+    return train, val or (found[0] if found else None)
+
+
+def split_units(
+    count: int, cfg: dict, seed: int, labels=None, *, validation: bool = True
+) -> tuple[list[int], list[int], list[int]]:
+    """(train, validation, test) indices of `count` rows (or lists): test_fraction of them
+    for testing first, then val_fraction of the rest for validation (0.2 and 0.1: 72/8/20),
+    unless `validation` is False (a validation file is given)."""
+    test_fraction = float(cfg.get("test_fraction") or 0.0)
+    rest, test = list(range(count)), list[int]()
+    if test_fraction:
+        rest, test = split_indices(count, test_fraction, seed, labels)
+    if not validation:
+        return rest, [], test
+    kept = [labels[i] for i in rest] if labels is not None else None
+    train, val = split_indices(len(rest), float(cfg["val_fraction"]), seed, kept)
+    return [rest[i] for i in train], [rest[i] for i in val], test
+
+
+def _split_table(
+    table: CsvTable, cfg: dict, seed: int, ranking: bool, stratify: bool, validation: bool
+) -> list[np.ndarray]:
+    """[train, validation, test] rows of one table split by the data section's shares; a
+    ranking table's lists (rows with one query_id) go to one side whole."""
+    if not ranking:
+        labels = table.targets if stratify else None
+        parts = split_units(len(table.targets), cfg, seed, labels, validation=validation)
+        return [np.array(part, np.int64) for part in parts]
+    query_ids = table.ranking_query_ids()
+    keys = sorted(set(query_ids))
+    rows = np.arange(len(table.targets))
+    chosen = [
+        {keys[i] for i in part} for part in split_units(len(keys), cfg, seed, validation=validation)
+    ]
+    return [rows[np.array([q in part for q in query_ids], bool)] for part in chosen]
+
+
+def _read_table(cfg: dict, path, ranking: bool, stratify: bool) -> CsvTable:
+    features = cfg.get("feature_columns")
+    return read_csv(path, csv_target(cfg, stratify), ranking=ranking, features=features)
+
+
+def tabular_csv_test(
+    cfg: dict, source: str, seed: int, *, ranking: bool = False, stratify: bool = False
+) -> tuple[CsvTable, np.ndarray] | None:
+    """(table, test rows) of the user's test set: data.test's file, the training file's
+    test_fraction (the rows tabular_csv_split leaves out), or a folder's test.csv beside its
+    val.csv; None when there is none."""
+    named = data_file(cfg, source, "test_file")
+    if named is not None:
+        table = _read_table(cfg, named, ranking, stratify)
+        return table, np.arange(len(table.targets))
+    train_path, val_path = tabular_csv_files(cfg, source)
+    if cfg.get("test_fraction"):
+        table = _read_table(cfg, train_path, ranking, stratify)
+        return table, _split_table(table, cfg, seed, ranking, stratify, val_path is None)[2]
+    folder_test = Path(source) / "test.csv"
+    if Path(source).is_dir() and folder_test.is_file() and val_path != folder_test:
+        table = _read_table(cfg, folder_test, ranking, stratify)
+        return table, np.arange(len(table.targets))
+    return None
+
 
 def tabular_csv_split(
     cfg: dict, source: str, seed: int, *, ranking: bool = False, stratify: bool = False
 ) -> tuple[CsvTable, np.ndarray, np.ndarray]:
-    """(table, train rows, held-out rows); a folder's two files are stacked into one table.
-    A ranking file's lists (rows with one query_id) go to one side whole."""
+    """(table, train rows, held-out rows) of a user's CSV; `stratify`: the target is a class
+    label (data.label names it before data.target), split per class. A training file and a
+    validation file are stacked into one table; rows held out for testing (test_fraction) are
+    in neither part."""
     check_record_file(cfg.get("kind"), source)
-    files = record_split_files(source, ".csv")
-    target = cfg.get("target")
-    if files is None:
-        table = read_csv(source, target, ranking=ranking)
-        if ranking:
-            query_ids = table.ranking_query_ids()
-            keys = sorted(set(query_ids))
-            train_keys, _ = split_indices(len(keys), float(cfg["val_fraction"]), seed)
-            in_train = {keys[i] for i in train_keys}
-            rows = np.arange(len(table.targets))
-            mask = np.array([q in in_train for q in query_ids])
-            return table, rows[mask], rows[~mask]
-        labels = table.targets if stratify else None
-        train_rows, val_rows = split_indices(
-            len(table.targets), float(cfg["val_fraction"]), seed, labels
-        )
-        return table, np.array(train_rows), np.array(val_rows)
-    train, held_out = (read_csv(path, target, ranking=ranking) for path in files)
+    train_path, val_path = tabular_csv_files(cfg, source)
+    train = _read_table(cfg, train_path, ranking, stratify)
+    if val_path is None:
+        train_rows, val_rows, _ = _split_table(train, cfg, seed, ranking, stratify, True)
+        return train, train_rows, val_rows
+    held_out = _read_table(cfg, val_path, ranking, stratify)
     if held_out.feature_names != train.feature_names:
         raise csv_error(
             held_out.path,
@@ -50,6 +158,7 @@ def tabular_csv_split(
             f"{train.path}'s {train.feature_names}",
             "Both files need the same header",
         )
+    kept = _split_table(train, cfg, seed, ranking, stratify, False)[0]
     table = CsvTable(
         train.path,
         train.feature_names,
@@ -60,7 +169,66 @@ def tabular_csv_split(
         None if not ranking else train.ranking_query_ids() + held_out.ranking_query_ids(),
     )
     n = len(train.targets)
-    return table, np.arange(n), np.arange(n, n + len(held_out.targets))
+    return table, kept, np.arange(n, n + len(held_out.targets))
+
+
+def trained_data_info(cfg: dict) -> dict | None:
+    """The trained run's data_info.json, which evaluate.py passes (`trained_info`) so that new
+    data is scored with the training classes and standardization; None in training."""
+    info = cfg.get("trained_info")
+    return info if cfg.get("held_out") and info else None
+
+
+def class_index(names: list[str], labels, path, trained: bool) -> dict[str, int]:
+    """Class name -> index; scoring a trained model, every held-out label must be one of its
+    classes."""
+    unknown = sorted(set(labels) - set(names))
+    if trained and unknown:
+        raise ValueError(
+            f"{path}: class {unknown[0]!r} is not one the model was trained on "
+            f"({', '.join(names)}). Score data of the trained classes, or retrain with it."
+        )
+    return {name: i for i, name in enumerate(names)}
+
+
+def with_test_rows(table: CsvTable, found: tuple[CsvTable, np.ndarray]):
+    """(`table` with the test table's rows below it, the test rows' indices in it)."""
+    test, rows = found
+    if test.feature_names != table.feature_names:
+        raise csv_error(
+            test.path,
+            1,
+            f"the columns {test.feature_names} differ from {table.path}'s {table.feature_names}",
+            "The test file needs the training file's header",
+        )
+    stacked = CsvTable(
+        table.path,
+        table.feature_names,
+        np.concatenate([table.features, test.features]),
+        table.target_name,
+        table.targets + test.targets,
+        table.lines + test.lines,
+    )
+    return stacked, len(table.targets) + rows
+
+
+def scored_split(
+    cfg: dict, source: str, seed: int, *, stratify: bool = False
+) -> tuple[CsvTable, np.ndarray, np.ndarray]:
+    """(table, train rows, held-out rows): the training split; for evaluate.py, the held-out
+    rows are the user's test set ("test": data.test, test_fraction or a folder's test.csv,
+    else validation's) or every row of the --data file ("given"; a folder: its held-out
+    file or share)."""
+    if cfg.get("held_out") == "given" and Path(source).is_file():  # read whole, not split
+        table = _read_table(cfg, source, False, stratify)
+        every = np.arange(len(table.targets))
+        return table, every, every
+    table, train, val = tabular_csv_split(cfg, source, seed, stratify=stratify)
+    if cfg.get("held_out") == "test":
+        found = tabular_csv_test(cfg, source, seed, stratify=stratify)
+        if found is not None:
+            table, val = with_test_rows(table, found)
+    return table, train, val
 
 
 def check_classes_seen(table: CsvTable, train, val) -> None:
@@ -72,6 +240,15 @@ def check_classes_seen(table: CsvTable, train, val) -> None:
             f"held-out classes {unseen} never occur in the training rows",
             "Put examples of every class in the training data",
         )
+
+
+def trained_standardizer(cfg: dict, x_train: np.ndarray):
+    """(mean, std) of the features: the training rows', or the trained run's where evaluate.py
+    scores new data (`trained_info`)."""
+    trained = trained_data_info(cfg)
+    if trained is None:
+        return standardizer(x_train)
+    return np.asarray(trained["feature_mean"]), np.asarray(trained["feature_std"])
 
 
 def _tabular_info(source: str, task: str, names: list[str], mean, std, train, val) -> dict:
@@ -98,14 +275,16 @@ def tabular_classification_datasets(cfg: dict, source: str, seed: int):
         names = _feature_names(x_train.shape[1])
         class_names = [f"class_{i}" for i in range(int(cfg["num_classes"]))]
     else:
-        table, train, val = tabular_csv_split(cfg, source, seed, stratify=True)
-        check_classes_seen(table, train, val)
-        class_names = csv_class_names(table)
-        index = {name: i for i, name in enumerate(class_names)}
-        labels = np.array([index[t] for t in table.targets], np.int64)
+        table, train, val = scored_split(cfg, source, seed, stratify=True)
+        trained = trained_data_info(cfg)
+        if trained is None:
+            check_classes_seen(table, train, val)
+        class_names = trained["class_names"] if trained else csv_class_names(table)
+        index = class_index(class_names, [table.targets[i] for i in val], table.path, bool(trained))
+        labels = np.array([index.get(t, -1) for t in table.targets], np.int64)
         x_train, x_val = table.features[train], table.features[val]
         y_train, y_val, names = labels[train], labels[val], table.feature_names
-    mean, std = standardizer(x_train)
+    mean, std = trained_standardizer(cfg, x_train)
     train_ds, val_ds = (
         TensorRecords({"features": standardize(x, mean, std), "labels": torch.from_numpy(y)})
         for x, y in ((x_train, y_train), (x_val, y_val))
@@ -119,11 +298,16 @@ def tabular_classification_datasets(cfg: dict, source: str, seed: int):
     return train_ds, val_ds, info
 
 
-def regression_records(x_train, y_train, x_val, y_val, key: str = "features"):
-    """(train, held-out, stats): inputs under `key` and targets (N, D), both standardized;
+def regression_records(x_train, y_train, x_val, y_val, key: str = "features", trained=None):
+    """(train, held-out, stats): inputs under `key` and targets (N, D), both standardized by
+    the training rows (or by the `trained` run's data_info, scoring new data alike);
     `target_scale` turns errors back into target units."""
-    mean, std = standardizer(x_train)
-    t_mean, t_std = standardizer(y_train)
+    if trained is not None:
+        mean, std = np.asarray(trained["feature_mean"]), np.asarray(trained["feature_std"])
+        t_mean, t_std = np.asarray(trained["target_mean"]), np.asarray(trained["target_std"])
+    else:
+        mean, std = standardizer(x_train)
+        t_mean, t_std = standardizer(y_train)
     scale = torch.from_numpy(np.asarray(t_std, np.float32))
 
     def records(x, y):
@@ -145,12 +329,14 @@ def tabular_regression_datasets(cfg: dict, source: str, seed: int):
         (x_train, y_train), (x_val, y_val) = tabular_synthetic("regression", cfg, seed)
         names, target = _feature_names(x_train.shape[1]), "y"
     else:
-        table, train, val = tabular_csv_split(cfg, source, seed)
+        table, train, val = scored_split(cfg, source, seed)
         values = csv_numbers(table)[:, None]
         x_train, x_val = table.features[train], table.features[val]
         y_train, y_val = values[train], values[val]
         names, target = table.feature_names, table.target_name
-    train_ds, val_ds, (mean, std, stats) = regression_records(x_train, y_train, x_val, y_val)
+    train_ds, val_ds, (mean, std, stats) = regression_records(
+        x_train, y_train, x_val, y_val, trained=trained_data_info(cfg)
+    )
     info = _tabular_info(source, "regression", names, mean, std, train_ds, val_ds)
     info.update(
         stats, target_names=[target], fit_dims={"num_features": len(names), "num_outputs": 1}
