@@ -19,6 +19,7 @@ from metagen.data.records import (
     standardize,
     standardizer,
 )
+from metagen.data.tabular_records import class_index, trained_data_info
 from metagen.data.text_csv import LABEL_COLUMN, TEXT_COLUMN, read_text_csv
 from metagen.data.text_jsonl import read_jsonl_records
 from metagen.data.text_lengths import choose_seq_len
@@ -85,6 +86,8 @@ def _text_splits(task: str, cfg: dict, source: str, seed: int, stratify: bool = 
     if files is not None:
         return _read_records(files[0], task, cfg), _read_records(files[1], task, cfg)
     records = _read_records(source, task, cfg)
+    if cfg.get("held_out") == "given":  # evaluate.py --data FILE: every record is scored
+        return records, records
     labels = [record[1] for record in records] if stratify else None
     train, val = split_indices(len(records), float(cfg["val_fraction"]), seed, labels)
     return [records[i] for i in train], [records[i] for i in val]
@@ -118,8 +121,13 @@ def _label_names(labels: list[str]) -> list[str]:
 
 def text_classification_datasets(cfg: dict, source: str, seed: int):
     train, val = _text_splits("classification", cfg, source, seed, stratify=True)
+    trained = trained_data_info(cfg)  # evaluate.py scoring new texts: the run's classes
     if source == "synthetic":
         class_names = text_class_names(int(cfg["num_classes"]))
+    elif trained is not None:
+        class_names = list(trained["class_names"])
+        index = class_index(class_names, [label for _, label in val], source, True)
+        train, val = ([(text, index[label]) for text, label in split] for split in (train, val))
     else:
         class_names = _label_names([label for _, label in train])
         require_two_classes(
@@ -137,7 +145,10 @@ def text_classification_datasets(cfg: dict, source: str, seed: int):
         train, val = ([(text, index[label]) for text, label in split] for split in (train, val))
     texts = [[text for text, _ in split] for split in (train, val)]
     tokenizer = _records_tokenizer(cfg, texts[0])
-    seq_len = choose_seq_len(texts[0], texts[1], tokenizer, int(cfg["seq_len"]))
+    if trained is not None:  # the length the model was trained at
+        seq_len = int(trained["seq_len"])
+    else:
+        seq_len = choose_seq_len(texts[0], texts[1], tokenizer, int(cfg["seq_len"]))
     datasets = []
     for split, split_texts in zip((train, val), texts, strict=True):
         tensors = _text_tensors(split_texts, seq_len, (len(split),), tokenizer)
