@@ -149,16 +149,17 @@ def test_resume_at_another_scale_is_refused_naming_the_weights(trained, tmp_path
     assert (out / "checkpoints" / "latest" / "model.safetensors").read_bytes() == before
 
 
-def test_a_training_set_under_one_batch_trains_on_all_of_it(trained, tmp_path):
+def test_a_training_set_under_one_batch_gets_a_batch_that_fits_it(trained, tmp_path):
     code, _, _ = trained
-    data = write_csv(tmp_path / "few.csv", 41)  # 33 train rows after the 20% held out
+    data = write_csv(tmp_path / "few.csv", 41)  # 37 train rows after the 10% held out
     out = tmp_path / "out"
     result = run(code, "train.py", "--scale", "smoke", "--steps", "2", "--data", str(data),
                  "--out", str(out), "--no-progress", "--precision", "bf16")  # fmt: skip
     assert result.returncode == 0, result.stderr
     num_train = json.loads((out / "data_info.json").read_text())["num_train"]
-    assert f"note: {num_train} training samples; each step takes them all" in result.stderr
-    assert json.loads((out / "metrics.json").read_text())["batch_size"] == num_train < 64
+    # several steps a pass (batches of 8 at least), not one batch of all of them
+    assert f"note: {num_train} training samples: batch 8 (planned 64)" in result.stderr
+    assert json.loads((out / "metrics.json").read_text())["batch_size"] == 8 < num_train
     [warning] = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
     assert "bf16 on a CPU" in warning and "--precision fp32" in warning
 
