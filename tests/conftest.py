@@ -4,12 +4,7 @@ a tabular classifier smoke-trained for 30 steps by `metagen train`, as a user ru
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
-
-# As the generated train.py does, before torch loads here or in the runs the tests start:
-# OpenMP threads that spin while they wait slow everything on a busy machine.
-os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
 import pytest
 from tests.e2e.runs import metagen_train
