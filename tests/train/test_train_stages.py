@@ -7,8 +7,9 @@ import pytest
 import torch
 from torch import nn
 
-from metagen.tasks.runtime import build_datasets, train_model
+from metagen.tasks.runtime import LOSSES, build_datasets, train_model
 from metagen.train.loop import _set_lr
+from metagen.train.loop import train_model as loop_train_model
 from metagen.train.stages import Staging
 
 torch.set_num_threads(1)
@@ -248,3 +249,25 @@ def test_a_stage_leaving_out_what_the_model_needs_is_refused() -> None:
         _vlm_plan("{name: one, steps: 20, train: [language_model], inputs: [image]}")
     with pytest.raises(PlanError, match="feeds audio, which the spec"):
         _vlm_plan("{name: one, steps: 20, train: [language_model], inputs: [text, audio]}")
+
+
+def test_a_staged_run_trains_every_stage_to_its_end(image_data, tmp_path):
+    """Patience and the best weights do not apply across stages: a worse evaluation after an
+    earlier stage's best neither stops the run nor brings that stage's weights back."""
+    accuracies = iter([0.9, 0.1, 0.1, 0.1, 0.1, 0.1])
+
+    def worse_after_the_first(model, batches, device):
+        for _ in batches:
+            pass
+        return {"loss": 1.0, "accuracy": next(accuracies, 0.1)}
+
+    train, val, info = image_data
+    torch.manual_seed(0)
+    model = PartedCNN(info["num_classes"])
+    result = loop_train_model(model, task="classification", loss_fn=LOSSES["classification"],
+                              evaluator=worse_after_the_first, train_ds=train, val_ds=val,
+                              cfg=_cfg(patience=1), out_dir=tmp_path, log_fn=lambda *a: None,
+                              progress=False, staging=Staging(STAGES),
+                              monitor=("accuracy", True))  # fmt: skip
+    assert result["steps"] == 18 and result["stop_reason"] == "steps"
+    assert result["restored_best_step"] is None and result["eval_step"] == 18

@@ -58,12 +58,13 @@ def train_model(
     `monitor` (metric, higher is better) is what the evaluations are judged by: the best
     evaluation's weights are kept (checkpoints/best) and restored at the end unless
     cfg["keep_best"] is false, and cfg["patience"] evaluations without a better one stop the
-    run. `deadline` (time.perf_counter's clock) stops it in time to evaluate and save before
+    run (neither in a staged run, which trains every stage to its end). `deadline` (time.perf_counter's clock) stops it in time to evaluate and save before
     then. `stop_at_step` ends the run early, checkpointed, as an interruption would. A
     `staging` (train/stages.py, for cfg["stages"]) trains each stage's parts, the others
     frozen, on the stage's own schedule, and evaluates at each stage's end."""
     cfg, dist = check_train_config(cfg), dist or DistInfo()
-    keep_best = cfg.get("keep_best", True)
+    # a staged run trains every stage to its end: an earlier stage's best is not the result
+    keep_best = cfg.get("keep_best", True) and staging is None
     log = log_fn if dist.is_main else (lambda *args, **kwargs: None)
     out_dir, precision = Path(out_dir), resolve_precision(dist.device_type, precision)
     ckpt_dir, total = out_dir / "checkpoints", cfg["steps"]
@@ -85,7 +86,7 @@ def train_model(
     batches = train_batches(train_ds, cfg, dist, start_step, cfg.get("num_workers", 0))
     bar = ProgressBar(total, initial=start_step, enabled=progress and dist.is_main)
     started = time.perf_counter()
-    judge = Judge(*monitor, patience=cfg.get("patience"))
+    judge = Judge(*monitor, patience=None if staging else cfg.get("patience"))
     eval_batches = min(cfg["eval_batches"], math.ceil(len(val_ds) / cfg["batch_size"]))
     clock = RunClock(started, deadline, dist, eval_batches)
     stop_reason = None
