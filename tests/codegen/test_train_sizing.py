@@ -53,6 +53,8 @@ def test_the_run_length_is_passes_over_the_data_and_never_past_the_plan(train_py
         dict(plan), 108, argparse.Namespace(**{**vars(args), "epochs": 4})
     )
     assert given["steps"] == 52 and given["eval_every"] == 5
+    staged = {**plan, "stages": [{"name": "a", "steps": 6_000}, {"name": "b", "steps": 4_000}]}
+    assert train_py.size_to_data(staged, 108, args)["steps"] == 10_000  # each stage's own
     steps_given = argparse.Namespace(steps=77, epochs=None, patience=0)
     assert train_py.size_to_data(dict(plan), 108, steps_given)["steps"] == plan["steps"]
 
