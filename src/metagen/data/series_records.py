@@ -18,8 +18,8 @@ from metagen.data.series_recordings import (
 from metagen.data.series_task_synthetic import SERIES_CLASS_NAMES, series_synthetic
 from metagen.data.tabular_csv import csv_class_names, csv_numbers
 from metagen.data.tabular_records import (
-    check_classes_seen,
     class_index,
+    scored_labels,
     scored_split,
     trained_data_info,
 )
@@ -57,12 +57,7 @@ def _series_csv(cfg: dict, source: str, seed: int, task: str):
     table, train, val = scored_split(cfg, source, seed, stratify=stratify)
     series = table.features[:, None, :]  # (N, 1 channel, L)
     if task == "classification":
-        trained = trained_data_info(cfg)
-        if trained is None:
-            check_classes_seen(table, train, val)
-        names = trained["class_names"] if trained else csv_class_names(table)
-        index = class_index(names, [table.targets[i] for i in val], table.path, bool(trained))
-        targets = np.array([index.get(t, -1) for t in table.targets], np.int64)
+        targets = scored_labels(cfg, table, train, val)[1]
     else:
         targets = csv_numbers(table)[:, None]
     return (series[train], targets[train]), (series[val], targets[val]), table

@@ -212,6 +212,18 @@ def with_test_rows(table: CsvTable, found: tuple[CsvTable, np.ndarray]):
     return stacked, len(table.targets) + rows
 
 
+def scored_labels(cfg: dict, table: CsvTable, train, val) -> tuple[list[str], np.ndarray]:
+    """(class names, each row's class index): the trained run's classes where evaluate.py
+    scores new data (every held-out label must be one of them), else the table's, each seen
+    in training."""
+    trained = trained_data_info(cfg)
+    if trained is None:
+        check_classes_seen(table, train, val)
+    names = trained["class_names"] if trained else csv_class_names(table)
+    index = class_index(names, [table.targets[i] for i in val], table.path, bool(trained))
+    return names, np.array([index.get(t, -1) for t in table.targets], np.int64)
+
+
 def scored_split(
     cfg: dict, source: str, seed: int, *, stratify: bool = False
 ) -> tuple[CsvTable, np.ndarray, np.ndarray]:
@@ -276,12 +288,7 @@ def tabular_classification_datasets(cfg: dict, source: str, seed: int):
         class_names = [f"class_{i}" for i in range(int(cfg["num_classes"]))]
     else:
         table, train, val = scored_split(cfg, source, seed, stratify=True)
-        trained = trained_data_info(cfg)
-        if trained is None:
-            check_classes_seen(table, train, val)
-        class_names = trained["class_names"] if trained else csv_class_names(table)
-        index = class_index(class_names, [table.targets[i] for i in val], table.path, bool(trained))
-        labels = np.array([index.get(t, -1) for t in table.targets], np.int64)
+        class_names, labels = scored_labels(cfg, table, train, val)
         x_train, x_val = table.features[train], table.features[val]
         y_train, y_val, names = labels[train], labels[val], table.feature_names
     mean, std = trained_standardizer(cfg, x_train)
