@@ -122,15 +122,15 @@ def spec_data_path(run_dir: Path) -> str:
     return (resolved.get("data") or {}).get("path") or "synthetic"
 
 
-DURATION = re.compile(r"\s*\d+(\.\d*)?\s*(s|m|min|h)?\s*")  # as train.py's --time-budget reads
+DURATION = re.compile(r"\s*(\d+(?:\.\d*)?)\s*(s|m|min|h)?\s*")  # as train.py's --time-budget reads
 
 
 def sizing_options(
     time_budget: str | None, epochs: int | None, patience: int | None, full_size: bool
 ) -> list[str]:
     """train.py's options for the run's length and size, checked before anything is built."""
-    if time_budget is not None and (not DURATION.fullmatch(time_budget)
-                                    or float(re.sub(r"[^\d.]", "", time_budget)) <= 0):  # fmt: skip
+    found = DURATION.fullmatch(time_budget) if time_budget is not None else None
+    if time_budget is not None and (found is None or float(found[1]) <= 0):
         raise UsageError(f"--time-budget {time_budget!r} is not a duration. Write 90s, 2m or 1h.")
     if epochs is not None and epochs < 1:
         raise UsageError(f"--epochs {epochs} must be at least 1.")

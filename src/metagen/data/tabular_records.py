@@ -150,26 +150,34 @@ def tabular_csv_split(
         train_rows, val_rows, _ = _split_table(train, cfg, seed, ranking, stratify, True)
         return train, train_rows, val_rows
     held_out = _read_table(cfg, val_path, ranking, stratify)
-    if held_out.feature_names != train.feature_names:
-        raise csv_error(
-            held_out.path,
-            1,
-            f"the columns {held_out.feature_names} differ from "
-            f"{train.path}'s {train.feature_names}",
-            "Both files need the same header",
-        )
+    table = stacked_tables(train, held_out, "Both files need the same header")
     kept = _split_table(train, cfg, seed, ranking, stratify, False)[0]
-    table = CsvTable(
-        train.path,
-        train.feature_names,
-        np.concatenate([train.features, held_out.features]),
-        train.target_name,
-        train.targets + held_out.targets,
-        train.lines + held_out.lines,
-        None if not ranking else train.ranking_query_ids() + held_out.ranking_query_ids(),
-    )
     n = len(train.targets)
     return table, kept, np.arange(n, n + len(held_out.targets))
+
+
+def stacked_tables(table: CsvTable, below: CsvTable, fix: str) -> CsvTable:
+    """`table`'s rows, then `below`'s, which must have the same feature columns (`fix` says
+    how, where they differ); a ranking table's query ids stacked too."""
+    if below.feature_names != table.feature_names:
+        raise csv_error(
+            below.path,
+            1,
+            f"the columns {below.feature_names} differ from {table.path}'s {table.feature_names}",
+            fix,
+        )
+    ids = None
+    if table.query_ids is not None and below.query_ids is not None:
+        ids = table.query_ids + below.query_ids
+    return CsvTable(
+        table.path,
+        table.feature_names,
+        np.concatenate([table.features, below.features]),
+        table.target_name,
+        table.targets + below.targets,
+        table.lines + below.lines,
+        ids,
+    )
 
 
 def trained_data_info(cfg: dict) -> dict | None:
@@ -194,21 +202,7 @@ def class_index(names: list[str], labels, path, trained: bool) -> dict[str, int]
 def with_test_rows(table: CsvTable, found: tuple[CsvTable, np.ndarray]):
     """(`table` with the test table's rows below it, the test rows' indices in it)."""
     test, rows = found
-    if test.feature_names != table.feature_names:
-        raise csv_error(
-            test.path,
-            1,
-            f"the columns {test.feature_names} differ from {table.path}'s {table.feature_names}",
-            "The test file needs the training file's header",
-        )
-    stacked = CsvTable(
-        table.path,
-        table.feature_names,
-        np.concatenate([table.features, test.features]),
-        table.target_name,
-        table.targets + test.targets,
-        table.lines + test.lines,
-    )
+    stacked = stacked_tables(table, test, "The test file needs the training file's header")
     return stacked, len(table.targets) + rows
 
 
