@@ -120,3 +120,34 @@ def test_sigterm_to_metagen_stops_train_py_too(tmp_path):
     pid = int(child_pid.read_text())
     with pytest.raises(ProcessLookupError):  # reaped by metagen's wait: gone
         os.kill(pid, 0)
+
+
+@pytest.mark.parametrize(
+    ("flag", "value", "says"),
+    [
+        ("--time-budget", "soon", "--time-budget 'soon' is not a duration. Write 90s, 2m or 1h."),
+        ("--time-budget", "0s", "is not a duration"),
+        ("--epochs", "0", "--epochs 0 must be at least 1."),
+        ("--patience", "-1", "--patience -1 must be 0 (never stop early) or more."),
+    ],
+)
+def test_a_bad_sizing_flag_is_refused_before_anything_is_written(flag, value, says, tmp_path):
+    from tests.cli.helpers import invoke
+    from tests.paths import EXAMPLES
+
+    result = invoke("train", EXAMPLES / "tabular" / "tabular_classifier.yaml", "--out",
+                    tmp_path / "runs", flag, value)  # fmt: skip
+    assert result.exit_code == 2 and says in " ".join(result.output.split())
+    assert not (tmp_path / "runs").exists()
+
+
+def test_the_sizing_flags_are_passed_to_train_py():
+    from pathlib import Path
+
+    from metagen.train_cli import sizing_options, train_command
+
+    sizing = sizing_options(" 2m ", 4, 0, True)
+    assert sizing == ["--time-budget", "2m", "--epochs", "4", "--patience", "0", "--full-size"]
+    command = train_command(Path("r"), "full", None, "synthetic", None, False, False, None, None,
+                            sizing)  # fmt: skip
+    assert command[-len(sizing) :] == sizing
