@@ -25,6 +25,7 @@ from metagen.folder_registry import folder_rows
 
 if TYPE_CHECKING:
     from metagen.blueprint.catalog import Variant
+    from metagen.blueprint.cost import Cost
     from metagen.blueprint.shape_builds import Shape
 
 Dims = dict[str, Any]
@@ -40,7 +41,8 @@ class Arch:
     config: str  # its config dataclass in model.py
     # parameters a spec without a budget gets: a small, common size for this arch
     default_budget: int
-    # counts.py defines layers(dims) -> {layer path: params} and flops(dims, seq_len) -> int;
+    # counts.py defines layers(dims) -> {layer path: params}, flops(dims, seq_len) -> int and
+    # costs(dims, seq_len) -> {component: Cost} (blueprint/cost.py);
     # shapes.py defines grid(fixed_dims, budget) -> Shapes and smoke_dims(dims) -> dims
     has_variants: bool = False  # variants.py defines VARIANTS, a tuple of Variant
     # the model's top-level modules that spec training.stages may train or freeze by name
@@ -66,6 +68,9 @@ class Arch:
 
     def flops(self, dims: Dims, seq_len: int | None = None) -> int:
         return self._part("counts", "flops")(dims, seq_len)
+
+    def costs(self, dims: Dims, seq_len: int | None = None) -> dict[str, Cost]:
+        return self._part("counts", "costs")(dims, seq_len)
 
     def grid(self, fixed: Dims, budget: int) -> Iterator[Shape]:
         return self._part("shapes", "grid")(fixed, budget)

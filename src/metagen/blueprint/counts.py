@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from metagen.archs.registry import Arch, arch
+from metagen.blueprint.cost import Cost
 
 Dims = dict[str, Any]
 
@@ -49,6 +50,16 @@ def count_flops(
     if image_size is not None:
         dims = {**dims, "image_size": image_size}
     return _counted(arch_name, dims).flops(dims, seq_len)
+
+
+def count_costs(
+    arch_name: str, dims: Dims, *, seq_len: int | None = None, image_size: int | None = None
+) -> dict[str, Cost]:
+    """FLOPs, kernels and activations per component of one sample's forward (as count_flops
+    reads its arguments); "forward" holds what the model's own forward runs outside them."""
+    if image_size is not None:
+        dims = {**dims, "image_size": image_size}
+    return _counted(arch_name, dims).costs(dims, seq_len)
 
 
 def count_kv_cache_bytes(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from metagen.blueprint.cost import Cost, elementwise, encoder_block_cost, linear_cost
 from metagen.blueprint.counting import (
     encoder_block_flops,
     encoder_block_params,
@@ -63,3 +64,27 @@ def flops(dims: dict[str, Any], seq_len: int | None) -> int:
     patches, tokens = patch_tokens(dims)
     patchify = 2 * patches * dims["in_channels"] * dims["patch_size"] ** 2 * dims["d_model"]
     return patchify + classifier_flops(dims, tokens)
+
+
+def classifier_costs(d: dict[str, Any], tokens: int) -> dict[str, Cost]:
+    """blocks, final_norm and the head on the pooled token; the forward's mean pool is one
+    kernel (a cls token is a view)."""
+    dm = d["d_model"]
+    pool = {"forward": elementwise(dm)} if d["pool"] == "mean" else {}
+    return {
+        "blocks": d["n_layers"] * encoder_block_cost(tokens, dm, d["d_ff"], d["n_heads"]),
+        "final_norm": elementwise(tokens * dm),
+        "head": linear_cost(1, dm, d["num_classes"]),
+        **pool,
+    }
+
+
+def costs(dims: dict[str, Any], seq_len: int | None) -> dict[str, Cost]:
+    """One image: the patchify conv, the cls token's concat and the position add."""
+    dm = dims["d_model"]
+    patches, tokens = patch_tokens(dims)
+    patchify = Cost(
+        2 * patches * dims["in_channels"] * dims["patch_size"] ** 2 * dm, 1, patches * dm
+    )
+    joins = elementwise(tokens * dm, 2 if tokens > patches else 1)
+    return {"patch_embedding": patchify + joins, **classifier_costs(dims, tokens)}
