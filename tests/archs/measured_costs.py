@@ -48,19 +48,16 @@ class KernelCounter(TorchDispatchMode):
 
 def component_flops(by_module: dict[str, dict[Any, int]], root: str) -> dict[str, int]:
     """FLOPs per top-level component from FlopCounterMode's per-module counts, which include
-    the nested modules': the shallowest names under each component cover it (a ModuleList is
-    never called itself, so only its items appear)."""
-    depths: dict[str, int] = {}
-    for name in by_module:
-        if name.startswith(root + "."):
-            component = name.split(".")[1]
-            depths[component] = min(depths.get(component, 99), name.count("."))
+    the nested modules': each module named with no ancestor named is counted (a ModuleList is
+    never called itself, nor a submodule whose children the parent calls directly)."""
+    names = [name for name in by_module if name.startswith(root + ".")]
+    named = set(names)
     flops: dict[str, int] = defaultdict(int)
-    for name, counts in by_module.items():
-        if name.startswith(root + "."):
-            component = name.split(".")[1]
-            if name.count(".") == depths[component]:
-                flops[component] += sum(counts.values())
+    for name in names:
+        parts = name.split(".")
+        if any(".".join(parts[:i]) in named for i in range(2, len(parts))):
+            continue  # counted with its ancestor
+        flops[parts[1]] += sum(by_module[name].values())
     return dict(flops)
 
 

@@ -9,7 +9,7 @@ from tests.archs.small_dims import CASE_IDS, CASES
 
 from metagen.archs.build import build_from_dims, example_inputs_for
 from metagen.blueprint.cost import total
-from metagen.blueprint.counts import count_costs, count_flops, count_params
+from metagen.blueprint.counts import count_costs, count_flops
 
 torch.set_num_threads(1)
 
@@ -34,7 +34,6 @@ def _planned_and_measured(arch: str, dims: dict) -> tuple[dict, dict, int | None
 def test_costs_match_the_forward(arch, dims):
     planned, measured, seq_len = _planned_and_measured(arch, dims)
     assert total(planned).flops == count_flops(arch, dims, seq_len=seq_len)
-    assert set(planned) <= set(count_params(arch, dims)) | {"forward"}
     for name in set(planned) | set(measured):
         want = measured.get(name, {"flops": 0, "kernels": 0, "activations": 0})
         got = planned.get(name)

@@ -43,6 +43,11 @@ def elementwise(elements: int, kernels: int = 1) -> Cost:
     return Cost(0, kernels, kernels * elements)
 
 
+def layer_norm_cost(rows: int, width: int) -> Cost:
+    """One LayerNorm over `rows` rows: its output, and the mean and rstd it keeps per row."""
+    return Cost(0, 1, rows * (width + 2))
+
+
 def linear_cost(tokens: int, d_in: int, d_out: int) -> Cost:
     """One Linear over `tokens` rows: a single addmm (or mm without a bias)."""
     return Cost(2 * tokens * d_in * d_out, 1, tokens * d_out)
@@ -61,7 +66,7 @@ def encoder_block_cost(tokens: int, d_model: int, d_ff: int, heads: int) -> Cost
     two residual adds."""
     width = tokens * d_model
     return (
-        elementwise(width, 2)  # the norms
+        2 * layer_norm_cost(tokens, d_model)
         + linear_cost(tokens, d_model, 3 * d_model)
         + attention_cost(tokens, d_model, heads)
         + linear_cost(tokens, d_model, d_model)

@@ -1,5 +1,6 @@
-"""Exact parameters and forward FLOPs of `encoder_mlm` (model.py), from dims alone; the text
-encoder counts its BERT trunk with these. Pure Python.
+"""Exact parameters, forward FLOPs and per-component costs of `encoder_mlm` (model.py), from
+dims alone; the text encoder counts its BERT trunk with these, and the other bidirectional
+encoders their blocks (self_attention_block_cost). Pure Python.
 
 A block is blueprint/counting.py's encoder block (every linear has a bias). FLOPs follow
 FlopCounterMode: 2*m*n*k per matmul, 4 * T * T * d per attention layer; embeddings, norms,
@@ -11,8 +12,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from metagen.archs.decoder_lm.counts import bool_mask_cost, gelu_cost
+from metagen.blueprint.cost import (
+    Cost,
+    attention_cost,
+    elementwise,
+    layer_norm_cost,
+    linear_cost,
+    total,
+)
 from metagen.blueprint.counting import (
-    encoder_block_flops,
     encoder_block_params,
     layer_norm,
     linear,
@@ -41,7 +50,57 @@ def layers(dims: dict[str, Any]) -> dict[str, int]:
 
 def flops(dims: dict[str, Any], seq_len: int | None) -> int:
     """One sequence of seq_len tokens (default context_length), the MLM head on every one."""
+    return total(costs(dims, seq_len)).flops
+
+
+def self_attention_block_cost(
+    tokens: int,
+    d_model: int,
+    d_ff: int,
+    heads: int,
+    *,
+    activation: str = "gelu",
+    mask_elements: int = 0,
+) -> Cost:
+    """nn/encoder.py's EncoderBlock (pre- or post-norm dispatch the same ops): two LayerNorms,
+    the fused qkv projection, SDPA (given a bool mask of `mask_elements`, it first makes an
+    additive one), the output projection, the GELU MLP (`activation`) and two residual adds;
+    biases everywhere, so each Linear is one addmm."""
+    mask = bool_mask_cost(mask_elements) if mask_elements else Cost()
+    return (
+        2 * layer_norm_cost(tokens, d_model)
+        + linear_cost(tokens, d_model, 3 * d_model)
+        + mask
+        + attention_cost(tokens, d_model, heads)
+        + linear_cost(tokens, d_model, d_model)
+        + linear_cost(tokens, d_model, d_ff)
+        + gelu_cost(tokens * d_ff, activation)
+        + linear_cost(tokens, d_ff, d_model)
+        + elementwise(tokens * d_model, 2)
+    )
+
+
+def trunk_costs(dims: dict[str, Any], tokens: int) -> dict[str, Cost]:
+    """BERT's trunk over `tokens` tokens, without a padding mask: the embeddings (zero token
+    types and the positions' arange, three lookups, two adds, the LayerNorm), the blocks and
+    (pre-norm) the final norm."""
+    dm = dims["d_model"]
+    embeddings = elementwise(tokens, 2) + elementwise(tokens * dm, 5)
+    block = self_attention_block_cost(tokens, dm, dims["d_ff"], dims["n_heads"])
+    out = {
+        "embeddings": embeddings + layer_norm_cost(tokens, dm),
+        "blocks": dims["n_layers"] * block,
+    }
+    if pick(FINAL_NORM, dims, "norm_position"):
+        out["final_norm"] = layer_norm_cost(tokens, dm)
+    return out
+
+
+def costs(dims: dict[str, Any], seq_len: int | None) -> dict[str, Cost]:
+    """One sequence of seq_len tokens (default context_length): the trunk, then the MLM head
+    (dense, GELU, LayerNorm, the decoder with its bias) on every token."""
     t = dims["context_length"] if seq_len is None else seq_len
     dm = dims["d_model"]
-    head = 2 * t * dm * dm + 2 * t * dm * dims["vocab_size"]
-    return dims["n_layers"] * encoder_block_flops(t, dm, dims["d_ff"]) + head
+    transform = linear_cost(t, dm, dm) + gelu_cost(t * dm) + layer_norm_cost(t, dm)
+    head = transform + linear_cost(t, dm, dims["vocab_size"])
+    return {**trunk_costs(dims, t), "mlm_head": head}

@@ -1,16 +1,14 @@
-"""Exact parameters and forward FLOPs of the actor-critic MLP (model.py), from dims alone.
-Pure Python."""
+"""Exact parameters, forward FLOPs and per-component costs of the actor-critic MLP
+(model.py), from dims alone. Pure Python."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from metagen.blueprint.counting import linear
+from metagen.archs.world_model.counts import mlp_cost, mlp_params
+from metagen.blueprint.cost import Cost, elementwise, total
 
-
-def _mlp(d_in: int, d_hidden: int, n_layers: int, d_out: int) -> int:
-    hidden = linear(d_in, d_hidden) + (n_layers - 1) * linear(d_hidden, d_hidden)
-    return hidden + linear(d_hidden, d_out)
+LOG_STD_KERNELS = 2  # ActionLogStd: zeros_like(mean) + log_std
 
 
 def layers(dims: dict[str, Any]) -> dict[str, int]:
@@ -22,19 +20,37 @@ def layers(dims: dict[str, Any]) -> dict[str, int]:
         dims["num_actions"],
     )
     out = {
-        "actor": _mlp(obs, hidden, depth, actions),
-        "critic": _mlp(obs, hidden, depth, 1),
+        "actor": mlp_params(obs, hidden, depth, actions),
+        "critic": mlp_params(obs, hidden, depth, 1),
     }
     if dims["continuous"]:
         out["log_std"] = actions
     return out
 
 
-def _mlp_flops(d_in: int, d_hidden: int, n_layers: int, d_out: int) -> int:
-    return 2 * (d_in * d_hidden + (n_layers - 1) * d_hidden * d_hidden + d_hidden * d_out)
+def log_std_cost(actions: int) -> Cost:
+    """ActionLogStd's forward for one observation: a zeros_like and an add."""
+    return elementwise(actions, LOG_STD_KERNELS)
+
+
+def costs(dims: dict[str, Any], seq_len: int | None) -> dict[str, Cost]:
+    """One observation: the actor's and the critic's tanh MLPs, and the log standard
+    deviation's broadcast for a continuous agent."""
+    obs, hidden, depth, actions = (
+        dims["obs_dim"],
+        dims["d_hidden"],
+        dims["n_layers"],
+        dims["num_actions"],
+    )
+    out = {
+        "actor": mlp_cost(obs, hidden, depth, actions),
+        "critic": mlp_cost(obs, hidden, depth, 1),
+    }
+    if dims["continuous"]:
+        out["log_std"] = log_std_cost(actions)
+    return out
 
 
 def flops(dims: dict[str, Any], seq_len: int | None) -> int:
     """One observation: the actor's and the critic's matmuls."""
-    obs, hidden, depth = dims["obs_dim"], dims["d_hidden"], dims["n_layers"]
-    return _mlp_flops(obs, hidden, depth, dims["num_actions"]) + _mlp_flops(obs, hidden, depth, 1)
+    return total(costs(dims, seq_len)).flops

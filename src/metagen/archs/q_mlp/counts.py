@@ -1,10 +1,12 @@
-"""Exact parameters and forward FLOPs of the Q-network MLP (model.py), from dims alone.
-Pure Python."""
+"""Exact parameters, forward FLOPs and per-component costs of the Q-network MLP (model.py),
+from dims alone. Pure Python."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from metagen.archs.world_model.counts import hidden_layers_cost
+from metagen.blueprint.cost import Cost, linear_cost, total
 from metagen.blueprint.counting import linear
 
 
@@ -17,7 +19,15 @@ def layers(dims: dict[str, Any]) -> dict[str, int]:
     }
 
 
+def costs(dims: dict[str, Any], seq_len: int | None) -> dict[str, Cost]:
+    """One observation: the ReLU hidden layers, then the head."""
+    hidden = dims["d_hidden"]
+    return {
+        "body": hidden_layers_cost(dims["obs_dim"], hidden, dims["n_layers"]),
+        "head": linear_cost(1, hidden, dims["num_actions"]),
+    }
+
+
 def flops(dims: dict[str, Any], seq_len: int | None) -> int:
     """One observation: the matmuls of the hidden layers and the head."""
-    obs, hidden, depth = dims["obs_dim"], dims["d_hidden"], dims["n_layers"]
-    return 2 * (obs * hidden + (depth - 1) * hidden * hidden + hidden * dims["num_actions"])
+    return total(costs(dims, seq_len)).flops

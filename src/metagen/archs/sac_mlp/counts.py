@@ -1,11 +1,16 @@
-"""Exact parameters and forward FLOPs of the off-policy actor-critic MLP (model.py), from dims
-alone. Pure Python."""
+"""Exact parameters, forward FLOPs and per-component costs of the off-policy actor-critic MLP
+(model.py), from dims alone. Pure Python."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from metagen.archs.world_model.counts import hidden_layers_cost
+from metagen.blueprint.cost import Cost, elementwise, linear_cost, total
 from metagen.blueprint.counting import linear
+
+# the Gaussian actor's log_std: tanh, then LOG_STD_MIN + 0.5 * span * (log_std + 1)
+LOG_STD_BOUND_KERNELS = 4
 
 
 def _body(d_in: int, d_hidden: int, n_layers: int) -> int:
@@ -31,20 +36,35 @@ def layers(dims: dict[str, Any]) -> dict[str, int]:
     return out
 
 
-def _body_flops(d_in: int, d_hidden: int, n_layers: int) -> int:
-    return 2 * (d_in * d_hidden + (n_layers - 1) * d_hidden * d_hidden)
+def _actor_cost(dims: dict[str, Any]) -> Cost:
+    """The ReLU body and the mean head; a Gaussian actor adds the log_std head and its
+    bounding (a tanh and three elementwise ops)."""
+    hidden, actions = dims["d_hidden"], dims["num_actions"]
+    mean = linear_cost(1, hidden, actions)
+    body = hidden_layers_cost(dims["obs_dim"], hidden, dims["n_layers"])
+    if dims["actor"] == "deterministic":
+        return body + mean
+    log_std = linear_cost(1, hidden, actions) + elementwise(actions, LOG_STD_BOUND_KERNELS)
+    return body + log_std + mean
+
+
+def _twin_q_cost(dims: dict[str, Any]) -> Cost:
+    """The (obs, action) concat, then each critic's ReLU body and value head."""
+    d_in, hidden = dims["obs_dim"] + dims["num_actions"], dims["d_hidden"]
+    critic = hidden_layers_cost(d_in, hidden, dims["n_layers"]) + linear_cost(1, hidden, 1)
+    return elementwise(d_in) + 2 * critic
+
+
+def costs(dims: dict[str, Any], seq_len: int | None) -> dict[str, Cost]:
+    """One observation: the actor, the forward's tanh of its mean (the action), then both
+    critics on that action (the targets take no part in the forward)."""
+    return {
+        "actor": _actor_cost(dims),
+        "critic": _twin_q_cost(dims),
+        "forward": elementwise(dims["num_actions"]),
+    }
 
 
 def flops(dims: dict[str, Any], seq_len: int | None) -> int:
-    """One observation: the actor's matmuls, then both critics' on its action (the targets
-    take no part in the forward)."""
-    obs, hidden, depth, actions = (
-        dims["obs_dim"],
-        dims["d_hidden"],
-        dims["n_layers"],
-        dims["num_actions"],
-    )
-    heads = 2 if dims["actor"] == "gaussian" else 1
-    actor = _body_flops(obs, hidden, depth) + heads * 2 * hidden * actions
-    critic = 2 * (_body_flops(obs + actions, hidden, depth) + 2 * hidden)
-    return actor + critic
+    """One observation (costs')."""
+    return total(costs(dims, seq_len)).flops

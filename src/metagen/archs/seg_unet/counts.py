@@ -4,13 +4,15 @@ dims alone (pure Python).
 
 FLOPs follow blueprint/counting.py (FlopCounterMode's conventions): 2 * output pixels *
 kernel area * c_in * c_out per conv (input pixels for a transposed conv); norms,
-activations, pooling and resampling are free.
+activations, pooling and resampling are free. Costs (kernels, activations) follow the eval
+forward's aten ops: an eval BatchNorm is two (an empty placeholder, then the norm).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from metagen.blueprint.cost import Cost, conv_cost, elementwise, total
 from metagen.blueprint.counting import conv_bn, linear
 
 INSTANCE_OUTPUTS = (1, 2)  # center heatmap, (dy, dx) offsets
@@ -28,11 +30,20 @@ def instance_head_params(channels: int) -> int:
     return sum(conv_bn(channels, channels, 3) + linear(channels, out) for out in INSTANCE_OUTPUTS)
 
 
-def instance_head_flops(pixels: int, channels: int) -> int:
-    return sum(
-        conv_flops(pixels, channels, channels, 3) + conv_flops(pixels, channels, out, 1)
+def conv_bn_relu_cost(pixels: int, c_in: int, c_out: int, kernel: int) -> Cost:
+    """A bias-free conv writing `pixels` positions, its eval BatchNorm (an empty placeholder,
+    then the norm) and the ReLU."""
+    placeholder = Cost(0, 1, 0)
+    return conv_cost(pixels, kernel**2, c_in, c_out) + placeholder + elementwise(pixels * c_out, 2)
+
+
+def instance_head_cost(pixels: int, channels: int) -> Cost:
+    """Per branch a 3x3 conv-BN-ReLU and a 1x1 conv to its outputs, then their concat."""
+    branches = [
+        conv_bn_relu_cost(pixels, channels, channels, 3) + conv_cost(pixels, 1, channels, out)
         for out in INSTANCE_OUTPUTS
-    )
+    ]
+    return sum(branches, Cost()) + elementwise(pixels * sum(INSTANCE_OUTPUTS))
 
 
 def _conv_stage(c_in: int, c_out: int, n: int) -> int:
@@ -40,8 +51,10 @@ def _conv_stage(c_in: int, c_out: int, n: int) -> int:
     return conv_bn(c_in, c_out, 3) + (n - 1) * conv_bn(c_out, c_out, 3)
 
 
-def _conv_stage_flops(pixels: int, c_in: int, c_out: int, n: int) -> int:
-    return conv_flops(pixels, c_in, c_out, 3) + (n - 1) * conv_flops(pixels, c_out, c_out, 3)
+def _conv_stage_cost(pixels: int, c_in: int, c_out: int, n: int) -> Cost:
+    """SegConvStage: n 3x3 conv-BN-ReLUs, the first from c_in."""
+    rest = (n - 1) * conv_bn_relu_cost(pixels, c_out, c_out, 3)
+    return conv_bn_relu_cost(pixels, c_in, c_out, 3) + rest
 
 
 def _channels(dims: dict[str, Any]) -> list[int]:
@@ -66,16 +79,38 @@ def layers(dims: dict[str, Any]) -> dict[str, int]:
     return found
 
 
+def _up_stage_cost(pixels: int, c_in: int, c_out: int, n: int) -> Cost:
+    """SegUpStage writing `pixels` positions: the 2x2 stride-2 transposed conv (its FLOPs
+    over its input pixels, a quarter of them), the concat with the skip, the conv stage."""
+    up = Cost(conv_flops(pixels // 4, c_in, c_out, 2), 1, pixels * c_out)
+    return up + elementwise(pixels * 2 * c_out) + _conv_stage_cost(pixels, 2 * c_out, c_out, n)
+
+
 def flops(dims: dict[str, Any], seq_len: int | None) -> int:
+    return total(costs(dims, seq_len)).flops
+
+
+def costs(dims: dict[str, Any], seq_len: int | None) -> dict[str, Cost]:
+    """One image. The forward max-pools after each encoder stage (writing its indices beside
+    its values) and, with the instance head, concats its outputs to the logits."""
     channels, n = _channels(dims), dims["convs_per_level"]
     size, levels = dims["image_size"], dims["levels"]
     pixels = [(size // 2**i) ** 2 for i in range(levels)]
     inputs = [dims["in_channels"], *channels[:-1]]
-    total = sum(_conv_stage_flops(pixels[i], inputs[i], channels[i], n) for i in range(levels))
-    for i in range(levels - 1):  # up from level i + 1 to level i
-        total += conv_flops(pixels[i + 1], channels[i + 1], channels[i], 2)
-        total += _conv_stage_flops(pixels[i], 2 * channels[i], channels[i], n)
-    total += conv_flops(pixels[0], channels[0], dims["num_classes"], 1)
+    stages = [_conv_stage_cost(pixels[i], inputs[i], channels[i], n) for i in range(levels)]
+    ups = [
+        _up_stage_cost(pixels[i], channels[i + 1], channels[i], n)
+        for i in reversed(range(levels - 1))
+    ]
+    pools = [elementwise(2 * pixels[i + 1] * channels[i]) for i in range(levels - 1)]
+    out = {
+        "encoder": sum(stages[:-1], Cost()),
+        "bottleneck": stages[-1],
+        "decoder": sum(ups, Cost()),
+        "head": conv_cost(pixels[0], 1, channels[0], dims["num_classes"]),
+        "forward": sum(pools, Cost()),
+    }
     if dims["instance_head"]:
-        total += instance_head_flops(pixels[0], channels[0])
-    return total
+        out["instance_head"] = instance_head_cost(pixels[0], channels[0])
+        out["forward"] += elementwise(pixels[0] * (dims["num_classes"] + sum(INSTANCE_OUTPUTS)))
+    return out

@@ -1,13 +1,14 @@
-"""Exact parameters and forward FLOPs of the text encoder (model.py), from dims alone: the
-masked-LM encoder's trunk (archs/encoder_mlm/counts.py) with a linear head on the pooled
-token in place of the MLM head. Pure Python."""
+"""Exact parameters, forward FLOPs and per-component costs of the text encoder (model.py), from
+dims alone: the masked-LM encoder's trunk (archs/encoder_mlm/counts.py) with a linear head on
+the pooled token in place of the MLM head. Pure Python."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from metagen.archs.encoder_mlm import counts as encoder_mlm
-from metagen.blueprint.counting import encoder_block_flops, linear
+from metagen.blueprint.cost import Cost, elementwise, linear_cost, total
+from metagen.blueprint.counting import linear
 
 
 def layers(dims: dict[str, Any]) -> dict[str, int]:
@@ -19,8 +20,19 @@ def layers(dims: dict[str, Any]) -> dict[str, int]:
 
 def flops(dims: dict[str, Any], seq_len: int | None) -> int:
     """One text of seq_len tokens (default context_length); the pooler runs on one token."""
+    return total(costs(dims, seq_len)).flops
+
+
+def costs(dims: dict[str, Any], seq_len: int | None) -> dict[str, Cost]:
+    """One text of seq_len tokens (default context_length), without a padding mask: the
+    trunk, the pooled vector (the pooler's dense + tanh on the first token; that token alone,
+    a view; or the forward's mean over the tokens) and the head on it."""
     t = dims["context_length"] if seq_len is None else seq_len
     dm = dims["d_model"]
-    blocks = dims["n_layers"] * encoder_block_flops(t, dm, dims["d_ff"])
-    pooler = 2 * dm * dm if dims["pooler"] else 0
-    return blocks + pooler + 2 * dm * dims["num_outputs"]
+    out = encoder_mlm.trunk_costs(dims, t)
+    if dims["pooler"]:
+        out["pooler"] = linear_cost(1, dm, dm) + elementwise(dm)
+    elif dims["pool"] == "mean":
+        out["forward"] = elementwise(dm)
+    out["head"] = linear_cost(1, dm, dims["num_outputs"])
+    return out

@@ -1,5 +1,5 @@
-"""Exact parameters and forward FLOPs of the 3D ResNet (model.py, R3D), from dims alone: the
-ResNet's walk over stages (archs/resnet) over (time, height, width). Pure Python."""
+"""Exact parameters, forward FLOPs and costs of the 3D ResNet (model.py, R3D), from dims
+alone: the ResNet's walk over stages (archs/resnet) over (time, height, width). Pure Python."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ from typing import Any
 from metagen.archs.resnet.counts import (
     RESNET_EXPANSION,
     Conv,
+    by_component,
     resnet_convs,
     resnet_features,
-    resnet_walk_flops,
+    resnet_walk_costs,
 )
+from metagen.blueprint.cost import Cost, elementwise, linear_cost, total
 from metagen.blueprint.counting import linear, pick
 
 # stem -> (kernel, stride), each (time, height, width); as model.py's VIDEO_CNN_STEMS. Neither
@@ -37,6 +39,18 @@ def layers(dims: dict[str, Any]) -> dict[str, int]:
 
 def flops(dims: dict[str, Any], seq_len: int | None) -> int:
     """One clip of num_frames at resolution."""
+    return total(costs(dims, seq_len)).flops
+
+
+def costs(dims: dict[str, Any], seq_len: int | None) -> dict[str, Cost]:
+    """One clip of num_frames at resolution: the stem (no max-pool) and stages, the global
+    average pool (its own parameter-free module, `pool`) and the head on the pooled
+    features."""
     size = (dims["num_frames"], *dims["resolution"])  # (T, H, W)
-    total, _ = resnet_walk_flops(_convs(dims), size, pool=False)
-    return total + 2 * resnet_features(dims["width"], dims["block"]) * dims["num_classes"]
+    layer_costs, _ = resnet_walk_costs(_convs(dims), size, pool=False)
+    features = resnet_features(dims["width"], dims["block"])
+    return {
+        **by_component(layer_costs),
+        "pool": elementwise(features),
+        "head": linear_cost(1, features, dims["num_classes"]),
+    }

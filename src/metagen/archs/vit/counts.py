@@ -10,7 +10,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from metagen.blueprint.cost import Cost, elementwise, encoder_block_cost, linear_cost
+from metagen.blueprint.cost import (
+    Cost,
+    elementwise,
+    encoder_block_cost,
+    layer_norm_cost,
+    linear_cost,
+)
 from metagen.blueprint.counting import (
     encoder_block_flops,
     encoder_block_params,
@@ -73,7 +79,7 @@ def classifier_costs(d: dict[str, Any], tokens: int) -> dict[str, Cost]:
     pool = {"forward": elementwise(dm)} if d["pool"] == "mean" else {}
     return {
         "blocks": d["n_layers"] * encoder_block_cost(tokens, dm, d["d_ff"], d["n_heads"]),
-        "final_norm": elementwise(tokens * dm),
+        "final_norm": layer_norm_cost(tokens, dm),
         "head": linear_cost(1, dm, d["num_classes"]),
         **pool,
     }

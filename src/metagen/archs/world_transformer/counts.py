@@ -1,17 +1,21 @@
-"""Exact parameters and forward FLOPs of the transformer world model (model.py), from dims
-alone. Pure Python."""
+"""Exact parameters, forward FLOPs and per-component costs of the transformer world model
+(model.py), from dims alone. Pure Python."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from metagen.archs.world_model.counts import mlp_flops, mlp_params
-from metagen.blueprint.counting import (
-    encoder_block_flops,
-    encoder_block_params,
-    layer_norm,
-    linear,
+from metagen.archs.policy_transformer.counts import step_embedding_cost
+from metagen.archs.world_model.counts import action_input_cost, mlp_cost, mlp_params
+from metagen.blueprint.cost import (
+    Cost,
+    elementwise,
+    encoder_block_cost,
+    layer_norm_cost,
+    linear_cost,
+    total,
 )
+from metagen.blueprint.counting import encoder_block_params, layer_norm, linear
 
 
 def _mlps(dims: dict[str, Any]) -> dict[str, tuple[int, int]]:
@@ -39,14 +43,31 @@ def layers(dims: dict[str, Any]) -> dict[str, int]:
     }
 
 
-def flops(dims: dict[str, Any], seq_len: int | None) -> int:
+def costs(dims: dict[str, Any], seq_len: int | None) -> dict[str, Cost]:
     """One sequence of `context` steps with their actions: per step, the encoder, the value,
     the decoder twice (the reconstruction and the next observation), the continuation, the
-    token's embedding and the dynamics and reward heads; the blocks over the whole sequence."""
+    token's embedding and the dynamics and reward heads; the blocks (causal by is_causal, no
+    mask) and the norm over the whole sequence. The forward's own ops: the actions' one-hot,
+    the (latent, action) concat and the residual step of the latents."""
     d, latent, depth, steps = dims["d_model"], dims["d_latent"], dims["mlp_layers"], dims["context"]
-    mlp = {name: mlp_flops(d_in, d, depth, d_out) for name, (d_in, d_out) in _mlps(dims).items()}
-    per_step = (
-        mlp["encoder"] + mlp["value"] + 2 * mlp["decoder"] + mlp["continuation"]
-        + 2 * (latent + dims["num_actions"]) * d + 2 * d * (latent + 1)
-    )  # fmt: skip
-    return steps * per_step + dims["n_layers"] * encoder_block_flops(steps, d, dims["d_ff"])
+    mlp = {name: mlp_cost(d_in, d, depth, d_out, steps)
+           for name, (d_in, d_out) in _mlps(dims).items()}  # fmt: skip
+    token = latent + dims["num_actions"]
+    joins = elementwise(steps * token) + elementwise(steps * latent)
+    return {
+        "encoder": mlp["encoder"],
+        "embed": step_embedding_cost(steps, token, d),
+        "blocks": dims["n_layers"] * encoder_block_cost(steps, d, dims["d_ff"], dims["n_heads"]),
+        "norm": layer_norm_cost(steps, d),
+        "dynamics": linear_cost(steps, d, latent),
+        "reward": linear_cost(steps, d, 1),
+        "decoder": 2 * mlp["decoder"],
+        "continuation": mlp["continuation"],
+        "value": mlp["value"],
+        "forward": action_input_cost(dims, steps) + joins,
+    }
+
+
+def flops(dims: dict[str, Any], seq_len: int | None) -> int:
+    """One sequence of `context` steps with their actions (costs')."""
+    return total(costs(dims, seq_len)).flops
