@@ -4,6 +4,8 @@ a tabular classifier smoke-trained for 30 steps by `metagen train`, as a user ru
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -24,3 +26,10 @@ def trained_run(tmp_path_factory) -> Path:
     run = parent / "tabular"
     run.joinpath("train_stdout.txt").write_text(result.stdout, encoding="utf-8")
     return run
+
+
+# Plans estimate `cpu` latency from this machine's calibration once `metagen calibrate` has
+# run; tests plan against the stated reference CPU instead, the same on every machine.
+os.environ["METAGEN_CPU_CALIBRATION"] = str(
+    Path(tempfile.gettempdir()) / "metagen-tests-uncalibrated" / "cpu_calibration.json"
+)

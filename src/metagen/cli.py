@@ -139,16 +139,33 @@ def plan(
             "once on one example to trace the shapes between components."
         ),
     ] = None,
+    measure: Annotated[
+        bool,
+        typer.Option(
+            "--measure",
+            help="Also build the model and time its batch-1 forward on this machine's CPU "
+            "(one thread, median after warm-up), beside the estimate; imports torch.",
+        ),
+    ] = False,
+    scale: Annotated[
+        str, typer.Option(help="The scale --measure times: full (the plan's model) or smoke.")
+    ] = "full",
 ) -> None:
-    """Solve the architecture: components, dims, exact params, FLOPs and memory."""
+    """Solve the architecture: components, dims, exact params, FLOPs, memory and latency."""
     from metagen.planning import make_blueprint, plan_dict
     from metagen.report.plan_view import print_plan
 
     guarded(lambda: check_seed(seed))
+    if scale not in ("full", "smoke"):
+        fail(f"--scale {scale!r}: pick full or smoke.")
     loaded = guarded(lambda: load_spec(spec))
     result = guarded(lambda: plan_dict(make_blueprint(loaded, seed)))
     if diagram is not None:
         guarded(lambda: write_plan_diagram(result, diagram))
+    if measure:
+        from metagen.latency_cli import measured_beside_estimate
+
+        result["measured_latency"] = guarded(lambda: measured_beside_estimate(result, scale))
     if as_json:
         sys.stdout.write(json.dumps(result, indent=2) + "\n")
         return
@@ -222,6 +239,7 @@ def main() -> None:
         explain_cli,
         export_cli,
         import_cli,
+        latency_cli,
         predict_cli,
         report_cli,
         search_cli,

@@ -6,10 +6,12 @@ from typing import Any
 
 from metagen.archs.registry import arch
 from metagen.blueprint.counts import count_flops, count_params
+from metagen.blueprint.latency_plan import latency_kind, latency_report, planned_device
 from metagen.blueprint.memory import DEVICE_MEMORY, memory_report
 from metagen.blueprint.model import Blueprint, ScaleConfig
+from metagen.blueprint.sample import sample_of
 from metagen.blueprint.scales import data_config, train_config
-from metagen.blueprint.solver import solve
+from metagen.blueprint.solver import solve, warn_if_slow
 from metagen.blueprint.stages import check_stage_names, describe_stages, left_out_keys
 from metagen.handlers.approximation import approximate_outputs
 from metagen.handlers.modalities import get_handler
@@ -36,6 +38,7 @@ def _new_blueprint(spec: Spec, seed: int | None) -> Blueprint:
         memory_budget=constraints.memory_budget if constraints else None,
         device=constraints.device if constraints else None,
         context_length=constraints.context_window if constraints else None,
+        latency=constraints.latency if constraints else None,
         warnings=[w.message for w in spec.warnings],
     )
 
@@ -65,6 +68,13 @@ def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
     if handler is not None:
         handler.augment_blueprint(bp)
     task_handler.augment_blueprint(spec, bp)
+    given_data = spec.data.config() if spec.data else None
+    bp.sample_data = {**bp.data, **data_config(bp.task, "full", given_data)}
+    if bp.latency is not None and bp.device is None:
+        bp.decisions.append(
+            "constraints.latency names no constraints.device: the latency is estimated for "
+            "this machine's CPU."
+        )
     full = solve(bp)
     check_planned_tokenizer(spec, bp, full)
     if "context_length" in full and full["context_length"] != bp.context_length:
@@ -80,7 +90,6 @@ def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
     precision = spec.training.precision if spec.training else "auto"
     stages = spec.training.stages if spec.training else None
     left_out = [left_out_keys(stage, bp) for stage in stages] if stages else None
-    given_data = spec.data.config() if spec.data else None
     bp.scales["full"] = ScaleConfig(
         model=full,
         data={**bp.data, **data_config(bp.task, "full", given_data)},
@@ -90,6 +99,8 @@ def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
             "seed": bp.seed,
         },
     )
+    bp.sample_data = bp.scales["full"].data
+    warn_if_slow(bp, full)
     described = handler.describe(full) if handler is not None else None
     if described is not None:  # roles that read the solved dims (a variant's, the solver's)
         bp.components = [(c.name, c.role) for c in described]
@@ -157,43 +168,7 @@ def _check_memory(bp: Blueprint) -> None:
 
 def flops_sample(bp: Blueprint) -> tuple[dict[str, int | None], str]:
     """What one sample is for FLOPs: a training sequence for an LM, one image otherwise."""
-    data = bp.scales["full"].data
-    if data.get("kind") in ("fusion", "fusion_reach"):  # the dims hold every input's size
-        return {}, f"one sample of each input ({', '.join(data['inputs'])})"
-    if "sample_rate" in data:  # audio: the dims hold the clip's length
-        clip = data["clip_samples"] if "clip_samples" in data else data["prompt_samples"]
-        text = f"one {clip / data['sample_rate']:g} s clip at {data['sample_rate']} Hz"
-        if "seq_len" in data:
-            return {"seq_len": data["seq_len"]}, f"{text} and {data['seq_len']} decoder tokens"
-        return {}, text
-    if data.get("kind") == "image_text":  # multi-modal: one image and one text
-        size, tokens = data["image_size"], data["seq_len"]
-        return {"seq_len": tokens}, f"one {size}x{size} image and {tokens} text tokens"
-    if data.get("kind") == "tabular":  # the dims hold the feature count
-        return {}, f"one row of {data['num_features']} features"
-    if data.get("kind") == "series_window":  # the dims hold the window
-        return {}, f"one window of {data['window']} steps"
-    if data.get("kind") == "forecast":  # the dims hold the window
-        return {}, f"one window of {data['lookback']} steps, {data['horizon']} forecast"
-    if data.get("kind") == "interactions":  # a recommender scores one pair
-        return {}, "one user-item pair"
-    if data.get("kind") == "graph":  # the dims hold the graph's size
-        return {}, f"one graph of {bp.scales['full'].model['nodes_per_graph']} nodes"
-    if data.get("kind") == "series":  # the dims hold the series length
-        return {}, f"one series of {data['series_length']} steps"
-    if data.get("kind") == "environment" and "context" in data:  # a sequence world model
-        return {}, f"a window of {data['context']} steps of {data['env_id']}"
-    if data.get("kind") in ("environment", "atari", "pixels"):  # an agent: the dims hold it
-        return {}, f"one observation of {data['env_id']}"
-    if data.get("kind") == "history":  # a transformer policy: the dims hold the history
-        return {}, f"the last {data['context']} observations of {data['env_id']}"
-    if "seq_len" in data:
-        return {"seq_len": data["seq_len"]}, f"one sequence of {data['seq_len']} tokens"
-    if "num_frames" in data and "resolution" in data:  # the dims hold the clip's size
-        (height, width), frames = data["resolution"], data["num_frames"]
-        return {}, f"one clip of {frames} frames at {height}x{width}"
-    size = data["image_size"]
-    return {"image_size": size}, f"one {size}x{size} image"
+    return sample_of(bp.scales["full"].data, bp.scales["full"].model)
 
 
 def plan_dict(bp: Blueprint) -> dict[str, Any]:
@@ -221,9 +196,24 @@ def plan_dict(bp: Blueprint) -> dict[str, Any]:
         "memory": memory_report(bp.arch, bp.dims, total, bp.context_length),
         "memory_note": "arithmetic over the exact params: training_adamw_bytes is fp32 weights, "
         "grads and AdamW moments; activations are not included",
+        "latency": latency_report(
+            bp.arch,
+            bp.dims,
+            bp.scales["full"].data,
+            latency_kind(
+                bp.dims, bp.scales["full"].data, bp.modality_inputs, bp.modality_outputs
+            ),
+            planned_device(bp.device),
+            bp.latency,
+        ),
+        "binding_constraint": bp.binding,
         "loss": bp.loss,
         "metrics": bp.metrics,
-        "smoke": {"params_total": smoke_params, "dims": bp.scales["smoke"].model},
+        "smoke": {
+            "params_total": smoke_params,
+            "dims": bp.scales["smoke"].model,
+            "data": bp.scales["smoke"].data,
+        },
         "train": bp.scales["full"].train,
         "data": bp.scales["full"].data,
         "decisions": bp.decisions,

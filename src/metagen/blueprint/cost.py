@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: the solver adds thousands of these, and frozen is slow
 class Cost:
     flops: int = 0
     kernels: int = 0

@@ -10,18 +10,7 @@ from typing import Any
 
 from metagen.archs.vlm.counts import vlm_kv_cache_positions
 from metagen.blueprint.counts import count_kv_cache_bytes
-
-GIB = 1024**3
-
-# Usable memory of a typical device of each class, for the "will it fit" check.
-DEVICE_MEMORY = {
-    "cpu": 16 * GIB,
-    "edge": 4 * GIB,
-    "mobile": 4 * GIB,
-    "consumer_gpu": 24 * GIB,
-    "datacenter_gpu": 80 * GIB,
-    "tpu": 16 * GIB,
-}
+from metagen.blueprint.devices import DEVICE_MEMORY
 
 # Inference weights in bf16; training keeps fp32 weights, fp32 grads and two fp32 AdamW moments.
 INFERENCE_BYTES_PER_PARAM = 2

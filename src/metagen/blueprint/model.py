@@ -56,6 +56,12 @@ class Blueprint:
     memory_budget: int | None = None
     device: str | None = None
     context_length: int | None = None
+    # The spec's constraints.latency (spec.units.Latency), and the full scale's data config
+    # as the solver sees it, for the latency estimate of each candidate shape.
+    latency: Any = None
+    sample_data: dict[str, Any] = field(default_factory=dict)
+    # Which constraint fixed the model's size, in words, for the plan.
+    binding: str = ""
     # What the solver and the handlers decided, in words, for the plan.
     decisions: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

@@ -8,6 +8,12 @@ from typing import Any
 from metagen.archs.registry import PARAMETER_FREE_FIELDS, arch, dataclass_fields
 from metagen.blueprint.catalog import Variant, all_variants, get_variant
 from metagen.blueprint.counts import count_params
+from metagen.blueprint.latency_plan import (
+    latency_figure,
+    latency_kind,
+    latency_target,
+    planned_device,
+)
 from metagen.blueprint.memory import INFERENCE_BYTES_PER_PARAM, memory_cap
 from metagen.blueprint.model import Blueprint, PlanError
 from metagen.blueprint.shape_builds import Shape
@@ -21,6 +27,7 @@ class Fit:
     params: int
     dims: dict[str, Any]
     label: str
+    depth: int = 0
 
 
 def total_params(arch: str, dims: dict[str, Any]) -> int:
@@ -33,31 +40,112 @@ def deepest_fit(arch: str, shape: Shape, cap: int) -> Fit | None:
     low = total_params(arch, shape.build(shape.depth_min))
     if low > cap:
         return None
+    shallowest = Fit(low, shape.build(shape.depth_min), shape.label, shape.depth_min)
     if shape.depth_max == shape.depth_min:
-        return Fit(low, shape.build(shape.depth_min), shape.label)
+        return shallowest
     per_unit = total_params(arch, shape.build(shape.depth_min + 1)) - low
     if per_unit <= 0:  # depth adds no parameter: the shallowest does what the deepest would
-        return Fit(low, shape.build(shape.depth_min), shape.label)
+        return shallowest
     depth = min(shape.depth_max, shape.depth_min + (cap - low) // per_unit)
-    return Fit(low + (depth - shape.depth_min) * per_unit, shape.build(depth), shape.label)
+    params = low + (depth - shape.depth_min) * per_unit
+    return Fit(params, shape.build(depth), shape.label, depth)
 
 
 def _fmt(n: int) -> str:
     return f"{n:,}"
 
 
+def fastest_fit(bp: Blueprint, shape: Shape, fit: Fit, limit_ms: float) -> Fit | None:
+    """The deepest depth of `shape`, up to `fit`'s, whose estimated latency is within
+    `limit_ms`; the estimate grows with depth, so a bisection finds it."""
+    if latency_ms(bp, shape.build(shape.depth_min)) > limit_ms:
+        return None
+    low, high = shape.depth_min, fit.depth
+    while low < high:
+        middle = (low + high + 1) // 2
+        if latency_ms(bp, shape.build(middle)) <= limit_ms:
+            low = middle
+        else:
+            high = middle - 1
+    dims = shape.build(low)
+    return Fit(total_params(bp.arch, dims), dims, shape.label, low)
+
+
+def latency_ms(bp: Blueprint, dims: dict[str, Any]) -> float:
+    """The latency figure (per frame, token, clip or sample) of `dims` on the spec's device."""
+    kind = latency_kind(dims, bp.sample_data, bp.modality_inputs, bp.modality_outputs)
+    return latency_figure(bp.arch, dims, bp.sample_data, kind, planned_device(bp.device)).ms
+
+
+def latency_limit(bp: Blueprint, dims: dict[str, Any]) -> tuple[float | None, str]:
+    """(the spec's latency bound in ms for `dims`'s figure, the target in words)."""
+    if bp.latency is None:
+        return None, ""
+    kind = latency_kind(dims, bp.sample_data, bp.modality_inputs, bp.modality_outputs)
+    figure = latency_figure(bp.arch, dims, bp.sample_data, kind, planned_device(bp.device))
+    target = latency_target(bp.latency, figure)
+    return target.limit_ms, target.text
+
+
+def _within_latency(bp: Blueprint, fits: list[Fit], shapes: list[Shape], largest: Fit) -> Fit:
+    """The largest fit whose latency meets the spec's target; the binding constraint."""
+    limit, text = latency_limit(bp, largest.dims)
+    device = planned_device(bp.device)
+    if limit is None:
+        return largest
+    by_label = {s.label: s for s in shapes}
+    fast = [f for fit in fits if (f := fastest_fit(bp, by_label[fit.label], fit, limit))]
+    if not fast:
+        smallest = min(shapes, key=lambda s: total_params(bp.arch, s.build(s.depth_min)))
+        estimate = latency_ms(bp, smallest.build(smallest.depth_min))
+        raise PlanError(
+            f"No standard {bp.arch} shape meets the latency target ({text}) on {device.name} "
+            f"({device.representative}): the smallest ({smallest.label}, {smallest.depth_min} "
+            f"layers) is estimated at {estimate:.3g} ms. Relax constraints.latency, name a "
+            "faster constraints.device, or shrink the input (a smaller image or context)."
+        )
+    best = max(fast, key=lambda f: f.params)
+    if best.params < largest.params:
+        bp.binding = "latency"
+        bp.decisions.append(
+            f"The latency target binds: the largest shape within the budget "
+            f"({_fmt(largest.params)} params) is estimated at "
+            f"{latency_ms(bp, largest.dims):.3g} ms on {device.name}, over {text}; the largest "
+            f"that meets it has {_fmt(best.params)} params ({latency_ms(bp, best.dims):.3g} ms)."
+        )
+    return best
+
+
+def warn_if_slow(bp: Blueprint, dims: dict[str, Any]) -> None:
+    """A shape the spec fixes (a variant, given dims) is kept; a latency it misses is said,
+    with the numbers. Called once the data follows the shape (a variant's context)."""
+    if bp.given_dims is None and bp.variant is None:
+        return
+    limit, text = latency_limit(bp, dims)
+    if limit is not None and (estimate := latency_ms(bp, dims)) > limit:
+        device = planned_device(bp.device)
+        bp.warnings.append(
+            f"{bp.binding} is estimated at {estimate:.3g} ms on {device.name} "
+            f"({device.representative}), over the latency target ({text}). Drop the "
+            "variant or dims to let the solver size the model for the target, or relax it."
+        )
+
+
 def effective_cap(bp: Blueprint) -> int:
     """The params the solver may use: the budget, or the default, cut by any memory limit."""
     if bp.budget_max is not None:
         cap = bp.budget_max
+        bp.binding = "parameter budget"
     else:
         cap = arch(bp.arch).default_budget
+        bp.binding = "default parameter budget"
         bp.decisions.append(
             f"No parameter_budget.max in the spec; sized to the default {_fmt(cap)} for {bp.arch}."
         )
     memory = memory_cap(bp.memory_budget, bp.device)
     if memory is not None and memory // INFERENCE_BYTES_PER_PARAM < cap:
         cap = memory // INFERENCE_BYTES_PER_PARAM
+        bp.binding = "memory"
         bp.decisions.append(
             f"Memory limit {_fmt(memory)} bytes (memory_budget/device) holds bf16 weights for at "
             f"most {_fmt(cap)} params, below the parameter budget; that is the cap."
@@ -84,11 +172,14 @@ def solve_shape(bp: Blueprint) -> Fit:
             "memory limit."
         )
     # Largest wins; on a tie the earlier (narrower, deeper) shape, for determinism.
-    best = max(fits, key=lambda f: f.params)
-    exact = total_params(bp.arch, best.dims)
-    if exact != best.params:  # the affine shortcut must agree with a full count
-        raise AssertionError(f"solver slope mismatch for {best.label}: {exact} != {best.params}")
-    if best.params < FLOOR_RATIO * cap:
+    largest = max(fits, key=lambda f: f.params)
+    exact = total_params(bp.arch, largest.dims)
+    if exact != largest.params:  # the affine shortcut must agree with a full count
+        raise AssertionError(
+            f"solver slope mismatch for {largest.label}: {exact} != {largest.params}"
+        )
+    best = _within_latency(bp, fits, shapes, largest)
+    if bp.binding != "latency" and best.params < FLOOR_RATIO * cap:
         bp.decisions.append(
             f"The largest standard shape has {_fmt(best.params)} params, below "
             f"{FLOOR_RATIO:.0%} of the cap {_fmt(cap)}: the next step up in the shape grid "
@@ -261,6 +352,7 @@ def solve(bp: Blueprint) -> dict[str, Any]:
         )
     if bp.given_dims is not None:
         dims = apply_given_dims(bp, bp.given_dims)
+        bp.binding = "architecture.dims"
     elif bp.variant is not None:
         variant = get_variant(bp.variant)
         if variant is None:
@@ -271,6 +363,7 @@ def solve(bp: Blueprint) -> dict[str, Any]:
                 "the solver size the model from the budget."
             )
         dims = apply_variant(bp, variant)
+        bp.binding = f"architecture.variant {variant.name}"
     else:
         dims = solve_shape(bp).dims
     if bp.budget_min is not None and total_params(bp.arch, dims) < bp.budget_min:

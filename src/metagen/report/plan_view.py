@@ -40,5 +40,38 @@ def print_plan(console: Console, plan: dict[str, Any]) -> None:
             f"{_bytes(memory['kv_cache_bf16_bytes'])}"
         )
     console.print(f"smoke scale: {plan['smoke']['params_total']:,} params")
+    if "latency" in plan:
+        print_latency(console, plan["latency"], plan.get("binding_constraint", ""))
+    if "measured_latency" in plan:
+        m = plan["measured_latency"]
+        console.print(
+            f"measured on {m['device']} ({m['scale']} scale, {m['sample']}): median "
+            f"{m['median_ms']:.3g} ms over {m['runs']} runs; estimated {m['estimate_ms']:.3g} ms "
+            f"(estimate / measured = {m['ratio']:.2f})"
+        )
     for line in [*plan["approximations"], *plan["decisions"]]:
         console.print(f"- {line}")
+
+
+def print_latency(console: Console, latency: dict[str, Any], binding: str) -> None:
+    """The estimate, the formula's inputs, the target and which constraint fixed the size."""
+    figure, inputs = latency["figure"], latency["inputs"]
+    console.print(
+        f"latency (an estimate, batch 1, {latency['precision']}, on {latency['device']}: "
+        f"{latency['representative']}): {figure['ms']:.3g} ms {figure['what']}"
+    )
+    if "tokens_per_s" in figure:
+        console.print(
+            f"  time to the first token {figure['first_token_ms']:.3g} ms; decode "
+            f"{figure['tokens_per_s']:.3g} tokens/s"
+        )
+    if "real_time_factor" in figure:
+        console.print(f"  real-time factor {figure['real_time_factor']:.3g}")
+    verdict = {None: "", True: ": met", False: ": MISSED"}[latency["meets"]]
+    console.print(f"  target: {latency['target']['text']}{verdict}; size fixed by: {binding}")
+    console.print(
+        f"  from: peak {inputs['peak_flops_per_s'] / 1e12:.4g} TFLOP/s x "
+        f"{inputs['compute_efficiency']:.2f}, {inputs['bandwidth_bytes_per_s'] / 1e9:.4g} GB/s "
+        f"x {inputs['memory_efficiency']:.2f}, {1e6 * inputs['kernel_overhead_s']:.3g} us per "
+        f"kernel ({latency['basis']}; {inputs['source']})"
+    )

@@ -75,8 +75,10 @@ class _UNetWalk:
     blocks of a level are counted once, times their number, so a count costs the same at any
     depth."""
 
-    def __init__(self, d: dict[str, Any]) -> None:
+    def __init__(self, d: dict[str, Any], with_costs: bool = True) -> None:
         self.d = d
+        # the solver counts params of many shapes: the costs it does not read are skipped
+        self.with_costs = with_costs
         self.base = d["base_channels"]
         self.time_dim = 4 * self.base
         self.groups = d["norm_groups"]
@@ -98,6 +100,9 @@ class _UNetWalk:
         n = side * side
         params = layer_norm(c_in) + _conv(c_in, c_out, 3) + linear(self.time_dim, c_out)
         params += layer_norm(c_out) + _conv(c_out, c_out, 3)  # GroupNorms: scale and shift
+        params += _conv(c_in, c_out, 1) if c_in != c_out else 0
+        if not self.with_costs:
+            return times * params, Cost()
         cost = group_norm_cost(n, c_in, self.groups) + elementwise(n * c_in)
         cost += conv_cost(n, 9, c_in, c_out)
         timestep = elementwise(self.time_dim) + linear_cost(1, self.time_dim, c_out)
@@ -105,7 +110,6 @@ class _UNetWalk:
         cost += group_norm_cost(n, c_out, self.groups) + elementwise(n * c_out)
         cost += conv_cost(n, 9, c_out, c_out)
         if c_in != c_out:
-            params += _conv(c_in, c_out, 1)
             cost += conv_cost(n, 1, c_in, c_out)
         return times * params, times * (cost + elementwise(n * c_out))
 
@@ -116,12 +120,15 @@ class _UNetWalk:
         a residual add."""
         n, heads = side * side, c // self.d["head_channels"]
         params = layer_norm(c) + attention_params(c)
+        if self.cond:
+            params += layer_norm(c) + 2 * linear(c, c) + linear(self.context, 2 * c)
+        if not self.with_costs:
+            return times * params, Cost()
         qkv = linear_cost(n, c, 3 * c) + elementwise(n * 3 * c, 2)
         cost = group_norm_cost(n, c, self.groups) + qkv + attention_cost(n, c, heads)
         cost += linear_cost(n, c, c) + elementwise(n * c)
         if self.cond:
             length = self.d["caption_length"]
-            params += layer_norm(c) + 2 * linear(c, c) + linear(self.context, 2 * c)
             cost += layer_norm_cost(n, c) + linear_cost(n, c, c)
             cost += linear_cost(length, self.context, 2 * c)
             cost += attention_cost(n, c, heads, length) + linear_cost(n, c, c)
@@ -186,7 +193,7 @@ def _summed(parts: list[tuple[int, Cost]]) -> tuple[int, Cost]:
 def layers(dims: dict[str, Any]) -> dict[str, int]:
     """time_embedding, caption_encoder (conditioned only), stem, down.{i} (top level first),
     middle, up.{i} (bottom level first), head."""
-    walk = _UNetWalk(dims)
+    walk = _UNetWalk(dims, with_costs=False)
     walk.run()
     return walk.layers
 
