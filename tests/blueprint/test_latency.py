@@ -103,6 +103,17 @@ def test_a_latency_target_shrinks_the_model_and_names_itself_as_binding():
     assert any("The latency target binds" in d for d in fast["decisions"])
 
 
+def test_what_a_5ms_target_plans_runs_within_5ms_here(tmp_path, monkeypatch):
+    from metagen.evaluate.plan_timing import measure_forward
+
+    monkeypatch.setenv("METAGEN_CPU_CALIBRATION", str(tmp_path / "cpu.json"))
+    assert invoke("calibrate").exit_code == 0
+    fast = image_plan(", latency: 5ms, device: cpu")
+    assert fast["latency"]["basis"] == "calibrated" and fast["binding_constraint"] == "latency"
+    measured = measure_forward(fast["arch"], fast["dims"], fast["data"], max_seconds=2.0)
+    assert measured["median_ms"] <= 5.0, (measured, fast["latency"]["figure"])
+
+
 def test_a_latency_without_a_device_is_estimated_for_this_cpu():
     plan = image_plan(", latency: 50ms")
     assert plan["latency"]["device"] == "cpu"

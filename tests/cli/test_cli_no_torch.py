@@ -28,7 +28,10 @@ with open(report, "w") as f:
 """
 
 SPEC = str(EXAMPLE_SPECS[0])
+# a latency target on a device: the solver sizes by the latency estimate, still without torch
+LATENCY_SPEC = str(next(p for p in EXAMPLE_SPECS if p.stem == "yolo_detector"))
 COMMANDS = {
+    "plan-latency": ["plan", LATENCY_SPEC],
     "validate": ["validate", SPEC],
     "plan": ["plan", SPEC],
     "plan-json": ["plan", SPEC, "--json"],
