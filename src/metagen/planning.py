@@ -20,6 +20,7 @@ from metagen.handlers.modalities.text import check_planned_tokenizer
 from metagen.handlers.planned import refuse_unbuilt_sections
 from metagen.handlers.tasks import get_task_handler
 from metagen.spec import Spec
+from metagen.tasks.registry import tasks
 
 
 def _new_blueprint(spec: Spec, seed: int | None) -> Blueprint:
@@ -130,7 +131,31 @@ def make_blueprint(spec: Spec, seed: int | None = None) -> Blueprint:
         },
     )
     _check_memory(bp)
+    _state_data_fitted_size(bp)
     return bp
+
+
+# train.py's rule (codegen/templates/train.py.j2 keeps the same number): at full scale, a
+# model with more parameters than this per training sample trains the smoke scale's dims.
+PARAMS_PER_SAMPLE = 1_000
+
+
+def _state_data_fitted_size(bp: Blueprint) -> None:
+    """Say what size training will take for the data it gets: the budget is a maximum."""
+    fixed = bp.variant is not None or bp.given_dims is not None
+    if fixed or bp.scales["full"].train.get("stages") or tasks()[bp.task].loop is not None:
+        return  # a size the spec chose, a staged plan, or an agent that makes its own data
+    full = sum(count_params(bp.arch, bp.dims).values())
+    smoke = sum(count_params(bp.arch, bp.scales["smoke"].model).values())
+    if smoke >= full:
+        return
+    samples = -(-full // PARAMS_PER_SAMPLE)
+    bp.decisions.append(
+        f"Sized to the data at training: `metagen train` keeps these {full:,} parameters for "
+        f"at least {samples:,} training samples ({PARAMS_PER_SAMPLE:,} parameters a sample); "
+        f"with fewer it trains the smoke scale's dims ({smoke:,} parameters), unless "
+        "--full-size or --init-from is given."
+    )
 
 
 def plan_warnings(spec: Spec) -> list[str]:
@@ -200,9 +225,7 @@ def plan_dict(bp: Blueprint) -> dict[str, Any]:
             bp.arch,
             bp.dims,
             bp.scales["full"].data,
-            latency_kind(
-                bp.dims, bp.scales["full"].data, bp.modality_inputs, bp.modality_outputs
-            ),
+            latency_kind(bp.dims, bp.scales["full"].data, bp.modality_inputs, bp.modality_outputs),
             planned_device(bp.device),
             bp.latency,
         ),
