@@ -79,7 +79,7 @@ DEVICES: dict[str, Device] = {
         name="mobile",
         representative="Apple A17 Pro (iPhone 15 Pro): 16-core Neural Engine, 8 GB LPDDR5",
         # Apple states 35 TOPS without a precision: taken as INT8, FP16 at half
-        peak={"int8": 35 * TERA, "fp16": 17.5 * TERA, "bf16": 17.5 * TERA, "fp32": 2.1 * TERA},
+        peak={"int8": 35 * TERA, "fp16": 17.5 * TERA, "bf16": 17.5 * TERA},
         bandwidth=51.2 * GB,
         memory=4 * GIB,
         precision="fp16",
