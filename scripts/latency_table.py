@@ -30,8 +30,8 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         os.environ["METAGEN_CPU_CALIBRATION"] = str(Path(scratch) / "cpu.json")
-        from metagen.evaluate.calibrate import calibrate_cpu
-        from metagen.evaluate.latency_check import check_spec, markdown_table
+        from metagen.timing.calibrate import calibrate_cpu
+        from metagen.timing.estimate_check import check_spec, markdown_table
 
         device = calibrate_cpu()
         rows = []

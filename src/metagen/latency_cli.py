@@ -22,7 +22,7 @@ def calibrate() -> None:
 
 def _calibrate() -> Any:
     from metagen.blueprint.devices import save_calibration
-    from metagen.evaluate.calibrate import calibrate_cpu
+    from metagen.timing.calibrate import calibrate_cpu
 
     device = calibrate_cpu()
     save_calibration(device)
@@ -35,7 +35,7 @@ def measured_beside_estimate(plan: dict[str, Any], scale: str) -> dict[str, Any]
     from metagen.blueprint.devices import calibrated_cpu
 
     try:
-        from metagen.evaluate.plan_timing import estimate_forward_ms, measure_forward
+        from metagen.timing.measure import estimate_forward_ms, measure_forward
     except ModuleNotFoundError as error:
         raise UsageError(
             f"--measure builds the model with torch, which is not installed ({error}); "

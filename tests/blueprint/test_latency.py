@@ -104,7 +104,7 @@ def test_a_latency_target_shrinks_the_model_and_names_itself_as_binding():
 
 
 def test_what_a_5ms_target_plans_runs_within_5ms_here(tmp_path, monkeypatch):
-    from metagen.evaluate.plan_timing import measure_forward
+    from metagen.timing.measure import measure_forward
 
     monkeypatch.setenv("METAGEN_CPU_CALIBRATION", str(tmp_path / "cpu.json"))
     assert invoke("calibrate").exit_code == 0

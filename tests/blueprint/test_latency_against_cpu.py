@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 from tests.paths import EXAMPLE_SPECS
 
-from metagen.evaluate.calibrate import calibrate_cpu
-from metagen.evaluate.latency_check import WITHIN, check_spec, markdown_table
+from metagen.timing.calibrate import calibrate_cpu
+from metagen.timing.estimate_check import WITHIN, check_spec, markdown_table
 
 REQUIRED_SHARE = 0.8
 

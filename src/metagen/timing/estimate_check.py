@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from metagen.blueprint.devices import Device
-from metagen.evaluate.plan_timing import estimate_forward_ms, measure_forward
 from metagen.planning import make_blueprint
 from metagen.spec import load_spec
+from metagen.timing.measure import estimate_forward_ms, measure_forward
 
 # The estimate counts as right when it is within this factor of the measurement.
 WITHIN = 2.0
