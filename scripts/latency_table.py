@@ -38,8 +38,11 @@ def main() -> int:
         for path in sorted(EXAMPLES.rglob("*.yaml")):
             row = check_spec(path, device)
             rows.append(row)
-            print(f"{row.spec}: measured {row.measured_ms:.3f} ms, estimated "
-                  f"{row.estimate_ms:.3f} ms", file=sys.stderr)
+            print(
+                f"{row.spec}: measured {row.measured_ms:.3f} ms, estimated "
+                f"{row.estimate_ms:.3f} ms",
+                file=sys.stderr,
+            )
     header = (
         f"Measured on {date.today().isoformat()}: {platform.machine()}, {os.cpu_count()} cores, "
         f"one thread; calibration: peak {device.peak['fp32'] / 1e9:.0f} GFLOP/s, batch-1 "
