@@ -63,7 +63,8 @@ LINE_LIMIT_GPT2 = 1500
 # over it.
 # Issue 17's default text classifier (fastText) carries the same text data code as the BERT
 # classifier beside it (readers, tokenizers, synthetic texts, record inputs): about 1,290 lines
-# of data.py.
+# of data.py. The data section's files and shares in the text and tagging readers (the shared
+# data/record_splits.py, the test set for evaluate.py) add about 100 lines to each.
 # Issue 17's training sized to the data added about 280 lines to every package (loop.py: the
 # headline metric judging each evaluation, the best weights kept and restored, patience, the
 # wall-time budget and the pace warning; train.py: the batch, length and size fitted to the

@@ -1,5 +1,6 @@
 """A classifier's seq_len from its training texts: the 95th percentile of their lengths in
-tokens, rounded up to whole 8s, within the plan's; and a note on every split it cuts."""
+tokens, rounded up to whole 8s, within the plan's; and a note on every split it cuts, which
+the data's info carries and train.py prints once."""
 
 from __future__ import annotations
 
@@ -22,8 +23,9 @@ def test_the_95th_percentile_rounded_up_to_eights_within_the_cap() -> None:
 def test_the_note_counts_the_cut_texts_and_their_lost_tokens(capsys) -> None:
     train = ["a" * 9] * 19 + ["b" * 40]  # framed: bos + bytes, 10 and 41 tokens
     held_out = ["c" * 99, "d"]
-    assert choose_seq_len(train, held_out, ByteTokenizer(), 4096) == 16
-    notes = capsys.readouterr().err.splitlines()
+    seq_len, notes = choose_seq_len(train, held_out, ByteTokenizer(), 4096)
+    assert seq_len == 16
+    assert capsys.readouterr().err == ""  # train.py prints them, from the data's info
     assert notes == [
         "note: 1 of 20 training texts (5.0%) are longer than seq_len 16 tokens and lose their "
         "ends, 25 tokens on average and 25 at most (it keeps 95% of the training texts whole)",
@@ -32,16 +34,15 @@ def test_the_note_counts_the_cut_texts_and_their_lost_tokens(capsys) -> None:
     ]
 
 
-def test_a_cap_below_the_percentile_says_how_to_keep_more(capsys) -> None:
-    assert choose_seq_len(["x" * 50] * 4, ["y"], ByteTokenizer(), 32) == 32
-    (note,) = capsys.readouterr().err.splitlines()
+def test_a_cap_below_the_percentile_says_how_to_keep_more() -> None:
+    seq_len, (note,) = choose_seq_len(["x" * 50] * 4, ["y"], ByteTokenizer(), 32)
+    assert seq_len == 32
     assert note.startswith("note: 4 of 4 training texts (100.0%)")
     assert "the plan's most, 32: raise seq_len in config.json's data" in note
 
 
-def test_texts_that_fit_print_nothing(capsys) -> None:
-    choose_seq_len(["short"] * 3, ["tiny"], ByteTokenizer(), 64)
-    assert capsys.readouterr().err == ""
+def test_texts_that_fit_get_no_note() -> None:
+    assert choose_seq_len(["short"] * 3, ["tiny"], ByteTokenizer(), 64) == (8, [])
 
 
 def test_a_classifiers_data_reads_that_many_tokens(tmp_path, capsys) -> None:
@@ -52,4 +53,4 @@ def test_a_classifiers_data_reads_that_many_tokens(tmp_path, capsys) -> None:
     train, val, info = text_classification_datasets(cfg, str(tmp_path / "texts.jsonl"), 0)
     assert info["seq_len"] == 8  # at most 7 words, no frame
     assert train[0]["input_ids"].shape == (8,) and val[0]["input_ids"].shape == (8,)
-    assert capsys.readouterr().err == ""
+    assert info["truncation_notes"] == [] and capsys.readouterr().err == ""

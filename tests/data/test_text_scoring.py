@@ -1,5 +1,6 @@
 """evaluate.py --data on a text file: every record is scored ("given"), with the trained
-run's classes and text length, not a validation share and not the file's own."""
+run's classes, text length and target scaling, not a validation share and not the file's
+own; pairs and ranked lists alike."""
 
 import json
 
@@ -46,3 +47,38 @@ def test_a_label_the_model_never_saw_is_refused_by_name(tmp_path):
         build_datasets(
             "classification", {**CFG, "held_out": "given", "trained_info": info}, str(test), 0
         )
+
+
+def test_a_regression_file_is_scored_whole_in_the_trained_runs_target_units(tmp_path):
+    training = [{"text": f"score {i}", "label": float(i)} for i in range(20)]
+    _, _, info = build_datasets("regression", CFG, str(jsonl(tmp_path / "t.jsonl", training)), 0)
+    test = jsonl(tmp_path / "test.jsonl", [{"text": "a", "label": 100.0}, {"text": "b", "label": 0.0},
+                                           {"text": "c", "label": 50.0}])  # fmt: skip
+    given = {**CFG, "held_out": "given", "trained_info": info}
+    _, held_out, read = build_datasets("regression", given, str(test), 0)
+    assert len(held_out) == 3
+    assert (read["target_mean"], read["target_std"]) == (info["target_mean"], info["target_std"])
+    mean, std = info["target_mean"][0], info["target_std"][0]
+    expected = [(value - mean) / std for value in (100.0, 0.0, 50.0)]
+    assert held_out.tensors["targets"].flatten().tolist() == pytest.approx(expected)
+    assert held_out.tensors["target_scale"].flatten().tolist() == pytest.approx([std] * 3)
+
+
+def test_pairs_and_lists_are_scored_whole(tmp_path):
+    pairs = [{"text": f"a {i}", "positive": f"b {i}"} for i in range(12)]
+    _, _, info = build_datasets("embedding", CFG, str(jsonl(tmp_path / "p.jsonl", pairs)), 0)
+    given = {**CFG, "held_out": "given", "trained_info": info}
+    _, held_out, _ = build_datasets(
+        "embedding", given, str(jsonl(tmp_path / "q.jsonl", pairs[:7])), 0
+    )
+    assert held_out.tensors["labels"].tolist() == list(range(7))
+    lists = [{"query": f"q {i}", "documents": ["x", "y", "z"][: 2 + i % 2], "relevance": [2, 0, 1][: 2 + i % 2]}
+             for i in range(10)]  # fmt: skip
+    _, _, info = build_datasets("ranking", CFG, str(jsonl(tmp_path / "l.jsonl", lists)), 0)
+    given = {**CFG, "held_out": "given", "trained_info": info}
+    _, held_out, _ = build_datasets(
+        "ranking", given, str(jsonl(tmp_path / "m.jsonl", lists[:5])), 0
+    )
+    assert held_out.tensors["targets"].tolist() == [
+        [2.0, 0.0, -1.0], [2.0, 0.0, 1.0], [2.0, 0.0, -1.0], [2.0, 0.0, 1.0], [2.0, 0.0, -1.0]
+    ]  # fmt: skip

@@ -119,8 +119,9 @@ def _text_field(path, number: int, record: dict, key: str) -> str:
 
 def _text_inputs(path, info: dict, ranking: bool, tokenizer):
     seq_len, records = int(info["seq_len"]), _jsonl_objects(path)
-    if not ranking:
-        texts = [_text_field(path, n, r, "text") for n, r in records]
+    if not ranking:  # under the key the training records held it (data.text)
+        key = info.get("text_column") or "text"
+        texts = [_text_field(path, n, r, key) for n, r in records]
         ids, mask = encode_texts(texts, seq_len, tokenizer)
         return {"input_ids": ids, "attention_mask": mask}, [f"line {n}" for n, _ in records]
     lists = []

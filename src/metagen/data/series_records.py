@@ -9,6 +9,7 @@ import torch
 
 from metagen.data.class_count import require_two_classes
 from metagen.data.image_folder import split_indices
+from metagen.data.record_splits import class_index, trained_data_info
 from metagen.data.records import TensorRecords, standardize
 from metagen.data.series_recordings import (
     is_recording_folder,
@@ -17,12 +18,7 @@ from metagen.data.series_recordings import (
 )
 from metagen.data.series_task_synthetic import SERIES_CLASS_NAMES, series_synthetic
 from metagen.data.tabular_csv import csv_class_names, csv_numbers
-from metagen.data.tabular_records import (
-    class_index,
-    scored_labels,
-    scored_split,
-    trained_data_info,
-)
+from metagen.data.tabular_records import scored_labels, scored_split
 
 
 def _series_stats(train: np.ndarray) -> tuple[float, float]:

@@ -10,23 +10,16 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from metagen.data.image_folder import split_indices
-from metagen.data.records import (
-    RECORD_HELD_OUT_NAMES,
-    TensorRecords,
-    check_record_file,
-    standardize,
-    standardizer,
+from metagen.data.record_splits import (
+    class_index,
+    declared_test_file,
+    split_files,
+    split_units,
+    trained_data_info,
 )
+from metagen.data.records import TensorRecords, check_record_file, standardize, standardizer
 from metagen.data.tabular_csv import CsvTable, csv_class_names, csv_error, csv_numbers, read_csv
 from metagen.data.tabular_synthetic import tabular_synthetic
-
-# The data section's file keys, and the spec field that sets each (for messages).
-DATA_FILE_FIELDS = {
-    "train_file": "data.train",
-    "val_file": "data.validation",
-    "test_file": "data.test",
-}
 
 
 def csv_target(cfg: dict, labelled: bool) -> str | None:
@@ -34,62 +27,6 @@ def csv_target(cfg: dict, labelled: bool) -> str | None:
     modality.tabular.target); None means the last column."""
     keys = ("label_column",) * labelled + ("target_column", "target")
     return next((str(cfg[key]) for key in keys if cfg.get(key)), None)
-
-
-def data_file(cfg: dict, source: str, key: str) -> Path | None:
-    """The file that the data section's `key` names, read from the data folder (the folder of
-    `source` when it is a file); None when the section names none."""
-    name = cfg.get(key)
-    if not name:
-        return None
-    root = Path(source)
-    folder = root if root.is_dir() else root.parent
-    path = folder / str(name)
-    if not path.is_file():
-        raise ValueError(
-            f"{path}: no such file ({DATA_FILE_FIELDS[key]} is {name!r}, read from {folder}). "
-            f"Fix {DATA_FILE_FIELDS[key]}, or add the file."
-        )
-    return path
-
-
-def tabular_csv_files(cfg: dict, source: str) -> tuple[Path, Path | None]:
-    """(training file, validation file), None for a training file split by val_fraction. A
-    folder holds train.csv and val.csv, or test.csv as the validation file when the data
-    section declares no test set; data.train and data.validation name others."""
-    root = Path(source)
-    train, val = data_file(cfg, source, "train_file"), data_file(cfg, source, "val_file")
-    if not root.is_dir():
-        return train or root, val
-    if train is None:
-        train = root / "train.csv"
-        if not train.is_file():
-            raise FileNotFoundError(
-                f"{root} is a folder, so it must hold train.csv (or the file data.train names); "
-                f"found {sorted(p.name for p in root.iterdir()) or 'nothing'}. Pass one .csv "
-                "file to split it by val_fraction, or add the missing file."
-            )
-    declares_test = cfg.get("test_file") or cfg.get("test_fraction")
-    names = ("val",) if declares_test else RECORD_HELD_OUT_NAMES
-    found = [root / f"{name}.csv" for name in names if (root / f"{name}.csv").is_file()]
-    return train, val or (found[0] if found else None)
-
-
-def split_units(
-    count: int, cfg: dict, seed: int, labels=None, *, validation: bool = True
-) -> tuple[list[int], list[int], list[int]]:
-    """(train, validation, test) indices of `count` rows (or lists): test_fraction of them
-    for testing first, then val_fraction of the rest for validation (0.2 and 0.1: 72/8/20),
-    unless `validation` is False (a validation file is given)."""
-    test_fraction = float(cfg.get("test_fraction") or 0.0)
-    rest, test = list(range(count)), list[int]()
-    if test_fraction:
-        rest, test = split_indices(count, test_fraction, seed, labels)
-    if not validation:
-        return rest, [], test
-    kept = [labels[i] for i in rest] if labels is not None else None
-    train, val = split_indices(len(rest), float(cfg["val_fraction"]), seed, kept)
-    return [rest[i] for i in train], [rest[i] for i in val], test
 
 
 def _split_table(
@@ -121,18 +58,14 @@ def tabular_csv_test(
     """(table, test rows) of the user's test set: data.test's file, the training file's
     test_fraction (the rows tabular_csv_split leaves out), or a folder's test.csv beside its
     val.csv; None when there is none."""
-    named = data_file(cfg, source, "test_file")
+    train_path, val_path = split_files(cfg, source, ".csv")
+    named = declared_test_file(cfg, source, ".csv", val_path)
     if named is not None:
         table = _read_table(cfg, named, ranking, stratify)
         return table, np.arange(len(table.targets))
-    train_path, val_path = tabular_csv_files(cfg, source)
     if cfg.get("test_fraction"):
         table = _read_table(cfg, train_path, ranking, stratify)
         return table, _split_table(table, cfg, seed, ranking, stratify, val_path is None)[2]
-    folder_test = Path(source) / "test.csv"
-    if Path(source).is_dir() and folder_test.is_file() and val_path != folder_test:
-        table = _read_table(cfg, folder_test, ranking, stratify)
-        return table, np.arange(len(table.targets))
     return None
 
 
@@ -144,7 +77,7 @@ def tabular_csv_split(
     validation file are stacked into one table; rows held out for testing (test_fraction) are
     in neither part."""
     check_record_file(cfg.get("kind"), source)
-    train_path, val_path = tabular_csv_files(cfg, source)
+    train_path, val_path = split_files(cfg, source, ".csv")
     train = _read_table(cfg, train_path, ranking, stratify)
     if val_path is None:
         train_rows, val_rows, _ = _split_table(train, cfg, seed, ranking, stratify, True)
@@ -178,25 +111,6 @@ def stacked_tables(table: CsvTable, below: CsvTable, fix: str) -> CsvTable:
         table.lines + below.lines,
         ids,
     )
-
-
-def trained_data_info(cfg: dict) -> dict | None:
-    """The trained run's data_info.json, which evaluate.py passes (`trained_info`) so that new
-    data is scored with the training classes and standardization; None in training."""
-    info = cfg.get("trained_info")
-    return info if cfg.get("held_out") and info else None
-
-
-def class_index(names: list[str], labels, path, trained: bool) -> dict[str, int]:
-    """Class name -> index; scoring a trained model, every held-out label must be one of its
-    classes."""
-    unknown = sorted(set(labels) - set(names))
-    if trained and unknown:
-        raise ValueError(
-            f"{path}: class {unknown[0]!r} is not one the model was trained on "
-            f"({', '.join(names)}). Score data of the trained classes, or retrain with it."
-        )
-    return {name: i for i, name in enumerate(names)}
 
 
 def with_test_rows(table: CsvTable, found: tuple[CsvTable, np.ndarray]):

@@ -1,6 +1,6 @@
 """How many tokens a text dataset keeps per text: a high percentile of the training texts'
 lengths, within the plan's seq_len, and a note saying how many texts that cuts and by how
-much."""
+much (printed by train.py, from the data's info)."""
 
 import math
 import sys
@@ -38,9 +38,12 @@ def truncation_note(lengths: list[int], seq_len: int, what: str, why: str) -> st
     )
 
 
-def choose_seq_len(train: list[str], held_out: list[str], tokenizer, cap: int) -> int:
-    """The seq_len for these texts, chosen from the training texts' lengths, printing a
-    truncation note for each split that it cuts."""
+def choose_seq_len(
+    train: list[str], held_out: list[str], tokenizer, cap: int
+) -> tuple[int, list[str]]:
+    """(seq_len, notes): the seq_len for these texts, chosen from the training texts'
+    lengths, and a truncation note for each split that it cuts. The data's info carries the
+    notes and train.py prints them, once: a rebuild of the same data (the report's) is quiet."""
     lengths = {
         "training texts": framed_lengths(train, tokenizer),
         "held-out texts": framed_lengths(held_out, tokenizer),
@@ -50,8 +53,5 @@ def choose_seq_len(train: list[str], held_out: list[str], tokenizer, cap: int) -
         why = f"the plan's most, {cap:,}: raise seq_len in config.json's data to keep more"
     else:
         why = f"it keeps {KEPT_WHOLE_PERCENT}% of the training texts whole"
-    for what, found in lengths.items():
-        note = truncation_note(found, seq_len, what, why)
-        if note is not None:
-            print(note, file=sys.stderr)
-    return seq_len
+    notes = [truncation_note(found, seq_len, what, why) for what, found in lengths.items()]
+    return seq_len, [note for note in notes if note is not None]

@@ -1,9 +1,11 @@
 """Text datasets for classification, regression, embedding and ranking: synthetic sentences
-whose labels depend on their words, or a user's JSONL (a file split by val_fraction, or a
-folder with train.jsonl and val.jsonl or test.jsonl), or for classification a CSV (the same,
-with .csv). Texts become tokens framed as their tokenizer frames one text (the byte
-tokenizer: bos, then the UTF-8 bytes), cut to seq_len, then padding that attention_mask
-hides. A classifier's seq_len is chosen from its training texts' lengths, within the plan's."""
+whose labels depend on their words, or a user's JSONL, or for classification a CSV: a file
+split by val_fraction (after test_fraction's share, held out for evaluate.py), or a folder
+with train.jsonl and val.jsonl or test.jsonl (.csv alike); the data section's train_file,
+val_file and test_file name other files (data/record_splits.py). Texts become tokens framed
+as their tokenizer frames one text (the byte tokenizer: bos, then the UTF-8 bytes), cut to
+seq_len, then padding that attention_mask hides. A classifier's seq_len is chosen from its
+training texts' lengths, within the plan's."""
 
 from pathlib import Path
 
@@ -11,15 +13,14 @@ import numpy as np
 import torch
 
 from metagen.data.class_count import require_two_classes
-from metagen.data.image_folder import split_indices
-from metagen.data.records import (
-    TensorRecords,
-    check_record_file,
-    record_split_files,
-    standardize,
-    standardizer,
+from metagen.data.record_splits import (
+    class_index,
+    declared_test_file,
+    split_files,
+    split_units,
+    trained_data_info,
 )
-from metagen.data.tabular_records import class_index, trained_data_info
+from metagen.data.records import TensorRecords, check_record_file, standardize, standardizer
 from metagen.data.text_csv import LABEL_COLUMN, TEXT_COLUMN, read_text_csv
 from metagen.data.text_jsonl import read_jsonl_records
 from metagen.data.text_lengths import choose_seq_len
@@ -54,43 +55,61 @@ def _text_tensors(
     }
 
 
-def _is_csv(source: str) -> bool:
-    """A .csv file, or a folder holding train.csv."""
-    path = Path(source)
-    return path.suffix.lower() == ".csv" or (path / "train.csv").is_file()
+def _text_suffix(task: str, cfg: dict, source: str) -> str:
+    """.csv where a classifier's training file is a CSV (the file data.train names, the data
+    file, or a folder's train.csv); else .jsonl."""
+    if task != "classification":
+        return ".jsonl"
+    named = cfg.get("train_file")
+    path = Path(str(named)) if named else Path(source)
+    if not named and path.is_dir():
+        return ".csv" if (path / "train.csv").is_file() else ".jsonl"
+    return ".csv" if path.suffix.lower() == ".csv" else ".jsonl"
 
 
 def _read_records(path, task: str, cfg: dict) -> list[tuple]:
     """A file's records; a text and a label are read from the columns or keys the data
     config names (text_column, label_column), `text` and `label` by default."""
     text, label = cfg.get("text_column") or TEXT_COLUMN, cfg.get("label_column") or LABEL_COLUMN
-    if Path(path).suffix.lower() != ".csv":
-        return read_jsonl_records(path, task, text, label)
-    if task != "classification":
+    is_csv = Path(path).suffix.lower() == ".csv"
+    if is_csv and task == "classification":
+        return read_text_csv(path, text, label)
+    check_record_file(cfg.get("kind"), str(path))
+    if is_csv:
         raise ValueError(
             f"--data {path}: a CSV of texts is read for text classification; a text {task} "
             "model reads JSONL (one JSON object per line). Convert the file, or pass a JSONL."
         )
-    return read_text_csv(path, text, label)
+    return read_jsonl_records(path, task, text, label)
 
 
 def _text_splits(task: str, cfg: dict, source: str, seed: int, stratify: bool = False):
-    """(train, held-out) samples: synthetic, a folder's two JSONL (or CSV) files, or one file
-    split."""
+    """(train, held-out, (training file, held-out file)): synthetic samples, or a user's records
+    split as the data section says (stratified by label where `stratify`): the training
+    file less test_fraction's share, and the validation file or val_fraction's share.
+    evaluate.py's held-out records: the user's test set ("test": data.test's file,
+    test_fraction's share or a folder's test file; else validation's), or every record of
+    the --data file ("given")."""
     if source == "synthetic":
-        return text_synthetic(task, cfg, seed)
-    as_csv = task == "classification" and _is_csv(source)
-    if not as_csv:
-        check_record_file(cfg.get("kind"), source)
-    files = record_split_files(source, ".csv" if as_csv else ".jsonl")
-    if files is not None:
-        return _read_records(files[0], task, cfg), _read_records(files[1], task, cfg)
-    records = _read_records(source, task, cfg)
-    if cfg.get("held_out") == "given":  # evaluate.py --data FILE: every record is scored
-        return records, records
+        return (*text_synthetic(task, cfg, seed), (source, source))
+    if cfg.get("held_out") == "given" and Path(source).is_file():
+        records = _read_records(source, task, cfg)
+        return records, records, (source, source)
+    suffix = _text_suffix(task, cfg, source)
+    train_path, val_path = split_files(cfg, source, suffix)
+    records = _read_records(train_path, task, cfg)
     labels = [record[1] for record in records] if stratify else None
-    train, val = split_indices(len(records), float(cfg["val_fraction"]), seed, labels)
-    return [records[i] for i in train], [records[i] for i in val]
+    train, val, test = split_units(len(records), cfg, seed, labels, validation=val_path is None)
+    kept, trained_on = [records[i] for i in train], str(train_path)
+    if cfg.get("held_out") == "test":  # evaluate.py: the test set, where there is one
+        named = declared_test_file(cfg, source, suffix, val_path)
+        if named is not None:
+            return kept, _read_records(named, task, cfg), (trained_on, str(named))
+        if test:
+            return kept, [records[i] for i in test], (trained_on, f"{trained_on}'s test share")
+    if val_path is not None:
+        return kept, _read_records(val_path, task, cfg), (trained_on, str(val_path))
+    return kept, [records[i] for i in val], (trained_on, f"{trained_on}'s validation share")
 
 
 def _records_tokenizer(cfg: dict, training_texts: list[str]):
@@ -119,36 +138,49 @@ def _label_names(labels: list[str]) -> list[str]:
         return names
 
 
-def text_classification_datasets(cfg: dict, source: str, seed: int):
-    train, val = _text_splits("classification", cfg, source, seed, stratify=True)
-    trained = trained_data_info(cfg)  # evaluate.py scoring new texts: the run's classes
-    if source == "synthetic":
-        class_names = text_class_names(int(cfg["num_classes"]))
-    elif trained is not None:
+def _indexed_classes(train: list, held_out: list, files, cfg: dict):
+    """(class names, train, held-out) with each label its class's index: the trained run's
+    classes where evaluate.py scores new texts (each held-out label one of them), else the
+    training records' (each held-out label among them). `files`: (training, held-out)."""
+    held_out_labels, trained = [label for _, label in held_out], trained_data_info(cfg)
+    if trained is not None:
         class_names = list(trained["class_names"])
-        index = class_index(class_names, [label for _, label in val], source, True)
-        train, val = ([(text, index[label]) for text, label in split] for split in (train, val))
+        index = class_index(class_names, held_out_labels, files[1], True)
     else:
         class_names = _label_names([label for _, label in train])
         require_two_classes(
             class_names,
-            f"{source}, 'label' of the training records",
+            f"{files[0]}, {cfg.get('label_column') or LABEL_COLUMN!r} of the training records",
             "Add records of the other classes.",
         )
-        unseen = sorted({label for _, label in val} - set(class_names))
+        unseen = sorted(set(held_out_labels) - set(class_names))
         if unseen:
             raise ValueError(
-                f"{source}: held-out labels {unseen} never occur in the training "
-                "records. Put examples of every class in the training data."
+                f"{files[1]}: held-out labels {unseen} never occur in the training records "
+                f"({files[0]}), so the model could never predict them. Add training records "
+                "of those classes, or leave them out of the held-out records."
             )
         index = {name: i for i, name in enumerate(class_names)}
-        train, val = ([(text, index[label]) for text, label in split] for split in (train, val))
+    train, held_out = (
+        [(text, index[label]) for text, label in split] for split in (train, held_out)
+    )
+    return class_names, train, held_out
+
+
+def text_classification_datasets(cfg: dict, source: str, seed: int):
+    train, val, files = _text_splits("classification", cfg, source, seed, stratify=True)
+    trained = trained_data_info(cfg)  # evaluate.py scoring new texts: the run's classes
+    if source == "synthetic":
+        class_names = text_class_names(int(cfg["num_classes"]))
+    else:
+        class_names, train, val = _indexed_classes(train, val, files, cfg)
     texts = [[text for text, _ in split] for split in (train, val)]
     tokenizer = _records_tokenizer(cfg, texts[0])
+    notes: list[str] = []
     if trained is not None:  # the length the model was trained at
         seq_len = int(trained["seq_len"])
     else:
-        seq_len = choose_seq_len(texts[0], texts[1], tokenizer, int(cfg["seq_len"]))
+        seq_len, notes = choose_seq_len(texts[0], texts[1], tokenizer, int(cfg["seq_len"]))
     datasets = []
     for split, split_texts in zip((train, val), texts, strict=True):
         tensors = _text_tensors(split_texts, seq_len, (len(split),), tokenizer)
@@ -160,6 +192,8 @@ def text_classification_datasets(cfg: dict, source: str, seed: int):
     info.update(
         num_classes=len(class_names),
         class_names=class_names,
+        text_column=cfg.get("text_column") or TEXT_COLUMN,  # where infer.py reads the text
+        truncation_notes=notes,  # train.py prints them
         fit_dims={"num_outputs": len(class_names)},
     )
     if tokenizer.name == "word":  # the embedding has a row per word the training texts hold
@@ -168,9 +202,12 @@ def text_classification_datasets(cfg: dict, source: str, seed: int):
 
 
 def text_regression_datasets(cfg: dict, source: str, seed: int):
-    train, val = _text_splits("regression", cfg, source, seed)
-    y_train = np.array([[score] for _, score in train])
-    mean, std = standardizer(y_train)
+    train, val, _ = _text_splits("regression", cfg, source, seed)
+    trained = trained_data_info(cfg)  # evaluate.py scoring new texts: the run's target scale
+    if trained is not None:
+        mean, std = np.asarray(trained["target_mean"]), np.asarray(trained["target_std"])
+    else:
+        mean, std = standardizer(np.array([[score] for _, score in train]))
     tokenizer = _records_tokenizer(cfg, [text for text, _ in train])
     datasets = []
     for split in (train, val):
@@ -184,13 +221,14 @@ def text_regression_datasets(cfg: dict, source: str, seed: int):
         target_mean=mean.tolist(),
         target_std=std.tolist(),
         target_names=["label"],
+        text_column=cfg.get("text_column") or TEXT_COLUMN,  # where infer.py reads the text
         fit_dims={"num_outputs": 1},
     )
     return datasets[0], datasets[1], info
 
 
 def text_embedding_datasets(cfg: dict, source: str, seed: int):
-    train, val = _text_splits("embedding", cfg, source, seed)
+    train, val, _ = _text_splits("embedding", cfg, source, seed)
     if source != "synthetic":  # every user pair is its own group: only its partner matches
         train, val = ([(a, b, i) for i, (a, b) in enumerate(split)] for split in (train, val))
     tokenizer = _records_tokenizer(cfg, [text for a, b, _ in train for text in (a, b)])
@@ -216,7 +254,7 @@ def _ranking_texts(lists: list, seq_len: int, size: int, tokenizer) -> dict[str,
 
 
 def text_ranking_datasets(cfg: dict, source: str, seed: int):
-    train, val = _text_splits("ranking", cfg, source, seed)
+    train, val, _ = _text_splits("ranking", cfg, source, seed)
     size = max(len(documents) for _, documents, _ in train + val)
     tokenizer = _records_tokenizer(cfg, [f"{q} | {doc}" for q, docs, _ in train for doc in docs])
     train_ds, val_ds = (

@@ -110,7 +110,7 @@ def test_malformed_jsonl_gets_a_located_error(tmp_path, line, message) -> None:
 def test_missing_files_and_tiny_files(tmp_path) -> None:
     with pytest.raises(FileNotFoundError, match="no such file"):
         build_datasets("sequence_labeling", CFG, str(tmp_path / "none.jsonl"))
-    with pytest.raises(FileNotFoundError, match="needs train.jsonl and val.jsonl"):
+    with pytest.raises(FileNotFoundError, match="must hold train.jsonl"):
         build_datasets("sequence_labeling", CFG, str(tmp_path))
     path = write_jsonl(tmp_path / "one.jsonl", [{"tokens": ["a"], "tags": ["O"]}])
     with pytest.raises(ValueError, match="1 sentences cannot be split"):

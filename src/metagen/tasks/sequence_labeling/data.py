@@ -5,7 +5,9 @@ vocabulary file, the same id in training and at inference (rare collisions share
 Tags follow one scheme (tasks/sequence_labeling/evaluate.py): O is 0, entity type k is
 B = 2k + 1 and I = 2k + 2, types in sorted order. User data is JSONL, one sentence per line:
 {"tokens": ["Ada", "lives", "in", "Paris"], "tags": ["B-PER", "O", "O", "B-LOC"]}: a file
-(its last val_fraction held out) or a folder with train.jsonl and val.jsonl (or test.jsonl).
+(its last test_fraction held out for testing, then the last val_fraction of the rest) or a
+folder with train.jsonl and val.jsonl (or test.jsonl); the data section's train_file, val_file
+and test_file name other files (data/record_splits.py).
 """
 
 import json
@@ -16,6 +18,7 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 
+from metagen.data.record_splits import declared_test_file, split_files, trained_data_info
 from metagen.tasks.sequence_labeling.data_synthetic import NER_TYPES, synthetic_tagged_sentence
 
 TAGGING_EXAMPLE = (
@@ -125,28 +128,70 @@ def _synthetic(count: int, seed: int) -> list[tuple[list[str], list[str]]]:
     return [synthetic_tagged_sentence(rng) for _ in range(count)]
 
 
-def _user_sentences(source: str, val_fraction: float):
-    path = Path(source)
-    if path.is_dir():
-        held_out = next(
-            (path / n for n in ("val.jsonl", "test.jsonl") if (path / n).is_file()), None
-        )
-        if not (path / "train.jsonl").is_file() or held_out is None:
-            raise FileNotFoundError(
-                f"{path}: a folder of tagged sentences needs train.jsonl and "
-                "val.jsonl (or test.jsonl)"
-            )
-        return read_tagged_jsonl(path / "train.jsonl"), read_tagged_jsonl(held_out)
-    sentences = read_tagged_jsonl(path)
-    n_val = round(len(sentences) * val_fraction)
-    if n_val < 1 or n_val >= len(sentences):
+def _last_share(sentences: list, fraction: float, path, what: str) -> tuple[list, list]:
+    """(the sentences before, the last `fraction` of them)."""
+    n_held = round(len(sentences) * fraction)
+    if n_held < 1 or n_held >= len(sentences):
         raise _error(
             path,
             None,
             f"{len(sentences)} sentences cannot be split into training "
-            f"and held-out ({val_fraction:.0%}); add sentences",
+            f"and {what} ({fraction:.0%}); add sentences",
         )
-    return sentences[:-n_val], sentences[-n_val:]
+    return sentences[:-n_held], sentences[-n_held:]
+
+
+def _user_sentences(cfg: dict, source: str) -> tuple[list, list, Path | None]:
+    """(train, held-out, the held-out file; None for a share of the training file) of a
+    user's JSONL, split as the data section says: the training file (data.train, the file,
+    or a folder's train.jsonl) less its last test_fraction, and the validation file
+    (data.validation, a folder's val.jsonl) or the last val_fraction of the rest.
+    evaluate.py's held-out sentences: the user's test set ("test": data.test's file, the test
+    share or a folder's test.jsonl; else validation's), or every sentence of the --data file
+    ("given")."""
+    if cfg.get("held_out") == "given" and Path(source).is_file():
+        sentences = read_tagged_jsonl(source)
+        return sentences, sentences, Path(source)
+    train_path, val_path = split_files(cfg, source, ".jsonl")
+    train, test = read_tagged_jsonl(train_path), list[tuple[list[str], list[str]]]()
+    if cfg.get("test_fraction"):
+        train, test = _last_share(train, float(cfg["test_fraction"]), train_path, "test")
+    if cfg.get("held_out") == "test":
+        named = declared_test_file(cfg, source, ".jsonl", val_path)
+        if named is not None:
+            return train, read_tagged_jsonl(named), named
+        if test:
+            return train, test, None
+    if val_path is not None:
+        return train, read_tagged_jsonl(val_path), val_path
+    return (*_last_share(train, float(cfg["val_fraction"]), train_path, "held-out"), None)
+
+
+def _tagged_types(sentences: list) -> set[str]:
+    return {tag[2:] for _, tags in sentences for tag in tags if tag != "O"}
+
+
+def _entity_types(
+    train: list, held_out: list, held_out_file: Path | None, trained: dict | None
+) -> list[str]:
+    """The entity types, sorted: the trained run's where evaluate.py scores new sentences,
+    else those the sentences hold. A held-out file's type that the training sentences (or the
+    trained model) lack is an error: the model could never tag it."""
+    known = set(trained["entity_types"]) if trained else _tagged_types(train)
+    unknown = sorted(_tagged_types(held_out) - known)
+    if unknown and trained:
+        raise ValueError(
+            f"{held_out_file or 'the held-out sentences'}: entity types {unknown} are not ones "
+            f"the model was trained on ({', '.join(sorted(known))}). Score sentences of the "
+            "trained types, or retrain with them."
+        )
+    if unknown and held_out_file is not None:
+        raise ValueError(
+            f"{held_out_file}: entity types {unknown} never occur in the training sentences, "
+            "so the model could never tag them. Add training sentences with them, or leave "
+            f"them out of {held_out_file.name}."
+        )
+    return sorted(known | set(unknown))
 
 
 def build_tagging_datasets(cfg: dict, source: str, seed: int):
@@ -156,8 +201,8 @@ def build_tagging_datasets(cfg: dict, source: str, seed: int):
         val = _synthetic(int(cfg["num_val"]), 2 * seed + 1)
         types = sorted(NER_TYPES)
     else:
-        train, val = _user_sentences(source, float(cfg["val_fraction"]))
-        types = sorted({tag[2:] for _, tags in train + val for tag in tags if tag != "O"})
+        train, val, val_file = _user_sentences(cfg, source)
+        types = _entity_types(train, val, val_file, trained_data_info(cfg))
     tag_names = bio_tag_names(types)
     truncated = sum(len(tokens) > seq_len for tokens, _ in train + val)
     info = {
