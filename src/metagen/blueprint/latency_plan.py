@@ -162,22 +162,31 @@ def latency_report(
                 "flops": t.flops,
                 "bytes": t.bytes,
                 "kernels": t.kernels,
-                "ms": 1e3 * t.seconds,
+                "ms": _ms(t.seconds),
                 "bound": t.bound,
             }
             for t in times
         ],
-        "forward_ms": 1e3 * sum(t.seconds for t in times),
+        "forward_ms": _ms(sum(t.seconds for t in times)),
         "figure": {
             "kind": figure.kind,
-            "ms": figure.ms,
+            "ms": round(figure.ms, 6),
             "what": figure.what,
-            **({"real_time_factor": figure.rtf} if figure.rtf is not None else {}),
-            **figure.details,
+            **({"real_time_factor": _significant(figure.rtf)} if figure.rtf is not None else {}),
+            **{key: _significant(value) for key, value in figure.details.items()},
         },
         "target": {"text": target.text, "limit_ms": target.limit_ms},
         "meets": None if target.limit_ms is None else target.met(figure),
     }
+
+
+def _ms(seconds: float) -> float:
+    """Milliseconds to the nanosecond: an estimate has no more digits worth reading."""
+    return round(1e3 * seconds, 6)
+
+
+def _significant(value: float) -> float:
+    return float(f"{value:.6g}")
 
 
 def planned_device(name: str | None) -> Device:
