@@ -2,6 +2,7 @@
 at batch 1 (one thread, median after warm-up) beside the estimate for the same forward on the
 calibrated `cpu` device. docs/devices.md's table comes from here (scripts/latency_table.py)."""
 
+import statistics
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,8 +52,10 @@ def markdown_table(rows: list[Row]) -> str:
             f"{row.estimate_ms:.3f} | {row.ratio:.2f}{mark} |"
         )
     inside = sum(row.within for row in rows)
+    median = statistics.median(row.ratio for row in rows)
     lines.append("")
     lines.append(
-        f"{inside} of {len(rows)} ({inside / len(rows):.0%}) within a factor of {WITHIN:g}."
+        f"{inside} of {len(rows)} ({inside / len(rows):.0%}) within a factor of {WITHIN:g}; "
+        f"the median estimate / measured is {median:.2f}."
     )
     return "\n".join(lines)
