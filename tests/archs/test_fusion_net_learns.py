@@ -57,6 +57,8 @@ def _train(strategy: str, encoder: str, dropout: float = 0.0, steps: int = 300) 
     }
 
 
+# slow: tests/tasks/fusion_classification trains a fusion run that needs both inputs
+@pytest.mark.slow
 def test_hybrid_fusion_reads_both_modalities_and_neither_alone_passes_its_ceiling() -> None:
     # measured: 1.000 held-out, image only 0.352, text only 0.345 (4 s)
     accuracy = _train("hybrid", "transformer")
@@ -64,6 +66,8 @@ def test_hybrid_fusion_reads_both_modalities_and_neither_alone_passes_its_ceilin
     assert accuracy["image only"] <= CEILING + 0.06 and accuracy["text only"] <= CEILING + 0.06
 
 
+# slow: a learning run of 10 s; the dropout mask itself is tested in tests/nn/test_modality_fusion.py
+@pytest.mark.slow
 def test_modality_dropout_trains_the_paths_of_one_modality() -> None:
     # hierarchical fusion without dropout never trains its one-modality path (measured: image
     # only 0.000); with dropout 0.3 each modality alone reaches its ceiling (0.323, 0.340)

@@ -76,6 +76,8 @@ def test_every_image_is_a_rendering_of_its_code(tmp_path) -> None:
             assert np.array_equal(saved, np.asarray(picture))
 
 
+# slow: renders every kind of pair twice
+@pytest.mark.slow
 def test_the_same_seed_writes_the_same_bytes(tmp_path) -> None:
     for name, seed in (("a", 1), ("b", 1), ("c", 2)):
         write_pairs(tmp_path / name, 24, seed=seed)

@@ -57,6 +57,8 @@ def test_infer_generates_text(trained, tmp_path) -> None:
     assert len(row["continuation"].strip()) > 0
 
 
+# slow: export is checked per example in tests/codegen/test_export_script.py
+@pytest.mark.slow
 def test_export_matches_onnxruntime(trained, tmp_path) -> None:
     run_dir, out = trained
     result = run_script(
@@ -71,6 +73,8 @@ def test_export_matches_onnxruntime(trained, tmp_path) -> None:
     assert (tmp_path / "lm.onnx").stat().st_size > 0
 
 
+# slow: the default suite checks determinism on smaller runs (tests/train)
+@pytest.mark.slow
 def test_same_seed_same_curve(tmp_path) -> None:
     run_dir = synth_run(EXAMPLES / "text" / "tiny_lm.yaml", tmp_path)
     curves = []
@@ -91,6 +95,8 @@ def test_same_seed_same_curve(tmp_path) -> None:
     assert curves[0] == curves[1]
 
 
+# slow: tests/train/test_train_ddp.py runs two processes in the default suite
+@pytest.mark.slow
 def test_generated_train_runs_under_torchrun(tmp_path) -> None:
     """DDP on CPU: two gloo processes train the generated package; rank 0 writes once."""
     run_dir = synth_run(EXAMPLES / "text" / "tiny_lm.yaml", tmp_path)
