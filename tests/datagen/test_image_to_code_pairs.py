@@ -64,6 +64,8 @@ def _pairs_on(code: str) -> set[tuple[str, str]]:
     return found
 
 
+# slow: renders and re-renders every kind; the charts and screenshots checks stay default
+@pytest.mark.slow
 def test_every_image_is_a_rendering_of_its_code(tmp_path) -> None:
     sizes = write_pairs(tmp_path / "d", N, seed=3)
     assert sizes == {"train": 48, "val": 6, "test": 6}

@@ -9,6 +9,11 @@ from tests.codegen.generated import synth_run
 from tests.e2e.runs import loss_drop, read_json, run_script
 from tests.paths import EXAMPLES
 
+# slow, the whole file (a 15 s training run): in the default suite tests/train/test_train_loop.py
+# holds the LM below the unigram entropy, and other examples' packages are trained and used
+# end to end
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
@@ -57,8 +62,6 @@ def test_infer_generates_text(trained, tmp_path) -> None:
     assert len(row["continuation"].strip()) > 0
 
 
-# slow: export is checked per example in tests/codegen/test_export_script.py
-@pytest.mark.slow
 def test_export_matches_onnxruntime(trained, tmp_path) -> None:
     run_dir, out = trained
     result = run_script(
@@ -73,8 +76,6 @@ def test_export_matches_onnxruntime(trained, tmp_path) -> None:
     assert (tmp_path / "lm.onnx").stat().st_size > 0
 
 
-# slow: the default suite checks determinism on smaller runs (tests/train)
-@pytest.mark.slow
 def test_same_seed_same_curve(tmp_path) -> None:
     run_dir = synth_run(EXAMPLES / "text" / "tiny_lm.yaml", tmp_path)
     curves = []
@@ -95,8 +96,6 @@ def test_same_seed_same_curve(tmp_path) -> None:
     assert curves[0] == curves[1]
 
 
-# slow: tests/train/test_train_ddp.py runs two processes in the default suite
-@pytest.mark.slow
 def test_generated_train_runs_under_torchrun(tmp_path) -> None:
     """DDP on CPU: two gloo processes train the generated package; rank 0 writes once."""
     run_dir = synth_run(EXAMPLES / "text" / "tiny_lm.yaml", tmp_path)
