@@ -6,7 +6,9 @@ inference scripts in its folder, `tasks/<task>/infer.py.j2`."""
 from __future__ import annotations
 
 import json
+import os
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import jinja2
@@ -55,9 +57,22 @@ def md_code(value: Any) -> str:
     return f"{fence}{pad}{text}{pad}{fence}"
 
 
+def _bytecode_cache() -> jinja2.BytecodeCache | None:
+    """Compiled templates kept between runs (Jinja checks each against its source), so that
+    `synth` does not recompile them every time: in $METAGEN_CACHE_DIR or ~/.cache/metagen.
+    None where that folder cannot be made."""
+    folder = Path(os.environ.get("METAGEN_CACHE_DIR") or Path.home() / ".cache" / "metagen")
+    try:
+        (folder / "templates").mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder / "templates"))
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
+        bytecode_cache=_bytecode_cache(),
         loader=jinja2.ChoiceLoader(
             [
                 jinja2.PackageLoader("metagen.codegen", "templates"),
