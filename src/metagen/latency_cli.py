@@ -35,16 +35,17 @@ def measured_beside_estimate(plan: dict[str, Any], scale: str) -> dict[str, Any]
     from metagen.blueprint.devices import calibrated_cpu
 
     try:
-        from metagen.timing.measure import estimate_forward_ms, measure_forward
+        from metagen.timing.measure import check_measurable, estimate_forward_ms, measure_forward
     except ModuleNotFoundError as error:
         raise UsageError(
             f"--measure builds the model with torch, which is not installed ({error}); "
             "pip install 'metagen[train]'."
         ) from None
 
-    device = calibrated_cpu() or _calibrate()
     dims = plan["dims"] if scale == "full" else plan["smoke"]["dims"]
     data = plan["data"] if scale == "full" else plan["smoke"]["data"]
+    check_measurable(plan["arch"], dims)  # before calibrating: refused at once
+    device = calibrated_cpu() or _calibrate()
     measured = measure_forward(plan["arch"], dims, data)
     estimate = estimate_forward_ms(plan["arch"], dims, data, device)
     return {

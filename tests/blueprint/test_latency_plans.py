@@ -204,3 +204,9 @@ def test_plan_measure_times_the_model_beside_the_estimate(tmp_path, monkeypatch)
 def test_plan_measure_refuses_an_unknown_scale():
     spec = EXAMPLES / "tabular" / "tabular_classifier.yaml"
     assert "--scale 'huge'" in error_paragraph(invoke("plan", spec, "--measure", "--scale", "huge"))
+
+
+def test_plan_measure_refuses_a_model_too_large_to_build_here(tmp_path, monkeypatch):
+    monkeypatch.setenv("METAGEN_CPU_CALIBRATION", str(tmp_path / "cpu.json"))
+    message = error_paragraph(invoke("plan", EXAMPLES / "multimodal" / "vlm.yaml", "--measure"))
+    assert "too many to build here only to time it" in message and "--scale smoke" in message

@@ -38,16 +38,20 @@ def sample_inputs(arch: str, dims: dict[str, Any], seq_len: int | None) -> dict[
     }
 
 
-def measure_forward(
-    arch: str, dims: dict[str, Any], data: dict[str, Any], max_seconds: float = 5.0
-) -> dict[str, Any]:
-    """The median batch-1 forward time in ms on one CPU thread, after warm-up."""
+def check_measurable(arch: str, dims: dict[str, Any]) -> None:
     params = sum(count_params(arch, dims).values())
     if params > MEASURE_MAX_PARAMS:
         raise TooLargeToMeasure(
             f"the planned model has {params:,} parameters, too many to build here only to time "
             f"it (at most {MEASURE_MAX_PARAMS:,}); measure the smoke scale with --scale smoke."
         )
+
+
+def measure_forward(
+    arch: str, dims: dict[str, Any], data: dict[str, Any], max_seconds: float = 5.0
+) -> dict[str, Any]:
+    """The median batch-1 forward time in ms on one CPU thread, after warm-up."""
+    check_measurable(arch, dims)
     sample, text = sample_of(data, dims)
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
