@@ -191,3 +191,17 @@ def test_regression_embedding_and_ranking_follow_the_data_section_too(tmp_path):
         0,
     )
     assert len(test) == 5
+
+
+def test_an_embedding_pair_reads_its_text_under_data_text(tmp_path):
+    pairs = [{"sentence": f"a {i}", "positive": f"b {i}"} for i in range(10)]
+    jsonl(tmp_path / "pairs.jsonl", pairs)
+    cfg = {**CFG, "text_column": "sentence", "val_fraction": 0.2}
+    train, _, info = build_datasets("embedding", cfg, str(tmp_path / "pairs.jsonl"), 0)
+    assert info["text_column"] == "sentence"
+    first = train[0]  # a pair: the anchor, then its partner
+    ids = first["input_ids"][0][first["attention_mask"][0].bool()].tolist()
+    anchor = bytes(ids[1:]).decode("utf-8")
+    assert anchor.startswith("a ") and anchor in {p["sentence"] for p in pairs}
+    with pytest.raises(ValueError, match="sentence"):
+        build_datasets("embedding", cfg, str(jsonl(tmp_path / "bad.jsonl", [{"text": "a"}] * 3)), 0)

@@ -82,8 +82,8 @@ def read_jsonl_records(
     path, task: str, text_key: str = "text", label_key: str = "label"
 ) -> list[tuple]:
     """One tuple per line: (text, label) for classification and regression (under the keys
-    `text_key` and `label_key`), (text, positive) for embedding, (query, documents, grades)
-    for ranking."""
+    `text_key` and `label_key`), (text, positive) for embedding (the text under `text_key`),
+    (query, documents, grades) for ranking."""
     path = Path(path)
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -110,7 +110,7 @@ def read_jsonl_records(
         elif task == "embedding":
             records.append(
                 (
-                    _text(path, number, record, "text", task),
+                    _text(path, number, record, text_key, task),
                     _text(path, number, record, "positive", task),
                 )
             )

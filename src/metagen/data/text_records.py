@@ -239,6 +239,7 @@ def text_embedding_datasets(cfg: dict, source: str, seed: int):
         tensors["labels"] = torch.tensor([group for _, _, group in split], dtype=torch.long)
         datasets.append(TensorRecords(tensors))
     info = _text_info(cfg, source, "embedding", datasets[0], datasets[1], tokenizer)
+    info["text_column"] = cfg.get("text_column") or TEXT_COLUMN  # where infer.py reads the text
     return datasets[0], datasets[1], info
 
 
