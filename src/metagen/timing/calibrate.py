@@ -88,7 +88,8 @@ REFERENCE_MODELS = (
 )
 
 
-def median_seconds(run: Callable[[], object], runs: int = 30, warmup: int = 5) -> float:
+def run_seconds(run: Callable[[], object], runs: int, warmup: int) -> list[float]:
+    """The wall seconds of each of `runs` calls of `run`, after `warmup` untimed ones."""
     for _ in range(warmup):
         run()
     timings = []
@@ -96,20 +97,17 @@ def median_seconds(run: Callable[[], object], runs: int = 30, warmup: int = 5) -
         start = time.perf_counter()
         run()
         timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
+    return timings
+
+
+def median_seconds(run: Callable[[], object], runs: int = 30, warmup: int = 5) -> float:
+    return statistics.median(run_seconds(run, runs, warmup))
 
 
 def best_seconds(run: Callable[[], object], runs: int = 20, warmup: int = 3) -> float:
     """The fastest of `runs`: what the machine can do, for a peak (a median would fold in
     whatever else ran at the time)."""
-    for _ in range(warmup):
-        run()
-    timings = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        run()
-        timings.append(time.perf_counter() - start)
-    return min(timings)
+    return min(run_seconds(run, runs, warmup))
 
 
 def _reference_points() -> list[tuple[int, int, float]]:
