@@ -41,29 +41,14 @@ def test_an_unknown_task_is_an_error() -> None:
 
 def _card(held_out: dict) -> str:
     from tests.paths import EXAMPLES
+    from tests.report.card_training import card_training
 
     from metagen.planning import make_blueprint, plan_dict
     from metagen.report.docs import render_docs
     from metagen.spec import load_spec
 
     plan = plan_dict(make_blueprint(load_spec(EXAMPLES / "image" / "shapes_cnn.yaml")))
-    training = {
-        "out_dir": "train/smoke",
-        "scale": "smoke",
-        "params_total": 1000,
-        "device": "cpu",
-        "torch_version": "2.13.0",
-        "world_size": 1,
-        "seed": 0,
-        "data_source": "synthetic",
-        "steps": 10,
-        "wall_seconds": 1.0,
-        "samples_per_second": 10.0,
-        "final_train_loss": 0.5,
-        "eval": held_out,
-        "loss_curve": [[1, 1.0], [10, 0.5]],
-        "latency_ms": None,
-    }
+    training = card_training(eval=held_out)
     return render_docs(plan, "", training)["model_card.md"]
 
 

@@ -4,28 +4,13 @@ measured latency beside the estimate it was planned with."""
 from __future__ import annotations
 
 from tests.paths import EXAMPLES
+from tests.report.card_training import card_training
 
 from metagen.planning import make_blueprint, plan_dict
 from metagen.report.docs import render_docs
 from metagen.spec import load_spec
 
-TRAINING = {
-    "out_dir": "train/smoke",
-    "scale": "smoke",
-    "params_total": 1000,
-    "device": "cpu",
-    "torch_version": "2.13.0",
-    "world_size": 1,
-    "seed": 0,
-    "data_source": "synthetic",
-    "steps": 10,
-    "wall_seconds": 1.0,
-    "samples_per_second": 10.0,
-    "final_train_loss": 0.5,
-    "eval": {},
-    "loss_curve": [[1, 1.0], [10, 0.5]],
-    "latency_ms": {"median": 1.25, "runs": 20, "device": "cpu"},
-}
+TRAINING = card_training(latency_ms={"median": 1.25, "runs": 20, "device": "cpu"})
 
 
 def test_the_card_states_the_estimate_and_the_measurement_beside_it():
