@@ -158,6 +158,8 @@ def plan(
     guarded(lambda: check_seed(seed))
     if scale not in ("full", "smoke"):
         fail(f"--scale {scale!r}: pick full or smoke.")
+    if scale != "full" and not measure:
+        fail(f"--scale {scale} picks what --measure times; add --measure, or leave --scale out.")
     loaded = guarded(lambda: load_spec(spec))
     result = guarded(lambda: plan_dict(make_blueprint(loaded, seed)))
     if diagram is not None:

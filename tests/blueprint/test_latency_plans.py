@@ -210,3 +210,8 @@ def test_plan_measure_refuses_a_model_too_large_to_build_here(tmp_path, monkeypa
     monkeypatch.setenv("METAGEN_CPU_CALIBRATION", str(tmp_path / "cpu.json"))
     message = error_paragraph(invoke("plan", EXAMPLES / "multimodal" / "vlm.yaml", "--measure"))
     assert "too many to build here only to time it" in message and "--scale smoke" in message
+
+
+def test_scale_without_measure_is_refused():
+    spec = EXAMPLES / "tabular" / "tabular_classifier.yaml"
+    assert "add --measure" in error_paragraph(invoke("plan", spec, "--scale", "smoke"))
