@@ -60,13 +60,15 @@ def md_code(value: Any) -> str:
 def _bytecode_cache() -> jinja2.BytecodeCache | None:
     """Compiled templates kept between runs (Jinja checks each against its source), so that
     `synth` does not recompile them every time: in $METAGEN_CACHE_DIR or ~/.cache/metagen.
-    None where that folder cannot be made."""
+    None where that folder cannot be made or written."""
     folder = Path(os.environ.get("METAGEN_CACHE_DIR") or Path.home() / ".cache" / "metagen")
+    templates = folder / "templates"
     try:
-        (folder / "templates").mkdir(parents=True, exist_ok=True)
+        templates.mkdir(parents=True, exist_ok=True)
     except OSError:
         return None
-    return jinja2.FileSystemBytecodeCache(str(folder / "templates"))
+    # Jinja writes each compiled template there and does not catch a refusal
+    return jinja2.FileSystemBytecodeCache(str(templates)) if os.access(templates, os.W_OK) else None
 
 
 @cache
