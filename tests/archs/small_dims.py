@@ -499,6 +499,7 @@ SMALL_DIMS.update(
                 "type_vocab_size": 1,
                 "num_outputs": 1,
             },
+            "chunks": {**TEXT_ENCODER_BASE, "chunks": 3},
         },
         "fasttext": {
             "classes": {
@@ -514,6 +515,14 @@ SMALL_DIMS.update(
                 "d_model": 3,
                 "num_outputs": 1,
                 "dropout": 0.0,
+            },
+            "chunks": {
+                "vocab_size": 53,
+                "ngram_buckets": 31,
+                "d_model": 12,
+                "num_outputs": 4,
+                "dropout": 0.0,
+                "chunks": 3,
             },
         },
         "series_cnn": {

@@ -30,3 +30,21 @@ def test_train_py_applies_the_rule_the_plan_states():
     template = REPO / "src" / "metagen" / "codegen" / "templates" / "train.py.j2"
     text = template.read_text(encoding="utf-8")
     assert f"PARAMS_PER_SAMPLE = {PARAMS_PER_SAMPLE:_}" in text
+
+
+def test_each_scale_carries_its_forward_flops_for_train_pys_estimate():
+    from metagen.blueprint.counts import count_flops
+    from metagen.blueprint.sample import sample_of
+
+    bp = make_blueprint(load_spec(EXAMPLES / "text" / "long_document_classifier.yaml"))
+    scales = bp.to_config()["scales"]
+    for name in ("full", "smoke"):
+        model, data = scales[name]["model"], scales[name]["data"]
+        sample, _ = sample_of(data, model)
+        assert sample == {"seq_len": data["seq_len"]}
+        expected = count_flops(bp.arch, model, **sample)
+        assert scales[name]["train"]["flops_per_sample"] == expected > 0
+    # a text in 8 chunks costs 8 texts' trunk
+    full = scales["full"]
+    whole = {k: v for k, v in full["model"].items() if k != "chunks"}
+    assert full["train"]["flops_per_sample"] > 7 * count_flops(bp.arch, whole, seq_len=128)

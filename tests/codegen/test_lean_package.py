@@ -121,6 +121,7 @@ OVER_LIMIT = ISSUE_17_OVER | {
     "multimodal/vlm.yaml",
     "text/bert_base.yaml",
     "text/gpt2.yaml",
+    "text/long_document_classifier.yaml",
     "text/masked_lm.yaml",
     "text/sentence_embedding.yaml",
     "text/text_classifier.yaml",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 
 from metagen.data.text_lengths import choose_seq_len, fitted_seq_len
-from metagen.data.text_records import text_classification_datasets
+from metagen.data.text_records import encode_texts, text_classification_datasets
 from metagen.data.tokenizer import ByteTokenizer
 
 
@@ -38,7 +38,7 @@ def test_a_cap_below_the_percentile_says_how_to_keep_more() -> None:
     seq_len, (note,) = choose_seq_len(["x" * 50] * 4, ["y"], ByteTokenizer(), 32)
     assert seq_len == 32
     assert note.startswith("note: 4 of 4 training texts (100.0%)")
-    assert "the plan's most, 32: raise seq_len in config.json's data" in note
+    assert "the plan's most, 32: to keep more, raise seq_len in config.json's data, or " in note
 
 
 def test_texts_that_fit_get_no_note() -> None:
@@ -54,3 +54,20 @@ def test_a_classifiers_data_reads_that_many_tokens(tmp_path, capsys) -> None:
     assert info["seq_len"] == 8  # at most 7 words, no frame
     assert train[0]["input_ids"].shape == (8,) and val[0]["input_ids"].shape == (8,)
     assert info["truncation_notes"] == [] and capsys.readouterr().err == ""
+
+
+def test_texts_in_chunks_fill_them_in_order_and_their_length_is_a_chunks() -> None:
+    ids, mask = encode_texts(["abcdefghij", "xy"], 4, ByteTokenizer(), chunks=3)
+    assert ids.shape == mask.shape == (2, 3, 4)
+    framed = ByteTokenizer().encode_framed("abcdefghij", 12)  # bos, 10 bytes, and no more
+    assert ids[0].flatten()[: len(framed)].tolist() == framed
+    assert mask[0].sum(-1).tolist() == [4, 4, 3]
+    assert mask[1].sum(-1).tolist() == [3, 0, 0]  # bos x y; two empty chunks
+    train = ["a" * 30] * 19 + ["b" * 60]  # framed: 31 and 61 tokens
+    seq_len, notes = choose_seq_len(train, ["c"], ByteTokenizer(), 4096, chunks=4)
+    assert seq_len == 8  # 31 tokens in 4 chunks of 8
+    assert notes == [
+        "note: 1 of 20 training texts (5.0%) are longer than 4 chunks of seq_len 8 tokens and "
+        "lose their ends, 29 tokens on average and 29 at most (it keeps 95% of the training "
+        "texts whole)"
+    ]

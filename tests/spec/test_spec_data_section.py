@@ -77,6 +77,7 @@ def test_every_field_has_a_config_key_and_every_key_is_a_field():
         "test_fraction",
         "test_start",
         "test_periods",
+        "chunks",
     }
 
 
@@ -133,6 +134,7 @@ BAD = [
     ("  text: body\n", "data.text", "text has no meaning for a classification task"),
     ("  time: date\n", "data.time", "Remove it, or use it with time_series input"),
     ("  test_periods: 5\n", "data.test_periods", "use it with task time_series_forecast"),
+    ("  chunks: 4\n", "data.chunks", "Remove it, or use it with task classification on text"),
 ]
 
 
@@ -270,3 +272,19 @@ def test_train_without_data_reads_the_specs_data_path_and_columns(tmp_path):
     info = json.loads((tmp_path / "runs/r1/train/smoke/data_info.json").read_text())
     assert info["source"] == str(tmp_path / "data" / "rows.csv")
     assert info["feature_names"] == ["a", "b"] and info["class_names"] == ["x", "y", "z"]
+
+
+TEXT_CLASSIFIER = TABULAR.replace("inputs: [tabular]", "inputs: [text]")
+
+
+def test_chunks_are_a_text_classifiers_and_at_least_two():
+    data = load(TEXT_CLASSIFIER + "data:\n  chunks: 8\n").data
+    assert data is not None and data.config() == {"chunks": 8}
+    err = error_of(TEXT_CLASSIFIER + "data:\n  chunks: 1\n")
+    assert err.field == "data.chunks" and "1 is too small" in str(err)
+    regression = TEXT_CLASSIFIER.replace("classification\n  num_classes: 3", "regression")
+    err = error_of(regression + "data: {chunks: 4}\n")
+    assert err.field == "data.chunks" and "no meaning for a regression task" in str(err)
+    plan = make_blueprint(load(TEXT_CLASSIFIER + "data:\n  chunks: 8\n"))
+    assert plan.fixed_dims["chunks"] == 8
+    assert any(d.startswith("data.chunks 8: each text is read") for d in plan.decisions)

@@ -134,6 +134,24 @@ def test_a_long_cpu_run_is_told_how_long_and_how_to_shorten_it() -> None:
     clock.warn_if_long(0.5, 9_000, said.append)  # 75 min left
     (warning,) = said
     assert "about 75 min" in warning and "--time-budget" in warning and "--scale smoke" in warning
-    clock.warn_if_long(0.5, 1_000, said.append)  # 8 min: not long
+    assert "9,000 steps at the 0.5 s a step of the first steps here" in warning
+    clock.warn_if_long(0.5, 100, said.append)  # 50 s: not told
     RunClock(0.0, 100.0, DistInfo(), eval_batches=10).warn_if_long(0.5, 9_000, said.append)
     assert len(said) == 1  # a run with a time budget ends in time anyway
+    clock.warn_if_long(0.5, 1_000, said.append)  # 8 min: told, no warning
+    assert said[-1].startswith("estimated training time: about 8 min")
+
+
+def test_the_estimate_rests_on_the_plans_flops_and_the_rate_measured_on_the_first_steps():
+    from metagen.train.distributed import DistInfo
+    from metagen.train.loop import TRAIN_FLOPS_PER_FORWARD, RunClock
+
+    said: list[str] = []
+    clock = RunClock(0.0, None, DistInfo(), eval_batches=10)
+    # a forward of 2 GFLOP a sample, batches of 16: 96 GFLOP a step; 0.8 s a step is 120 GFLOP/s
+    clock.step_flops = TRAIN_FLOPS_PER_FORWARD * 2_000_000_000 * 16
+    clock.warn_if_long(0.8, 3_000, said.append)  # 40 min
+    (warning,) = said
+    assert warning.startswith("warning: training would take about 40 min on this CPU (3,000 steps")
+    assert "x 96 GFLOP a step" in warning and "= 288 TFLOP" in warning
+    assert "at the 120 GFLOP/s of the first steps here" in warning

@@ -84,3 +84,22 @@ def conv_cost(
     kernel of `kernel_volume` taps (k*k in 2-D)."""
     flops = 2 * out_positions * kernel_volume * (c_in // groups) * c_out
     return Cost(flops, 1, out_positions * c_out)
+
+
+def batched(cost: Cost, rows: int) -> Cost:
+    """`cost` run over `rows` inputs at once (a text's chunks): each row's work and writes, in
+    the same kernels."""
+    return Cost(cost.flops * rows, cost.kernels, cost.activations * rows)
+
+
+def masked_mean_cost(tokens: int, width: int) -> Cost:
+    """nn/pooling.py's masked_token_mean of `tokens` vectors of `width`: the mask as weights,
+    the weighted vectors, their sum and the weights' sum, the clamp and the division."""
+    return Cost(0, 6, tokens + tokens * width + 2 * width + 2)
+
+
+def chunk_mean_cost(chunks: int, tokens: int, width: int) -> Cost:
+    """nn/pooling.py's chunk_mean of a text's chunk vectors of `width`: which chunks hold text
+    (amax), the readable mask (ones, cat), the weights, the weighted vectors, their sum over
+    the chunks and the weights' sum, the clamp and the division."""
+    return Cost(0, 9, chunks * (3 + tokens + width) + 2 * width + 2)

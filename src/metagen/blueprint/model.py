@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from metagen.blueprint.counts import count_flops
+from metagen.blueprint.sample import sample_of
+
 
 class PlanError(Exception):
     """The spec is valid but cannot be planned: an impossible budget, an unknown variant, or a
@@ -90,7 +93,14 @@ class Blueprint:
             # the spec's target device, where it names one: train.py warns on a slower one
             **({"device": self.device} if self.device else {}),
             "scales": {
-                name: {"model": s.model, "data": s.data, "train": s.train}
+                name: {"model": s.model, "data": s.data, "train": _with_flops(self.arch, s)}
                 for name, s in self.scales.items()
             },
         }
+
+
+def _with_flops(arch: str, scale: ScaleConfig) -> dict[str, Any]:
+    """A scale's train settings, and its model's forward FLOPs per sample: train.py's
+    estimate of a run's length reads them."""
+    sample, _ = sample_of(scale.data, scale.model)
+    return {**scale.train, "flops_per_sample": count_flops(arch, scale.model, **sample)}

@@ -37,6 +37,9 @@ def sample_of(data: dict[str, Any], model: dict[str, Any]) -> tuple[dict[str, in
         return {}, f"one observation of {data['env_id']}"
     if data.get("kind") == "history":  # a transformer policy: the dims hold the history
         return {}, f"the last {data['context']} observations of {data['env_id']}"
+    if data.get("chunks"):  # a classifier reading a text in chunks: the dims hold how many
+        text = f"one text of {data['chunks']} chunks of {data['seq_len']} tokens"
+        return {"seq_len": data["seq_len"]}, text
     if "seq_len" in data:
         return {"seq_len": data["seq_len"]}, f"one sequence of {data['seq_len']} tokens"
     if "num_frames" in data and "resolution" in data:  # the dims hold the clip's size

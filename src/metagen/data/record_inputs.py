@@ -122,7 +122,7 @@ def _text_inputs(path, info: dict, ranking: bool, tokenizer):
     if not ranking:  # under the key the training records held it (data.text)
         key = info.get("text_column") or "text"
         texts = [_text_field(path, n, r, key) for n, r in records]
-        ids, mask = encode_texts(texts, seq_len, tokenizer)
+        ids, mask = encode_texts(texts, seq_len, tokenizer, int(info.get("chunks") or 1))
         return {"input_ids": ids, "attention_mask": mask}, [f"line {n}" for n, _ in records]
     lists = []
     for number, record in records:

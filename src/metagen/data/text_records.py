@@ -29,30 +29,36 @@ from metagen.data.text_tokenizer import text_tokenizer, tokenizer_info
 from metagen.data.tokenizer import ByteTokenizer
 
 
-def encode_texts(texts: list, seq_len: int, tokenizer=None) -> tuple[torch.Tensor, torch.Tensor]:
+def encode_texts(
+    texts: list, seq_len: int, tokenizer=None, chunks: int = 1
+) -> tuple[torch.Tensor, torch.Tensor]:
     """(input_ids, attention_mask), each (N, seq_len): each text framed (the byte tokenizer,
     the default: bos + bytes), cut and padded. An empty slot (None) is never empty (the byte
-    tokenizer: a lone bos), so that no row attends to nothing."""
+    tokenizer: a lone bos), so that no row attends to nothing. With `chunks` above 1, each
+    (N, chunks, seq_len): a text's first chunks x seq_len tokens, in order, a chunk after
+    another; a short text's last chunks are all padding, which the model leaves out."""
     tokenizer = tokenizer or ByteTokenizer()
     pad = tokenizer.pad_id if tokenizer.pad_id is not None else 0  # attention_mask hides it
-    ids = torch.full((len(texts), seq_len), pad, dtype=torch.long)
-    mask = torch.zeros((len(texts), seq_len), dtype=torch.long)
+    span = chunks * seq_len
+    ids = torch.full((len(texts), span), pad, dtype=torch.long)
+    mask = torch.zeros((len(texts), span), dtype=torch.long)
     for row, text in enumerate(texts):
-        tokens = tokenizer.encode_framed(text or "", seq_len)
+        tokens = tokenizer.encode_framed(text or "", span)
         ids[row, : len(tokens)] = torch.tensor(tokens)
         mask[row, : len(tokens)] = 1
-    return ids, mask
+    if chunks == 1:
+        return ids, mask
+    return ids.reshape(len(texts), chunks, seq_len), mask.reshape(len(texts), chunks, seq_len)
 
 
 def _text_tensors(
-    texts: list, seq_len: int, shape: tuple[int, ...], tokenizer
+    texts: list, seq_len: int, shape: tuple[int, ...], tokenizer, chunks: int = 1
 ) -> dict[str, torch.Tensor]:
-    """Texts laid out in `shape` (pairs, lists) as input_ids and attention_mask."""
-    ids, mask = encode_texts(texts, seq_len, tokenizer)
-    return {
-        "input_ids": ids.reshape(*shape, seq_len),
-        "attention_mask": mask.reshape(*shape, seq_len),
-    }
+    """Texts laid out in `shape` (pairs, lists) as input_ids and attention_mask, each text
+    (chunks, seq_len) where it is read in chunks."""
+    ids, mask = encode_texts(texts, seq_len, tokenizer, chunks)
+    text = (seq_len,) if chunks == 1 else (chunks, seq_len)
+    return {"input_ids": ids.reshape(*shape, *text), "attention_mask": mask.reshape(*shape, *text)}
 
 
 def _text_suffix(task: str, cfg: dict, source: str) -> str:
@@ -177,13 +183,15 @@ def text_classification_datasets(cfg: dict, source: str, seed: int):
     texts = [[text for text, _ in split] for split in (train, val)]
     tokenizer = _records_tokenizer(cfg, texts[0])
     notes: list[str] = []
+    chunks = int(cfg.get("chunks") or 1)  # data.chunks: a text is read in chunks of seq_len
     if trained is not None:  # the length the model was trained at
         seq_len = int(trained["seq_len"])
     else:
-        seq_len, notes = choose_seq_len(texts[0], texts[1], tokenizer, int(cfg["seq_len"]))
+        cap = int(cfg["seq_len"])
+        seq_len, notes = choose_seq_len(texts[0], texts[1], tokenizer, cap, chunks)
     datasets = []
     for split, split_texts in zip((train, val), texts, strict=True):
-        tensors = _text_tensors(split_texts, seq_len, (len(split),), tokenizer)
+        tensors = _text_tensors(split_texts, seq_len, (len(split),), tokenizer, chunks)
         tensors["labels"] = torch.tensor([label for _, label in split], dtype=torch.long)
         datasets.append(TensorRecords(tensors))
     info = _text_info(
@@ -193,6 +201,7 @@ def text_classification_datasets(cfg: dict, source: str, seed: int):
         num_classes=len(class_names),
         class_names=class_names,
         text_column=cfg.get("text_column") or TEXT_COLUMN,  # where infer.py reads the text
+        chunks=chunks,  # how infer.py lays out a text
         truncation_notes=notes,  # train.py prints them
         fit_dims={"num_outputs": len(class_names)},
     )

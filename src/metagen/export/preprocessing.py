@@ -13,7 +13,7 @@ from metagen.data.image_folder import PAD_LEVEL
 from metagen.data.pixels import PIXEL_MEAN, PIXEL_STD
 
 DATA_KEYS = ("kind", "image_size", "channels", "seq_len", "context_length", "sample_rate",
-             "n_mels", "num_frames", "tokenizer", "vocab_size", "num_features")  # fmt: skip
+             "n_mels", "num_frames", "tokenizer", "vocab_size", "num_features", "chunks")  # fmt: skip
 
 # How a picture is made image_size square, by the data config's `resize` (data/image_folder.py
 # fit_picture); a data config without one stretches.

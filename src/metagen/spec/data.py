@@ -30,6 +30,7 @@ DATA_CONFIG_KEYS = {
     "test_fraction": "test_fraction",
     "test_start": "test_start",
     "test_periods": "test_periods",
+    "chunks": "chunks",
 }
 
 # Fields that only some inputs or tasks read: (the inputs, the tasks, what the field is for).
@@ -47,6 +48,7 @@ _READERS: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] = {
 }
 
 Column = Annotated[str, Field(min_length=1)]
+MAX_CHUNKS = 64  # a text's chunks, at most: each costs a whole forward
 
 
 def _date_as_text(value: Any) -> Any:
@@ -130,6 +132,16 @@ class Data(SpecModel):
         "unless test_start opens it, e.g. 55.",
     )
 
+    chunks: int | None = Field(
+        None,
+        ge=2,
+        le=MAX_CHUNKS,
+        description="Text classification: read each text as up to this many consecutive "
+        "chunks of seq_len tokens, and classify it by the mean over its chunks (a long "
+        "document is read to its end, not cut at seq_len); costs this many times the compute "
+        "per text, e.g. 8. null: one chunk, the text's start.",
+    )
+
     @model_validator(mode="after")
     def _one_way_to_each_split(self) -> Data:
         pairs = (
@@ -173,6 +185,17 @@ def data_problem(data: Data, task: str | None, inputs: list[str] | None) -> None
                 f"A column is either a feature or the {name}: remove it from features",
                 at=("features",),
             )
+    if (
+        data.chunks is not None
+        and inputs is not None
+        and (task, inputs) != ("classification", ["text"])
+    ):
+        raise InvalidValue(
+            f"chunks has no meaning for a {task} task on {', '.join(inputs)} input: it reads a "
+            "long text in chunks for a text classifier",
+            "Remove it, or use it with task classification on text input",
+            at=("chunks",),
+        )
     for name, (readers, tasks, why) in _READERS.items():
         if getattr(data, name) is None or inputs is None:
             continue

@@ -89,6 +89,7 @@ def train_model(
     judge = Judge(*monitor, patience=None if staging else cfg.get("patience"))
     eval_batches = min(cfg["eval_batches"], math.ceil(len(val_ds) / cfg["batch_size"]))
     clock = RunClock(started, deadline, dist, eval_batches)
+    clock.step_flops = TRAIN_FLOPS_PER_FORWARD * cfg.get("flops_per_sample", 0) * cfg["batch_size"]
     stop_reason = None
     while state.step < total and (stop_at_step is None or state.step < stop_at_step):
         if clock.out_of_time():
@@ -169,6 +170,11 @@ BEST = "best"  # the checkpoint of the best evaluation's weights
 # with the ways to make it shorter.
 LONG_RUN_SECONDS = 30 * 60
 PACE_STEPS = 5  # the steps timed, after the first, to estimate a run's length
+# A run estimated to take longer than this on a CPU is told the estimate and what it rests on.
+TOLD_RUN_SECONDS = 60
+# A training step's FLOPs per forward FLOP: the forward, and a backward of about twice it
+# (the input and the weight gradients).
+TRAIN_FLOPS_PER_FORWARD = 3
 
 
 @dataclasses.dataclass
@@ -230,6 +236,7 @@ class RunClock:
     ) -> None:
         self.deadline, self.dist, self.eval_batches = deadline, dist, eval_batches
         self.slowest = {"eval": 0.0, "save": 0.0, "step": 0.0}
+        self.step_flops = 0  # a step's FLOPs from the plan's per sample (0: not planned)
         self.last = self.first_step_end = started
 
     def stepped(self, steps_done: int, steps_left: int, log) -> None:
@@ -244,13 +251,26 @@ class RunClock:
             self.warn_if_long(pace, steps_left, log)
 
     def warn_if_long(self, pace: float, steps_left: int, log) -> None:
+        """On a CPU, the time the steps left take: the plan's FLOPs over the rate the first
+        steps ran at (the same as their pace times the steps), said when it is over
+        TOLD_RUN_SECONDS, and over LONG_RUN_SECONDS with the ways to finish sooner."""
         estimate = pace * steps_left
-        if self.dist.device_type != "cpu" or estimate <= LONG_RUN_SECONDS or self.deadline:
+        if self.dist.device_type != "cpu" or estimate <= TOLD_RUN_SECONDS or self.deadline:
             return
-        log(f"warning: at the {pace:.3g} s a step measured on this CPU, the {steps_left:,} steps "
-            f"left take about {estimate / 60:.0f} min. To finish sooner: --time-budget (e.g. "
-            "30m) keeps the best weights found by then; --scale smoke trains small dims; a "
-            "smaller constraints.parameter_budget plans a smaller model, or a GPU.")  # fmt: skip
+        if self.step_flops:
+            work = self.step_flops * steps_left
+            basis = (f"{steps_left:,} steps x {self.step_flops / 1e9:,.4g} GFLOP a step (3 x the "
+                     f"plan's forward FLOPs a sample x the batch) = {work / 1e12:,.4g} TFLOP, at "
+                     f"the {self.step_flops / pace / 1e9:,.3g} GFLOP/s of the first steps here")  # fmt: skip
+        else:
+            basis = f"{steps_left:,} steps at the {pace:.3g} s a step of the first steps here"
+        if estimate <= LONG_RUN_SECONDS:
+            log(f"estimated training time: about {estimate / 60:.0f} min ({basis})")
+            return
+        log(f"warning: training would take about {estimate / 60:.0f} min on this CPU ({basis}). "
+            "To finish sooner: --time-budget (e.g. 30m) keeps the best weights found by then; "
+            "--scale smoke trains small dims; a smaller constraints.parameter_budget plans a "
+            "smaller model, or a GPU.")  # fmt: skip
 
     @contextmanager
     def measuring(self, what: str):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from metagen.blueprint.cost import Cost, elementwise, linear_cost, total
+from metagen.blueprint.cost import Cost, batched, chunk_mean_cost, elementwise, linear_cost, total
 from metagen.blueprint.counting import linear
 
 EXAMPLE_TOKENS = 16  # FastTextConfig.example_inputs' text length: the default sample
@@ -41,12 +41,20 @@ def pool_cost(tokens: int, d_model: int) -> Cost:
 
 def costs(dims: dict[str, Any], seq_len: int | None) -> dict[str, Cost]:
     """One text of seq_len tokens (default: the example's): a lookup per token and per bigram,
-    the score-weighted pool, the head on the pooled vector."""
+    the score-weighted pool, the head on the pooled vector; a text in chunks pools every
+    chunk (seq_len tokens each) in the same kernels, and the head reads the chunks' mean."""
     t = EXAMPLE_TOKENS if seq_len is None else seq_len
     row = dims["d_model"] + 1
-    return {
+    one_chunk = {
         "token_embedding": elementwise(t * row),
         "ngram_embedding": elementwise((t - 1) * row),
         "head": linear_cost(1, dims["d_model"], dims["num_outputs"]),
         "forward": pool_cost(t, dims["d_model"]),
     }
+    chunks = dims.get("chunks") or 1
+    if chunks == 1:
+        return one_chunk
+    out = {name: batched(cost, chunks) for name, cost in one_chunk.items()}
+    out["forward"] += chunk_mean_cost(chunks, t, dims["d_model"])
+    out["head"] = one_chunk["head"]  # on the chunks' mean
+    return out

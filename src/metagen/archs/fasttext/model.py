@@ -14,6 +14,7 @@ import torch
 from torch import nn
 
 from metagen.nn.checks import check_dropout, check_positive
+from metagen.nn.pooling import chunk_mean, chunked_text_example
 
 # Multiplier of the bigram hash (a prime, as fastText's): (first * P + second) % ngram_buckets.
 BIGRAM_HASH_PRIME = 116_049_371
@@ -26,6 +27,7 @@ class FastTextConfig:
     d_model: int = 64
     num_outputs: int = 2  # classes, regression targets, embedding size, or 1 ranking score
     dropout: float = 0.0
+    chunks: int | None = None  # above 1: a text is (..., chunks, T), its chunks' outputs averaged
 
     def __post_init__(self) -> None:
         check_positive(
@@ -33,6 +35,7 @@ class FastTextConfig:
             ngram_buckets=self.ngram_buckets,
             d_model=self.d_model,
             num_outputs=self.num_outputs,
+            chunks=self.chunks or 1,
         )
         check_dropout(self.dropout)
 
@@ -40,10 +43,8 @@ class FastTextConfig:
         self, batch_size: int, generator: torch.Generator
     ) -> dict[str, torch.Tensor]:
         seq_len = 16
-        input_ids = torch.randint(0, self.vocab_size, (batch_size, seq_len), generator=generator)
-        lengths = torch.randint(1, seq_len + 1, (batch_size, 1), generator=generator)
-        attention_mask = (torch.arange(seq_len)[None, :] < lengths).long()  # padded on the right
-        return {"input_ids": input_ids, "attention_mask": attention_mask}
+        chunks = self.chunks or 1
+        return chunked_text_example(self.vocab_size, seq_len, chunks, batch_size, generator)
 
 
 def bigram_ids(input_ids: torch.Tensor, buckets: int) -> torch.Tensor:
@@ -53,7 +54,8 @@ def bigram_ids(input_ids: torch.Tensor, buckets: int) -> torch.Tensor:
 
 class FastText(nn.Module):
     """input_ids (..., T) with attention_mask (1: a token, 0: padding) -> outputs
-    (..., num_outputs). Leading dims are free: a ranking list (B, L, T) scores every text."""
+    (..., num_outputs). Leading dims are free: a ranking list (B, L, T) scores every text.
+    With config.chunks above 1, a text is its chunks, (..., chunks, T) -> (..., num_outputs)."""
 
     def __init__(self, config: FastTextConfig) -> None:
         super().__init__()
@@ -74,6 +76,12 @@ class FastText(nn.Module):
         return sum(p.numel() for p in self.parameters())
 
     def forward_features(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        """Each text's pooled vector (..., C); a text in chunks, its chunks' mean."""
+        return chunk_mean(self.text_features, input_ids, attention_mask, self.config.chunks)
+
+    def text_features(
         self, input_ids: torch.Tensor, attention_mask: torch.Tensor | None = None
     ) -> torch.Tensor:
         """The score-weighted mean (..., C) of each text's token and bigram rows, padding

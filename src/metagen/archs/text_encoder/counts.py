@@ -7,7 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 from metagen.archs.encoder_mlm import counts as encoder_mlm
-from metagen.blueprint.cost import Cost, elementwise, linear_cost, total
+from metagen.blueprint.cost import (
+    Cost,
+    batched,
+    chunk_mean_cost,
+    elementwise,
+    linear_cost,
+    masked_mean_cost,
+    total,
+)
 from metagen.blueprint.counting import linear
 
 
@@ -24,15 +32,26 @@ def flops(dims: dict[str, Any], seq_len: int | None) -> int:
 
 
 def costs(dims: dict[str, Any], seq_len: int | None) -> dict[str, Cost]:
-    """One text of seq_len tokens (default context_length), without a padding mask: the
-    trunk, the pooled vector (the pooler's dense + tanh on the first token; that token alone,
-    a view; or the forward's mean over the tokens) and the head on it."""
+    """One text of seq_len tokens (default context_length): the trunk, the pooled vector (the
+    pooler's dense + tanh on the first token; that token alone, a view; or the forward's mean
+    over the tokens) and the head on it. A whole text has no padding mask; a text in chunks
+    runs these on every chunk (seq_len tokens each, padded: a mask, as bool and in each
+    block's attention) in the same kernels, and the head reads the chunks' mean."""
     t = dims["context_length"] if seq_len is None else seq_len
-    dm = dims["d_model"]
+    dm, chunks = dims["d_model"], dims.get("chunks") or 1
     out = encoder_mlm.trunk_costs(dims, t)
+    masked = chunks > 1
+    if masked:
+        out["blocks"] += dims["n_layers"] * Cost(0, 3, t)
+        out["forward"] = elementwise(t)
     if dims["pooler"]:
         out["pooler"] = linear_cost(1, dm, dm) + elementwise(dm)
     elif dims["pool"] == "mean":
-        out["forward"] = elementwise(dm)
-    out["head"] = linear_cost(1, dm, dims["num_outputs"])
-    return out
+        mean = masked_mean_cost(t, dm) if masked else elementwise(dm)
+        out["forward"] = out.get("forward", Cost()) + mean
+    head = linear_cost(1, dm, dims["num_outputs"])
+    if not masked:
+        return {**out, "head": head}
+    out = {name: batched(cost, chunks) for name, cost in out.items()}
+    out["forward"] = out.get("forward", Cost()) + chunk_mean_cost(chunks, t, dm)
+    return {**out, "head": head}

@@ -10,7 +10,7 @@ from torch import nn
 
 from metagen.nn.bert import BertEncoder, BertEncoderConfig
 from metagen.nn.checks import check_choice, check_positive
-from metagen.nn.pooling import masked_token_mean
+from metagen.nn.pooling import chunk_mean, chunked_text_example, masked_token_mean
 
 
 @dataclass
@@ -22,21 +22,33 @@ class TextEncoderConfig(BertEncoderConfig):
     type_vocab_size: int = 1
     pool: str = "mean"  # "cls": the first token (bos); "mean": mean over non-padding tokens
     num_outputs: int = 2  # classes, regression targets, embedding size, or 1 ranking score
+    chunks: int | None = None  # above 1: a text is (..., chunks, T), its chunks' outputs averaged
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        check_positive(num_outputs=self.num_outputs)
+        check_positive(num_outputs=self.num_outputs, chunks=self.chunks or 1)
         check_choice("pool", self.pool, ("cls", "mean"))
         if self.pooler and self.pool != "cls":
             raise ValueError(
                 f"pooler reads the first token: it needs pool 'cls', got {self.pool!r}"
             )
 
+    def example_inputs(
+        self, batch_size: int, generator: torch.Generator
+    ) -> dict[str, torch.Tensor]:
+        """BERT's (unpadded texts), or texts of random lengths in chunks."""
+        if (self.chunks or 1) == 1:
+            return super().example_inputs(batch_size, generator)
+        seq_len = min(self.context_length, 64)
+        chunks = self.chunks or 1
+        return chunked_text_example(self.vocab_size, seq_len, chunks, batch_size, generator)
+
 
 class TextEncoder(BertEncoder):
     """input_ids (..., T) -> outputs (..., num_outputs). Leading dims are free: a ranking list
-    (B, L, T) scores every text, an embedding pair (B, 2, T) embeds both. `encode_text` gives
-    the embedding task's sentence embeddings: the outputs at unit length."""
+    (B, L, T) scores every text, an embedding pair (B, 2, T) embeds both. With config.chunks
+    above 1, a text is its chunks, (..., chunks, T) -> (..., num_outputs). `encode_text`
+    gives the embedding task's sentence embeddings: the outputs at unit length."""
 
     config: TextEncoderConfig
 
@@ -46,6 +58,12 @@ class TextEncoder(BertEncoder):
         self.init_bert_weights()
 
     def forward_features(
+        self, input_ids: torch.Tensor, attention_mask: torch.Tensor | None = None
+    ) -> torch.Tensor:
+        """Each text's pooled vector (..., C); a text in chunks, its chunks' mean."""
+        return chunk_mean(self.text_features, input_ids, attention_mask, self.config.chunks)
+
+    def text_features(
         self, input_ids: torch.Tensor, attention_mask: torch.Tensor | None = None
     ) -> torch.Tensor:
         """The pooled vector (..., C) of each text; attention_mask: 1 for tokens, 0 for padding."""

@@ -214,6 +214,21 @@ def _plan_series(spec: Spec, bp: Blueprint) -> None:
     bp.smoke_data.update(series_length=min(length, SMOKE_SERIES_LENGTH))
 
 
+def _plan_chunks(spec: Spec, bp: Blueprint) -> None:
+    """data.chunks (a text classifier's; the spec's checks refuse it elsewhere): the model
+    reads a text as that many chunks of seq_len tokens and averages them."""
+    chunks = spec.data.chunks if spec.data else None
+    if chunks is None:
+        return
+    bp.fixed_dims["chunks"] = chunks
+    bp.decisions.append(
+        f"data.chunks {chunks}: each text is read as up to {chunks} consecutive chunks of "
+        "seq_len tokens, each encoded alone, and the head reads the mean of their pooled "
+        f"vectors (the mean of their logits), so texts up to {chunks} x seq_len tokens are "
+        f"read whole, at {chunks} times the compute per text."
+    )
+
+
 _PLANNERS: dict[str, Callable[[Spec, Blueprint], None]] = {
     "tabular_mlp": _plan_tabular,
     "text_encoder": _plan_text,
@@ -242,6 +257,7 @@ def plan_task_encoder(
     family = _family(spec, source, task, families)
     bp.family, bp.arch, bp.task = family, ENCODER_ARCHS[(source, family)], task
     _PLANNERS[bp.arch](spec, bp)
+    _plan_chunks(spec, bp)
     bp.fixed_dims["num_outputs"] = num_outputs
     roles = list(_ENCODER_ROLES[bp.arch])
     variant = get_variant(bp.variant) if bp.variant else None
