@@ -348,6 +348,8 @@ def train(
         fail(f"--tokenizer {tokenizer}: no such file. Pass a tokenizer.json.")
     fresh = not target.is_dir()
     overrides = spec_overrides(modalities, fusion_strategy, fusion_dim)
+    if fresh and data not in (None, "synthetic"):  # the plan sees the data it trains on
+        overrides["data.path"] = str(Path(data).resolve())
     run_dir = guarded(lambda: resolve_run_dir(target, out_dir, run_id, seed, overrides))
     if tokenizer is not None and "--tokenizer" not in (run_dir / "code" / "train.py").read_text(
         encoding="utf-8"

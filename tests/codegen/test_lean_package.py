@@ -52,6 +52,8 @@ LINE_LIMIT_GPT2 = 1500
 # took the speech and audio-generation packages over too.
 # Issue 11's tokenizers (a tokenizer.json read or saved, a BPE trained on the training text:
 # about 200 lines in every text package) took the text classifier and embedder over it.
+# The long-document classifier is the BERT classifier's package with data.chunks (a few lines
+# more), over it from its start.
 # Issue 13's fusion network bundles every preprocessor, encoder kind and fusion strategy
 # whatever the spec uses (its model.py alone is about 1,080 lines): 2,666 lines in all; the
 # tri-modal example's adds the audio preprocessor and training.stages' Staging (2,826), the

@@ -82,3 +82,46 @@ def test_fasttext_is_for_classification_only(tmp_path) -> None:
         tmp_path, task={"type": "regression"}, modality={"inputs": ["text"], "outputs": ["value"]}
     )
     assert bp.arch == "text_encoder"  # other text tasks keep their default
+
+
+def _texts(path, count: int) -> str:
+    path.write_text("".join(f'{{"text": "t {i}", "label": "{i % 3}"}}\n' for i in range(count)))
+    return str(path)
+
+
+def test_a_large_labelled_set_on_an_accelerator_gets_the_transformer(tmp_path, monkeypatch):
+    from metagen.handlers.tasks import task_encoders
+
+    monkeypatch.setattr(task_encoders, "LARGE_TEXT_SET", 10)  # a million, for real
+    large, small = _texts(tmp_path / "large.jsonl", 12), _texts(tmp_path / "small.jsonl", 9)
+    gpu = {"device": "datacenter_gpu", "parameter_budget": {"max": "5M"}}
+    bp = planned(tmp_path, data={"path": large}, constraints=gpu)
+    assert (bp.family, bp.arch) == ("transformer", "text_encoder")
+    assert any(d.startswith("The training data holds 10 texts or more") for d in bp.decisions)
+    # on a CPU the set stays with fastText, and the plan says how to get the transformer
+    bp = planned(tmp_path, data={"path": large}, constraints={"device": "cpu"})
+    assert bp.family == "mlp"
+    (said,) = [d for d in bp.decisions if d.startswith("The training data holds")]
+    assert "trains a transformer for days on a cpu: fastText" in said
+    # a smaller set, or a family the spec names, is not second-guessed
+    assert planned(tmp_path, data={"path": small}, constraints=gpu).family == "mlp"
+    named = planned(tmp_path, data={"path": large}, constraints=gpu, architecture={"family": "mlp"})
+    assert named.family == "mlp"
+    assert not any(d.startswith("The training data holds") for d in named.decisions)
+
+
+def test_texts_are_counted_in_the_file_training_reads(tmp_path) -> None:
+    from metagen.handlers.tasks.text_set_size import training_text_count
+
+    folder = tmp_path / "texts"
+    folder.mkdir()
+    # a quoted CSV text may span lines: 3 rows after the header
+    (folder / "train.csv").write_text('text,label\n"one\ntwo",a\nthree,b\n"four, five",a\n')
+    assert training_text_count(str(folder), None, 100) == 3
+    assert training_text_count(str(folder / "train.csv"), None, 2) == 2  # counted up to 2
+    _texts(folder / "fit.jsonl", 5)
+    (folder / "blank.jsonl").write_text('{"text": "a", "label": "x"}\n\n  \n')
+    assert training_text_count(str(folder), "fit.jsonl", 100) == 5
+    assert training_text_count(str(folder / "blank.jsonl"), None, 100) == 1
+    assert training_text_count(str(tmp_path / "missing"), None, 100) is None
+    assert training_text_count(None, None, 100) is None
