@@ -42,9 +42,10 @@ class FastTextConfig:
     def example_inputs(
         self, batch_size: int, generator: torch.Generator
     ) -> dict[str, torch.Tensor]:
-        seq_len = 16
-        chunks = self.chunks or 1
-        return chunked_text_example(self.vocab_size, seq_len, chunks, batch_size, generator)
+        seq_len = 16  # a text; with chunks, each chunk
+        return chunked_text_example(
+            self.vocab_size, seq_len, self.chunks or 1, batch_size, generator
+        )
 
 
 def bigram_ids(input_ids: torch.Tensor, buckets: int) -> torch.Tensor:

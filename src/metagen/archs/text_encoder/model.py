@@ -37,11 +37,10 @@ class TextEncoderConfig(BertEncoderConfig):
         self, batch_size: int, generator: torch.Generator
     ) -> dict[str, torch.Tensor]:
         """BERT's (unpadded texts), or texts of random lengths in chunks."""
-        if (self.chunks or 1) == 1:
+        if self.chunks is None or self.chunks == 1:
             return super().example_inputs(batch_size, generator)
         seq_len = min(self.context_length, 64)
-        chunks = self.chunks or 1
-        return chunked_text_example(self.vocab_size, seq_len, chunks, batch_size, generator)
+        return chunked_text_example(self.vocab_size, seq_len, self.chunks, batch_size, generator)
 
 
 class TextEncoder(BertEncoder):
