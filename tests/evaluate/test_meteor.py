@@ -1,9 +1,12 @@
-"""METEOR against the jar that pycocoevalcap runs (METEOR 1.5, which needs a Java runtime):
-with its exact and stem modules only, on any words, and as pycocoevalcap runs it (with
-synonyms and paraphrases too) on captions whose words have neither; within 1e-6."""
+"""METEOR against the jar that pycocoevalcap runs (METEOR 1.5, which needs a Java runtime),
+within 1e-6: with its exact and stem modules only, on any words; and as pycocoevalcap runs it,
+with WordNet synonyms and the paraphrase table too (read from pycocoevalcap's install, as a
+user names it in $METAGEN_METEOR_DATA), on captions whose words have synonyms, paraphrases
+and stems in common."""
 
 from __future__ import annotations
 
+import gzip
 import random
 import shutil
 import subprocess
@@ -12,8 +15,17 @@ from pathlib import Path
 
 import pytest
 
+from metagen.evaluate import meteor_resources
 from metagen.evaluate.english_stemmer import snowball_english_stem
-from metagen.evaluate.meteor import METEOR_FUNCTION_WORDS, meteor_exact_stem
+from metagen.evaluate.meteor import (
+    METEOR_FUNCTION_WORDS,
+    PARAPHRASE,
+    SYNONYM,
+    meteor,
+    meteor_counts,
+    meteor_exact_stem,
+    meteor_vocabulary,
+)
 
 pycocoevalcap = pytest.importorskip("pycocoevalcap")
 from pycocoevalcap.meteor import meteor as pycoco_meteor  # noqa: E402
@@ -33,6 +45,14 @@ INFLECTED = (
 # Words among which the jar's synonym and paraphrase modules find nothing: no two share a
 # WordNet synset or a paraphrase-table entry (ring and circle would), nor a stem.
 PLAIN = "a the red blue green small large circle square triangle on left right of and".split()
+# Words with WordNet synonyms (big, large; car, automobile), paraphrases (a photo of, an
+# image of), inflections and function words.
+RICH = (
+    "a the of is on it with was an man men person people dog dogs puppy cat kitten car "
+    "automobile big large huge small little tiny red crimson ring circle circles drawing draws "
+    "picture photo image road street walking walks runs running sits sitting table desk near "
+    "next to beside in front of top on top of"
+).split()
 
 
 def _captions(words: list, seed: int, count: int, refs: int):
@@ -113,15 +133,87 @@ def test_meteor_is_pycocoevalcaps_where_no_synonym_or_paraphrase_fires(
         assert abs(meteor_exact_stem([candidate], [refs]) - expected) < 1e-6
 
 
+@pytest.fixture(scope="module")
+def rich_resources():
+    """METEOR's synonym and paraphrase data, read as a user names it: pycocoevalcap's meteor/
+    folder (the jar, and data/paraphrase-en.gz), for texts of RICH's words."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(meteor_resources.DATA_ENV, str(JAR_DIR))
+        return meteor_resources.load_meteor_resources(set(RICH))
+
+
 @needs_java
-def test_synonyms_are_what_separates_it_from_pycocoevalcap(pycocoevalcap_meteor) -> None:
-    """The restriction its docstring states: the jar matches "big" with "large" through
-    WordNet, and drops a stem match ("circles", "circle") that a synonym candidate doubles."""
-    gts = {0: ["a big circle"], 1: ["blue circles"]}
-    res = {0: ["a large circle"], 1: ["the circle"]}
-    _, (synonym, doubled) = pycocoevalcap_meteor.compute_score(gts, res)
+@pytest.mark.parametrize("seed", [0, pytest.param(1, marks=pytest.mark.slow),
+                                  pytest.param(2, marks=pytest.mark.slow)])  # fmt: skip
+def test_meteor_is_pycocoevalcaps_with_synonyms_and_paraphrases(
+    pycocoevalcap_meteor, rich_resources, seed
+) -> None:
+    candidates, references = _captions(RICH, seed, 30, 3)
+    gts = {i: refs for i, refs in enumerate(references)}
+    res = {i: [c] for i, c in enumerate(candidates)}
+    corpus, each = pycocoevalcap_meteor.compute_score(gts, res)
+    assert abs(meteor(candidates, references, rich_resources) - corpus) < 1e-6
+    for candidate, refs, expected in zip(candidates, references, each, strict=True):
+        assert abs(meteor([candidate], [refs], rich_resources) - expected) < 1e-6
+    # the synonym and paraphrase modules matched words, and changed the score
+    matched = [0, 0, 0, 0]
+    for candidate, refs in zip(candidates, references, strict=True):
+        for reference in refs:
+            counts = meteor_counts(candidate, reference, rich_resources)
+            matched = [m + sum(c) for m, c in zip(matched, counts.module_matches, strict=True)]
+    assert matched[SYNONYM] > 0 and matched[PARAPHRASE] > 0
+    assert abs(meteor_exact_stem(candidates, references) - corpus) > 1e-3
+
+
+@needs_java
+def test_synonyms_and_phrases_score_as_pycocoevalcaps(pycocoevalcap_meteor, rich_resources):
+    """Words for words, as the jar scores them: "big" for "large" (WordNet), "an image of"
+    for "a photo of" (the table), and a stem match ("circles", "circle") that a synonym
+    candidate doubles, which the jar's search drops."""
+    gts = {0: ["a big circle"], 1: ["blue circles"], 2: ["a photo of a dog"]}
+    res = {0: ["a large circle"], 1: ["the circle"], 2: ["an image of a dog"]}
+    _, each = pycocoevalcap_meteor.compute_score(gts, res)
+    for i, expected in enumerate(each):
+        assert abs(meteor(res[i], [gts[i]], rich_resources) - expected) < 1e-6
+    synonym, doubled, phrase = each
     assert synonym > meteor_exact_stem(res[0], [gts[0]])
     assert doubled < meteor_exact_stem(res[1], [gts[1]])
+    assert phrase > meteor_exact_stem(res[2], [gts[2]])
+    counts = meteor_counts(res[2][0], gts[2][0], rich_resources)
+    assert sum(counts.module_matches[PARAPHRASE]) > 0
+
+
+@pytest.fixture
+def data_folder(tmp_path):
+    """A folder as a user names it: WordNet's two files taken from the jar, and a paraphrase
+    table of two pairs (the real one is 62 MB), gzipped as the jar's."""
+    with zipfile.ZipFile(JAR) as jar:
+        for name in (meteor_resources.SYNSETS, meteor_resources.EXCEPTIONS):
+            (tmp_path / Path(name).name).write_bytes(jar.read(name))
+    pairs = [("a photo of", "an image of"), ("a photo of", "a cat")]
+    table = "".join(f"0.5\n{phrase}\n{other}\n" for phrase, other in pairs)
+    (tmp_path / "paraphrase-en.gz").write_bytes(gzip.compress(table.encode("utf-8")))
+    return tmp_path
+
+
+def test_the_data_is_read_from_the_folder_named_and_only_there(
+    data_folder, monkeypatch, capsys
+) -> None:
+    monkeypatch.delenv(meteor_resources.DATA_ENV, raising=False)
+    assert meteor_resources.load_meteor_resources({"big"}) is None  # named nowhere: none
+    monkeypatch.setenv(meteor_resources.DATA_ENV, str(data_folder))
+    words = {"a", "photo", "of", "an", "image", "dog", "big", "large"}
+    read = meteor_resources.load_meteor_resources(words)
+    assert read is not None
+    assert read.paraphrases == {("a", "photo", "of"): [("an", "image", "of")]}  # no cat here
+    written, reference = ["a large dog"], [["a big dog"]]
+    assert meteor(written, reference, read) > meteor_exact_stem(written, reference)
+    # a folder without the data: one warning, and exact and stem METEOR goes on
+    monkeypatch.setenv(meteor_resources.DATA_ENV, str(data_folder / "empty"))
+    assert meteor_resources.cached_meteor_resources(words) is None
+    assert meteor_resources.cached_meteor_resources(words | {"cat"}) is None
+    warnings = capsys.readouterr().err.strip().splitlines()
+    assert len(warnings) == 1 and "METEOR's data cannot be read there" in warnings[0]
 
 
 @needs_java
@@ -156,12 +248,30 @@ def test_copies_misses_and_empty_texts() -> None:
         meteor_exact_stem([], [])
 
 
-def test_the_captioning_evaluator_reports_meteor_by_what_it_is() -> None:
+def test_the_captioning_evaluator_reports_meteor_by_what_it_is(monkeypatch) -> None:
     from metagen.tasks.vlm.evaluate import caption_scores
 
+    monkeypatch.delenv(meteor_resources.DATA_ENV, raising=False)
     references = ["a red circle", "a red circle", "a blue square on the left", "green ring"]
     scores = caption_scores(list(references), references)
     assert scores["meteor_exact_stem"] == pytest.approx(1.0)
     expected = meteor_exact_stem(["a red circle"] * 4, [[r] for r in references])
     assert scores["constant_caption_meteor_exact_stem"] == pytest.approx(expected)
     assert scores["constant_caption_meteor_exact_stem"] < scores["meteor_exact_stem"]
+    assert "meteor" not in scores  # no synonym and paraphrase data named
+
+
+def test_with_its_data_named_the_evaluator_reports_full_meteor_too(data_folder, monkeypatch):
+    from metagen.tasks.vlm.evaluate import caption_scores
+
+    monkeypatch.setenv(meteor_resources.DATA_ENV, str(data_folder))
+    references = ["a big circle", "a photo of a dog"]
+    written = ["a large circle", "an image of a dog"]
+    scores = caption_scores(written, references)
+    assert scores["meteor"] > scores["meteor_exact_stem"]
+    read = meteor_resources.load_meteor_resources(meteor_vocabulary(written, [references]))
+    assert scores["meteor"] == pytest.approx(meteor(written, [[r] for r in references], read))
+    common = "a photo of a dog"  # the most common reference; ties: the last in order
+    assert scores["constant_caption_meteor"] == pytest.approx(
+        meteor([common] * 2, [[r] for r in references], read)
+    )

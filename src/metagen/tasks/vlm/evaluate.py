@@ -1,7 +1,7 @@
 """Held-out evaluation of a VLM: the caption loss beside the unigram entropy of the same
 tokens and the loss with mismatched images; and the captions it writes for the first
-held-out pictures, scored by BLEU, ROUGE-L, CIDEr-D and METEOR (its exact and stem matching)
-beside an image-blind writer's."""
+held-out pictures, scored by BLEU, ROUGE-L, CIDEr-D and METEOR (its exact and stem matching,
+and where their data is named, its synonyms and paraphrases) beside an image-blind writer's."""
 
 import torch
 import torch.nn.functional as F
@@ -12,7 +12,8 @@ from metagen.data.synthetic_text import unigram_entropy_nats
 from metagen.data.tokenizer import ByteTokenizer
 from metagen.evaluate.caption_metrics import cider_d, corpus_bleu, rouge_l
 from metagen.evaluate.caption_writing import write_captions
-from metagen.evaluate.meteor import meteor_exact_stem
+from metagen.evaluate.meteor import meteor, meteor_exact_stem, meteor_vocabulary
+from metagen.evaluate.meteor_resources import cached_meteor_resources
 from metagen.evaluate.metrics import perplexity
 
 CAPTIONS_WRITTEN = 32
@@ -65,11 +66,15 @@ def evaluate_captioning(model, batches, device) -> dict:
 def caption_scores(written: list, references: list) -> dict:
     """BLEU, ROUGE-L, CIDEr-D and METEOR of the written captions, beside those of an
     image-blind writer that gives every picture the most common reference caption. METEOR is
-    named meteor_exact_stem: it has the jar's exact and stem matching, not its synonyms and
-    paraphrases (evaluate/meteor.py)."""
+    meteor_exact_stem, the jar's exact and stem matching; and meteor, with its synonyms and
+    paraphrases too (pycocoevalcap's), where $METAGEN_METEOR_DATA names their data
+    (evaluate/meteor_resources.py)."""
     common = max(set(references), key=lambda text: (references.count(text), text))
     scores: dict[str, float | int] = {"captions_scored": len(written)}
+    resources = cached_meteor_resources(meteor_vocabulary([*written, common], [references]))
     for prefix, texts in (("", written), ("constant_caption_", [common] * len(written))):
+        if resources is not None:
+            scores[f"{prefix}meteor"] = meteor(texts, [[r] for r in references], resources)
         scores[f"{prefix}bleu"] = corpus_bleu(texts, references)
         scores[f"{prefix}rouge_l"] = sum(
             rouge_l(t, [r]) for t, r in zip(texts, references, strict=True)
