@@ -1,6 +1,6 @@
 """The word vocabulary a fastText classifier reads with: trained on the training split only
-(a word only the held-out texts hold is <unk>), lowercased, words seen once left out, at most
-vocab_size ids; saved and read back as a tokenizer.json; the model's rows fitted to it."""
+(a word only the held-out texts hold is <unk>), lowercased, every word seen (fastText's
+minCount 1), the most frequent first within vocab_size ids; saved and read back as a tokenizer.json; the model's rows fitted to it."""
 
 from __future__ import annotations
 
@@ -13,17 +13,18 @@ from metagen.data.text_tokenizer import WORD_SPECIALS, load_tokenizer_file, trai
 TEXTS = ["The cat sat.", "the CAT ran, fast!", "a dog sat", "A dog ran"]
 
 
-def test_the_vocabulary_holds_the_words_seen_twice_most_frequent_first() -> None:
+def test_the_vocabulary_holds_every_word_seen_most_frequent_first() -> None:
     tokenizer = train_words(TEXTS, 100)
     vocab = tokenizer.tokenizer.get_vocab()
     words = Counter(w for t in TEXTS for w in t.lower().replace(".", " . ").replace(",", " , ")
                     .replace("!", " ! ").split())  # fmt: skip
+    assert set(vocab) == set(WORD_SPECIALS) | set(words)
     twice = {w for w, n in words.items() if n >= 2}
-    assert set(vocab) == set(WORD_SPECIALS) | twice
+    assert max(vocab[w] for w in twice) < min(vocab[w] for w in set(words) - twice)
     assert [vocab[s] for s in WORD_SPECIALS] == [0, 1]
     assert tokenizer.pad_id == 0 and tokenizer.bos_id is None
     unk = vocab["<unk>"]
-    assert tokenizer.encode("THE cat flew") == [vocab["the"], vocab["cat"], unk]
+    assert tokenizer.encode("THE cat flew") == [vocab["the"], vocab["cat"], unk]  # never seen
     assert tokenizer.encode_framed("", 8) == [0]  # an empty text: one padding token
 
 
@@ -51,6 +52,6 @@ def test_held_out_words_never_enter_the_vocabulary(tmp_path) -> None:
     tokenizer = info["text_tokenizer"]
     assert "zucchini" not in tokenizer.tokenizer.get_vocab()
     assert val[0]["input_ids"][:2].tolist() == [1, 1]  # <unk> <unk>
-    # the numbers were seen once each: out too
-    assert info["vocab_size"] == len(WORD_SPECIALS) + 4
+    # apple banana carrot potato, and the 12 numbers, each seen once
+    assert info["vocab_size"] == len(WORD_SPECIALS) + 4 + 12
     assert info["fit_dims"] == {"num_outputs": 2, "vocab_size": info["vocab_size"]}

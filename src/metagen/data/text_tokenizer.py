@@ -20,9 +20,10 @@ BPE_SPECIALS = ("<s>", "</s>", "<pad>", "<mask>")
 # A word vocabulary's specials, ids 0-1: padding (also an empty text's one token) and the
 # words it never saw.
 WORD_SPECIALS = ("<pad>", "<unk>")
-# A word seen fewer times than this in the training texts is <unk>: one sighting teaches its
-# row almost nothing, and held-out texts rarely share it.
-WORD_MIN_COUNT = 2
+# A word seen fewer times than this in the training texts is <unk>. Every word counts, as in
+# fastText (minCount 1): on a small set most topic words are seen once, and held-out texts
+# share enough of them (handlers/tasks/task_encoders.py, WORD_BAG_TRAIN, has the measurement).
+WORD_MIN_COUNT = 1
 
 
 class JsonTokenizer:

@@ -13,20 +13,22 @@ FORTUNES = Path("/usr/share/games/fortunes")
 TOPICS = ("computers", "politics", "science", "songs-poems", "work")
 
 
-def fortune_topics(per_topic: int | None = None) -> tuple[list[str], list[str]]:
+def fortune_topics(
+    per_topic: int | None = None, topics: tuple[str, ...] = TOPICS
+) -> tuple[list[str], list[str]]:
     """(texts, topics): every fortune of each topic (or its first `per_topic`), in file order.
     Skips the calling test where the package is not installed."""
-    if not all((FORTUNES / topic).is_file() for topic in TOPICS):
+    if not all((FORTUNES / topic).is_file() for topic in topics):
         pytest.skip(
             f"Debian's fortunes package is not installed ({FORTUNES}): apt-get install fortunes"
         )
-    texts, topics = [], []
-    for topic in TOPICS:
+    texts, labels = [], []
+    for topic in topics:
         raw = (FORTUNES / topic).read_text(encoding="utf-8", errors="replace")
         found = [text.strip() for text in raw.split("\n%\n") if text.strip()]
         texts += found[:per_topic]
-        topics += [topic] * len(found[:per_topic])
-    return texts, topics
+        labels += [topic] * len(found[:per_topic])
+    return texts, labels
 
 
 def write_labelled_csv(path: Path, texts: list[str], labels: list[str]) -> Path:

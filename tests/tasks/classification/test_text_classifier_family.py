@@ -35,7 +35,7 @@ def test_the_example_plans_fasttext_with_a_word_vocabulary() -> None:
     assert full.data["vocab_size"] == full.model["vocab_size"]
     assert smoke.data["vocab_size"] == smoke.model["vocab_size"]
     assert full.data["seq_len"] > 2_000  # whole documents: a news article is ~500 words
-    assert full.train["max_epochs"] == 5
+    assert "max_epochs" not in full.train  # passes from the training set's size
     assert any("transformer" in d and "family" in d for d in bp.decisions)
 
 

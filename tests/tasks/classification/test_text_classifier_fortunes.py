@@ -1,5 +1,7 @@
 """The default text classifier on a real corpus: five topics of Debian's fortune cookies
-(fortune_topics.py). Slow: `metagen train` of the example spec with no scale, step or size
+(fortune_topics.py), in three sets: the topics the defaults were developed on, the five whose
+834 training texts showed fastText's 5 passes over words seen twice undertrained a small set
+(handlers/tasks/task_encoders.py), and five that no default was chosen on. Slow: `metagen train` of the example spec with no scale, step or size
 flag, on Ludwig's split (72/8/20, seed 42: the test fifth held out here, the validation
 eighth of the rest split off by the reader), scored by the generated infer.py on the test
 fifth against the majority class and TF-IDF with a linear model (scikit-learn), each trained
@@ -23,10 +25,16 @@ from metagen.handlers.tasks.task_encoders import WORD_BAG_TRAIN
 
 TRAINING_SECONDS = 120  # train.py's own wall time (metrics.json's wall_seconds)
 # How far below scikit-learn's TF-IDF + LinearSVC (unigrams and bigrams, sublinear tf) the
-# default may land: a fastText of ~750k parameters trained from scratch on ~2,700 short texts
-# trails a tuned linear model on TF-IDF by a few points; it must beat TF-IDF + logistic
-# regression outright.
+# default may land: a fastText trained from scratch on a few thousand short texts can trail a
+# tuned linear model on TF-IDF by a few points (2 on the first set); it must beat TF-IDF +
+# logistic regression outright.
 SVM_MARGIN = 0.06
+PASSES = 5  # the in-process slice's
+TOPIC_SETS = {
+    "developed_on": ("computers", "politics", "science", "songs-poems", "work"),
+    "small_set": ("law", "food", "startrek", "education", "drugs"),
+    "never_tuned_on": ("art", "literature", "linux", "wisdom", "zippy"),
+}
 
 
 def split(texts: list[str], labels: list[str], test_size: float, seed: int = 42):
@@ -52,8 +60,9 @@ def tfidf_accuracies(train_x, train_y, test_x, test_y) -> dict[str, float]:
 
 
 @pytest.mark.slow
-def test_the_default_text_classifier_on_five_fortune_topics(tmp_path) -> None:
-    texts, topics = fortune_topics()
+@pytest.mark.parametrize("topic_set", sorted(TOPIC_SETS))
+def test_the_default_text_classifier_on_five_fortune_topics(topic_set, tmp_path) -> None:
+    texts, topics = fortune_topics(topics=TOPIC_SETS[topic_set])
     assert len(texts) >= 1_000
     train_x, test_x, train_y, test_y = split(texts, topics, test_size=0.2)
     train_csv = write_labelled_csv(tmp_path / "fortunes_train.csv", train_x, train_y)
@@ -72,7 +81,7 @@ def test_the_default_text_classifier_on_five_fortune_topics(tmp_path) -> None:
     accuracy = sum(row["label"] == y for row, y in zip(rows, test_y, strict=True)) / len(test_y)
     majority = max(test_y.count(topic) for topic in set(test_y)) / len(test_y)
     tfidf = tfidf_accuracies(train_x, train_y, test_x, test_y)
-    print(f"fortune topics: test accuracy {accuracy:.4f}, majority {majority:.4f}, TF-IDF "
+    print(f"fortune topics {topic_set}: test accuracy {accuracy:.4f}, majority {majority:.4f}, TF-IDF "
           f"{tfidf}, training {metrics['wall_seconds']:.1f} s")  # fmt: skip
     assert accuracy > majority + 0.2, (accuracy, majority)
     assert accuracy > tfidf["logistic"], (accuracy, tfidf)
@@ -94,7 +103,7 @@ def test_fasttext_learns_fortune_topics_from_a_slice(tmp_path) -> None:
     model = FastText(FastTextConfig(**dims))
     optimizer = torch.optim.AdamW(model.parameters(), lr=WORD_BAG_TRAIN["lr"], weight_decay=0.0)
     batch = WORD_BAG_TRAIN["batch_size"]
-    for _ in range(WORD_BAG_TRAIN["max_epochs"]):
+    for _ in range(PASSES):
         for start in range(0, len(train), batch):
             rows = train[start : start + batch]
             loss = F.cross_entropy(model(rows["input_ids"], rows["attention_mask"]), rows["labels"])

@@ -48,9 +48,14 @@ SMOKE_TEXT_SEQ_LEN = 64
 MAX_WORD_SEQ_LEN = 4096
 SMOKE_WORD_SEQ_LEN = 1024
 WORD_VOCAB = 32_768  # the word vocabulary trained on the data's training split, at most
-# A bag of embeddings learns fast and overfits a small set soon after: a few passes at a high
-# rate (fastText trains 5 epochs at 0.1 with SGD), in small batches.
-WORD_BAG_TRAIN = {"batch_size": 32, "lr": 1e-2, "weight_decay": 0.0, "max_epochs": 5}
+# A bag of embeddings learns at a high rate, in small batches; its passes follow the set's
+# size as every task's do (train.py: ~30,000 samples seen, 10 passes at least), and the best
+# evaluation's weights are kept. Measured on Debian fortunes (a test fifth held out, 3 seeds):
+# on 834 texts of five topics (law, food, startrek, education, drugs), fastText's 5 passes
+# over words seen twice reached 0.67 held-out accuracy; every word (WORD_MIN_COUNT) and the
+# size's 40 passes, 0.78, as TF-IDF + LinearSVC. On 2,415 texts of the five topics the tests
+# use, both 0.66.
+WORD_BAG_TRAIN = {"batch_size": 32, "lr": 1e-2, "weight_decay": 0.0}
 SERIES_KERNEL = 5
 
 _ENCODER_ROLES = {
@@ -219,9 +224,9 @@ def _plan_word_bag(spec: Spec, bp: Blueprint) -> None:
     bp.smoke_model["vocab_size"] = bp.smoke_data["vocab_size"]  # the smoke tokenizer's ids
     if not bpe:
         bp.decisions.append(
-            f"Text: a word vocabulary of at most {vocab:,} words (lowercased; those seen twice "
-            "or more), trained by train.py on the training split and saved as tokenizer.json; "
-            "the embedding keeps a row per word it holds."
+            f"Text: a word vocabulary of at most {vocab:,} words (lowercased; every word seen, "
+            "most frequent first), trained by train.py on the training split and saved as "
+            "tokenizer.json; the embedding keeps a row per word it holds."
         )
     bp.decisions.append(
         "Family mlp for text: a fastText classifier (word and hashed word-bigram embeddings, "
