@@ -25,10 +25,11 @@ from metagen.handlers.tasks.task_encoders import WORD_BAG_TRAIN
 
 TRAINING_SECONDS = 120  # train.py's own wall time (metrics.json's wall_seconds)
 # How far below scikit-learn's TF-IDF + LinearSVC (unigrams and bigrams, sublinear tf) the
-# default may land: a fastText trained from scratch on a few thousand short texts can trail a
-# tuned linear model on TF-IDF by a few points (2 on the first set); it must beat TF-IDF +
-# logistic regression outright.
-SVM_MARGIN = 0.06
+# default may land. Issue 17's bar is hand-tuned Ludwig, which cannot run here (it needs a
+# torchvision and a torchaudio that do not work with this torch); on the issue's news corpus
+# it sat 2.0 points below that SVM (96.9% against 98.9%), so the default must come within 2.5
+# points of it, and beat TF-IDF + logistic regression outright.
+SVM_MARGIN = 0.025
 PASSES = 5  # the in-process slice's
 TOPIC_SETS = {
     "developed_on": ("computers", "politics", "science", "songs-poems", "work"),
