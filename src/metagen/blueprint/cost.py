@@ -103,3 +103,12 @@ def chunk_mean_cost(chunks: int, tokens: int, width: int) -> Cost:
     (amax), the readable mask (ones, cat), the weights, the weighted vectors, their sum over
     the chunks and the weights' sum, the clamp and the division."""
     return Cost(0, 9, chunks * (3 + tokens + width) + 2 * width + 2)
+
+
+def chunked_costs(per_chunk: dict[str, Cost], chunks: int, tokens: int, width: int) -> dict:
+    """A text read in `chunks` chunks of `tokens` tokens, from one chunk's costs: every
+    component but the head run on all the chunks in the same kernels, the forward adds
+    chunk_mean over the chunks' `width`-wide vectors, and the head reads that mean once."""
+    out = {name: batched(cost, chunks) for name, cost in per_chunk.items() if name != "head"}
+    out["forward"] = out.get("forward", Cost()) + chunk_mean_cost(chunks, tokens, width)
+    return {**out, "head": per_chunk["head"]}

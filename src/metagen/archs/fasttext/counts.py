@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from metagen.blueprint.cost import Cost, batched, chunk_mean_cost, elementwise, linear_cost, total
+from metagen.blueprint.cost import Cost, chunked_costs, elementwise, linear_cost, total
 from metagen.blueprint.counting import linear
 
 EXAMPLE_TOKENS = 16  # FastTextConfig.example_inputs' text length: the default sample
@@ -54,7 +54,4 @@ def costs(dims: dict[str, Any], seq_len: int | None) -> dict[str, Cost]:
     chunks = dims.get("chunks") or 1
     if chunks == 1:
         return one_chunk
-    out = {name: batched(cost, chunks) for name, cost in one_chunk.items()}
-    out["forward"] += chunk_mean_cost(chunks, t, dims["d_model"])
-    out["head"] = one_chunk["head"]  # on the chunks' mean
-    return out
+    return chunked_costs(one_chunk, chunks, t, dims["d_model"])

@@ -9,8 +9,7 @@ from typing import Any
 from metagen.archs.encoder_mlm import counts as encoder_mlm
 from metagen.blueprint.cost import (
     Cost,
-    batched,
-    chunk_mean_cost,
+    chunked_costs,
     elementwise,
     linear_cost,
     masked_mean_cost,
@@ -49,9 +48,5 @@ def costs(dims: dict[str, Any], seq_len: int | None) -> dict[str, Cost]:
     elif dims["pool"] == "mean":
         mean = masked_mean_cost(t, dm) if masked else elementwise(dm)
         out["forward"] = out.get("forward", Cost()) + mean
-    head = linear_cost(1, dm, dims["num_outputs"])
-    if not masked:
-        return {**out, "head": head}
-    out = {name: batched(cost, chunks) for name, cost in out.items()}
-    out["forward"] = out.get("forward", Cost()) + chunk_mean_cost(chunks, t, dm)
-    return {**out, "head": head}
+    out["head"] = linear_cost(1, dm, dims["num_outputs"])
+    return chunked_costs(out, chunks, t, dm) if masked else out
