@@ -177,36 +177,36 @@ def _word_candidates(test: list, reference: list, resources) -> list[list]:
     return found
 
 
-def _phrases_at(words: list, start: int, resources, prefixes: set) -> list[tuple]:
+def _phrases_at(words: list, start: int, resources) -> list[tuple]:
     """(length, paraphrase) for each table phrase that `words` holds from `start`, shortest
     first, each length's in the table's order."""
     found = []
     for end in range(start + 1, len(words) + 1):
         phrase = tuple(words[start:end])
-        if phrase not in prefixes:
+        if phrase not in resources.prefixes:
             break
         found += [(end - start, other) for other in resources.paraphrases.get(phrase, ())]
     return found
 
 
-def _paraphrase_candidates(test: list, reference: list, resources, prefixes: set) -> list:
+def _paraphrase_candidates(test: list, reference: list, resources) -> list:
     """The jar's paraphrase matches: from each reference word, a table phrase there whose
     paraphrase the written text holds somewhere; then the same from each written word."""
     found = []
     for j in range(len(reference)):
-        for length, other in _phrases_at(reference, j, resources, prefixes):
+        for length, other in _phrases_at(reference, j, resources):
             for i in range(len(test)):
                 if tuple(test[i : i + len(other)]) == other:
                     found.append((PARAPHRASE, j, length, i, len(other)))
     for i in range(len(test)):
-        for test_length, other in _phrases_at(test, i, resources, prefixes):
+        for test_length, other in _phrases_at(test, i, resources):
             for j in range(len(reference)):
                 if tuple(reference[j : j + len(other)]) == other:
                     found.append((PARAPHRASE, j, len(other), i, test_length))
     return found
 
 
-def _meteor_candidates(test: list, reference: list, resources, prefixes: set):
+def _meteor_candidates(test: list, reference: list, resources):
     """Every possible match per reference word where it starts, module by module in the
     jar's order, and how many candidates cover each word of either text. Identical texts are
     matched word for word only, as the jar does."""
@@ -214,7 +214,7 @@ def _meteor_candidates(test: list, reference: list, resources, prefixes: set):
     if test == reference:
         by_module = by_module[:1]
     elif resources is not None:
-        by_module.append(_paraphrase_candidates(test, reference, resources, prefixes))
+        by_module.append(_paraphrase_candidates(test, reference, resources))
     candidates: list[list] = [[] for _ in reference]
     test_cover, reference_cover = [0] * len(test), [0] * len(reference)
     for module in by_module:
@@ -228,12 +228,10 @@ def _meteor_candidates(test: list, reference: list, resources, prefixes: set):
     return candidates, test_cover, reference_cover
 
 
-def _meteor_search(test: list, reference: list, resources, prefixes: set) -> list:
+def _meteor_search(test: list, reference: list, resources) -> list:
     """The jar's beam search over the candidates, left to right over the reference: more
     weighted matches first, then fewer chunks, then less distance, ties kept in order."""
-    candidates, test_cover, reference_cover = _meteor_candidates(
-        test, reference, resources, prefixes
-    )
+    candidates, test_cover, reference_cover = _meteor_candidates(test, reference, resources)
     start = MeteorPath([None] * len(reference), [False] * len(test), [False] * len(reference))
     for j, options in enumerate(candidates):  # a match that nothing competes with is fixed
         if len(options) != 1:
@@ -278,19 +276,15 @@ def _meteor_search(test: list, reference: list, resources, prefixes: set) -> lis
     return sorted(upcoming, key=MeteorPath.rank)[0].matches
 
 
-def meteor_counts(
-    test_text: str, reference_text: str, resources=None, prefixes: set | None = None
-) -> MeteorCounts:
+def meteor_counts(test_text: str, reference_text: str, resources=None) -> MeteorCounts:
     """The jar's statistics of one written text against one reference; with `resources`
     (meteor_resources.py) its synonym and paraphrase modules too."""
     test, reference = test_text.lower().split(), reference_text.lower().split()
-    if resources is not None and prefixes is None:
-        prefixes = resources.phrase_prefixes()
     function_words = set(METEOR_FUNCTION_WORDS.split())
     test_function = [w in function_words for w in test]
     reference_function = [w in function_words for w in reference]
     counts = MeteorCounts(len(test), len(reference), sum(test_function), sum(reference_function))
-    matches = _meteor_search(test, reference, resources, prefixes or set())
+    matches = _meteor_search(test, reference, resources)
     for match in matches:
         if match is None:
             continue
@@ -321,12 +315,11 @@ def meteor(candidates: list, references: list, resources=None) -> float:
     (meteor_resources.py: its synonyms and paraphrases), else its exact and stem modules."""
     if not candidates:
         raise ValueError("METEOR needs one written text at least")
-    prefixes = resources.phrase_prefixes() if resources is not None else set()
     total = MeteorCounts()
     for candidate, refs in zip(candidates, references, strict=True):
         best, best_score = MeteorCounts(), -1.0
         for reference in refs:
-            counts = meteor_counts(candidate, reference, resources, prefixes)
+            counts = meteor_counts(candidate, reference, resources)
             score = meteor_from_counts(counts)
             if score > best_score:
                 best, best_score = counts, score

@@ -14,7 +14,7 @@ import gzip
 import os
 import sys
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 DATA_ENV = "METAGEN_METEOR_DATA"
@@ -26,15 +26,17 @@ PARAPHRASES = "paraphrase-en.gz"
 @dataclass
 class MeteorResources:
     """word -> WordNet synset ids; an inflected form -> its base forms; a phrase (a tuple of
-    words) -> its paraphrases, in the table's order; and where they were read from."""
+    words) -> its paraphrases, in the table's order; and where they were read from. `prefixes`
+    holds every phrase's leading words, where a search for a longer phrase can go on."""
 
     synsets: dict
     bases: dict
     paraphrases: dict
     source: str
+    prefixes: set = field(init=False)
 
-    def phrase_prefixes(self) -> set:
-        return {phrase[:n] for phrase in self.paraphrases for n in range(1, len(phrase) + 1)}
+    def __post_init__(self) -> None:
+        self.prefixes = {p[:n] for p in self.paraphrases for n in range(1, len(p) + 1)}
 
 
 def _pairs(lines: list[str]) -> list[tuple[str, str]]:
