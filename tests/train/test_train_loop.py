@@ -173,3 +173,35 @@ def test_cnn_learns_synthetic_shapes(tmp_path):
     assert result["eval"]["num_samples"] == 400
     assert result["eval"]["accuracy"] >= 0.9, result["eval"]
     assert result["eval"]["macro_f1"] >= 0.85
+
+
+class NhwcCNN(TinyCNN):
+    prefers_channels_last = True  # as the ResNet arch declares
+
+
+def test_a_channels_last_model_trains_nhwc_and_saves_weights_any_model_loads(tmp_path):
+    """A model that prefers channels-last trains with NHWC weights, along the same curve as
+    in NCHW, and its checkpoint loads into a plain model that then gives the same outputs."""
+    from safetensors.torch import load_model
+
+    data_cfg = {"image_size": 16, "channels": 3, "num_train": 256, "num_val": 64}
+    train, val, info = build_datasets("classification", data_cfg, "synthetic", 0)
+    models, curves = {}, {}
+    for name, model_class in (("nchw", TinyCNN), ("nhwc", NhwcCNN)):
+        torch.manual_seed(0)
+        models[name] = model_class(3, info["num_classes"])
+        result = train_model(models[name], task="classification", train_ds=train, val_ds=val,
+                             cfg=_cfg(keep_best=False), out_dir=tmp_path / name,
+                             log_fn=lambda *a: None, progress=False)  # fmt: skip
+        curves[name] = [loss for _, loss, _ in result["loss_curve"]]
+    trained = models["nhwc"].features[0].weight
+    assert trained.is_contiguous(memory_format=torch.channels_last) and not trained.is_contiguous()
+    assert not models["nchw"].features[0].weight.is_contiguous(memory_format=torch.channels_last)
+    torch.testing.assert_close(curves["nhwc"], curves["nchw"], rtol=1e-3, atol=1e-4)
+
+    plain = TinyCNN(3, info["num_classes"])
+    load_model(plain, str(tmp_path / "nhwc" / "checkpoints" / "latest" / "model.safetensors"))
+    assert plain.features[0].weight.is_contiguous()
+    images = torch.stack([val[i]["images"] for i in range(8)])
+    with torch.no_grad():
+        torch.testing.assert_close(plain.eval()(images), models["nhwc"].eval()(images))

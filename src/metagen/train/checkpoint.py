@@ -42,7 +42,8 @@ def save_checkpoint(
         shutil.rmtree(stale, ignore_errors=True)
     tmp.mkdir(parents=True)
     try:
-        save_model(unwrap_model(model), str(tmp / WEIGHTS_FILE))  # drops tied duplicates
+        # drops tied duplicates, and writes channels-last weights in the usual NCHW order
+        save_model(unwrap_model(model), str(tmp / WEIGHTS_FILE), force_contiguous=True)
         optimizer_state = optimizer.state_dict() if optimizer is not None else None
         state = {"step": step, "config": config, "extra": extra or {}, "rng": rng_states()}
         torch.save({**state, "optimizer": optimizer_state}, tmp / STATE_FILE)

@@ -314,6 +314,8 @@ def _prepare(model, cfg, dist, resume, ckpt_dir, log):
     """Seed, place the model, build the optimizer, and load `latest` when resuming."""
     seed_everything(cfg["seed"] + dist.rank)
     raw_model = unwrap_model(model).to(dist.device).train()
+    if getattr(raw_model, "prefers_channels_last", False):  # its 4-D weights in NHWC order
+        raw_model = raw_model.to(memory_format=torch.channels_last)
     optimizer = configure_optimizer(raw_model, lr=cfg["lr"], weight_decay=cfg["weight_decay"])
     if resume and find_checkpoint(ckpt_dir) is not None:
         state = _resume(ckpt_dir, raw_model, optimizer, dist)

