@@ -18,8 +18,12 @@ setup: $(STAMP)
 demo: $(STAMP)
 	$(BIN)/metagen demo
 
+# The default suite runs in TEST_WORKERS processes (one a core here: 2); the slow checks run
+# in one, as their time bounds (2 minutes of training, say) are measured on an idle machine.
+TEST_WORKERS ?= 2
+
 test: $(STAMP)
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n $(TEST_WORKERS)
 
 test-slow: $(STAMP)
 	$(BIN)/pytest -q -m slow
