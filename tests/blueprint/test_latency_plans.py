@@ -103,6 +103,7 @@ def test_a_latency_target_shrinks_the_model_and_names_itself_as_binding():
     assert any("The latency target binds" in d for d in fast["decisions"])
 
 
+@pytest.mark.timed
 def test_what_a_5ms_target_plans_runs_within_5ms_here(tmp_path, monkeypatch):
     from metagen.timing.measure import measure_forward
 

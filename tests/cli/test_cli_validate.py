@@ -127,11 +127,13 @@ def _refused_cleanly(command: str, name: str, tmp_path: Path) -> None:
     assert sorted(p.name for p in work.iterdir()) == ["spec.yaml"], "wrote something"
 
 
+@pytest.mark.timed
 @pytest.mark.parametrize("name", REPRODUCERS)
 def test_validate_refuses_hostile_yaml_quickly(name, tmp_path):
     _refused_cleanly("validate", name, tmp_path)
 
 
+@pytest.mark.timed
 @pytest.mark.parametrize("name", PLAN_REPRODUCERS)
 def test_plan_refuses_hostile_yaml_quickly(name, tmp_path):
     _refused_cleanly("plan", name, tmp_path)

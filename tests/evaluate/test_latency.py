@@ -3,10 +3,13 @@ the timed runs early and says how many there were."""
 
 import time
 
+import pytest
 import torch
 from torch import nn
 
 from metagen.evaluate.latency import measure_latency
+
+pytestmark = pytest.mark.timed
 
 
 class Sleeps(nn.Module):

@@ -25,10 +25,12 @@ def _task(spec) -> str:
     return make_blueprint(load_spec(spec)).task
 
 
-def _cases():
-    for spec in EXAMPLE_SPECS:
-        marks = [] if spec_id(spec) in QUICK else [pytest.mark.slow]
-        yield pytest.param(spec, id=spec_id(spec), marks=marks)
+def _marks(spec) -> list:
+    return [] if spec_id(spec) in QUICK else [pytest.mark.slow]
+
+
+def _cases() -> list:  # a list, not a generator: each xdist worker collects the same tests
+    return [pytest.param(spec, id=spec_id(spec), marks=_marks(spec)) for spec in EXAMPLE_SPECS]
 
 
 @pytest.mark.parametrize("spec", _cases())

@@ -106,6 +106,7 @@ def test_without_patience_a_run_goes_to_its_planned_end_and_keeps_the_best(tabul
     assert kept["metrics"]["restored_best_step"] is None and kept["metrics"]["eval_step"] == 40
 
 
+@pytest.mark.timed
 def test_a_time_budget_ends_the_run_in_time_with_a_checkpoint_that_loads(tabular, tmp_path):
     def slow_loss(outputs, batch, **_):
         time.sleep(0.02)
