@@ -29,7 +29,7 @@ def _marks(spec) -> list:
     return [] if spec_id(spec) in QUICK else [pytest.mark.slow]
 
 
-def _cases() -> list:  # a list, not a generator: each xdist worker collects the same tests
+def _cases() -> list:  # a list: pytest deprecates parametrizing over a generator
     return [pytest.param(spec, id=spec_id(spec), marks=_marks(spec)) for spec in EXAMPLE_SPECS]
 
 
