@@ -84,6 +84,10 @@ class CondInst(nn.Module):
     """images (B, C, H, W) -> the detector's outputs (archs/yolo/model.py) and "mask_params" (B, A, P),
     each cell's dynamic mask network, and "mask_features" (B, 8, H/4, W/4)."""
 
+    # Train with NHWC (channels-last) weights (train/loop.py): a training step of the example
+    # spec's smoke dims took 13% less time on 2 CPU cores (42.5 ms against 48.9, batch 16).
+    prefers_channels_last = True
+
     def __init__(self, config: CondInstConfig) -> None:
         super().__init__()
         self.config = config
