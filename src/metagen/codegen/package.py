@@ -24,6 +24,7 @@ from metagen.codegen.bundle import (
 )
 from metagen.codegen.templates import render, template_names
 from metagen.handlers.tasks.rl_environments import ENVIRONMENTS
+from metagen.spec.vocab import ACCELERATOR_DEVICES
 from metagen.tasks.registry import datasets_ref, runtime_task, split_ref
 
 # Runnable scripts; their library code comes from the bundles.
@@ -239,6 +240,7 @@ def render_package(bp: Blueprint, description: str, context: dict[str, Any]) -> 
         "name": bp.name,
         "task": bp.task,
         "arch": bp.arch,
+        "accelerators": ACCELERATOR_DEVICES,
         **task_context(bp),
         **context,
     }

@@ -106,6 +106,8 @@ FUSION_ALIGNMENTS = ("none", "resample")
 TIME_INPUTS = ("audio", "video", "time_series", "sensor")
 
 DEVICES = ("cpu", "edge", "mobile", "consumer_gpu", "datacenter_gpu", "tpu")
+# The devices that train on an accelerator, far faster than a CPU (edge and mobile run models).
+ACCELERATOR_DEVICES = ("consumer_gpu", "datacenter_gpu", "tpu")
 
 LATENCY_LABELS = ("real-time", "interactive", "batch", "offline")
 

@@ -14,12 +14,9 @@ from metagen.blueprint.catalog import get_variant
 from metagen.blueprint.model import Blueprint, PlanError
 from metagen.handlers.modalities.text import BYTE_VOCAB_PADDED, plan_bpe
 from metagen.handlers.planned import FAMILIES, not_built
-from metagen.handlers.tasks.text_set_size import (
-    ACCELERATORS,
-    LARGE_TEXT_SET,
-    training_text_count,
-)
+from metagen.handlers.tasks.text_set_size import LARGE_TEXT_SET, training_text_count
 from metagen.spec import Spec
+from metagen.spec.vocab import ACCELERATOR_DEVICES
 
 # (input, family) -> arch; the first family listed per input is its default.
 ENCODER_ARCHS = {
@@ -122,7 +119,7 @@ def _default_family(spec: Spec, source: str, task: str) -> tuple[str, str | None
         "where published comparisons find a network trained from scratch 1 to 3 points "
         "ahead of fastText (handlers/tasks/text_set_size.py)"
     )
-    if device in ACCELERATORS:
+    if device in ACCELERATOR_DEVICES:
         return "transformer", f"{size}, {why}: the transformer, on the {device}."
     return default, (
         f"{size}, {why}, but such a set trains a transformer for days on a "

@@ -15,7 +15,6 @@ from pathlib import Path
 
 # Labelled training texts from which, on an accelerator, the transformer is the default.
 LARGE_TEXT_SET = 1_000_000
-ACCELERATORS = ("consumer_gpu", "datacenter_gpu", "tpu")  # devices that train it in hours
 TEXT_SUFFIXES = (".jsonl", ".csv")
 
 
