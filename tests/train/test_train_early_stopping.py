@@ -148,9 +148,9 @@ def test_the_estimate_rests_on_the_plans_flops_and_the_rate_measured_on_the_firs
     from metagen.train.loop import TRAIN_FLOPS_PER_FORWARD, RunClock
 
     said: list[str] = []
-    clock = RunClock(0.0, None, DistInfo(), eval_batches=10)
     # a forward of 2 GFLOP a sample, batches of 16: 96 GFLOP a step; 0.8 s a step is 120 GFLOP/s
-    clock.step_flops = TRAIN_FLOPS_PER_FORWARD * 2_000_000_000 * 16
+    step_flops = TRAIN_FLOPS_PER_FORWARD * 2_000_000_000 * 16
+    clock = RunClock(0.0, None, DistInfo(), eval_batches=10, step_flops=step_flops)
     clock.warn_if_long(0.8, 3_000, said.append)  # 40 min
     (warning,) = said
     assert warning.startswith("warning: training would take about 40 min on this CPU (3,000 steps")

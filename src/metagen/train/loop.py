@@ -88,8 +88,8 @@ def train_model(
     started = time.perf_counter()
     judge = Judge(*monitor, patience=None if staging else cfg.get("patience"))
     eval_batches = min(cfg["eval_batches"], math.ceil(len(val_ds) / cfg["batch_size"]))
-    clock = RunClock(started, deadline, dist, eval_batches)
-    clock.step_flops = TRAIN_FLOPS_PER_FORWARD * cfg.get("flops_per_sample", 0) * cfg["batch_size"]
+    step_flops = TRAIN_FLOPS_PER_FORWARD * cfg.get("flops_per_sample", 0) * cfg["batch_size"]
+    clock = RunClock(started, deadline, dist, eval_batches, step_flops)
     stop_reason = None
     while state.step < total and (stop_at_step is None or state.step < stop_at_step):
         if clock.out_of_time():
@@ -232,11 +232,16 @@ class RunClock:
     which the run still has to do at its end."""
 
     def __init__(
-        self, started: float, deadline: float | None, dist: DistInfo, eval_batches: int
+        self,
+        started: float,
+        deadline: float | None,
+        dist: DistInfo,
+        eval_batches: int,
+        step_flops: float = 0,  # a step's FLOPs from the plan's per sample (0: not planned)
     ) -> None:
         self.deadline, self.dist, self.eval_batches = deadline, dist, eval_batches
+        self.step_flops = step_flops
         self.slowest = {"eval": 0.0, "save": 0.0, "step": 0.0}
-        self.step_flops = 0  # a step's FLOPs from the plan's per sample (0: not planned)
         self.last = self.first_step_end = started
 
     def stepped(self, steps_done: int, steps_left: int, log) -> None:
