@@ -160,20 +160,17 @@ def _word_candidates(test: list, reference: list, resources) -> list[list]:
     found: list[list] = [[], [], []]
     test_stems = [snowball_english_stem(w) for w in test]
     reference_stems = [snowball_english_stem(w) for w in reference]
-    if resources is not None:
-        test_sets = [word_synsets(resources, w) for w in test]
-        reference_sets = [word_synsets(resources, w) for w in reference]
+    test_sets = [word_synsets(resources, w) if resources else set() for w in test]
+    reference_sets = [word_synsets(resources, w) if resources else set() for w in reference]
     for j, word in enumerate(reference):
         for i, other in enumerate(test):
             if other == word:
                 found[EXACT].append((EXACT, j, 1, i, 1))
-            elif test_stems[i] == reference_stems[j]:
+                continue
+            if test_stems[i] == reference_stems[j]:
                 found[STEM].append((STEM, j, 1, i, 1))
-    if resources is not None:
-        for j, word in enumerate(reference):
-            for i, other in enumerate(test):
-                if other != word and not test_sets[i].isdisjoint(reference_sets[j]):
-                    found[SYNONYM].append((SYNONYM, j, 1, i, 1))
+            if not test_sets[i].isdisjoint(reference_sets[j]):  # a stem match may be one too
+                found[SYNONYM].append((SYNONYM, j, 1, i, 1))
     return found
 
 

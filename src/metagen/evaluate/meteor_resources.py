@@ -142,16 +142,16 @@ DETACHMENTS = (
 
 def _base_form(word: str, synsets: dict) -> str:
     """The jar's base form of a regular word: the word itself when it ends in "ss" or has
-    two letters at most; else the first detachment that WordNet holds ("" for none); a
-    word ending in "ful" keeps that ending after it."""
-    end = "ful" if word.endswith("ful") else ""
+    two letters at most; else the first detachment that WordNet holds ("" for none). A word
+    ending in "ful" has none (no detachment ends so): the jar matches "cupsful" to "cupful"
+    by neither synonym nor stem."""
     if word.endswith("ss") or len(word) <= 2:
         return word
     for suffix, replacement in DETACHMENTS:
         if word.endswith(suffix):
             base = word[: len(word) - len(suffix)] + replacement
             if base in synsets:
-                return base + end
+                return base
     return ""
 
 
