@@ -1,6 +1,7 @@
 """The word vocabulary a fastText classifier reads with: trained on the training split only
 (a word only the held-out texts hold is <unk>), lowercased, every word seen (fastText's
-minCount 1), the most frequent first within vocab_size ids; saved and read back as a tokenizer.json; the model's rows fitted to it."""
+minCount 1), the most frequent first within vocab_size ids; saved and read back as a
+tokenizer.json; the model's rows fitted to it."""
 
 from __future__ import annotations
 
